@@ -1,0 +1,267 @@
+//! The token cache: refreshes before expiry, and lets one task authenticate for all.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use crate::catalog::EndpointFilter;
+use crate::clock::{Clock, SystemClock};
+use crate::error::AuthError;
+use crate::session::{trim_endpoint, Session};
+use crate::strategy::{AuthHttp, AuthStrategy};
+
+/// How long before its expiry a token is replaced; long enough for a slow call to finish.
+pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(300);
+
+/// Holds the current [`Session`] and replaces it when it is about to expire or was rejected.
+///
+/// Refresh is single-flight: when many tasks find the token stale at once, one authenticates and
+/// the others wait for its result, so a token expiry under load costs one request to the
+/// identity service.
+#[derive(Debug)]
+pub struct TokenCache {
+    strategy: Arc<dyn AuthStrategy>,
+    filter: EndpointFilter,
+    endpoint_override: Option<String>,
+    clock: Arc<dyn Clock>,
+    margin: Duration,
+    current: RwLock<Option<Arc<Session>>>,
+    refresh: tokio::sync::Mutex<Option<Arc<AuthError>>>,
+    attempts: AtomicU64,
+}
+
+impl TokenCache {
+    /// A cache over `strategy` that picks the endpoint with `filter`.
+    pub fn new(strategy: Arc<dyn AuthStrategy>, filter: EndpointFilter) -> Self {
+        TokenCache {
+            strategy,
+            filter,
+            endpoint_override: None,
+            clock: Arc::new(SystemClock),
+            margin: DEFAULT_REFRESH_MARGIN,
+            current: RwLock::new(None),
+            refresh: tokio::sync::Mutex::new(None),
+            attempts: AtomicU64::new(0),
+        }
+    }
+
+    /// Uses `endpoint` instead of the one the strategy found (`OS_ENDPOINT_OVERRIDE`).
+    pub fn with_endpoint_override(mut self, endpoint: Option<String>) -> Self {
+        self.endpoint_override = endpoint.map(|e| trim_endpoint(&e));
+        self
+    }
+
+    /// Reads the time from `clock` (tests inject a manual clock).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Replaces tokens `margin` before they expire.
+    pub fn with_refresh_margin(mut self, margin: Duration) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    /// Returns the strategy.
+    pub fn strategy(&self) -> &Arc<dyn AuthStrategy> {
+        &self.strategy
+    }
+
+    /// Returns how many times the strategy has been asked to authenticate.
+    pub fn auth_count(&self) -> u64 {
+        self.attempts.load(Ordering::Relaxed)
+    }
+
+    /// Returns the cached session if it is still fresh, without authenticating.
+    pub fn cached(&self) -> Option<Arc<Session>> {
+        let guard = self.current.read().unwrap_or_else(|e| e.into_inner());
+        guard
+            .as_ref()
+            .filter(|s| !s.expires_within(self.clock.now(), self.margin))
+            .cloned()
+    }
+
+    /// Returns a fresh session, authenticating when there is none or it is about to expire.
+    pub async fn session(&self, http: &dyn AuthHttp) -> Result<Arc<Session>, AuthError> {
+        if let Some(s) = self.cached() {
+            return Ok(s);
+        }
+        let seen = self.attempts.load(Ordering::Acquire);
+        let mut last_failure = self.refresh.lock().await;
+        if let Some(s) = self.cached() {
+            return Ok(s);
+        }
+        if self.attempts.load(Ordering::Acquire) != seen {
+            // Another task authenticated while this one waited, and failed: share its answer
+            // instead of sending the same bad credentials again.
+            if let Some(err) = last_failure.as_ref() {
+                return Err(AuthError::Shared(err.clone()));
+            }
+        }
+        self.attempts.fetch_add(1, Ordering::AcqRel);
+        tracing::debug!(strategy = self.strategy.name(), "authenticating");
+        match self.strategy.authenticate(http, &self.filter).await {
+            Ok(mut session) => {
+                if let Some(endpoint) = &self.endpoint_override {
+                    session.endpoint.clone_from(endpoint);
+                }
+                let session = Arc::new(session);
+                *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(session.clone());
+                *last_failure = None;
+                Ok(session)
+            }
+            Err(err) => {
+                tracing::warn!(strategy = self.strategy.name(), error = %err, "authentication failed");
+                let err = Arc::new(err);
+                *last_failure = Some(err.clone());
+                Err(AuthError::Shared(err))
+            }
+        }
+    }
+
+    /// Forgets `stale` after the server rejected it, so the next call re-authenticates. A session
+    /// that was already replaced by another task is left alone, so concurrent 401s cause one
+    /// re-authentication, not one each.
+    pub fn invalidate(&self, stale: &Arc<Session>) {
+        let mut guard = self.current.write().unwrap_or_else(|e| e.into_inner());
+        if guard
+            .as_ref()
+            .is_some_and(|current| Arc::ptr_eq(current, stale))
+        {
+            *guard = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::strategy::NoHttp;
+    use futures::future::BoxFuture;
+    use std::sync::Mutex;
+    use std::time::SystemTime;
+    use trove_types::Secret;
+
+    #[derive(Debug)]
+    struct ManualClock(Mutex<SystemTime>);
+    impl Clock for ManualClock {
+        fn now(&self) -> SystemTime {
+            *self.0.lock().unwrap()
+        }
+    }
+
+    /// Issues tokens `t1`, `t2`, ... valid for one hour from the clock's time; yields once so
+    /// concurrent callers really overlap.
+    #[derive(Debug)]
+    struct Counting {
+        clock: Arc<ManualClock>,
+        calls: AtomicU64,
+        fail: bool,
+    }
+    impl AuthStrategy for Counting {
+        fn authenticate<'a>(
+            &'a self,
+            _http: &'a dyn AuthHttp,
+            _filter: &'a EndpointFilter,
+        ) -> BoxFuture<'a, Result<Session, AuthError>> {
+            Box::pin(async move {
+                tokio::task::yield_now().await;
+                let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+                if self.fail {
+                    return Err(AuthError::Rejected {
+                        url: "u".into(),
+                        status: 401,
+                        message: "no".into(),
+                    });
+                }
+                Ok(Session {
+                    token: Secret::new(format!("t{n}")),
+                    endpoint: "http://e/v1.0/p".into(),
+                    project_id: None,
+                    expires_at: Some(self.clock.now() + Duration::from_secs(3600)),
+                    catalog: None,
+                })
+            })
+        }
+        fn name(&self) -> &'static str {
+            "counting"
+        }
+    }
+
+    fn setup(fail: bool) -> (Arc<ManualClock>, Arc<Counting>, Arc<TokenCache>) {
+        let clock = Arc::new(ManualClock(Mutex::new(
+            std::time::UNIX_EPOCH + Duration::from_secs(1_000_000),
+        )));
+        let strategy = Arc::new(Counting {
+            clock: clock.clone(),
+            calls: AtomicU64::new(0),
+            fail,
+        });
+        let cache = TokenCache::new(strategy.clone(), EndpointFilter::default())
+            .with_clock(clock.clone())
+            .with_refresh_margin(Duration::from_secs(60));
+        (clock, strategy, Arc::new(cache))
+    }
+
+    async fn burst(cache: &Arc<TokenCache>, n: usize) -> Vec<Result<String, String>> {
+        let tasks: Vec<_> = (0..n)
+            .map(|_| {
+                let cache = cache.clone();
+                tokio::spawn(async move {
+                    cache
+                        .session(&NoHttp)
+                        .await
+                        .map(|s| s.token.expose().to_owned())
+                        .map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.unwrap());
+        }
+        out
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_hundred_callers_across_an_expiry_cause_one_auth_each_time() {
+        let (clock, strategy, cache) = setup(false);
+        let first = burst(&cache, 200).await;
+        assert!(first.iter().all(|r| r.as_deref() == Ok("t1")));
+        assert_eq!(strategy.calls.load(Ordering::SeqCst), 1);
+
+        // Inside the refresh margin: the token is replaced, once.
+        *clock.0.lock().unwrap() += Duration::from_secs(3600 - 30);
+        let second = burst(&cache, 200).await;
+        assert!(
+            second.iter().all(|r| r.as_deref() == Ok("t2")),
+            "{second:?}"
+        );
+        assert_eq!(strategy.calls.load(Ordering::SeqCst), 2);
+        assert_eq!(cache.auth_count(), 2);
+    }
+
+    #[tokio::test]
+    async fn invalidating_a_stale_session_twice_reauthenticates_once() {
+        let (_clock, strategy, cache) = setup(false);
+        let s1 = cache.session(&NoHttp).await.unwrap();
+        cache.invalidate(&s1);
+        let s2 = cache.session(&NoHttp).await.unwrap();
+        cache.invalidate(&s1); // a late 401 for the old token must not discard the new one
+        let s3 = cache.session(&NoHttp).await.unwrap();
+        assert!(Arc::ptr_eq(&s2, &s3));
+        assert_eq!(strategy.calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_auth_is_shared_by_the_waiting_callers() {
+        let (_clock, strategy, cache) = setup(true);
+        let results = burst(&cache, 50).await;
+        assert!(results.iter().all(|r| r.is_err()));
+        assert!(
+            strategy.calls.load(Ordering::SeqCst) < 50,
+            "every waiter re-sent bad credentials"
+        );
+    }
+}

@@ -1,0 +1,38 @@
+//! What authentication yields: a token, an endpoint and what came with them.
+
+use std::time::{Duration, SystemTime};
+
+use trove_types::Secret;
+
+use crate::catalog::Catalog;
+
+/// An authenticated session with Trove.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The token sent as `X-Auth-Token`.
+    pub token: Secret,
+    /// The tenant-scoped Trove endpoint, such as `http://host:8779/v1.0/<project>`, without a
+    /// trailing slash.
+    pub endpoint: String,
+    /// The project (tenant) the token is scoped to, when known.
+    pub project_id: Option<String>,
+    /// When the token expires; `None` means never (fake and static tokens).
+    pub expires_at: Option<SystemTime>,
+    /// The service catalog, when the identity service sent one.
+    pub catalog: Option<Catalog>,
+}
+
+impl Session {
+    /// Returns true when the token expires within `margin` of `now`.
+    pub fn expires_within(&self, now: SystemTime, margin: Duration) -> bool {
+        match self.expires_at {
+            None => false,
+            Some(at) => now + margin >= at,
+        }
+    }
+}
+
+/// Removes trailing slashes so paths can be appended with a single `/`.
+pub(crate) fn trim_endpoint(url: &str) -> String {
+    url.trim_end_matches('/').to_owned()
+}

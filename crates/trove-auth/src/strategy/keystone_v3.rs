@@ -1,0 +1,376 @@
+//! Keystone v3 (`POST /v3/auth/tokens`): password, application credential and token methods.
+
+use bytes::Bytes;
+use futures::future::BoxFuture;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::{post_json, rejected, AuthHttp, AuthStrategy};
+use crate::catalog::{Catalog, EndpointFilter};
+use crate::error::AuthError;
+use crate::session::{trim_endpoint, Session};
+use trove_types::Secret;
+
+/// How a domain is named: by name (`Default`) or by id (`default`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DomainRef {
+    /// By name.
+    Name(String),
+    /// By id.
+    Id(String),
+}
+
+impl Default for DomainRef {
+    fn default() -> Self {
+        DomainRef::Name("Default".to_owned())
+    }
+}
+
+impl DomainRef {
+    fn to_json(&self) -> Value {
+        match self {
+            DomainRef::Name(n) => json!({ "name": n }),
+            DomainRef::Id(i) => json!({ "id": i }),
+        }
+    }
+}
+
+/// The identity method.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum V3Method {
+    /// A user's password; the user by name (within a domain) or by id.
+    Password {
+        /// The user name, used with `user_domain`.
+        username: Option<String>,
+        /// The user id; takes precedence over the name.
+        user_id: Option<String>,
+        /// The user's domain, for a user given by name.
+        user_domain: DomainRef,
+        /// The password.
+        password: Secret,
+    },
+    /// An application credential, by id (its scope is fixed when it is created).
+    ApplicationCredential {
+        /// The credential id.
+        id: String,
+        /// The credential secret.
+        secret: Secret,
+    },
+    /// An existing token, to rescope it or to check it.
+    Token {
+        /// The token.
+        token: Secret,
+    },
+}
+
+/// What the token is scoped to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Scope {
+    /// A project, by id.
+    ProjectId(String),
+    /// A project, by name within a domain.
+    ProjectName {
+        /// The project name.
+        name: String,
+        /// Its domain.
+        domain: DomainRef,
+    },
+    /// A domain.
+    Domain(DomainRef),
+    /// The whole deployment (`system: all`).
+    System,
+    /// No scope: the token carries no catalog, so it cannot reach Trove by itself.
+    Unscoped,
+}
+
+/// Keystone v3 authentication.
+#[derive(Debug, Clone)]
+pub struct KeystoneV3 {
+    tokens_url: String,
+    method: V3Method,
+    scope: Scope,
+}
+
+impl KeystoneV3 {
+    /// Authenticates with `method` and `scope` against the identity service at `auth_url`
+    /// (`http://host:5000`, `http://host:5000/v3` or the full `/v3/auth/tokens` URL).
+    pub fn new(auth_url: &str, method: V3Method, scope: Scope) -> Self {
+        KeystoneV3 {
+            tokens_url: tokens_url(auth_url),
+            method,
+            scope,
+        }
+    }
+
+    /// Password auth for user `username` of domain `Default`, scoped to project `project` of
+    /// domain `Default`: the usual `OS_USERNAME`/`OS_PASSWORD`/`OS_PROJECT_NAME` setup.
+    pub fn password(
+        auth_url: &str,
+        username: &str,
+        password: impl Into<Secret>,
+        project: &str,
+    ) -> Self {
+        KeystoneV3::new(
+            auth_url,
+            V3Method::Password {
+                username: Some(username.to_owned()),
+                user_id: None,
+                user_domain: DomainRef::default(),
+                password: password.into(),
+            },
+            Scope::ProjectName {
+                name: project.to_owned(),
+                domain: DomainRef::default(),
+            },
+        )
+    }
+
+    /// Returns the URL tokens are requested from.
+    pub fn tokens_url(&self) -> &str {
+        &self.tokens_url
+    }
+
+    fn request_body(&self) -> Value {
+        let identity = match &self.method {
+            V3Method::Password {
+                username,
+                user_id,
+                user_domain,
+                password,
+            } => {
+                let user = match user_id {
+                    Some(id) => json!({ "id": id, "password": password.expose() }),
+                    None => json!({
+                        "name": username,
+                        "domain": user_domain.to_json(),
+                        "password": password.expose(),
+                    }),
+                };
+                json!({ "methods": ["password"], "password": { "user": user } })
+            }
+            V3Method::ApplicationCredential { id, secret } => json!({
+                "methods": ["application_credential"],
+                "application_credential": { "id": id, "secret": secret.expose() },
+            }),
+            V3Method::Token { token } => {
+                json!({ "methods": ["token"], "token": { "id": token.expose() } })
+            }
+        };
+        let scope = match &self.scope {
+            Scope::ProjectId(id) => Some(json!({ "project": { "id": id } })),
+            Scope::ProjectName { name, domain } => {
+                Some(json!({ "project": { "name": name, "domain": domain.to_json() } }))
+            }
+            Scope::Domain(d) => Some(json!({ "domain": d.to_json() })),
+            Scope::System => Some(json!({ "system": { "all": true } })),
+            Scope::Unscoped => None,
+        };
+        // Application credentials carry their own scope; Keystone rejects a second one.
+        let scope = match self.method {
+            V3Method::ApplicationCredential { .. } => None,
+            _ => scope,
+        };
+        match scope {
+            Some(scope) => json!({ "auth": { "identity": identity, "scope": scope } }),
+            None => json!({ "auth": { "identity": identity } }),
+        }
+    }
+
+    /// Reads a token response into a session, picking the endpoint with `filter`.
+    pub fn parse_response(
+        &self,
+        response: &http::Response<Bytes>,
+        filter: &EndpointFilter,
+    ) -> Result<Session, AuthError> {
+        let url = &self.tokens_url;
+        if !response.status().is_success() {
+            return Err(rejected(url, response));
+        }
+        let malformed = |reason: String| AuthError::Malformed {
+            url: url.clone(),
+            reason,
+        };
+        let token = response
+            .headers()
+            .get("x-subject-token")
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| malformed("no X-Subject-Token header".to_owned()))?;
+        let body: TokenBody = serde_json::from_slice(response.body())
+            .map_err(|e| malformed(format!("token body: {e}")))?;
+        let catalog = match body.token.catalog {
+            Some(v) => Catalog::from_v3(v).map_err(|e| malformed(format!("catalog: {e}")))?,
+            None => Catalog::default(),
+        };
+        let endpoint = trim_endpoint(catalog.select(filter)?);
+        let expires_at = body
+            .token
+            .expires_at
+            .as_deref()
+            .map(|s| {
+                OffsetDateTime::parse(s, &Rfc3339)
+                    .map(std::time::SystemTime::from)
+                    .map_err(|e| malformed(format!("expires_at {s:?}: {e}")))
+            })
+            .transpose()?;
+        Ok(Session {
+            token: Secret::new(token),
+            endpoint,
+            project_id: body.token.project.map(|p| p.id),
+            expires_at,
+            catalog: Some(catalog),
+        })
+    }
+}
+
+impl AuthStrategy for KeystoneV3 {
+    fn authenticate<'a>(
+        &'a self,
+        http: &'a dyn AuthHttp,
+        filter: &'a EndpointFilter,
+    ) -> BoxFuture<'a, Result<Session, AuthError>> {
+        Box::pin(async move {
+            let response = post_json(http, &self.tokens_url, &self.request_body()).await?;
+            self.parse_response(&response, filter)
+        })
+    }
+
+    fn name(&self) -> &'static str {
+        match self.method {
+            V3Method::Password { .. } => "keystone-v3-password",
+            V3Method::ApplicationCredential { .. } => "keystone-v3-application-credential",
+            V3Method::Token { .. } => "keystone-v3-token",
+        }
+    }
+}
+
+/// Normalizes the usual spellings of an auth URL to the `/v3/auth/tokens` URL.
+fn tokens_url(auth_url: &str) -> String {
+    let base = auth_url.trim_end_matches('/');
+    if base.ends_with("/auth/tokens") {
+        base.to_owned()
+    } else if base.ends_with("/v3") {
+        format!("{base}/auth/tokens")
+    } else {
+        format!("{base}/v3/auth/tokens")
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenBody {
+    token: TokenInner,
+}
+
+#[derive(Deserialize)]
+struct TokenInner {
+    #[serde(default)]
+    expires_at: Option<String>,
+    #[serde(default)]
+    project: Option<ProjectRef>,
+    #[serde(default)]
+    catalog: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct ProjectRef {
+    id: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, token: Option<&str>, body: &str) -> http::Response<Bytes> {
+        let mut b = http::Response::builder().status(status);
+        if let Some(t) = token {
+            b = b.header("X-Subject-Token", t);
+        }
+        b.body(Bytes::from(body.to_owned())).unwrap()
+    }
+
+    const OK_BODY: &str = r#"{"token": {"expires_at": "2026-11-27T12:02:22.000000Z",
+        "project": {"id": "720853f5", "name": "demo"},
+        "catalog": [{"type": "database", "name": "trove", "endpoints": [
+            {"interface": "public", "region": "RegionOne", "url": "http://127.0.0.1:8779/v1.0/720853f5"},
+            {"interface": "admin", "region": "RegionOne", "url": "http://127.0.0.1:8779/v1.0/720853f5"}]}]}}"#;
+
+    #[test]
+    fn normalizes_auth_urls() {
+        assert_eq!(tokens_url("http://k:5000"), "http://k:5000/v3/auth/tokens");
+        assert_eq!(
+            tokens_url("http://k:5000/v3/"),
+            "http://k:5000/v3/auth/tokens"
+        );
+        assert_eq!(
+            tokens_url("http://k:5000/v3/auth/tokens"),
+            "http://k:5000/v3/auth/tokens"
+        );
+    }
+
+    #[test]
+    fn password_body_matches_keystone() {
+        let auth = KeystoneV3::password("http://k:5000/v3", "jsmith", "abcdef", "demo");
+        let expected = json!({"auth": {"identity": {"methods": ["password"], "password": {"user":
+            {"name": "jsmith", "domain": {"name": "Default"}, "password": "abcdef"}}},
+            "scope": {"project": {"name": "demo", "domain": {"name": "Default"}}}}});
+        assert_eq!(auth.request_body(), expected);
+        assert!(!format!("{auth:?}").contains("abcdef"));
+    }
+
+    #[test]
+    fn application_credential_sends_no_scope() {
+        let auth = KeystoneV3::new(
+            "http://k:5000",
+            V3Method::ApplicationCredential {
+                id: "ac1".into(),
+                secret: Secret::new("s"),
+            },
+            Scope::ProjectId("p".into()),
+        );
+        assert!(auth.request_body()["auth"].get("scope").is_none());
+    }
+
+    #[test]
+    fn parses_token_endpoint_and_expiry() {
+        let auth = KeystoneV3::password("http://k:5000", "u", "p", "demo");
+        let s = auth
+            .parse_response(
+                &response(201, Some("tok"), OK_BODY),
+                &EndpointFilter::default(),
+            )
+            .unwrap();
+        assert_eq!(s.token.expose(), "tok");
+        assert_eq!(s.endpoint, "http://127.0.0.1:8779/v1.0/720853f5");
+        assert_eq!(s.project_id.as_deref(), Some("720853f5"));
+        let expected = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_795_780_942);
+        assert_eq!(s.expires_at, Some(expected));
+    }
+
+    #[test]
+    fn failures_say_which_step_failed() {
+        let auth = KeystoneV3::password("http://k:5000", "u", "p", "demo");
+        let f = EndpointFilter::default();
+        let bad = r#"{"error": {"code": 401, "message": "The request you have made requires authentication.", "title": "Unauthorized"}}"#;
+        assert!(matches!(
+            auth.parse_response(&response(401, None, bad), &f),
+            Err(AuthError::Rejected { status: 401, .. })
+        ));
+        assert!(matches!(
+            auth.parse_response(&response(201, None, OK_BODY), &f),
+            Err(AuthError::Malformed { .. })
+        ));
+        assert!(matches!(
+            auth.parse_response(&response(201, Some("t"), "{"), &f),
+            Err(AuthError::Malformed { .. })
+        ));
+        let no_catalog = r#"{"token": {"expires_at": "2026-11-27T12:02:22Z"}}"#;
+        assert!(matches!(
+            auth.parse_response(&response(201, Some("t"), no_catalog), &f),
+            Err(AuthError::EndpointNotFound { .. })
+        ));
+    }
+}

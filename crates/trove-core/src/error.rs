@@ -1,0 +1,248 @@
+//! The one error type of a Trove call, saying where the failure happened.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{Method, StatusCode};
+use trove_auth::AuthError;
+use trove_types::Fault;
+
+/// A boxed error, as tower services return them.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Whether a failed request may have reached the server. Retry logic and callers of
+/// non-idempotent operations need to know: a create that may have been sent must not be sent
+/// again blindly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendState {
+    /// The request certainly did not reach the server (connection refused, DNS failure).
+    NotSent,
+    /// The request may have been processed (connection reset after writing, timeout).
+    MaybeSent,
+}
+
+/// What went wrong with a Trove call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with an error status.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// Authentication failed.
+    #[error("authentication failed: {0}")]
+    Auth(#[from] AuthError),
+    /// The request could not be completed by the transport.
+    #[error("transport error ({state:?}): {source}")]
+    Transport {
+        /// Whether the server may have seen the request.
+        state: SendState,
+        /// The transport's error.
+        #[source]
+        source: BoxError,
+    },
+    /// The call did not finish in time; the server may have processed it.
+    #[error("the call did not finish within {0:?}")]
+    Timeout(Duration),
+    /// The server answered success with a body this SDK cannot read.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+    /// The request could not be built (an invalid URL or argument).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// A wait for a resource's status ended without success.
+    #[error(transparent)]
+    Wait(Box<crate::wait::WaitError>),
+}
+
+/// An error status from the Trove API, with everything the server said about it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{method} {path} failed: {status} {}: {} (request id {})", fault.name, fault.message, request_id.as_deref().unwrap_or("-"))]
+pub struct ApiError {
+    /// The HTTP method of the call.
+    pub method: Method,
+    /// The endpoint-relative (or absolute) path of the call.
+    pub path: String,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The decoded fault: name (`itemNotFound`, `overLimit`...), message, details.
+    pub fault: Fault,
+    /// The `x-openstack-request-id` (or `x-compute-request-id`) header.
+    pub request_id: Option<String>,
+    /// Seconds to wait before retrying, from `Retry-After` or the body's `retryAfter`.
+    pub retry_after: Option<u64>,
+    /// The raw body.
+    pub body: Bytes,
+}
+
+impl ApiError {
+    /// Builds the error from a response's parts.
+    pub fn from_response(
+        method: Method,
+        path: String,
+        response: &http::Response<Bytes>,
+    ) -> ApiError {
+        let status = response.status();
+        let fault = Fault::from_body(status.as_u16(), response.body());
+        let headers = response.headers();
+        let request_id = ["x-openstack-request-id", "x-compute-request-id"]
+            .iter()
+            .find_map(|h| headers.get(*h))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let retry_after = headers
+            .get(http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .or(fault.retry_after);
+        ApiError {
+            method,
+            path,
+            status,
+            fault,
+            request_id,
+            retry_after,
+            body: response.body().clone(),
+        }
+    }
+}
+
+/// A success answer whose body could not be decoded.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("cannot decode the {status} answer to {method} {path} at `{at}`: {message}")]
+pub struct DecodeError {
+    /// The HTTP method of the call.
+    pub method: Method,
+    /// The endpoint-relative path of the call.
+    pub path: String,
+    /// The status of the answer.
+    pub status: StatusCode,
+    /// The JSON path where decoding failed, such as `instances[3].status`.
+    pub at: String,
+    /// The decoder's message.
+    pub message: String,
+    /// The raw body.
+    pub body: Bytes,
+}
+
+impl Error {
+    /// Returns the API error, when the server answered with an error status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Returns the HTTP status of an API error.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.api().map(|e| e.status)
+    }
+
+    /// Returns the Trove fault name of an API error (`itemNotFound`, `overLimit`...).
+    pub fn fault_name(&self) -> Option<&str> {
+        self.api().map(|e| e.fault.name.as_str())
+    }
+
+    /// Returns the request id of an API error, to quote to the cloud's operators.
+    pub fn request_id(&self) -> Option<&str> {
+        self.api().and_then(|e| e.request_id.as_deref())
+    }
+
+    /// Returns true for 404: the resource does not exist (or no longer does).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Returns true for 400: the server rejected the request as invalid.
+    pub fn is_bad_request(&self) -> bool {
+        self.status() == Some(StatusCode::BAD_REQUEST)
+    }
+
+    /// Returns true for 401, or an identity service that rejected the credentials.
+    pub fn is_unauthorized(&self) -> bool {
+        self.status() == Some(StatusCode::UNAUTHORIZED)
+            || matches!(self, Error::Auth(e) if matches!(e.root(), AuthError::Rejected { status: 401, .. }))
+    }
+
+    /// Returns true for 403.
+    pub fn is_forbidden(&self) -> bool {
+        self.status() == Some(StatusCode::FORBIDDEN)
+    }
+
+    /// Returns true for 409.
+    pub fn is_conflict(&self) -> bool {
+        self.status() == Some(StatusCode::CONFLICT)
+    }
+
+    /// Returns true for 413: over a limit or a quota, or rate limited.
+    pub fn is_over_limit(&self) -> bool {
+        self.status() == Some(StatusCode::PAYLOAD_TOO_LARGE)
+    }
+
+    /// Returns true for 422: the resource is not in a state that allows the call (still BUILD).
+    pub fn is_unprocessable(&self) -> bool {
+        self.status() == Some(StatusCode::UNPROCESSABLE_ENTITY)
+    }
+
+    /// Returns whether the server may have seen the request. `None` when it certainly did
+    /// (it answered).
+    pub fn send_state(&self) -> Option<SendState> {
+        match self {
+            Error::Transport { state, .. } => Some(*state),
+            Error::Timeout(_) => Some(SendState::MaybeSent),
+            Error::Auth(_) | Error::InvalidRequest(_) => Some(SendState::NotSent),
+            _ => None,
+        }
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Bytes> {
+        let mut b = http::Response::builder().status(status);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(Bytes::from(body.to_owned())).unwrap()
+    }
+
+    #[test]
+    fn not_found_is_an_easy_test_and_keeps_the_request_id() {
+        let r = response(
+            404,
+            &[("x-openstack-request-id", "req-1")],
+            r#"{"itemNotFound": {"code": 404, "message": "Resource x cannot be found."}}"#,
+        );
+        let e: Error = ApiError::from_response(Method::GET, "/instances/x".into(), &r).into();
+        assert!(e.is_not_found());
+        assert_eq!(e.fault_name(), Some("itemNotFound"));
+        assert_eq!(e.request_id(), Some("req-1"));
+        assert_eq!(
+            e.to_string(),
+            "GET /instances/x failed: 404 Not Found itemNotFound: Resource x cannot be found. (request id req-1)"
+        );
+    }
+
+    #[test]
+    fn retry_after_comes_from_the_header_or_the_body() {
+        let body = r#"{"overLimit": {"code": 413, "message": "m", "retryAfter": "9"}}"#;
+        let from_body =
+            ApiError::from_response(Method::POST, "/x".into(), &response(413, &[], body));
+        assert_eq!(from_body.retry_after, Some(9));
+        let from_header = ApiError::from_response(
+            Method::POST,
+            "/x".into(),
+            &response(413, &[("retry-after", "3")], body),
+        );
+        assert_eq!(from_header.retry_after, Some(3));
+        assert!(Error::from(from_header).is_over_limit());
+    }
+}

@@ -1,0 +1,25 @@
+//! The transport-agnostic core of the Trove SDK.
+//!
+//! Every call is an [`Operation`] that builds an `http::Request` without I/O; the [`Client`]
+//! sends it through a tower stack assembled in [`stack`] (timeout, user layers, auth, default
+//! headers, transport) and decodes the answer into `trove-types` models or a typed [`Error`].
+//! Lists come as a [`Page`] with the seed's `next` marker, or as a stream of every item;
+//! [`wait`] polls resources until they reach a state.
+
+pub mod api;
+pub mod auth_layer;
+pub mod client;
+pub mod error;
+pub mod operation;
+pub mod pagination;
+pub mod stack;
+pub mod transport;
+pub mod wait;
+
+pub use api::instances::{InstanceExt, Instances};
+pub use client::{Client, ClientBuilder};
+pub use error::{ApiError, BoxError, DecodeError, Error, SendState};
+pub use operation::Operation;
+pub use pagination::Page;
+pub use transport::HttpService;
+pub use wait::{WaitError, WaitOptions};

@@ -1,0 +1,338 @@
+//! Drives the whole client stack over a scripted transport: endpoint resolution, token
+//! injection, re-auth after 401, pagination markers, error and decode failures, user layers.
+
+// A test that cannot set up its scripted server should fail loudly.
+#![allow(clippy::unwrap_used, clippy::type_complexity)]
+
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use futures::future::BoxFuture;
+use futures::TryStreamExt;
+use http_body_util::{BodyExt, Full};
+use trove_auth::{AuthError, AuthHttp, AuthStrategy, EndpointFilter, Secret, Session};
+use trove_core::{Client, Error};
+
+/// What the scripted server saw: method, URI, token header.
+type Seen = Arc<Mutex<Vec<(String, String, Option<String>)>>>;
+
+/// A transport that records requests and answers with `respond`.
+fn transport<F>(
+    seen: Seen,
+    respond: F,
+) -> impl tower::Service<
+    http::Request<Full<Bytes>>,
+    Response = http::Response<Full<Bytes>>,
+    Error = Infallible,
+    Future = BoxFuture<'static, Result<http::Response<Full<Bytes>>, Infallible>>,
+> + Clone
+       + Send
+       + Sync
+       + 'static
+where
+    F: Fn(&http::Request<Bytes>) -> (u16, String) + Clone + Send + Sync + 'static,
+{
+    tower::service_fn(move |req: http::Request<Full<Bytes>>| {
+        let seen = seen.clone();
+        let respond = respond.clone();
+        Box::pin(async move {
+            let (parts, body) = req.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map(|b| b.to_bytes())
+                .unwrap_or_default();
+            let req = http::Request::from_parts(parts, body);
+            seen.lock().unwrap().push((
+                req.method().to_string(),
+                req.uri().to_string(),
+                req.headers()
+                    .get("x-auth-token")
+                    .map(|v| v.to_str().unwrap().to_owned()),
+            ));
+            let (status, body) = respond(&req);
+            Ok(http::Response::builder()
+                .status(status)
+                .header("x-openstack-request-id", "req-42")
+                .body(Full::new(Bytes::from(body)))
+                .unwrap())
+        }) as BoxFuture<'static, _>
+    })
+}
+
+/// Issues `tok-1`, `tok-2`, ... for endpoint `http://trove.test/v1.0/p1`.
+#[derive(Debug, Default)]
+struct Numbered(AtomicUsize);
+
+impl AuthStrategy for Numbered {
+    fn authenticate<'a>(
+        &'a self,
+        _http: &'a dyn AuthHttp,
+        _filter: &'a EndpointFilter,
+    ) -> BoxFuture<'a, Result<Session, AuthError>> {
+        Box::pin(async move {
+            let n = self.0.fetch_add(1, Ordering::SeqCst) + 1;
+            Ok(Session {
+                token: Secret::new(format!("tok-{n}")),
+                endpoint: "http://trove.test/v1.0/p1".into(),
+                project_id: Some("p1".into()),
+                expires_at: None,
+                catalog: None,
+            })
+        })
+    }
+    fn name(&self) -> &'static str {
+        "numbered"
+    }
+}
+
+const INSTANCE: &str =
+    r#"{"instance": {"id": "i-1", "name": "db", "status": "ACTIVE", "links": []}}"#;
+
+#[tokio::test]
+async fn relative_requests_go_to_the_session_endpoint_with_the_token() {
+    let seen = Seen::default();
+    let client = Client::builder()
+        .auth(Numbered::default())
+        .transport(transport(seen.clone(), |_| (200, INSTANCE.into())))
+        .build()
+        .unwrap();
+    let instance = client.instances().get("i-1").await.unwrap();
+    assert_eq!(instance.name, "db");
+    let seen = seen.lock().unwrap();
+    assert_eq!(
+        seen[0],
+        (
+            "GET".into(),
+            "http://trove.test/v1.0/p1/instances/i-1".into(),
+            Some("tok-1".into())
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_401_causes_one_reauth_and_one_replay_never_a_loop() {
+    let seen = Seen::default();
+    let client = Client::builder()
+        .auth(Numbered::default())
+        .transport(transport(seen.clone(), |req| {
+            if req.headers()["x-auth-token"] == "tok-1" {
+                (
+                    401,
+                    r#"{"unauthorized": {"code": 401, "message": "expired"}}"#.into(),
+                )
+            } else {
+                (200, INSTANCE.into())
+            }
+        }))
+        .build()
+        .unwrap();
+    client.instances().get("i-1").await.unwrap();
+    assert_eq!(client.auth_count(), 2);
+    let tokens: Vec<_> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|s| s.2.clone().unwrap())
+        .collect();
+    assert_eq!(tokens, ["tok-1", "tok-2"]);
+
+    // A server that refuses every token gets exactly two tries, and the 401 is returned.
+    let seen = Seen::default();
+    let client = Client::builder()
+        .auth(Numbered::default())
+        .transport(transport(seen.clone(), |_| (401, "{}".into())))
+        .build()
+        .unwrap();
+    let err = client.instances().get("i-1").await.unwrap_err();
+    assert!(err.is_unauthorized(), "{err}");
+    assert_eq!(seen.lock().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn the_marker_comes_from_the_next_href_and_the_request_stays_on_our_endpoint() {
+    let seen = Seen::default();
+    // The server's next link is https, on another host, and its marker is not the last item's id.
+    let client = Client::builder()
+        .auth(Numbered::default())
+        .transport(transport(seen.clone(), |req| {
+            let item = |id: &str| format!(r#"{{"id": "{id}", "name": "{id}", "status": "ACTIVE"}}"#);
+            if req.uri().query().unwrap_or_default().contains("marker=m-cut") {
+                (200, format!(r#"{{"instances": [{}]}}"#, item("c")))
+            } else {
+                (
+                    200,
+                    format!(
+                        r#"{{"instances": [{}, {}], "links": [{{"rel": "next",
+                        "href": "https://proxy.example:443/v1.0/p1/instances?limit=2&marker=m-cut"}}]}}"#,
+                        item("b"),
+                        item("a")
+                    ),
+                )
+            }
+        }))
+        .build()
+        .unwrap();
+    let page = client.instances().list().limit(2).await.unwrap();
+    assert_eq!((page.len(), page.next.as_deref()), (2, Some("m-cut")));
+    let all: Vec<_> = client
+        .instances()
+        .list()
+        .limit(2)
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let names: Vec<_> = all.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(names, ["b", "a", "c"]);
+    let uris: Vec<_> = seen.lock().unwrap().iter().map(|s| s.1.clone()).collect();
+    assert_eq!(
+        uris[2],
+        "http://trove.test/v1.0/p1/instances?limit=2&marker=m-cut"
+    );
+}
+
+#[tokio::test]
+async fn a_stream_stops_when_the_server_repeats_the_marker() {
+    let seen = Seen::default();
+    let client = Client::builder()
+        .auth(Numbered::default())
+        .transport(transport(seen.clone(), |_| {
+            (
+                200,
+                r#"{"instances": [{"id": "x", "status": "ACTIVE"}],
+                   "links": [{"rel": "next", "href": "https://h/i?marker=same"}]}"#
+                    .into(),
+            )
+        }))
+        .build()
+        .unwrap();
+    let all: Vec<_> = client
+        .instances()
+        .list()
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        all.len(),
+        2,
+        "first page, then the page for `same`, then stop"
+    );
+    assert_eq!(seen.lock().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn errors_are_typed_and_malformed_answers_are_errors_not_panics() {
+    let client = Client::builder()
+        .auth(Numbered::default())
+        .transport(transport(Seen::default(), |req| match req.uri().path() {
+            "/v1.0/p1/instances/gone" => (
+                404,
+                r#"{"itemNotFound": {"code": 404, "message": "Resource gone cannot be found."}}"#
+                    .into(),
+            ),
+            "/v1.0/p1/instances/html" => (502, "<html>Bad Gateway</html>".into()),
+            "/v1.0/p1/instances/garbage" => {
+                (200, r#"{"instance": {"id": 5, "status": []}}"#.into())
+            }
+            _ => (200, "not json".into()),
+        }))
+        .build()
+        .unwrap();
+    let err = client.instances().get("gone").await.unwrap_err();
+    assert!(err.is_not_found());
+    assert_eq!(err.fault_name(), Some("itemNotFound"));
+    assert_eq!(err.request_id(), Some("req-42"));
+
+    let err = client.instances().get("html").await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+    assert!(err.to_string().contains("Bad Gateway"));
+
+    match client.instances().get("garbage").await.unwrap_err() {
+        Error::Decode(d) => assert_eq!(d.at, "instance.status"),
+        other => panic!("expected a decode error, got {other}"),
+    }
+    assert!(matches!(
+        client.instances().get("other").await.unwrap_err(),
+        Error::Decode { .. }
+    ));
+}
+
+#[tokio::test]
+async fn absolute_urls_carry_no_token_and_need_no_auth() {
+    let seen = Seen::default();
+    let client = Client::builder()
+        .transport(transport(seen.clone(), |_| {
+            (200, r#"{"versions": [{"id": "v1.0", "status": "CURRENT", "links": [{"rel": "self", "href": "http://localhost:8779/v1.0/"}]}]}"#.into())
+        }))
+        .build()
+        .unwrap();
+    let versions = client
+        .versions()
+        .index("http://localhost:8779")
+        .await
+        .unwrap();
+    assert_eq!(versions[0].self_link(), Some("http://localhost:8779/v1.0/"));
+    assert_eq!(
+        seen.lock().unwrap()[0],
+        ("GET".into(), "http://localhost:8779/".into(), None)
+    );
+    // Without auth, endpoint-relative calls fail before any request.
+    assert!(matches!(
+        client.instances().get("x").await.unwrap_err(),
+        Error::InvalidRequest(_)
+    ));
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn user_layers_see_every_request_including_replays() {
+    #[derive(Clone)]
+    struct Count<S>(S, Arc<AtomicUsize>);
+    impl<S: tower::Service<http::Request<Bytes>>> tower::Service<http::Request<Bytes>> for Count<S> {
+        type Response = S::Response;
+        type Error = S::Error;
+        type Future = S::Future;
+        fn poll_ready(
+            &mut self,
+            cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Result<(), S::Error>> {
+            self.0.poll_ready(cx)
+        }
+        fn call(&mut self, req: http::Request<Bytes>) -> S::Future {
+            self.1.fetch_add(1, Ordering::SeqCst);
+            self.0.call(req)
+        }
+    }
+    let count = Arc::new(AtomicUsize::new(0));
+    let c2 = count.clone();
+    let client = Client::builder()
+        .auth(Numbered::default())
+        .layer(tower::layer::layer_fn(move |inner| {
+            Count(inner, c2.clone())
+        }))
+        .transport(transport(Seen::default(), |_| (200, INSTANCE.into())))
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        client.instances().get("i-1").await.unwrap();
+    }
+    assert_eq!(count.load(Ordering::SeqCst), 3);
+}
+
+#[test]
+fn secrets_never_show_in_debug_output() {
+    let client = Client::new(
+        "jsmith",
+        "pa55-w0rd",
+        "demo",
+        "http://keystone.test:5000/v3",
+    )
+    .build()
+    .unwrap();
+    let shown = format!("{client:?}");
+    assert!(!shown.contains("pa55-w0rd"), "{shown}");
+}

@@ -1,0 +1,172 @@
+//! Pieces shared by many resources: links, flexible ids and small references.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// A hypermedia link as Trove renders it (`{"href": ..., "rel": "self"}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    /// Where the link points. Trove forces `https://` on most of them.
+    pub href: String,
+    /// The relation: `self`, `bookmark` or `next`.
+    #[serde(default)]
+    pub rel: String,
+}
+
+/// Returns the `href` of the first link whose `rel` equals `rel`.
+pub fn find_link<'a>(links: &'a [Link], rel: &str) -> Option<&'a str> {
+    links.iter().find(|l| l.rel == rel).map(|l| l.href.as_str())
+}
+
+/// Deserializes a JSON string or number into a `String`.
+///
+/// Trove sends `flavor.id` as an integer in `/flavors` and as a string inside an instance;
+/// clients must accept both.
+pub fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match StringOrNumber::deserialize(d)? {
+        StringOrNumber::String(s) => Ok(s),
+        StringOrNumber::Int(i) => Ok(i.to_string()),
+        StringOrNumber::UInt(u) => Ok(u.to_string()),
+        StringOrNumber::Float(f) => Ok(f.to_string()),
+    }
+}
+
+/// Like [`string_or_number`], for optional fields where `null` means absent.
+pub fn opt_string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<StringOrNumber>::deserialize(d)? {
+        None => None,
+        Some(StringOrNumber::String(s)) => Some(s),
+        Some(StringOrNumber::Int(i)) => Some(i.to_string()),
+        Some(StringOrNumber::UInt(u)) => Some(u.to_string()),
+        Some(StringOrNumber::Float(f)) => Some(f.to_string()),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StringOrNumber {
+    String(String),
+    UInt(u64),
+    Int(i64),
+    Float(f64),
+}
+
+/// A reference to another resource by id, with its links (`replica_of`, `replicas[]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceRef {
+    /// The referenced resource's id.
+    #[serde(deserialize_with = "string_or_number")]
+    pub id: String,
+    /// Its links, when the server sends them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+}
+
+/// Defines a status enum that keeps unknown values instead of failing.
+///
+/// Real servers grow new states (Ussuri added `HEALTHY`); a client that fails to decode an
+/// instance because of a new status is worse than useless, so unknown strings land in `Unknown`.
+#[macro_export]
+macro_rules! open_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $wire:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+            /// A value this version of the SDK does not know, kept verbatim.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// Returns the value exactly as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)+
+                    Self::Unknown(s) => s.as_str(),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(match s {
+                    $($wire => Self::$variant,)+
+                    other => Self::Unknown(other.to_owned()),
+                })
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
+                Ok(match s.parse() {
+                    Ok(v) => v,
+                    Err(never) => match never {},
+                })
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Holder {
+        #[serde(deserialize_with = "string_or_number")]
+        id: String,
+    }
+
+    #[test]
+    fn ids_decode_from_numbers_and_strings() {
+        let a: Holder = serde_json::from_str(r#"{"id": 7}"#).unwrap();
+        let b: Holder = serde_json::from_str(r#"{"id": "7"}"#).unwrap();
+        let c: Holder = serde_json::from_str(r#"{"id": -3}"#).unwrap();
+        assert_eq!(a.id, "7");
+        assert_eq!(b.id, "7");
+        assert_eq!(c.id, "-3");
+        assert!(serde_json::from_str::<Holder>(r#"{"id": [1]}"#).is_err());
+    }
+
+    #[test]
+    fn find_link_picks_by_rel() {
+        let links = vec![
+            Link {
+                href: "a".into(),
+                rel: "self".into(),
+            },
+            Link {
+                href: "b".into(),
+                rel: "next".into(),
+            },
+        ];
+        assert_eq!(find_link(&links, "next"), Some("b"));
+        assert_eq!(find_link(&links, "prev"), None);
+    }
+}

@@ -1,0 +1,514 @@
+//! Database instances: the instance model, its status, and the create request.
+
+use serde::{Deserialize, Serialize};
+
+use crate::common::{opt_string_or_number, string_or_number, Link, ResourceRef};
+use crate::secret::Secret;
+
+crate::open_enum! {
+    /// The status of an instance (`trove/instance/service_status.py` and `InstanceStatus`).
+    InstanceStatus {
+        /// Ready (before Ussuri).
+        Active => "ACTIVE",
+        /// Ready (since Ussuri).
+        Healthy => "HEALTHY",
+        /// Being created.
+        Build => "BUILD",
+        /// The guest cannot be reached.
+        Blocked => "BLOCKED",
+        /// The create failed.
+        Failed => "FAILED",
+        /// Rebooting after a restart.
+        Reboot => "REBOOT",
+        /// Flavor or volume being resized.
+        Resize => "RESIZE",
+        /// A backup is running.
+        Backup => "BACKUP",
+        /// Being deleted.
+        Shutdown => "SHUTDOWN",
+        /// Broken.
+        Error => "ERROR",
+        /// A configuration change awaits a restart.
+        RestartRequired => "RESTART_REQUIRED",
+        /// Being promoted to replica source.
+        Promote => "PROMOTE",
+        /// Ejecting its replica source.
+        Eject => "EJECT",
+        /// Datastore version being upgraded.
+        Upgrade => "UPGRADE",
+        /// Being detached from its replica source.
+        Detach => "DETACH",
+    }
+}
+
+impl InstanceStatus {
+    /// Returns true for the states in which an instance is usable: `ACTIVE` and `HEALTHY`.
+    pub fn is_ready(&self) -> bool {
+        matches!(self, Self::Active | Self::Healthy)
+    }
+
+    /// Returns true for the states from which an instance will not recover by itself.
+    pub fn is_failed(&self) -> bool {
+        matches!(self, Self::Error | Self::Failed)
+    }
+}
+
+/// A database instance, as shown by `GET /instances/{id}` or as an item of a list.
+///
+/// The list view omits timestamps, faults and `volume.used`, so those are optional.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Instance {
+    /// The instance id (a UUID).
+    #[serde(deserialize_with = "string_or_number")]
+    pub id: String,
+    /// The instance name.
+    #[serde(default)]
+    pub name: String,
+    /// The current status.
+    pub status: InstanceStatus,
+    /// The datastore's health as seen by the guest agent (`""` while building, then `HEALTHY`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operating_status: Option<String>,
+    /// Links to the instance (`self`, `bookmark`).
+    #[serde(default)]
+    pub links: Vec<Link>,
+    /// The flavor the instance runs on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flavor: Option<FlavorRef>,
+    /// The datastore and version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore: Option<DatastoreRef>,
+    /// The region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Network access settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<Access>,
+    /// The data volume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<Volume>,
+    /// The owning project (admin views).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    /// The host name, when the deployment publishes one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// IP addresses (older servers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ip: Vec<String>,
+    /// Typed addresses (newer servers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<Address>,
+    /// The replica source, for a replica.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replica_of: Option<ResourceRef>,
+    /// The replicas, for a replica source.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replicas: Vec<ResourceRef>,
+    /// The attached configuration group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<ConfigurationRef>,
+    /// The server group policy (`affinity` or `anti-affinity`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locality: Option<String>,
+    /// The cluster the instance belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
+    /// The shard within its cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard_id: Option<String>,
+    /// The last task's failure, when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<InstanceFault>,
+    /// The root password generated at create time (some datastores only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<Secret>,
+    /// Creation time, `YYYY-MM-DDTHH:MM:SS` without a zone (UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// Last update time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    /// When the guest last reported its status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_status_updated: Option<String>,
+}
+
+impl Instance {
+    /// Returns the flavor id, when the server sent the flavor.
+    pub fn flavor_id(&self) -> Option<&str> {
+        self.flavor.as_ref().map(|f| f.id.as_str())
+    }
+}
+
+/// `{"id": ..., "links": [...]}` of the flavor inside an instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlavorRef {
+    /// The flavor id; a string inside instances, an integer in `/flavors`.
+    #[serde(deserialize_with = "string_or_number")]
+    pub id: String,
+    /// Links to the flavor.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+}
+
+/// The datastore of an instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatastoreRef {
+    /// The datastore type, such as `mysql`.
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    /// The version name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The version number (detail view only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_number: Option<String>,
+}
+
+/// Network access settings of an instance.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Access {
+    /// Whether the instance has a public address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_public: Option<bool>,
+    /// CIDRs allowed to reach the database port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_cidrs: Option<Vec<String>>,
+}
+
+/// The data volume of an instance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Volume {
+    /// Size in GB.
+    pub size: u64,
+    /// Used space in GB (absent while building or resizing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used: Option<f64>,
+    /// Volume type, when reported.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+}
+
+/// One typed address of an instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    /// The IP address.
+    pub address: String,
+    /// `private` or `public`.
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    /// The network id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<String>,
+}
+
+/// The configuration group attached to an instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigurationRef {
+    /// The configuration group id.
+    pub id: String,
+    /// Its name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Links to it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+}
+
+/// The failure of an instance's last task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstanceFault {
+    /// What went wrong.
+    #[serde(default)]
+    pub message: String,
+    /// When.
+    #[serde(default)]
+    pub created: Option<String>,
+    /// Extra details (a traceback for admins).
+    #[serde(default, deserialize_with = "opt_string_or_number")]
+    pub details: Option<String>,
+}
+
+/// `{"instance": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstanceEnvelope {
+    /// The instance.
+    pub instance: Instance,
+}
+
+crate::list_envelope!(
+    /// `{"instances": [...], "links": [...]}`, one page of instances.
+    InstanceList,
+    Instance,
+    "instances"
+);
+
+/// The body of `POST /instances`, the create request.
+///
+/// Build it with [`CreateInstance::new`] and its setters; absent options are not sent.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreateInstance {
+    /// The instance name (required).
+    pub name: String,
+    /// The flavor id (required).
+    #[serde(rename = "flavorRef")]
+    pub flavor_ref: String,
+    /// The data volume.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume: Option<VolumeSpec>,
+    /// Databases to create.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub databases: Vec<DatabaseSpec>,
+    /// Users to create.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<UserSpec>,
+    /// The datastore type and version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub datastore: Option<DatastoreSpec>,
+    /// The availability zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    /// Networks to attach (Trove accepts at most one).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nics: Vec<NicSpec>,
+    /// A backup to restore from.
+    #[serde(rename = "restorePoint", skip_serializing_if = "Option::is_none")]
+    pub restore_point: Option<RestorePoint>,
+    /// The configuration group to attach.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<String>,
+    /// The source instance, to create a replica.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replica_of: Option<String>,
+    /// How many replicas to create (1 to 3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replica_count: Option<u32>,
+    /// `affinity` or `anti-affinity`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locality: Option<String>,
+    /// The region.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region_name: Option<String>,
+    /// Modules to apply.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub modules: Vec<ModuleRef>,
+    /// Network access settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access: Option<Access>,
+}
+
+impl CreateInstance {
+    /// Starts a create request for an instance named `name` on flavor `flavor_ref`.
+    pub fn new(name: impl Into<String>, flavor_ref: impl Into<String>) -> Self {
+        CreateInstance {
+            name: name.into(),
+            flavor_ref: flavor_ref.into(),
+            volume: None,
+            databases: Vec::new(),
+            users: Vec::new(),
+            datastore: None,
+            availability_zone: None,
+            nics: Vec::new(),
+            restore_point: None,
+            configuration: None,
+            replica_of: None,
+            replica_count: None,
+            locality: None,
+            region_name: None,
+            modules: Vec::new(),
+            access: None,
+        }
+    }
+}
+
+/// `{"instance": CreateInstance}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreateInstanceEnvelope<'a> {
+    /// The create request.
+    pub instance: &'a CreateInstance,
+}
+
+/// The volume of a new instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VolumeSpec {
+    /// Size in GB.
+    pub size: u64,
+    /// Volume type.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none", default)]
+    pub kind: Option<String>,
+}
+
+impl VolumeSpec {
+    /// A volume of `size` GB of the default type.
+    pub fn new(size: u64) -> Self {
+        VolumeSpec { size, kind: None }
+    }
+}
+
+/// A database to create, with optional character set and collation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatabaseSpec {
+    /// The database name.
+    pub name: String,
+    /// The character set, such as `utf8`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub character_set: Option<String>,
+    /// The collation, such as `utf8_general_ci`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub collate: Option<String>,
+}
+
+impl DatabaseSpec {
+    /// A database named `name` with the server's default character set and collation.
+    pub fn new(name: impl Into<String>) -> Self {
+        DatabaseSpec {
+            name: name.into(),
+            character_set: None,
+            collate: None,
+        }
+    }
+
+    /// Sets the character set.
+    pub fn character_set(mut self, v: impl Into<String>) -> Self {
+        self.character_set = Some(v.into());
+        self
+    }
+
+    /// Sets the collation.
+    pub fn collate(mut self, v: impl Into<String>) -> Self {
+        self.collate = Some(v.into());
+        self
+    }
+}
+
+/// A user to create, with the databases it may use.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserSpec {
+    /// The user name.
+    pub name: String,
+    /// The password; never printed by `Debug`.
+    pub password: Secret,
+    /// The host the user may connect from (`%` when absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// Databases the user gets access to.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub databases: Vec<NameRef>,
+}
+
+impl UserSpec {
+    /// A user `name` with `password`, allowed from any host.
+    pub fn new(name: impl Into<String>, password: impl Into<String>) -> Self {
+        UserSpec {
+            name: name.into(),
+            password: Secret::new(password),
+            host: None,
+            databases: Vec::new(),
+        }
+    }
+
+    /// Restricts the user to connections from `host`.
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = Some(host.into());
+        self
+    }
+
+    /// Grants the user access to database `name`.
+    pub fn database(mut self, name: impl Into<String>) -> Self {
+        self.databases.push(NameRef { name: name.into() });
+        self
+    }
+}
+
+/// `{"name": ...}`, how Trove refers to a database or module by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameRef {
+    /// The name.
+    pub name: String,
+}
+
+/// `{"id": ...}`, how Trove refers to a module by id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleRef {
+    /// The id.
+    pub id: String,
+}
+
+/// The datastore of a new instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatastoreSpec {
+    /// The datastore type, such as `mysql`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The version name.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub version: Option<String>,
+    /// The version number, to pick among versions of the same name.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub version_number: Option<String>,
+}
+
+/// A network to attach to a new instance. Trove rejects the legacy `port-id` and `v4-fixed-ip`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NicSpec {
+    /// The network id.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub network_id: Option<String>,
+    /// The subnet id.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub subnet_id: Option<String>,
+    /// A fixed IP address.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub ip_address: Option<String>,
+}
+
+/// A backup to restore a new instance from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestorePoint {
+    /// The backup id.
+    #[serde(rename = "backupRef")]
+    pub backup_ref: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_status_is_kept() {
+        let s: InstanceStatus = serde_json::from_str(r#""MIGRATING""#).unwrap();
+        assert_eq!(s, InstanceStatus::Unknown("MIGRATING".into()));
+        assert_eq!(serde_json::to_string(&s).unwrap(), r#""MIGRATING""#);
+        assert!(InstanceStatus::Healthy.is_ready() && InstanceStatus::Active.is_ready());
+        assert!(!InstanceStatus::Build.is_ready());
+        assert_eq!(InstanceStatus::Build, "BUILD");
+    }
+
+    #[test]
+    fn create_body_matches_the_seed_request() {
+        let mut req = CreateInstance::new("My Instance", "1");
+        req.volume = Some(VolumeSpec::new(1));
+        req.databases.push(
+            DatabaseSpec::new("my_db")
+                .character_set("latin2")
+                .collate("latin2_general_ci"),
+        );
+        req.users
+            .push(UserSpec::new("jsmith", "12345").database("my_db"));
+        let body = serde_json::to_value(CreateInstanceEnvelope { instance: &req }).unwrap();
+        let expected: serde_json::Value = serde_json::from_str(
+            r#"{"instance": {"name": "My Instance", "flavorRef": "1", "volume": {"size": 1},
+                "databases": [{"name": "my_db", "character_set": "latin2", "collate": "latin2_general_ci"}],
+                "users": [{"name": "jsmith", "password": "12345", "databases": [{"name": "my_db"}]}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(body, expected);
+    }
+
+    #[test]
+    fn user_password_is_not_in_debug() {
+        let user = UserSpec::new("jsmith", "s3cr3t-pw");
+        assert!(!format!("{user:?}").contains("s3cr3t-pw"));
+    }
+}

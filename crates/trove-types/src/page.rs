@@ -1,0 +1,109 @@
+//! Paginated list envelopes and extraction of the `marker` from a `next` link.
+//!
+//! Trove's `next` href is forced to `https://` and echoes the server-side URL, so a client must
+//! not follow it: it takes the `marker` out of the href and asks its own endpoint again. The
+//! marker is never derived from the last item shown, because the real server cuts pages by id
+//! but shows each page sorted by creation time.
+
+use serde::de::DeserializeOwned;
+
+use crate::common::{find_link, Link};
+
+/// Returns the `marker` query parameter of the `rel="next"` link, percent-decoded.
+///
+/// ```
+/// use trove_types::{next_marker, Link};
+/// let links = [Link {
+///     rel: "next".into(),
+///     href: "https://localhost:8779/v1.0/12345/users?limit=2&marker=jo%40localhost".into(),
+/// }];
+/// assert_eq!(next_marker(&links).as_deref(), Some("jo@localhost"));
+/// assert_eq!(next_marker(&[]), None);
+/// ```
+pub fn next_marker(links: &[Link]) -> Option<String> {
+    marker_from_href(find_link(links, "next")?)
+}
+
+/// Returns the `marker` query parameter of an href, percent-decoded; `None` when absent or empty.
+pub fn marker_from_href(href: &str) -> Option<String> {
+    let query = href.split_once('?')?.1;
+    let query = query.split_once('#').map_or(query, |(q, _)| q);
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "marker")
+        .map(|(_, v)| v.into_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// A paginated list envelope such as `{"instances": [...], "links": [...]}`.
+pub trait Paged: DeserializeOwned {
+    /// The type of one element of the list.
+    type Item;
+    /// Splits the envelope into its items and its links.
+    fn into_parts(self) -> (Vec<Self::Item>, Vec<Link>);
+}
+
+/// Declares a list envelope type `{"<key>": [Item], "links": [...]}` implementing [`Paged`].
+#[macro_export]
+macro_rules! list_envelope {
+    ($(#[$meta:meta])* $name:ident, $item:ty, $key:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct $name {
+            /// The items of this page.
+            #[serde(rename = $key, default)]
+            pub items: Vec<$item>,
+            /// Pagination links; holds a `rel="next"` link when more items follow.
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub links: Vec<$crate::common::Link>,
+        }
+
+        impl $crate::page::Paged for $name {
+            type Item = $item;
+            fn into_parts(self) -> (Vec<$item>, Vec<$crate::common::Link>) {
+                (self.items, self.links)
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn next(href: &str) -> Vec<Link> {
+        vec![Link {
+            href: href.into(),
+            rel: "next".into(),
+        }]
+    }
+
+    #[test]
+    fn marker_is_taken_from_the_next_href() {
+        let links = next("https://h/v1.0/t/instances?limit=20&marker=abc-1");
+        assert_eq!(next_marker(&links).as_deref(), Some("abc-1"));
+        assert_eq!(
+            next_marker(&next("https://h/v1.0/t/backups?marker=40")).as_deref(),
+            Some("40")
+        );
+    }
+
+    #[test]
+    fn marker_is_percent_decoded_and_fragments_ignored() {
+        let links = next("https://h/x?marker=my%2edb%20x#frag");
+        assert_eq!(next_marker(&links).as_deref(), Some("my.db x"));
+    }
+
+    #[test]
+    fn no_next_link_or_no_marker_means_no_more_pages() {
+        assert_eq!(
+            next_marker(&[Link {
+                href: "https://h/x?marker=1".into(),
+                rel: "self".into()
+            }]),
+            None
+        );
+        assert_eq!(next_marker(&next("https://h/x")), None);
+        assert_eq!(next_marker(&next("https://h/x?marker=")), None);
+        assert_eq!(next_marker(&next("https://h/x?markers=3")), None);
+    }
+}

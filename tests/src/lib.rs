@@ -1,0 +1,1 @@
+//! Shared helpers of the conformance and differential suites (real servers and emulator).
