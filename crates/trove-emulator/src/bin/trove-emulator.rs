@@ -1,0 +1,59 @@
+//! The `trove-emulator` binary: serves the in-memory Trove + Keystone on a TCP port.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use clap::Parser;
+use trove_emulator::{Config, Delay, Emulator};
+
+/// Command-line flags.
+#[derive(Debug, Parser)]
+#[command(
+    name = "trove-emulator",
+    version,
+    about = "In-memory OpenStack Trove 26.0.0 + Keystone v3"
+)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1", env = "TROVE_EMULATOR_BIND")]
+    bind: IpAddr,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8779, env = "TROVE_EMULATOR_PORT")]
+    port: u16,
+    /// Seconds an instance stays in BUILD.
+    #[arg(long)]
+    build_secs: Option<f64>,
+    /// Host (`name:port`) to put in links instead of the request's Host header.
+    #[arg(long)]
+    advertised_host: Option<String>,
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let args = Args::parse();
+    let mut config = Config {
+        advertised_host: args.advertised_host,
+        ..Config::default()
+    };
+    if let Some(secs) = args.build_secs {
+        let secs = if secs.is_finite() && secs >= 0.0 {
+            secs
+        } else {
+            0.0
+        };
+        config.build = Delay::Time(Duration::from_secs_f64(secs));
+    }
+    let server = Emulator::bind(config, SocketAddr::new(args.bind, args.port)).await?;
+    println!("trove-emulator listening on {}", server.url());
+    tracing::info!(url = %server.url(), "listening");
+    tokio::signal::ctrl_c().await?;
+    tracing::info!("shutting down");
+    server.shutdown().await;
+    Ok(())
+}

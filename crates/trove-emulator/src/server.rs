@@ -1,0 +1,241 @@
+//! The public handles: [`Emulator`] (shared state), [`EmulatorService`] (in-process tower
+//! service) and [`RunningEmulator`] (a TCP server task).
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
+
+use crate::config::Config;
+use crate::fault;
+use crate::request::Ctx;
+use crate::response::Resp;
+use crate::router;
+use crate::state::Shared;
+
+/// Largest request body accepted; bigger ones get 413 `overLimit`.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// An in-memory Trove + Keystone. Clones share one world.
+#[derive(Debug, Clone)]
+pub struct Emulator {
+    shared: Arc<Shared>,
+}
+
+impl Emulator {
+    /// Creates an emulator with an empty world.
+    pub fn new(config: Config) -> Self {
+        Self {
+            shared: Arc::new(Shared::new(config)),
+        }
+    }
+
+    /// Returns the configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.shared.config
+    }
+
+    /// Returns an in-process tower service over this emulator (no sockets).
+    pub fn service(&self) -> EmulatorService {
+        EmulatorService {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+
+    /// Starts a server on `127.0.0.1:0` (a free port).
+    pub async fn start(config: Config) -> std::io::Result<RunningEmulator> {
+        Self::bind(config, SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Starts a server on `addr`.
+    pub async fn bind(config: Config, addr: SocketAddr) -> std::io::Result<RunningEmulator> {
+        Self::new(config).serve(addr).await
+    }
+
+    /// Serves this emulator (and its current state) on `addr`.
+    pub async fn serve(&self, addr: SocketAddr) -> std::io::Result<RunningEmulator> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let task = tokio::spawn(accept_loop(listener, self.service(), stop_rx));
+        Ok(RunningEmulator {
+            addr,
+            emulator: self.clone(),
+            stop: stop_tx,
+            task: Some(task),
+        })
+    }
+
+    /// Counts a tenant's live instances (deleted ones stop counting once they are gone).
+    pub fn instance_count(&self, tenant: &str) -> usize {
+        self.shared
+            .lock()
+            .instances
+            .values()
+            .filter(|i| i.tenant == tenant)
+            .count()
+    }
+
+    /// Counts the requests served so far.
+    pub fn request_count(&self) -> u64 {
+        self.shared.requests.load(Ordering::Relaxed)
+    }
+
+    /// Revokes every Keystone token, so the next Trove call with one answers 401.
+    pub fn revoke_tokens(&self) {
+        self.shared.lock().tokens.clear();
+    }
+}
+
+/// The emulator as a `tower::Service<http::Request<B>>`, for in-process use.
+///
+/// The host used in links comes from `Config::advertised_host`, else the `Host` header, else the
+/// URI authority (absolute URIs such as `http://localhost:8779/v1.0/...` work), else `localhost`.
+#[derive(Debug, Clone)]
+pub struct EmulatorService {
+    shared: Arc<Shared>,
+}
+
+impl EmulatorService {
+    /// Answers one request whose body is already buffered.
+    pub fn call_bytes(&self, req: http::Request<Bytes>) -> http::Response<Full<Bytes>> {
+        let (parts, body) = req.into_parts();
+        let ctx = Ctx::new(&parts, body, self.shared.config.advertised_host.as_deref());
+        router::handle(&self.shared, &ctx)
+    }
+}
+
+impl<B> tower::Service<http::Request<B>> for EmulatorService
+where
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    type Response = http::Response<Full<Bytes>>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: http::Request<B>) -> Self::Future {
+        let this = self.clone();
+        Box::pin(async move {
+            let (parts, body) = req.into_parts();
+            let bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+                Ok(collected) => collected.to_bytes(),
+                Err(e) => return Ok(body_error(&this, &*e)),
+            };
+            Ok(this.call_bytes(http::Request::from_parts(parts, bytes)))
+        })
+    }
+}
+
+/// Answers a body that could not be read: too large gives 413, anything else 400.
+fn body_error(this: &EmulatorService, e: &(dyn std::error::Error + Send + Sync + 'static)) -> Resp {
+    this.shared.requests.fetch_add(1, Ordering::Relaxed);
+    if e.is::<http_body_util::LengthLimitError>() {
+        fault::body_too_large()
+    } else {
+        fault::malformed_body()
+    }
+}
+
+/// A running TCP server; dropping it stops the server task.
+#[derive(Debug)]
+pub struct RunningEmulator {
+    addr: SocketAddr,
+    emulator: Emulator,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl RunningEmulator {
+    /// Returns the base URL, `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Returns the bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Returns the emulator behind the server, to inspect or share its state.
+    pub fn emulator(&self) -> &Emulator {
+        &self.emulator
+    }
+
+    /// Stops accepting, lets open connections finish their current request, and waits.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    service: EmulatorService,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut conns = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stop.changed() => break,
+            accepted = listener.accept() => {
+                let Ok((stream, _peer)) = accepted else { continue };
+                conns.spawn(serve_connection(stream, service.clone(), stop.clone()));
+            }
+            // Reap finished connections so the set does not grow without bound.
+            Some(_) = conns.join_next(), if !conns.is_empty() => {}
+        }
+    }
+    drop(listener);
+    while conns.join_next().await.is_some() {}
+}
+
+async fn serve_connection(
+    stream: tokio::net::TcpStream,
+    service: EmulatorService,
+    mut stop: watch::Receiver<bool>,
+) {
+    let hyper_service =
+        hyper::service::service_fn(move |req: http::Request<hyper::body::Incoming>| {
+            let mut svc = service.clone();
+            async move { tower::Service::call(&mut svc, req).await }
+        });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .serve_connection(TokioIo::new(stream), hyper_service);
+    tokio::pin!(conn);
+    tokio::select! {
+        res = conn.as_mut() => {
+            if let Err(e) = res {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        }
+        _ = stop.changed() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        }
+    }
+}

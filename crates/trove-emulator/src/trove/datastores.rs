@@ -1,0 +1,95 @@
+//! Datastores: one `mysql` datastore with version `5.7.29`, with the captured server's ids.
+
+use http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use super::Req;
+use crate::fault;
+use crate::response::{json, Resp};
+use crate::state::Inner;
+
+/// The datastore id the captured server had.
+pub(crate) const DATASTORE_ID: &str = "873604ef-5d13-4e9e-b4ed-53934a3f50ed";
+/// The datastore type.
+pub(crate) const DATASTORE_TYPE: &str = "mysql";
+/// The datastore version id the captured server had.
+pub(crate) const VERSION_ID: &str = "44aaf438-dcbb-4e42-989d-e8222b7353c3";
+/// The datastore version name (and number).
+pub(crate) const VERSION_NAME: &str = "5.7.29";
+
+/// Resolves a datastore by id or name.
+pub(crate) fn find_datastore(key: &str) -> bool {
+    key == DATASTORE_ID || key == DATASTORE_TYPE
+}
+
+/// Resolves a version by id or name.
+pub(crate) fn find_version(key: &str) -> bool {
+    key == VERSION_ID || key == VERSION_NAME
+}
+
+fn version_link_path() -> String {
+    format!("datastores/versions/{VERSION_ID}")
+}
+
+fn datastore_view(req: &Req<'_>) -> Value {
+    json!({
+        "id": DATASTORE_ID,
+        "name": DATASTORE_TYPE,
+        "links": req.links(&format!("datastores/{DATASTORE_ID}")),
+        "versions": [{
+            "id": VERSION_ID,
+            "name": VERSION_NAME,
+            "version": VERSION_NAME,
+            "links": req.links(&version_link_path()),
+        }],
+        "default_version": VERSION_ID,
+    })
+}
+
+fn version_view(req: &Req<'_>) -> Value {
+    json!({
+        "id": VERSION_ID,
+        "name": VERSION_NAME,
+        "version": VERSION_NAME,
+        "links": req.links(&version_link_path()),
+        "datastore": DATASTORE_ID,
+    })
+}
+
+fn datastore_missing(key: &str) -> Resp {
+    fault::not_found(&format!("Datastore '{key}' cannot be found."))
+}
+
+/// 404 for an unknown datastore version.
+pub(crate) fn version_missing(key: &str) -> Resp {
+    fault::not_found(&format!("Datastore version '{key}' cannot be found."))
+}
+
+/// Datastore and version reads.
+pub(crate) fn route(req: &Req<'_>, _world: &mut Inner, path: &[&str]) -> Option<Resp> {
+    if req.ctx.method != Method::GET {
+        return None;
+    }
+    let ok = |v: Value| json(StatusCode::OK, &v);
+    Some(match path {
+        ["datastores"] => ok(json!({ "datastores": [datastore_view(req)] })),
+        ["datastores", "versions", v] => match find_version(v) {
+            true => ok(json!({ "version": version_view(req) })),
+            false => version_missing(v),
+        },
+        ["datastores", ds] => match find_datastore(ds) {
+            true => ok(json!({ "datastore": datastore_view(req) })),
+            false => datastore_missing(ds),
+        },
+        ["datastores", ds, "versions"] => match find_datastore(ds) {
+            true => ok(json!({ "versions": [version_view(req)] })),
+            false => datastore_missing(ds),
+        },
+        ["datastores", ds, "versions", v] => match (find_datastore(ds), find_version(v)) {
+            (false, _) => datastore_missing(ds),
+            (true, false) => version_missing(v),
+            (true, true) => ok(json!({ "version": version_view(req) })),
+        },
+        _ => return None,
+    })
+}

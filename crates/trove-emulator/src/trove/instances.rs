@@ -1,0 +1,439 @@
+//! Instances: list (summary and detail), create, show, update/rename, delete and actions, with
+//! the BUILD -> ACTIVE, REBOOT, RESIZE and SHUTDOWN -> gone lifecycles.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use http::{Method, StatusCode};
+use serde_json::{json, Map, Value};
+
+use super::{backups, datastores, flavors, pagination, schema, Req};
+use crate::fault;
+use crate::response::{empty, json, Resp};
+use crate::state::{DbUser, Inner, Instance, InstanceTask};
+
+/// Fake mode reports the same disk usage for every ready instance.
+const USED_GB: f64 = 0.16;
+
+/// Which instance view to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    /// `GET instances`: no timestamps, no `version_number`, no `volume.used`.
+    Summary,
+    /// `GET instances/detail`: timestamps, but no `volume.used`.
+    DetailList,
+    /// Show, create: everything.
+    Show,
+}
+
+fn render(req: &Req<'_>, world: &Inner, inst: &Instance, view: View) -> Value {
+    let mut datastore =
+        json!({"type": datastores::DATASTORE_TYPE, "version": datastores::VERSION_NAME});
+    let mut volume = json!({"size": inst.volume_size});
+    let mut v = json!({
+        "id": inst.id,
+        "name": inst.name,
+        "status": inst.status,
+        "operating_status": inst.operating_status,
+        "links": req.links(&format!("instances/{}", inst.id)),
+        "flavor": {"id": inst.flavor_id, "links": req.links(&format!("flavors/{}", inst.flavor_id))},
+        "region": "RegionOne",
+        "access": inst.access,
+    });
+    if view != View::Summary {
+        datastore["version_number"] = json!(datastores::VERSION_NAME);
+        if view == View::Show && inst.status == "ACTIVE" {
+            volume["used"] = json!(USED_GB);
+        }
+        v["created"] = json!(world.clock.trove(inst.created));
+        v["updated"] = json!(world.clock.trove(inst.updated));
+        v["service_status_updated"] = json!(world.clock.trove(inst.service_status_updated));
+        if let Some(f) = &inst.fault {
+            v["fault"] = json!({"message": f.message, "created": world.clock.trove(f.created), "details": null});
+        }
+    }
+    v["datastore"] = datastore;
+    v["volume"] = volume;
+    v
+}
+
+/// Routes `instances`, `instances/detail`, `instances/{id}` and `instances/{id}/action`.
+pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<Resp> {
+    let m = &req.ctx.method;
+    Some(match path {
+        ["instances"] if m == Method::GET => list(req, world, View::Summary),
+        ["instances"] if m == Method::POST => create(req, world),
+        ["instances", "detail"] if m == Method::GET => list(req, world, View::DetailList),
+        ["instances", id] if m == Method::GET => show(req, world, id),
+        ["instances", id] if m == Method::PUT || m == Method::PATCH => update(req, world, id),
+        ["instances", id] if m == Method::DELETE => delete(req, world, id),
+        ["instances", id, "action"] if m == Method::POST => action(req, world, id),
+        _ => return None,
+    })
+}
+
+/// Lists a page: cut in id order, shown newest first (so the marker is not the last shown id).
+fn list(req: &Req<'_>, world: &Inner, view: View) -> Resp {
+    let limit = match pagination::limit(req, true) {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let mine: Vec<&Instance> = world
+        .instances
+        .values()
+        .filter(|i| i.tenant == req.tenant)
+        .collect();
+    let (mut page, next) =
+        pagination::cut(mine, |i| i.id.clone(), req.ctx.query("marker"), limit, true);
+    page.sort_by_key(|i| std::cmp::Reverse(i.seq));
+    let items = page
+        .into_iter()
+        .map(|i| render(req, world, i, view))
+        .collect();
+    json(
+        StatusCode::OK,
+        &pagination::body(req, "instances", items, next),
+    )
+}
+
+fn show(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
+    let Some(inst) = world.instance(&req.tenant, id) else {
+        return fault::resource_not_found(id);
+    };
+    let body = json!({"instance": render(req, world, inst, View::Show)});
+    if let Some(p) = world
+        .instance_mut(&req.tenant, id)
+        .and_then(|i| i.pending.as_mut())
+    {
+        p.count_show();
+    }
+    json(StatusCode::OK, &body)
+}
+
+/// A validated create request.
+struct NewInstance {
+    name: String,
+    flavor_ref: Value,
+    volume: Option<u64>,
+    databases: BTreeSet<String>,
+    users: BTreeMap<(String, String), DbUser>,
+    datastore: Option<(Option<String>, Option<String>)>,
+    access: Value,
+}
+
+/// Validates what Trove's JSON schema checks, with its messages.
+fn validate_create(body: &Value) -> Result<NewInstance, Resp> {
+    let inst = schema::object(schema::envelope(body, "instance")?, "instance")?;
+    let name = schema::required(inst, "name", "instance")?;
+    let flavor_ref = schema::required(inst, "flavorRef", "instance")?.clone();
+    let name = schema::non_empty_string(name, "instance['name']")?.to_owned();
+    if !(flavor_ref.is_i64() || flavor_ref.as_str().is_some_and(|s| !s.is_empty())) {
+        return Err(fault::validation(
+            "instance['flavorRef']",
+            &format!(
+                "{} is not valid under any of the given schemas",
+                schema::pyrepr(&flavor_ref)
+            ),
+        ));
+    }
+    let volume = match inst.get("volume") {
+        None => None,
+        Some(v) => {
+            let vol = schema::object(v, "instance['volume']")?;
+            let size = schema::required(vol, "size", "instance['volume']")?;
+            Some(schema::volume_size(size, "instance['volume']['size']")?)
+        }
+    };
+    let databases = match inst.get("databases") {
+        None => BTreeSet::new(),
+        Some(v) => super::databases::validate_list(v, "instance['databases']")?,
+    };
+    let users = match inst.get("users") {
+        None => BTreeMap::new(),
+        Some(v) => super::users::validate_new(v, "instance['users']")?,
+    };
+    let datastore = match inst.get("datastore") {
+        None => None,
+        Some(v) => {
+            let ds = schema::object(v, "instance['datastore']")?;
+            let field = |k: &str| -> Result<Option<String>, Resp> {
+                ds.get(k)
+                    .map(|v| schema::non_empty_string(v, &format!("instance['datastore']['{k}']")))
+                    .transpose()
+                    .map(|o| o.map(str::to_owned))
+            };
+            Some((field("type")?, field("version")?))
+        }
+    };
+    let access = match inst.get("access") {
+        Some(Value::Object(a)) => Value::Object(a.clone()),
+        _ => json!({}),
+    };
+    Ok(NewInstance {
+        name,
+        flavor_ref,
+        volume,
+        databases,
+        users,
+        datastore,
+        access,
+    })
+}
+
+fn create(req: &Req<'_>, world: &mut Inner) -> Resp {
+    let new = match req.ctx.json_body().and_then(|b| validate_create(&b)) {
+        Ok(n) => n,
+        Err(e) => return e,
+    };
+    let flavor_id = flavors::resolve_ref(&new.flavor_ref).unwrap_or_default();
+    if flavors::find(&flavor_id).is_none() {
+        let raw = new
+            .flavor_ref
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| new.flavor_ref.to_string());
+        return fault::bad_request(&format!("Resource {raw} cannot be found."));
+    }
+    if let Some((ds_type, ds_version)) = &new.datastore {
+        if let Some(t) = ds_type
+            .as_deref()
+            .filter(|t| !datastores::find_datastore(t))
+        {
+            return fault::not_found(&format!("Datastore '{t}' cannot be found."));
+        }
+        if let Some(v) = ds_version
+            .as_deref()
+            .filter(|v| !datastores::find_version(v))
+        {
+            return datastores::version_missing(v);
+        }
+    }
+    let Some(size) = new.volume else {
+        return fault::bad_request("Volume size was not specified.");
+    };
+    if size > req.cfg.max_volume_size {
+        return too_big(req, size);
+    }
+    let now = req.now;
+    let seq = world.next_seq();
+    let mut inst = Instance {
+        id: uuid::Uuid::new_v4().to_string(),
+        tenant: req.tenant.clone(),
+        seq,
+        name: new.name,
+        status: "BUILD",
+        operating_status: "",
+        flavor_id,
+        volume_size: size,
+        created: now,
+        updated: now,
+        service_status_updated: now,
+        fault: None,
+        access: new.access,
+        pending: None,
+        databases: new.databases,
+        users: new.users,
+        root_enabled: false,
+    };
+    inst.start(InstanceTask::Build, "BUILD", now, req.cfg.build);
+    let body = json!({"instance": render(req, world, &inst, View::Show)});
+    world.instances.insert(inst.id.clone(), inst);
+    json(StatusCode::OK, &body)
+}
+
+fn too_big(req: &Req<'_>, size: u64) -> Resp {
+    fault::over_limit(&format!(
+        "Volume 'size' cannot exceed maximum of {} GB, {size} cannot be accepted.",
+        req.cfg.max_volume_size
+    ))
+}
+
+/// PUT/PATCH: rename, access, (no-op) configuration detach, replica detach, datastore version.
+fn update(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
+    let body = match req.ctx.json_body() {
+        Ok(b) => b,
+        Err(e) => return e,
+    };
+    let fields =
+        match schema::envelope(&body, "instance").and_then(|v| schema::object(v, "instance")) {
+            Ok(f) => f.clone(),
+            Err(e) => return e,
+        };
+    let name = match fields
+        .get("name")
+        .map(|n| schema::non_empty_string(n, "instance['name']"))
+    {
+        Some(Err(e)) => return e,
+        Some(Ok(n)) => Some(n.to_owned()),
+        None => None,
+    };
+    let Some(inst) = world.instance_mut(&req.tenant, id) else {
+        return fault::resource_not_found(id);
+    };
+    if let Some(cfg_id) = fields.get("configuration").and_then(Value::as_str) {
+        return fault::not_found(&format!("Configuration group {cfg_id} cannot be found."));
+    }
+    if let Some(v) = fields.get("datastore_version").and_then(Value::as_str) {
+        if !datastores::find_version(v) {
+            return datastores::version_missing(v);
+        }
+    }
+    if let Some(n) = name {
+        inst.name = n;
+    }
+    if let Some(Value::Object(a)) = fields.get("access") {
+        inst.access = Value::Object(a.clone());
+    }
+    inst.updated = req.now;
+    empty(StatusCode::ACCEPTED)
+}
+
+fn delete(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
+    let Some(inst) = world.instance_mut(&req.tenant, id) else {
+        return fault::resource_not_found(id);
+    };
+    if inst.status == "BUILD" {
+        return fault::unprocessable(&format!("Instance {id} is not ready. (Status is BUILD)."));
+    }
+    let deleting = matches!(
+        inst.pending.as_ref().map(|p| &p.task),
+        Some(InstanceTask::Delete)
+    );
+    if !deleting {
+        inst.operating_status = "";
+        inst.start(InstanceTask::Delete, "SHUTDOWN", req.now, req.cfg.delete);
+    }
+    empty(StatusCode::ACCEPTED)
+}
+
+/// The action names Trove's `_action_*` map knows, in the order it tries them.
+const ACTIONS: &[&str] = &[
+    "restart",
+    "resize",
+    "reset_status",
+    "promote_to_replica_source",
+    "eject_replica_source",
+];
+
+fn action(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
+    let body = match req.ctx.json_body() {
+        Ok(b) => b,
+        Err(e) => return e,
+    };
+    let Some(obj) = body.as_object() else {
+        return fault::internal_error();
+    };
+    let Some((name, arg)) = ACTIONS.iter().find_map(|a| obj.get(*a).map(|v| (*a, v))) else {
+        // Trove has no handler for it and fails with an unhandled error.
+        return fault::internal_error();
+    };
+    if let Err(e) = validate_action(name, arg) {
+        return e;
+    }
+    let backup_running = backups::running_for(world, id);
+    let Some(inst) = world.instance_mut(&req.tenant, id) else {
+        return fault::resource_not_found(id);
+    };
+    if name == "reset_status" {
+        // Real Trove clears the task and lets the guest heartbeat restore the status; with no
+        // guest here, the instance is ACTIVE again straight away.
+        if !matches!(
+            inst.pending.as_ref().map(|p| &p.task),
+            Some(InstanceTask::Delete)
+        ) {
+            inst.pending = None;
+            inst.status = "ACTIVE";
+            inst.operating_status = "HEALTHY";
+            inst.updated = req.now;
+        }
+        return empty(StatusCode::ACCEPTED);
+    }
+    if !inst.is_ready() || backup_running {
+        return fault::unprocessable(&format!("Instance {id} is not ready."));
+    }
+    match name {
+        "restart" => inst.start(InstanceTask::Restart, "REBOOT", req.now, req.cfg.restart),
+        "resize" => {
+            let arg = arg.as_object().cloned().unwrap_or_default();
+            if let Err(e) = resize(req, inst, &arg) {
+                return e;
+            }
+        }
+        // No replicas exist in the emulator, so both replica actions meet a non-replica.
+        _ => return fault::bad_request(&format!("Instance {id} is not a replica.")),
+    }
+    empty(StatusCode::ACCEPTED)
+}
+
+fn validate_action(name: &str, arg: &Value) -> Result<(), Resp> {
+    match name {
+        "resize" => {
+            let obj = schema::object(arg, "resize")?;
+            if let Some(vol) = obj.get("volume") {
+                let vol = schema::object(vol, "resize['volume']")?;
+                let size = schema::required(vol, "size", "resize['volume']")?;
+                schema::volume_size(size, "resize['volume']['size']")?;
+            } else if let Some(f) = obj.get("flavorRef") {
+                if !(f.is_i64() || f.as_str().is_some_and(|s| !s.is_empty())) {
+                    return Err(fault::validation(
+                        "resize['flavorRef']",
+                        &format!(
+                            "{} is not valid under any of the given schemas",
+                            schema::pyrepr(f)
+                        ),
+                    ));
+                }
+            } else {
+                return Err(fault::validation(
+                    "resize",
+                    &format!(
+                        "{} is not valid under any of the given schemas",
+                        schema::pyrepr(arg)
+                    ),
+                ));
+            }
+            Ok(())
+        }
+        _ => schema::object(arg, name).map(|_| ()),
+    }
+}
+
+fn resize(req: &Req<'_>, inst: &mut Instance, arg: &Map<String, Value>) -> Result<(), Resp> {
+    if let Some(size) = arg.get("volume").and_then(|v| v.get("size")) {
+        let size = schema::volume_size(size, "resize['volume']['size']")?;
+        if size <= inst.volume_size {
+            return Err(fault::bad_request(&format!(
+                "The new volume 'size' must be larger than the current volume size of '{}'.",
+                inst.volume_size
+            )));
+        }
+        if size > req.cfg.max_volume_size {
+            return Err(too_big(req, size));
+        }
+        inst.start(
+            InstanceTask::ResizeVolume,
+            "RESIZE",
+            req.now,
+            req.cfg.resize,
+        );
+        return Ok(());
+    }
+    let flavor_ref = arg.get("flavorRef").cloned().unwrap_or(Value::Null);
+    let flavor = flavors::resolve_ref(&flavor_ref).unwrap_or_default();
+    if flavors::find(&flavor).is_none() {
+        return Err(fault::bad_request(&format!(
+            "Resource {flavor} cannot be found."
+        )));
+    }
+    if flavor == inst.flavor_id {
+        return Err(fault::bad_request(&format!(
+            "The new flavor id must be different than the current flavor id of '{flavor}'."
+        )));
+    }
+    inst.start(
+        InstanceTask::ResizeFlavor(flavor),
+        "RESIZE",
+        req.now,
+        req.cfg.resize,
+    );
+    Ok(())
+}

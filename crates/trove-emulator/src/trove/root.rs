@@ -1,0 +1,51 @@
+//! The root user of an instance: is-enabled, enable (returns the password), disable.
+
+use http::{Method, StatusCode};
+use serde_json::json;
+
+use super::{ready_instance, Req};
+use crate::fault;
+use crate::response::{empty, json, Resp};
+use crate::state::Inner;
+
+/// Routes `instances/{id}/root`.
+pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<Resp> {
+    let ["instances", id, "root"] = path else {
+        return None;
+    };
+    let m = req.ctx.method.clone();
+    if ![Method::GET, Method::POST, Method::DELETE].contains(&m) {
+        return None;
+    }
+    let password = if m == Method::POST {
+        match req.ctx.optional_json_body() {
+            Ok(body) => body.and_then(|b| {
+                b.get("password")
+                    .and_then(|p| p.as_str().map(str::to_owned))
+            }),
+            Err(e) => return Some(e),
+        }
+    } else {
+        None
+    };
+    let inst = match ready_instance(req, world, id) {
+        Ok(i) => i,
+        Err(e) => return Some(e),
+    };
+    Some(match m {
+        Method::GET => json(StatusCode::OK, &json!({"rootEnabled": inst.root_enabled})),
+        Method::POST => {
+            inst.root_enabled = true;
+            let password = password.unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+            json(
+                StatusCode::OK,
+                &json!({"user": {"name": "root", "password": password}}),
+            )
+        }
+        _ if !inst.root_enabled => fault::not_found("User root cannot be found on the instance."),
+        _ => {
+            inst.root_enabled = false;
+            empty(StatusCode::NO_CONTENT)
+        }
+    })
+}
