@@ -1,1 +1,12 @@
-//! Shared helpers of the conformance and differential suites (real servers and emulator).
+//! Shared harness of the conformance and differential suites: targets (the emulator or the real
+//! servers started by `cargo xtask real-servers up`), an exchange recorder, JSON shape
+//! normalization, and the scenarios that run the same way against every target.
+
+pub mod differential;
+pub mod recorder;
+pub mod scenarios;
+pub mod shape;
+pub mod target;
+
+pub use recorder::{Exchange, Recorder};
+pub use target::Target;

@@ -1,0 +1,131 @@
+//! The differential check: the same scenario against two targets, compared exchange by
+//! exchange once ids, times, hosts and polling repetitions are set aside.
+
+use serde_json::Value;
+
+use crate::recorder::Exchange;
+use crate::shape::{diff, shape};
+
+/// An exchange reduced to what must agree between two servers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Normalized {
+    /// Method and path with ids, tenants and markers replaced by placeholders.
+    pub request: String,
+    /// The status code.
+    pub status: u16,
+    /// The body's shape.
+    pub shape: Value,
+}
+
+/// Normalizes `exchanges` of a client whose tenant was `tenant`, and folds runs of identical
+/// exchanges (polling loops) into one, since two servers need different numbers of polls.
+pub fn normalize(exchanges: &[Exchange], tenant: &str) -> Vec<Normalized> {
+    let mut out: Vec<Normalized> = Vec::new();
+    for e in exchanges {
+        let n = Normalized {
+            request: format!("{} {}", e.method, normalize_path(&e.path, tenant)),
+            status: e.status,
+            shape: shape(&e.body),
+        };
+        if out.last() != Some(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// Replaces UUIDs, the tenant and marker values in a path with placeholders.
+pub fn normalize_path(path: &str, tenant: &str) -> String {
+    let mut out = path.replace(tenant, "{tenant}");
+    if let Some(i) = out.find("marker=") {
+        let end = out[i..].find('&').map_or(out.len(), |j| i + j);
+        out.replace_range(i..end, "marker={marker}");
+    }
+    out.split('/')
+        .map(|seg| if looks_like_uuid(seg) { "{id}" } else { seg })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn looks_like_uuid(s: &str) -> bool {
+    let s = s.split('?').next().unwrap_or(s);
+    s.len() == 36 && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+}
+
+/// Compares two normalized runs; returns one line per difference not in `allowed` (each entry
+/// of `allowed` is a substring of a difference line).
+pub fn compare(left: &[Normalized], right: &[Normalized], allowed: &[&str]) -> Vec<String> {
+    let mut problems = Vec::new();
+    if left.len() != right.len() {
+        problems.push(format!("{} exchanges vs {}", left.len(), right.len()));
+    }
+    for (i, (a, b)) in left.iter().zip(right).enumerate() {
+        let mut lines = Vec::new();
+        if a.request != b.request {
+            lines.push(format!("#{i}: request {} vs {}", a.request, b.request));
+        } else {
+            if a.status != b.status {
+                lines.push(format!(
+                    "#{i} {}: status {} vs {}",
+                    a.request, a.status, b.status
+                ));
+            }
+            for d in diff(&a.shape, &b.shape) {
+                lines.push(format!("#{i} {}: body {d}", a.request));
+            }
+        }
+        problems.extend(
+            lines
+                .into_iter()
+                .filter(|l| !allowed.iter().any(|a| l.contains(a))),
+        );
+        if a.request != b.request {
+            // Once the sequences diverge, the rest compares nothing useful.
+            break;
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_lose_tenants_ids_and_markers() {
+        let p = normalize_path(
+            "/instances/483d13ab-5656-4027-93f7-161a79b79407?limit=2&marker=a93f3a2a-3a72-4751-86d4-82b590374833",
+            "t1",
+        );
+        assert_eq!(p, "/instances/{id}?limit=2&marker={marker}");
+    }
+
+    #[test]
+    fn polling_runs_fold_and_differences_are_reported() {
+        let e = |path: &str, status, body: Value| Exchange {
+            method: "GET".into(),
+            path: path.into(),
+            status,
+            body,
+        };
+        let a = normalize(
+            &[
+                e("/instances/x", 200, serde_json::json!({"s": "a"})),
+                e("/instances/x", 200, serde_json::json!({"s": "b"})),
+                e("/instances", 200, serde_json::json!({"l": []})),
+            ],
+            "t",
+        );
+        assert_eq!(a.len(), 2);
+        let b = normalize(
+            &[
+                e("/instances/x", 200, serde_json::json!({"s": 1})),
+                e("/instances", 404, Value::Null),
+            ],
+            "t",
+        );
+        let problems = compare(&a, &b, &[]);
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(compare(&a, &b, &["body", "status"]).is_empty());
+    }
+}

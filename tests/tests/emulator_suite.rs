@@ -1,0 +1,47 @@
+//! The conformance scenarios against the emulator; they run in every `cargo test`.
+
+use trove_tests::target::unique_tenant;
+use trove_tests::{scenarios, Target};
+
+#[tokio::test]
+async fn seed_walkthrough() {
+    let target = Target::emulator().await;
+    let client = target.fake_client(&unique_tenant("t"));
+    scenarios::seed_walkthrough(&target, &client).await;
+}
+
+#[tokio::test]
+async fn typed_errors() {
+    let target = Target::emulator().await;
+    let tenant = unique_tenant("t");
+    scenarios::typed_errors(&target, &target.fake_client(&tenant), &tenant).await;
+}
+
+#[tokio::test]
+async fn keystone_v3() {
+    let target = Target::emulator().await;
+    scenarios::keystone_v3(&target).await;
+}
+
+/// The differential machinery agrees with itself: two emulators, one scenario, no difference.
+#[tokio::test]
+async fn differential_emulator_against_emulator() {
+    use trove_tests::differential::{compare, normalize};
+    use trove_tests::Recorder;
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let target = Target::emulator().await;
+        let tenant = unique_tenant("t");
+        let recorder = Recorder::default();
+        let client = target.recorded_client(&tenant, &recorder);
+        scenarios::seed_walkthrough(&target, &client).await;
+        runs.push(normalize(&recorder.exchanges(), &tenant));
+    }
+    assert!(
+        runs[0].len() > 10,
+        "the recorder saw {} exchanges",
+        runs[0].len()
+    );
+    let problems = compare(&runs[0], &runs[1], &[]);
+    assert!(problems.is_empty(), "{problems:#?}");
+}

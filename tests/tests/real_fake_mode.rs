@@ -1,0 +1,49 @@
+//! Conformance against the real Trove 26.0.0 API in fake mode (token == tenant), and the
+//! differential check of the emulator against it. Run by `cargo xtask conformance`, which starts
+//! the servers first; enable with `--features conformance`.
+#![cfg(feature = "conformance")]
+
+use trove_tests::differential::{compare, normalize};
+use trove_tests::target::unique_tenant;
+use trove_tests::{scenarios, Recorder, Target};
+
+/// Differences between the emulator and the real server that are understood and accepted;
+/// each is explained in docs/emulator.md.
+const ALLOWED_DIFFERENCES: &[&str] = &[];
+
+#[tokio::test]
+async fn seed_walkthrough_on_the_real_server() {
+    let target = Target::real();
+    let client = target.fake_client(&unique_tenant("seed"));
+    scenarios::seed_walkthrough(&target, &client).await;
+}
+
+#[tokio::test]
+async fn typed_errors_on_the_real_server() {
+    let target = Target::real();
+    let tenant = unique_tenant("err");
+    scenarios::typed_errors(&target, &target.fake_client(&tenant), &tenant).await;
+}
+
+#[tokio::test]
+async fn the_emulator_answers_the_seed_like_the_real_server() {
+    let real = Target::real();
+    let emulator = Target::emulator().await;
+    let mut runs = Vec::new();
+    for target in [&real, &emulator] {
+        let tenant = unique_tenant("diff");
+        let recorder = Recorder::default();
+        let client = target.recorded_client(&tenant, &recorder);
+        scenarios::seed_walkthrough(target, &client).await;
+        runs.push(normalize(&recorder.exchanges(), &tenant));
+    }
+    let problems = compare(&runs[0], &runs[1], ALLOWED_DIFFERENCES);
+    for line in &problems {
+        eprintln!("difference (real vs emulator): {line}");
+    }
+    assert!(
+        problems.is_empty(),
+        "{} unexplained differences; see stderr",
+        problems.len()
+    );
+}

@@ -1,0 +1,11 @@
+//! Conformance of Keystone v3 auth against the real Keystone 30.0.0, with the real Trove
+//! validating its tokens (keystonemiddleware). Run by `cargo xtask conformance` in its second
+//! phase; enable with `--features conformance-keystone`.
+#![cfg(feature = "conformance-keystone")]
+
+use trove_tests::{scenarios, Target};
+
+#[tokio::test]
+async fn keystone_v3_password_against_the_real_keystone() {
+    scenarios::keystone_v3(&Target::real()).await;
+}

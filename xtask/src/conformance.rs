@@ -1,0 +1,86 @@
+//! `cargo xtask conformance`: the conformance suites of `trove-tests` against the real servers.
+//!
+//! Phase 1 runs the `conformance` feature against Trove in fake-auth mode; phase 2 restarts Trove
+//! with real Keystone token validation and runs the `conformance-keystone` feature. The servers
+//! are stopped at the end whatever happened.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+use crate::real_servers::{self, UpArgs};
+
+/// Runs both phases, always stops the servers, fails if anything failed.
+pub fn run(root: &Path) -> Result<()> {
+    let result = phases(root);
+    let stopped = real_servers::down(root);
+    result?;
+    stopped
+}
+
+fn phases(root: &Path) -> Result<()> {
+    // Compile both suites before any server starts: a build error fails fast, and compiling does
+    // not compete with the servers' start-up (their readiness deadlines) for the CPU.
+    for feature in ["conformance", "conformance-keystone"] {
+        if !cargo_test(root, feature, true)? {
+            bail!("building trove-tests with feature {feature} failed");
+        }
+    }
+    let mut failed = Vec::new();
+
+    eprintln!("== conformance phase 1: Trove (fake auth) + Keystone ==");
+    let facts = real_servers::up(root, &UpArgs::default())?;
+    eprintln!("facts: {facts}");
+    if !cargo_test(root, "conformance", false)? {
+        failed.push("conformance (fake auth)");
+    }
+
+    eprintln!("== conformance phase 2: Trove validating Keystone tokens ==");
+    let facts = real_servers::up(
+        root,
+        &UpArgs {
+            trove: true,
+            keystone_auth: true,
+            ..UpArgs::default()
+        },
+    )?;
+    eprintln!("facts: {facts}");
+    if !cargo_test(root, "conformance-keystone", false)? {
+        failed.push("conformance-keystone");
+    }
+
+    if !failed.is_empty() {
+        bail!("conformance failed: {}", failed.join(", "));
+    }
+    eprintln!("conformance: both phases passed");
+    Ok(())
+}
+
+/// The workspace root (xtask's parent directory).
+fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_owned()
+}
+
+/// `cargo test -p trove-tests --features FEATURE -- --test-threads=1` (only building the tests
+/// with `no_run`); true when it passed.
+fn cargo_test(root: &Path, feature: &str, no_run: bool) -> Result<bool> {
+    // Cargo sets $CARGO for the programs it runs: the same toolchain as the one running us.
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["test", "-p", "trove-tests", "--features", feature]);
+    if no_run {
+        cmd.arg("--no-run");
+    } else {
+        // The suites share one server (and its quotas and fake timings): one test at a time.
+        cmd.args(["--", "--test-threads=1"]);
+    }
+    let status = cmd
+        .current_dir(workspace_root())
+        .env("TROVE_REAL_ROOT", root)
+        .env("TROVE_REAL_FACTS", root.join("facts.json"))
+        .status()
+        .context("run cargo test")?;
+    Ok(status.success())
+}

@@ -1,0 +1,71 @@
+//! `cargo xtask`: the project's driver for real upstream servers and the conformance suite.
+
+// The workspace clippy.toml bans `Instant::now`/`SystemTime::now` so library code reads time
+// through the injected clock. A build tool measuring its own deadlines and start-up times is not
+// library code and has no clock to inject.
+#![allow(clippy::disallowed_methods)]
+
+mod conformance;
+mod http;
+mod proc;
+mod real_servers;
+mod venv;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+/// Build-and-test driver of the Trove SDK workspace.
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    /// Directory holding venvs, configs, databases, logs, pid files and facts.json.
+    #[arg(
+        long,
+        env = "TROVE_REAL_ROOT",
+        default_value = "/tmp/trove-real-servers",
+        global = true
+    )]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start, stop or inspect the real Trove 26.0.0 and Keystone 30.0.0 servers on 127.0.0.1.
+    RealServers {
+        #[command(subcommand)]
+        action: RealServersAction,
+    },
+    /// Start the real servers, run the conformance suites against them, stop them.
+    Conformance,
+}
+
+#[derive(Subcommand)]
+enum RealServersAction {
+    /// (Re)start servers with fresh databases; prints facts as JSON and writes $ROOT/facts.json.
+    Up(real_servers::UpArgs),
+    /// Stop the servers started by `up` (by the pids in their pid files).
+    Down,
+    /// Show which servers run and the current facts.
+    Status,
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let root = real_servers::absolute_root(&cli.root)?;
+    match cli.command {
+        Command::RealServers { action } => match action {
+            RealServersAction::Up(args) => {
+                let facts = real_servers::up(&root, &args)?;
+                println!("{}", serde_json::to_string_pretty(&facts)?);
+                Ok(())
+            }
+            RealServersAction::Down => real_servers::down(&root),
+            RealServersAction::Status => real_servers::status(&root),
+        },
+        Command::Conformance => conformance::run(&root),
+    }
+}
