@@ -41,14 +41,21 @@ pub fn normalize_path(path: &str, tenant: &str) -> String {
         let end = out[i..].find('&').map_or(out.len(), |j| i + j);
         out.replace_range(i..end, "marker={marker}");
     }
-    out.split('/')
+    let (path, query) = out
+        .split_once('?')
+        .map_or((out.as_str(), None), |(p, q)| (p, Some(q)));
+    let path = path
+        .split('/')
         .map(|seg| if looks_like_uuid(seg) { "{id}" } else { seg })
         .collect::<Vec<_>>()
-        .join("/")
+        .join("/");
+    match query {
+        Some(q) => format!("{path}?{q}"),
+        None => path,
+    }
 }
 
 fn looks_like_uuid(s: &str) -> bool {
-    let s = s.split('?').next().unwrap_or(s);
     s.len() == 36 && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
 }
 
