@@ -54,3 +54,8 @@ pub mod stack {
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/usage.md")]
 pub struct UsageDoc;
+
+/// The README's example, compiled as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoc;
