@@ -165,6 +165,29 @@ impl Catalog {
         })
     }
 
+    /// Reads an auth 1.1 catalog (`auth.serviceCatalog`): either a v2.0-style list of
+    /// `{type, name, endpoints}`, or a map from service name to its endpoint list. A map entry
+    /// has no type, so its name stands in for it, except `cloudDatabases`, Rackspace's Trove,
+    /// whose type is `rax:database` as in Rackspace's v2.0 catalog.
+    pub fn from_auth11(value: serde_json::Value) -> Result<Catalog, String> {
+        let map = match value {
+            serde_json::Value::Object(map) => map,
+            list @ serde_json::Value::Array(_) => return Catalog::from_v2(list),
+            other => return Err(format!("expected a list or a map, got {other}")),
+        };
+        let list = map
+            .into_iter()
+            .map(|(name, endpoints)| {
+                let kind = match name.as_str() {
+                    "cloudDatabases" => "rax:database".to_owned(),
+                    _ => name.clone(),
+                };
+                serde_json::json!({ "type": kind, "name": name, "endpoints": endpoints })
+            })
+            .collect();
+        Catalog::from_v2(serde_json::Value::Array(list))
+    }
+
     /// Returns the URL of the single endpoint that matches `filter`.
     ///
     /// Zero matches is [`AuthError::EndpointNotFound`], several is
@@ -325,6 +348,80 @@ mod tests {
         assert!(err
             .to_string()
             .contains("identity/keystone public RegionOne http://k/v3/"));
+    }
+
+    #[test]
+    fn a_service_name_separates_two_services_of_one_type() {
+        let c = Catalog::from_v2(json!([
+            {"type": "database", "name": "trove", "endpoints": [
+                {"region": "RegionOne", "publicURL": "http://trove/v1.0/t"}]},
+            {"type": "database", "name": "trove-beta", "endpoints": [
+                {"region": "RegionOne", "publicURL": "http://beta/v1.0/t"}]}]))
+        .unwrap();
+        let mut f = EndpointFilter::default();
+        let err = c.select(&f).unwrap_err();
+        assert!(matches!(
+            err,
+            AuthError::AmbiguousEndpoints { count: 2, .. }
+        ));
+        assert!(
+            err.to_string().contains("type=database interface=public"),
+            "{err}"
+        );
+        f.service_name = Some("trove-beta".into());
+        assert_eq!(c.select(&f).unwrap(), "http://beta/v1.0/t");
+    }
+
+    #[test]
+    fn not_found_names_the_filter_and_an_empty_catalog_says_so() {
+        let f = EndpointFilter {
+            region: Some("RegionNine".into()),
+            interface: Interface::Admin,
+            ..Default::default()
+        };
+        let err = v3().select(&f).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("region=RegionNine") || text.contains("RegionNine"),
+            "{text}"
+        );
+        assert!(text.contains("interface=admin"), "{text}");
+        assert!(
+            text.contains("database/trove public RegionTwo http://t2/v1.0/p"),
+            "{text}"
+        );
+        let empty = Catalog::default()
+            .select(&EndpointFilter::default())
+            .unwrap_err();
+        assert!(
+            empty.to_string().ends_with("the catalog has: nothing"),
+            "{empty}"
+        );
+    }
+
+    #[test]
+    fn interfaces_parse_in_both_spellings() {
+        for (s, i) in [
+            ("public", Interface::Public),
+            ("publicURL", Interface::Public),
+            ("internalURL", Interface::Internal),
+            ("admin", Interface::Admin),
+        ] {
+            assert_eq!(Interface::parse(s), Some(i));
+        }
+        assert_eq!(Interface::parse("private"), None);
+    }
+
+    #[test]
+    fn auth11_catalogs_come_as_lists_or_maps() {
+        let map = Catalog::from_auth11(json!({"cloudDatabases": [
+            {"region": "DFW", "publicURL": "https://dfw/v1.0/1"}]}))
+        .unwrap();
+        assert_eq!(map.services[0].kind, "rax:database");
+        assert_eq!(map.services[0].name.as_deref(), Some("cloudDatabases"));
+        let list = Catalog::from_auth11(json!([{"type": "database", "endpoints": []}])).unwrap();
+        assert_eq!(list.services[0].kind, "database");
+        assert!(Catalog::from_auth11(json!("x")).is_err());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::strategy::BoxError;
 #[non_exhaustive]
 pub enum AuthError {
     /// The identity service could not be reached (connection refused, DNS, TLS, timeout).
-    #[error("cannot reach the identity service at {url}: {source}")]
+    #[error("cannot reach the identity service at {url}: {}", chain(source.as_ref()))]
     Connect {
         /// The URL that was tried.
         url: String,
@@ -55,7 +55,7 @@ pub enum AuthError {
     #[error("invalid auth configuration: {0}")]
     InvalidConfig(String),
     /// An authentication attempt shared by several concurrent callers failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Shared(std::sync::Arc<AuthError>),
 }
 
@@ -76,4 +76,20 @@ impl AuthError {
             other => other,
         }
     }
+}
+
+/// Joins an error's message with those of its sources, skipping repeats, so a TLS or DNS cause
+/// buried under a generic "client error (Connect)" reaches the user.
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        let message = s.to_string();
+        if !text.contains(&message) {
+            text.push_str(": ");
+            text.push_str(&message);
+        }
+        source = s.source();
+    }
+    text
 }

@@ -24,6 +24,7 @@
 pub mod cache;
 pub mod catalog;
 pub mod clock;
+pub mod config;
 pub mod error;
 pub mod session;
 pub mod strategy;
@@ -31,7 +32,8 @@ pub mod strategy;
 pub use cache::TokenCache;
 pub use catalog::{Catalog, EndpointFilter, Interface};
 pub use clock::{Clock, SystemClock};
+pub use config::{CloudConfig, ConfigLoader, EnvSource, MapEnv, ProcessEnv, TlsSettings};
 pub use error::AuthError;
 pub use session::Session;
-pub use strategy::{AuthHttp, AuthStrategy, BoxError, NoHttp};
+pub use strategy::{by_name, AuthHttp, AuthStrategy, BoxError, Credentials, NoHttp};
 pub use trove_types::Secret;

@@ -7,10 +7,10 @@ use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::{post_json, rejected, AuthHttp, AuthStrategy};
+use super::{post_json, Answer, AuthHttp, AuthStrategy};
 use crate::catalog::{Catalog, EndpointFilter};
 use crate::error::AuthError;
-use crate::session::{trim_endpoint, Session};
+use crate::session::Session;
 use trove_types::Secret;
 
 /// How a domain is named: by name (`Default`) or by id (`default`).
@@ -37,6 +37,29 @@ impl DomainRef {
     }
 }
 
+/// A user: by id, or by name within a domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserRef {
+    /// By id.
+    Id(String),
+    /// By name within a domain.
+    Name {
+        /// The user name.
+        name: String,
+        /// Its domain.
+        domain: DomainRef,
+    },
+}
+
+impl UserRef {
+    fn to_json(&self) -> Value {
+        match self {
+            UserRef::Id(id) => json!({ "id": id }),
+            UserRef::Name { name, domain } => json!({ "name": name, "domain": domain.to_json() }),
+        }
+    }
+}
+
 /// The identity method.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -56,6 +79,15 @@ pub enum V3Method {
     ApplicationCredential {
         /// The credential id.
         id: String,
+        /// The credential secret.
+        secret: Secret,
+    },
+    /// An application credential by name, which Keystone looks up among `user`'s credentials.
+    ApplicationCredentialByName {
+        /// The credential name.
+        name: String,
+        /// The user owning it.
+        user: UserRef,
         /// The credential secret.
         secret: Secret,
     },
@@ -129,6 +161,52 @@ impl KeystoneV3 {
         )
     }
 
+    /// Application-credential auth by credential id; the credential carries its own scope.
+    pub fn application_credential(auth_url: &str, id: &str, secret: impl Into<Secret>) -> Self {
+        KeystoneV3::new(
+            auth_url,
+            V3Method::ApplicationCredential {
+                id: id.to_owned(),
+                secret: secret.into(),
+            },
+            Scope::Unscoped,
+        )
+    }
+
+    /// Application-credential auth by credential name and owning user.
+    pub fn application_credential_by_name(
+        auth_url: &str,
+        name: &str,
+        user: UserRef,
+        secret: impl Into<Secret>,
+    ) -> Self {
+        KeystoneV3::new(
+            auth_url,
+            V3Method::ApplicationCredentialByName {
+                name: name.to_owned(),
+                user,
+                secret: secret.into(),
+            },
+            Scope::Unscoped,
+        )
+    }
+
+    /// Token auth: exchanges an existing token for one scoped to `scope`.
+    pub fn token(auth_url: &str, token: impl Into<Secret>, scope: Scope) -> Self {
+        KeystoneV3::new(
+            auth_url,
+            V3Method::Token {
+                token: token.into(),
+            },
+            scope,
+        )
+    }
+
+    /// Returns the scope requested.
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
     /// Returns the URL tokens are requested from.
     pub fn tokens_url(&self) -> &str {
         &self.tokens_url
@@ -156,6 +234,14 @@ impl KeystoneV3 {
                 "methods": ["application_credential"],
                 "application_credential": { "id": id, "secret": secret.expose() },
             }),
+            V3Method::ApplicationCredentialByName { name, user, secret } => json!({
+                "methods": ["application_credential"],
+                "application_credential": {
+                    "name": name,
+                    "user": user.to_json(),
+                    "secret": secret.expose(),
+                },
+            }),
             V3Method::Token { token } => {
                 json!({ "methods": ["token"], "token": { "id": token.expose() } })
             }
@@ -171,7 +257,8 @@ impl KeystoneV3 {
         };
         // Application credentials carry their own scope; Keystone rejects a second one.
         let scope = match self.method {
-            V3Method::ApplicationCredential { .. } => None,
+            V3Method::ApplicationCredential { .. }
+            | V3Method::ApplicationCredentialByName { .. } => None,
             _ => scope,
         };
         match scope {
@@ -186,27 +273,16 @@ impl KeystoneV3 {
         response: &http::Response<Bytes>,
         filter: &EndpointFilter,
     ) -> Result<Session, AuthError> {
-        let url = &self.tokens_url;
-        if !response.status().is_success() {
-            return Err(rejected(url, response));
-        }
-        let malformed = |reason: String| AuthError::Malformed {
-            url: url.clone(),
-            reason,
-        };
-        let token = response
+        let answer = Answer::successful(&self.tokens_url, response)?;
+        let token = answer
             .headers()
             .get("x-subject-token")
             .and_then(|v| v.to_str().ok())
             .filter(|v| !v.is_empty())
-            .ok_or_else(|| malformed("no X-Subject-Token header".to_owned()))?;
-        let body: TokenBody = serde_json::from_slice(response.body())
-            .map_err(|e| malformed(format!("token body: {e}")))?;
-        let catalog = match body.token.catalog {
-            Some(v) => Catalog::from_v3(v).map_err(|e| malformed(format!("catalog: {e}")))?,
-            None => Catalog::default(),
-        };
-        let endpoint = trim_endpoint(catalog.select(filter)?);
+            .ok_or_else(|| answer.malformed("no X-Subject-Token header".to_owned()))?;
+        let body: TokenBody = answer.body("token body")?;
+        let (catalog, endpoint) =
+            answer.catalog(body.token.catalog, "catalog", Catalog::from_v3, filter)?;
         let expires_at = body
             .token
             .expires_at
@@ -214,7 +290,7 @@ impl KeystoneV3 {
             .map(|s| {
                 OffsetDateTime::parse(s, &Rfc3339)
                     .map(std::time::SystemTime::from)
-                    .map_err(|e| malformed(format!("expires_at {s:?}: {e}")))
+                    .map_err(|e| answer.malformed(format!("expires_at {s:?}: {e}")))
             })
             .transpose()?;
         Ok(Session {
@@ -242,7 +318,8 @@ impl AuthStrategy for KeystoneV3 {
     fn name(&self) -> &'static str {
         match self.method {
             V3Method::Password { .. } => "keystone-v3-password",
-            V3Method::ApplicationCredential { .. } => "keystone-v3-application-credential",
+            V3Method::ApplicationCredential { .. }
+            | V3Method::ApplicationCredentialByName { .. } => "keystone-v3-application-credential",
             V3Method::Token { .. } => "keystone-v3-token",
         }
     }
@@ -332,6 +409,56 @@ mod tests {
             Scope::ProjectId("p".into()),
         );
         assert!(auth.request_body()["auth"].get("scope").is_none());
+    }
+
+    #[test]
+    fn every_method_and_scope_has_its_wire_form() {
+        let domain = DomainRef::Id("d1".into());
+        let by_id = KeystoneV3::new(
+            "http://k:5000",
+            V3Method::Password {
+                username: None,
+                user_id: Some("u1".into()),
+                user_domain: DomainRef::default(),
+                password: Secret::new("pw"),
+            },
+            Scope::Domain(domain.clone()),
+        );
+        assert_eq!(
+            by_id.request_body(),
+            json!({"auth": {"identity": {"methods": ["password"], "password": {"user":
+                {"id": "u1", "password": "pw"}}}, "scope": {"domain": {"id": "d1"}}}})
+        );
+        let system = KeystoneV3::token("http://k:5000", "t0", Scope::System);
+        assert_eq!(
+            system.request_body(),
+            json!({"auth": {"identity": {"methods": ["token"], "token": {"id": "t0"}},
+                "scope": {"system": {"all": true}}}})
+        );
+        let project_id = KeystoneV3::token("http://k:5000", "t0", Scope::ProjectId("p9".into()));
+        assert_eq!(
+            project_id.request_body()["auth"]["scope"],
+            json!({"project": {"id": "p9"}})
+        );
+        let unscoped = KeystoneV3::token("http://k:5000", "t0", Scope::Unscoped);
+        assert!(unscoped.request_body()["auth"].get("scope").is_none());
+        let by_name = KeystoneV3::application_credential_by_name(
+            "http://k:5000",
+            "ci",
+            UserRef::Name {
+                name: "jsmith".into(),
+                domain,
+            },
+            "s3",
+        );
+        assert_eq!(
+            by_name.request_body(),
+            json!({"auth": {"identity": {"methods": ["application_credential"],
+                "application_credential": {"name": "ci", "user": {"name": "jsmith",
+                "domain": {"id": "d1"}}, "secret": "s3"}}}})
+        );
+        assert_eq!(by_name.name(), "keystone-v3-application-credential");
+        assert!(!format!("{by_name:?}{system:?}").contains("s3"));
     }
 
     #[test]

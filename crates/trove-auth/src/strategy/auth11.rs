@@ -1,0 +1,168 @@
+//! Auth 1.1 (`auth1.1`): Rackspace's pre-Keystone `{"credentials": {"username", "key"}}`.
+
+use bytes::Bytes;
+use futures::future::BoxFuture;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::keystone_v2::V2Token;
+use super::{post_json_following_305, Answer, AuthHttp, AuthStrategy};
+use crate::catalog::{Catalog, EndpointFilter};
+use crate::error::AuthError;
+use crate::session::Session;
+use trove_types::Secret;
+
+/// Auth 1.1: the user name and API key are POSTed to the auth URL as given; the answer's root
+/// key is `auth`, with the token in `auth.token.id` and the catalog in `auth.serviceCatalog`.
+///
+/// The catalog is accepted in both shapes seen in the wild: a list of `{type, name, endpoints}`
+/// (what python-troveclient's compat layer iterated) and a map from service name to endpoint
+/// list (what Rackspace's 1.1 service sent). A map entry has no type; its type is taken to be its
+/// name, except `cloudDatabases`, which is `rax:database` as in Rackspace's v2.0 catalog.
+#[derive(Debug, Clone)]
+pub struct Auth11 {
+    url: String,
+    username: String,
+    key: Secret,
+}
+
+impl Auth11 {
+    /// Auth 1.1 for `username` with API key `key` at `auth_url` (used as given).
+    pub fn new(auth_url: &str, username: &str, key: impl Into<Secret>) -> Self {
+        Auth11 {
+            url: auth_url.to_owned(),
+            username: username.to_owned(),
+            key: key.into(),
+        }
+    }
+
+    fn request_body(&self) -> Value {
+        json!({ "credentials": { "username": self.username, "key": self.key.expose() } })
+    }
+
+    fn parse_response(
+        url: &str,
+        response: &http::Response<Bytes>,
+        filter: &EndpointFilter,
+    ) -> Result<Session, AuthError> {
+        let answer = Answer::successful(url, response)?;
+        let body: Auth11Body = answer.body("auth body")?;
+        let auth = body.auth;
+        auth.token.into_session(
+            &answer,
+            "auth",
+            auth.service_catalog,
+            Catalog::from_auth11,
+            filter,
+        )
+    }
+}
+
+impl AuthStrategy for Auth11 {
+    fn authenticate<'a>(
+        &'a self,
+        http: &'a dyn AuthHttp,
+        filter: &'a EndpointFilter,
+    ) -> BoxFuture<'a, Result<Session, AuthError>> {
+        Box::pin(async move {
+            let (url, response) =
+                post_json_following_305(http, &self.url, &self.request_body()).await?;
+            Auth11::parse_response(&url, &response, filter)
+        })
+    }
+
+    fn name(&self) -> &'static str {
+        "auth1.1"
+    }
+}
+
+#[derive(Deserialize)]
+struct Auth11Body {
+    auth: Auth11Inner,
+}
+
+#[derive(Deserialize)]
+struct Auth11Inner {
+    token: V2Token,
+    #[serde(rename = "serviceCatalog", default)]
+    service_catalog: Option<Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(body: &str) -> http::Response<Bytes> {
+        http::Response::builder()
+            .status(200)
+            .body(Bytes::from(body.to_owned()))
+            .unwrap()
+    }
+
+    #[test]
+    fn sends_username_and_key() {
+        let a = Auth11::new("https://auth/v1.1/auth", "u", "k3y");
+        assert_eq!(
+            a.request_body(),
+            json!({"credentials": {"username": "u", "key": "k3y"}})
+        );
+        assert!(!format!("{a:?}").contains("k3y"));
+    }
+
+    #[test]
+    fn reads_a_list_catalog_and_a_map_catalog() {
+        let list = r#"{"auth": {"token": {"id": "t11", "expires": "2012-04-13T13:15:00.000-05:00"},
+            "serviceCatalog": [{"type": "database", "name": "trove", "endpoints": [
+                {"region": "ORD", "publicURL": "https://ord/v1.0/1"}]}]}}"#;
+        let s = Auth11::parse_response("u", &ok(list), &EndpointFilter::default()).unwrap();
+        assert_eq!(
+            (s.token.expose(), s.endpoint.as_str()),
+            ("t11", "https://ord/v1.0/1")
+        );
+        assert!(s.expires_at.is_some());
+
+        let map = r#"{"auth": {"token": {"id": "t11"}, "serviceCatalog": {
+            "cloudDatabases": [{"region": "DFW", "publicURL": "https://dfw/v1.0/1"},
+                               {"region": "ORD", "publicURL": "https://ord/v1.0/1"}],
+            "cloudFiles": [{"region": "DFW", "publicURL": "https://files/v1"}]}}}"#;
+        let mut f = EndpointFilter {
+            service_type: "rax:database".into(),
+            region: Some("ORD".into()),
+            ..Default::default()
+        };
+        let s = Auth11::parse_response("u", &ok(map), &f).unwrap();
+        assert_eq!(s.endpoint, "https://ord/v1.0/1");
+        f.region = None;
+        assert!(matches!(
+            Auth11::parse_response("u", &ok(map), &f),
+            Err(AuthError::AmbiguousEndpoints { count: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn a_bad_key_is_rejected_and_garbage_is_malformed() {
+        let f = EndpointFilter::default();
+        let denied = http::Response::builder()
+            .status(401)
+            .body(Bytes::from_static(
+                br#"{"unauthorized": {"code": 401, "message": "Username or api key is invalid"}}"#,
+            ))
+            .unwrap();
+        assert!(matches!(
+            Auth11::parse_response("u", &denied, &f),
+            Err(AuthError::Rejected { status: 401, .. })
+        ));
+        assert!(matches!(
+            Auth11::parse_response("u", &ok(r#"{"access": {}}"#), &f),
+            Err(AuthError::Malformed { .. })
+        ));
+        assert!(matches!(
+            Auth11::parse_response(
+                "u",
+                &ok(r#"{"auth": {"token": {"id": "t"}, "serviceCatalog": 5}}"#),
+                &f
+            ),
+            Err(AuthError::Malformed { .. })
+        ));
+    }
+}
