@@ -20,6 +20,8 @@ pub(crate) fn handle(shared: &Shared, ctx: &Ctx) -> Resp {
         [""] => trove::versions::index(ctx),
         ["v1.0", ..] => trove::handle(shared, ctx, &segs[1..]),
         ["v3", rest @ ..] => keystone::handle(shared, ctx, rest),
+        ["v2.0", rest @ ..] => crate::legacy_auth::handle_v2(shared, ctx, rest),
+        ["v1.1", rest @ ..] => crate::legacy_auth::handle_v11(shared, ctx, rest),
         _ => fault::no_route(),
     };
     let request_id = format!("req-{}", uuid::Uuid::new_v4());

@@ -15,6 +15,8 @@ use crate::config::{Config, Delay};
 pub(crate) struct Shared {
     pub(crate) config: Config,
     pub(crate) requests: AtomicU64,
+    /// The fault injection plan (empty unless a test or `--faults` sets one).
+    pub(crate) faults: crate::faults::Faults,
     inner: Mutex<Inner>,
 }
 
@@ -24,6 +26,7 @@ impl Shared {
         Self {
             config,
             requests: AtomicU64::new(0),
+            faults: crate::faults::Faults::default(),
             inner: Mutex::new(inner),
         }
     }
@@ -59,7 +62,7 @@ impl<T> Pending<T> {
     }
 
     /// Returns when the task finished, if it has.
-    fn done_at(&self, now: Instant) -> Option<Instant> {
+    pub(crate) fn done_at(&self, now: Instant) -> Option<Instant> {
         match self.delay {
             // An unrepresentable end (a huge delay) never comes.
             Delay::Time(d) => self.started.checked_add(d).filter(|end| now >= *end),
@@ -119,6 +122,12 @@ pub(crate) struct Instance {
     /// Keyed by `(name, host)`.
     pub(crate) users: BTreeMap<(String, String), DbUser>,
     pub(crate) root_enabled: bool,
+    /// The replica source, for a replica.
+    pub(crate) replica_of: Option<String>,
+    /// Guest logs by name.
+    pub(crate) logs: BTreeMap<String, crate::trove::logs::GuestLog>,
+    /// TLS state of the datastore.
+    pub(crate) ssl: crate::trove::ssl::SslState,
 }
 
 impl Instance {
@@ -230,6 +239,14 @@ pub(crate) struct Inner {
     pub(crate) instances: BTreeMap<String, Instance>,
     pub(crate) backups: BTreeMap<String, Backup>,
     pub(crate) tokens: HashMap<String, Token>,
+    /// Backup strategies of every project.
+    pub(crate) backup_strategies: Vec<crate::trove::backup_strategies::Strategy>,
+    /// Ids of the clusters whose root user was enabled.
+    pub(crate) cluster_root: BTreeSet<String>,
+    pub(crate) clusters: BTreeMap<String, crate::trove::clusters::Cluster>,
+    pub(crate) configurations: BTreeMap<String, crate::trove::configurations::Configuration>,
+    pub(crate) modules: BTreeMap<String, crate::trove::modules::Module>,
+    pub(crate) mgmt: crate::trove::mgmt::MgmtState,
     /// Keystone user ids, parallel to `Config::keystone_users`.
     pub(crate) user_ids: Vec<String>,
 }
@@ -247,6 +264,12 @@ impl Inner {
             instances: BTreeMap::new(),
             backups: BTreeMap::new(),
             tokens: HashMap::new(),
+            backup_strategies: Vec::new(),
+            cluster_root: BTreeSet::new(),
+            clusters: BTreeMap::new(),
+            configurations: BTreeMap::new(),
+            modules: BTreeMap::new(),
+            mgmt: Default::default(),
             user_ids,
         }
     }
@@ -262,6 +285,7 @@ impl Inner {
         self.instances.retain(|_, i| !i.settle(now));
         self.backups.retain(|_, b| !b.settle(now));
         self.tokens.retain(|_, t| t.expires > now);
+        self.clusters.retain(|_, c| !c.settle(now));
     }
 
     /// Finds a tenant's instance.

@@ -1,5 +1,8 @@
 //! Pieces shared by many resources: links, flexible ids and small references.
 
+use std::fmt;
+
+use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// A hypermedia link as Trove renders it (`{"href": ..., "rel": "self"}`).
@@ -22,32 +25,68 @@ pub fn find_link<'a>(links: &'a [Link], rel: &str) -> Option<&'a str> {
 /// Trove sends `flavor.id` as an integer in `/flavors` and as a string inside an instance;
 /// clients must accept both.
 pub fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    match StringOrNumber::deserialize(d)? {
-        StringOrNumber::String(s) => Ok(s),
-        StringOrNumber::Int(i) => Ok(i.to_string()),
-        StringOrNumber::UInt(u) => Ok(u.to_string()),
-        StringOrNumber::Float(f) => Ok(f.to_string()),
-    }
+    d.deserialize_any(StringOrNumber)
 }
 
 /// Like [`string_or_number`], for optional fields where `null` means absent.
 pub fn opt_string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Option::<StringOrNumber>::deserialize(d)? {
-        None => None,
-        Some(StringOrNumber::String(s)) => Some(s),
-        Some(StringOrNumber::Int(i)) => Some(i.to_string()),
-        Some(StringOrNumber::UInt(u)) => Some(u.to_string()),
-        Some(StringOrNumber::Float(f)) => Some(f.to_string()),
-    })
+    d.deserialize_option(OptStringOrNumber)
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum StringOrNumber {
-    String(String),
-    UInt(u64),
-    Int(i64),
-    Float(f64),
+/// Reads a string or a number as a `String`. A visitor rather than an untagged enum: an
+/// untagged enum buffers each value into serde's `Content` and then tries every variant, which
+/// cost an extra allocation and copy per id of every decoded instance (issue #8).
+struct StringOrNumber;
+
+impl<'de> Visitor<'de> for StringOrNumber {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or a number")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+}
+
+/// [`StringOrNumber`] behind an `Option`, with `null` as `None`.
+struct OptStringOrNumber;
+
+impl<'de> Visitor<'de> for OptStringOrNumber {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("null, a string or a number")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<String>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<String>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+        string_or_number(d).map(Some)
+    }
 }
 
 /// A reference to another resource by id, with its links (`replica_of`, `replicas[]`).
@@ -152,6 +191,24 @@ mod tests {
         assert_eq!(b.id, "7");
         assert_eq!(c.id, "-3");
         assert!(serde_json::from_str::<Holder>(r#"{"id": [1]}"#).is_err());
+    }
+
+    #[test]
+    fn optional_ids_decode_from_null_numbers_and_strings() {
+        #[derive(Deserialize)]
+        struct Opt {
+            #[serde(default, deserialize_with = "opt_string_or_number")]
+            details: Option<String>,
+        }
+        let parse = |s: &str| serde_json::from_str::<Opt>(s).map(|o| o.details);
+        assert_eq!(parse(r#"{"details": null}"#).unwrap(), None);
+        assert_eq!(parse(r#"{}"#).unwrap(), None);
+        assert_eq!(
+            parse(r#"{"details": 1.5}"#).unwrap().as_deref(),
+            Some("1.5")
+        );
+        assert_eq!(parse(r#"{"details": "x"}"#).unwrap().as_deref(), Some("x"));
+        assert!(parse(r#"{"details": {}}"#).is_err());
     }
 
     #[test]

@@ -15,11 +15,28 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
+pub mod backup;
+pub mod cluster;
 pub mod common;
+pub mod configuration;
+pub mod configuration_parameter;
+pub mod database;
+pub mod datastore;
 pub mod fault;
+pub mod flavor;
 pub mod instance;
+pub mod instance_action;
+pub mod limit;
+pub mod log;
+pub mod mgmt;
+pub mod module;
+pub mod module_ref;
 pub mod page;
+pub mod quota;
+pub mod root;
 pub mod secret;
+pub mod ssl;
+pub mod user;
 pub mod version;
 
 pub use common::Link;

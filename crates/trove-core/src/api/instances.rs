@@ -1,16 +1,25 @@
-//! Instances: create, get, list (paged and streamed), delete, refresh, wait.
+//! Instances: create, get, list (paged and streamed), update (rename, configuration, replica
+//! detach, upgrade, access), actions (restart, resize, replica promote/eject, reset status),
+//! instance backups, default configuration, delete, refresh, wait. Logs, SSL and modules of an
+//! instance live in `logs`, `ssl` and `instance_modules`.
 
+use std::collections::BTreeMap;
 use std::future::{Future, IntoFuture};
 
 use futures::future::BoxFuture;
 use futures::Stream;
 use http::Method;
+use serde_json::Value;
 use trove_types::instance::{
-    CreateInstance, CreateInstanceEnvelope, DatabaseSpec, DatastoreSpec, InstanceEnvelope,
-    InstanceList, NicSpec, UserSpec, VolumeSpec,
+    Access, CreateInstance, CreateInstanceEnvelope, DatabaseSpec, DatastoreSpec, InstanceEnvelope,
+    InstanceList, ModuleRef, NicSpec, RestorePoint, UserSpec, VolumeSpec,
+};
+use trove_types::instance_action::{
+    InstanceAction, InstanceConfigurationEnvelope, UpdateInstance, UpdateInstanceEnvelope,
 };
 use trove_types::{Instance, InstanceStatus};
 
+use crate::api::backups::ListBackupsRequest;
 use crate::client::Client;
 use crate::error::Error;
 use crate::operation::{encode_segment, Operation};
@@ -20,7 +29,7 @@ use crate::wait::{poll_until, Check, WaitOptions};
 /// Operations on instances.
 #[derive(Debug, Clone, Copy)]
 pub struct Instances<'c> {
-    client: &'c Client,
+    pub(crate) client: &'c Client,
 }
 
 impl<'c> Instances<'c> {
@@ -63,6 +72,102 @@ impl<'c> Instances<'c> {
             client: self.client,
             query: ListQuery::default(),
         }
+    }
+
+    /// Updates an instance (`PUT`): one change per call, plus an optional rename.
+    pub async fn update(&self, id: &str, changes: &UpdateInstance) -> Result<(), Error> {
+        self.client.execute(update_operation(id, changes)?).await
+    }
+
+    /// Updates an instance with the deprecated `PATCH` alias of [`Instances::update`].
+    pub async fn edit(&self, id: &str, changes: &UpdateInstance) -> Result<(), Error> {
+        self.client.execute(edit_operation(id, changes)?).await
+    }
+
+    /// Renames an instance.
+    pub async fn rename(&self, id: &str, name: impl Into<String>) -> Result<(), Error> {
+        self.update(id, &UpdateInstance::rename(name)).await
+    }
+
+    /// Attaches configuration group `configuration_id`.
+    pub async fn attach_configuration(
+        &self,
+        id: &str,
+        configuration_id: impl Into<String>,
+    ) -> Result<(), Error> {
+        self.update(id, &UpdateInstance::attach_configuration(configuration_id))
+            .await
+    }
+
+    /// Detaches the configuration group.
+    pub async fn detach_configuration(&self, id: &str) -> Result<(), Error> {
+        self.update(id, &UpdateInstance::detach_configuration())
+            .await
+    }
+
+    /// Detaches a replica from its source, making it a standalone instance.
+    pub async fn detach_replica(&self, id: &str) -> Result<(), Error> {
+        self.update(id, &UpdateInstance::detach_replica()).await
+    }
+
+    /// Upgrades the datastore to version `version` (name or id); the instance shows `UPGRADE`.
+    pub async fn upgrade(&self, id: &str, version: impl Into<String>) -> Result<(), Error> {
+        self.update(id, &UpdateInstance::upgrade(version)).await
+    }
+
+    /// Changes network access (`is_public`, `allowed_cidrs`).
+    pub async fn update_access(&self, id: &str, access: Access) -> Result<(), Error> {
+        self.update(id, &UpdateInstance::access(access)).await
+    }
+
+    /// Runs an action on the instance.
+    pub async fn action(&self, id: &str, action: &InstanceAction) -> Result<(), Error> {
+        self.client.execute(action_operation(id, action)?).await
+    }
+
+    /// Restarts the datastore (`REBOOT`, then ready again).
+    pub async fn restart(&self, id: &str) -> Result<(), Error> {
+        self.action(id, &InstanceAction::Restart).await
+    }
+
+    /// Moves the instance to flavor `flavor_id` (`RESIZE`, then ready again).
+    pub async fn resize_flavor(&self, id: &str, flavor_id: impl Into<String>) -> Result<(), Error> {
+        self.action(id, &InstanceAction::ResizeFlavor(flavor_id.into()))
+            .await
+    }
+
+    /// Grows the data volume to `size_gb` GB (`RESIZE`, then ready again).
+    pub async fn resize_volume(&self, id: &str, size_gb: u64) -> Result<(), Error> {
+        self.action(id, &InstanceAction::ResizeVolume(size_gb))
+            .await
+    }
+
+    /// Promotes a replica to be the source of its replica set.
+    pub async fn promote_to_replica_source(&self, id: &str) -> Result<(), Error> {
+        self.action(id, &InstanceAction::PromoteToReplicaSource)
+            .await
+    }
+
+    /// Ejects the (dead) source of a replica set and elects a new one.
+    pub async fn eject_replica_source(&self, id: &str) -> Result<(), Error> {
+        self.action(id, &InstanceAction::EjectReplicaSource).await
+    }
+
+    /// Clears a stuck task status.
+    pub async fn reset_status(&self, id: &str) -> Result<(), Error> {
+        self.action(id, &InstanceAction::ResetStatus).await
+    }
+
+    /// Starts a list of the instance's backups (integer offset markers).
+    pub fn backups(&self, id: &str) -> ListBackupsRequest<'c> {
+        ListBackupsRequest::for_instance(self.client, id)
+    }
+
+    /// Returns the configuration values the instance runs with (its datastore's template,
+    /// merged with an attached group).
+    pub async fn configuration(&self, id: &str) -> Result<BTreeMap<String, Value>, Error> {
+        let op = configuration_operation(id);
+        Ok(self.client.execute(op).await?.instance.configuration)
     }
 
     /// Waits until the instance is ready (`ACTIVE` or `HEALTHY`); fails on `ERROR` or `FAILED`
@@ -207,6 +312,67 @@ impl<'c> CreateInstanceRequest<'c> {
         self
     }
 
+    /// Sets the datastore version number, to pick among versions of the same name; call it
+    /// after [`CreateInstanceRequest::datastore`] (without a datastore it changes nothing).
+    pub fn datastore_version_number(mut self, number: impl Into<String>) -> Self {
+        if let Some(ds) = self.body.datastore.as_mut() {
+            ds.version_number = Some(number.into());
+        }
+        self
+    }
+
+    /// Creates the instance from backup `backup_id`.
+    pub fn restore_point(mut self, backup_id: impl Into<String>) -> Self {
+        self.body.restore_point = Some(RestorePoint {
+            backup_ref: backup_id.into(),
+        });
+        self
+    }
+
+    /// Attaches configuration group `configuration_id`.
+    pub fn configuration(mut self, configuration_id: impl Into<String>) -> Self {
+        self.body.configuration = Some(configuration_id.into());
+        self
+    }
+
+    /// Creates a replica of instance `source_id`.
+    pub fn replica_of(mut self, source_id: impl Into<String>) -> Self {
+        self.body.replica_of = Some(source_id.into());
+        self
+    }
+
+    /// Creates `count` replicas (1 to 3) at once; with [`CreateInstanceRequest::replica_of`].
+    pub fn replica_count(mut self, count: u32) -> Self {
+        self.body.replica_count = Some(count);
+        self
+    }
+
+    /// Sets the server-group policy: `affinity` or `anti-affinity`.
+    pub fn locality(mut self, policy: impl Into<String>) -> Self {
+        self.body.locality = Some(policy.into());
+        self
+    }
+
+    /// Creates the instance in region `region`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.body.region_name = Some(region.into());
+        self
+    }
+
+    /// Applies module `module_id` at create time.
+    pub fn module(mut self, module_id: impl Into<String>) -> Self {
+        self.body.modules.push(ModuleRef {
+            id: module_id.into(),
+        });
+        self
+    }
+
+    /// Sets network access (`is_public`, `allowed_cidrs`).
+    pub fn access(mut self, access: Access) -> Self {
+        self.body.access = Some(access);
+        self
+    }
+
     /// Gives access to the whole body for fields without a setter.
     pub fn with(mut self, edit: impl FnOnce(&mut CreateInstance)) -> Self {
         edit(&mut self.body);
@@ -321,6 +487,48 @@ pub fn delete_operation(id: &str) -> Operation<()> {
     )
 }
 
+/// `PUT /instances/{id}` with `{"instance": {...}}`.
+pub fn update_operation(id: &str, changes: &UpdateInstance) -> Result<Operation<()>, Error> {
+    Operation::empty(
+        Method::PUT,
+        "/instances/{id}",
+        format!("/instances/{}", encode_segment(id)),
+    )
+    .with_json(&UpdateInstanceEnvelope { instance: changes })
+}
+
+/// `PATCH /instances/{id}`, the deprecated alias of [`update_operation`]. Marked idempotent
+/// because the server runs the very same update.
+pub fn edit_operation(id: &str, changes: &UpdateInstance) -> Result<Operation<()>, Error> {
+    Operation::empty(
+        Method::PATCH,
+        "/instances/{id}",
+        format!("/instances/{}", encode_segment(id)),
+    )
+    .idempotent(true)
+    .with_json(&UpdateInstanceEnvelope { instance: changes })
+}
+
+/// `POST /instances/{id}/action` with a one-key body. Not idempotent: a replayed restart or
+/// resize runs twice.
+pub fn action_operation(id: &str, action: &InstanceAction) -> Result<Operation<()>, Error> {
+    Operation::empty(
+        Method::POST,
+        "/instances/{id}/action",
+        format!("/instances/{}/action", encode_segment(id)),
+    )
+    .with_json(action)
+}
+
+/// `GET /instances/{id}/configuration`.
+pub fn configuration_operation(id: &str) -> Operation<InstanceConfigurationEnvelope> {
+    Operation::json(
+        Method::GET,
+        "/instances/{id}/configuration",
+        format!("/instances/{}/configuration", encode_segment(id)),
+    )
+}
+
 fn list_operation(q: &ListQuery, marker: Option<&str>) -> Operation<InstanceList> {
     let (template, path) = if q.detailed {
         ("/instances/detail", "/instances/detail")
@@ -350,6 +558,48 @@ mod tests {
             .to_request()
             .unwrap();
         assert_eq!(req.uri(), "/instances");
+    }
+
+    #[test]
+    fn action_bodies_match_the_contract() {
+        let body = |a: InstanceAction| action_operation("i1", &a).unwrap().body().cloned().unwrap();
+        assert_eq!(&body(InstanceAction::Restart)[..], br#"{"restart":{}}"#);
+        assert_eq!(
+            &body(InstanceAction::ResizeVolume(4))[..],
+            br#"{"resize":{"volume":{"size":4}}}"#
+        );
+        assert_eq!(
+            &body(InstanceAction::ResizeFlavor("2".into()))[..],
+            br#"{"resize":{"flavorRef":"2"}}"#
+        );
+        assert_eq!(
+            &body(InstanceAction::ResetStatus)[..],
+            br#"{"reset_status":{}}"#
+        );
+        let op = action_operation("i1", &InstanceAction::Restart).unwrap();
+        assert_eq!(op.path(), "/instances/i1/action");
+        assert!(!op.is_idempotent());
+    }
+
+    #[test]
+    fn update_bodies_match_the_contract() {
+        let op = update_operation("i1", &UpdateInstance::detach_configuration()).unwrap();
+        assert_eq!(op.method(), Method::PUT);
+        assert_eq!(
+            &op.body().unwrap()[..],
+            br#"{"instance":{"configuration":null}}"#
+        );
+        let op = edit_operation("i1", &UpdateInstance::detach_replica()).unwrap();
+        assert_eq!(op.method(), Method::PATCH);
+        assert!(op.is_idempotent());
+        assert_eq!(
+            &op.body().unwrap()[..],
+            br#"{"instance":{"replica_of":null}}"#
+        );
+        assert_eq!(
+            configuration_operation("i1").path(),
+            "/instances/i1/configuration"
+        );
     }
 
     #[test]

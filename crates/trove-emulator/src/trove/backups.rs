@@ -63,12 +63,31 @@ pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<R
 }
 
 /// Lists by `updated` descending; the marker is an offset and a next link appears whenever the
-/// page is full, so the last page may be empty.
+/// page is full, so the last page may be empty. Filters: `instance_id`, `datastore` (name or
+/// id), and for admins `all_projects` and `project_id`.
 fn list(req: &Req<'_>, world: &Inner, instance: Option<String>) -> Resp {
     let limit = match pagination::limit(req, false) {
         Ok(l) => l,
         Err(e) => return e,
     };
+    let all_projects = req
+        .ctx
+        .query("all_projects")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1");
+    let project = req.ctx.query("project_id");
+    if (all_projects || project.is_some_and(|p| p != req.tenant)) && !super::mgmt::is_admin(req) {
+        return fault::fault(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Policy doesn't allow backup:index:all_projects to be performed.",
+        );
+    }
+    let project = project.unwrap_or(&req.tenant);
+    if let Some(ds) = req.ctx.query("datastore") {
+        if !datastores::find_datastore(ds) {
+            return fault::not_found(&format!("Datastore '{ds}' cannot be found."));
+        }
+    }
     let offset = match req.ctx.query("marker").map(|m| m.trim().parse::<usize>()) {
         None => 0,
         Some(Ok(o)) => o,
@@ -77,7 +96,7 @@ fn list(req: &Req<'_>, world: &Inner, instance: Option<String>) -> Resp {
     let mut mine: Vec<&Backup> = world
         .backups
         .values()
-        .filter(|b| b.tenant == req.tenant)
+        .filter(|b| all_projects || b.tenant == project)
         .filter(|b| instance.as_deref().is_none_or(|i| b.instance_id == i))
         .collect();
     mine.sort_by(|a, b| b.updated.cmp(&a.updated).then(b.seq.cmp(&a.seq)));

@@ -65,8 +65,35 @@ pub(crate) fn version_missing(key: &str) -> Resp {
     fault::not_found(&format!("Datastore version '{key}' cannot be found."))
 }
 
-/// Datastore and version reads.
+/// The one volume type fake Cinder has.
+const VOLUME_TYPE_ID: &str = "c2f3a6b8-1f2e-4a7c-9a55-6d8a3b2f1e01";
+
+/// `DELETE datastores/{ds}` (admin): Trove refuses while the datastore has versions, which the
+/// built-in datastore always has.
+fn delete(req: &Req<'_>, ds: &str) -> Resp {
+    if !super::mgmt::is_admin(req) {
+        return fault::fault(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Policy doesn't allow datastore:delete to be performed.",
+        );
+    }
+    if !find_datastore(ds) {
+        return datastore_missing(ds);
+    }
+    fault::bad_request(&format!(
+        "Cannot delete datastore {DATASTORE_ID} because it has datastore versions."
+    ))
+}
+
+/// Datastore and version reads, and the admin delete.
 pub(crate) fn route(req: &Req<'_>, _world: &mut Inner, path: &[&str]) -> Option<Resp> {
+    if req.ctx.method == Method::DELETE {
+        return match path {
+            ["datastores", ds] if *ds != "versions" => Some(delete(req, ds)),
+            _ => None,
+        };
+    }
     if req.ctx.method != Method::GET {
         return None;
     }
@@ -90,6 +117,21 @@ pub(crate) fn route(req: &Req<'_>, _world: &mut Inner, path: &[&str]) -> Option<
             (true, false) => version_missing(v),
             (true, true) => ok(json!({ "version": version_view(req) })),
         },
+        ["datastores", ds, "versions", v, what @ ("flavors" | "volume-types")] => {
+            match (find_datastore(ds), find_version(v)) {
+                (false, _) => datastore_missing(ds),
+                (true, false) => version_missing(v),
+                (true, true) if *what == "flavors" => {
+                    ok(json!({ "flavors": super::flavors::all(req) }))
+                }
+                (true, true) => ok(json!({ "volume_types": [{
+                    "id": VOLUME_TYPE_ID,
+                    "name": "lvmdriver-1",
+                    "is_public": true,
+                    "description": null,
+                }]})),
+            }
+        }
         _ => return None,
     })
 }

@@ -64,16 +64,19 @@ fn view(req: &Req<'_>, f: &Flavor) -> Value {
     })
 }
 
+/// Renders every flavor (the list a datastore version allows: all of them, as no flavor is
+/// associated with a version).
+pub(crate) fn all(req: &Req<'_>) -> Vec<Value> {
+    FLAVORS.iter().map(|f| view(req, f)).collect()
+}
+
 /// `GET flavors`, `GET flavors/{id}`.
 pub(crate) fn route(req: &Req<'_>, _world: &mut Inner, path: &[&str]) -> Option<Resp> {
     if req.ctx.method != Method::GET {
         return None;
     }
     match path {
-        ["flavors"] => {
-            let all: Vec<Value> = FLAVORS.iter().map(|f| view(req, f)).collect();
-            Some(json(StatusCode::OK, &json!({ "flavors": all })))
-        }
+        ["flavors"] => Some(json(StatusCode::OK, &json!({ "flavors": all(req) }))),
         ["flavors", id] => Some(match FLAVORS.iter().find(|f| f.0 == *id) {
             Some(f) => json(StatusCode::OK, &json!({ "flavor": view(req, f) })),
             None => fault::resource_not_found(id),

@@ -1,12 +1,15 @@
-//! Instances: list (summary and detail), create, show, update/rename, delete and actions, with
-//! the BUILD -> ACTIVE, REBOOT, RESIZE and SHUTDOWN -> gone lifecycles.
+//! Instances: list (summary and detail), create (with configuration, modules and replicas),
+//! show, update (rename, access, configuration attach/detach, replica detach, datastore
+//! upgrade), delete, actions (restart, resizes, replica promote/eject, reset status) and the
+//! default configuration, with the BUILD -> ACTIVE, REBOOT, RESIZE, UPGRADE, PROMOTE, DETACH and
+//! SHUTDOWN -> gone lifecycles.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use http::{Method, StatusCode};
 use serde_json::{json, Map, Value};
 
-use super::{backups, datastores, flavors, pagination, schema, Req};
+use super::{backups, configurations, datastores, flavors, logs, modules, pagination, schema, Req};
 use crate::fault;
 use crate::response::{empty, json, Resp};
 use crate::state::{DbUser, Inner, Instance, InstanceTask};
@@ -25,6 +28,30 @@ enum View {
     Show,
 }
 
+/// The default (template) configuration of a mysql instance, as the guest reports it.
+const DEFAULT_CONFIGURATION: &[(&str, &str)] = &[
+    ("basedir", "/usr"),
+    ("connect_timeout", "15"),
+    ("datadir", "/var/lib/mysql/data"),
+    ("default_storage_engine", "innodb"),
+    ("innodb_buffer_pool_size", "600M"),
+    ("innodb_file_per_table", "1"),
+    ("max_allowed_packet", "4096K"),
+    ("max_connections", "400"),
+    ("port", "3306"),
+    ("user", "mysql"),
+    ("wait_timeout", "120"),
+];
+
+/// Returns `(id, name)` of the configuration group attached to instance `id`.
+fn attached_configuration(world: &Inner, id: &str) -> Option<(String, String)> {
+    world
+        .configurations
+        .values()
+        .find(|c| c.instances.contains(id))
+        .map(|c| (c.id.clone(), c.name.clone()))
+}
+
 fn render(req: &Req<'_>, world: &Inner, inst: &Instance, view: View) -> Value {
     let mut datastore =
         json!({"type": datastores::DATASTORE_TYPE, "version": datastores::VERSION_NAME});
@@ -39,7 +66,26 @@ fn render(req: &Req<'_>, world: &Inner, inst: &Instance, view: View) -> Value {
         "region": "RegionOne",
         "access": inst.access,
     });
+    if let Some(source) = &inst.replica_of {
+        v["replica_of"] = json!({"id": source, "links": req.links(&format!("instances/{source}"))});
+    }
     if view != View::Summary {
+        if let Some((cid, cname)) = attached_configuration(world, &inst.id) {
+            v["configuration"] = json!({
+                "id": cid,
+                "name": cname,
+                "links": req.links(&format!("configurations/{cid}")),
+            });
+        }
+        let replicas: Vec<Value> = world
+            .instances
+            .values()
+            .filter(|r| r.replica_of.as_deref() == Some(inst.id.as_str()))
+            .map(|r| json!({"id": r.id, "links": req.links(&format!("instances/{}", r.id))}))
+            .collect();
+        if !replicas.is_empty() {
+            v["replicas"] = Value::Array(replicas);
+        }
         datastore["version_number"] = json!(datastores::VERSION_NAME);
         if view == View::Show && inst.status == "ACTIVE" {
             volume["used"] = json!(USED_GB);
@@ -67,6 +113,7 @@ pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<R
         ["instances", id] if m == Method::PUT || m == Method::PATCH => update(req, world, id),
         ["instances", id] if m == Method::DELETE => delete(req, world, id),
         ["instances", id, "action"] if m == Method::POST => action(req, world, id),
+        ["instances", id, "configuration"] if m == Method::GET => configuration(req, world, id),
         _ => return None,
     })
 }
@@ -118,6 +165,9 @@ struct NewInstance {
     users: BTreeMap<(String, String), DbUser>,
     datastore: Option<(Option<String>, Option<String>)>,
     access: Value,
+    configuration: Option<String>,
+    modules: Vec<String>,
+    replica_of: Option<String>,
 }
 
 /// Validates what Trove's JSON schema checks, with its messages.
@@ -168,6 +218,23 @@ fn validate_create(body: &Value) -> Result<NewInstance, Resp> {
         Some(Value::Object(a)) => Value::Object(a.clone()),
         _ => json!({}),
     };
+    let configuration = match inst.get("configuration") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(schema::string(v, "instance['configuration']")?.to_owned()),
+    };
+    let replica_of = match inst.get("replica_of") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(schema::string(v, "instance['replica_of']")?.to_owned()),
+    };
+    let mut module_ids = Vec::new();
+    if let Some(v) = inst.get("modules") {
+        for (i, m) in schema::array(v, "instance['modules']")?.iter().enumerate() {
+            let p = format!("instance['modules'][{i}]");
+            let obj = schema::object(m, &p)?;
+            let id = schema::required(obj, "id", &p)?;
+            module_ids.push(schema::string(id, &format!("{p}['id']"))?.to_owned());
+        }
+    }
     Ok(NewInstance {
         name,
         flavor_ref,
@@ -176,6 +243,9 @@ fn validate_create(body: &Value) -> Result<NewInstance, Resp> {
         users,
         datastore,
         access,
+        configuration,
+        modules: module_ids,
+        replica_of,
     })
 }
 
@@ -207,6 +277,24 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Resp {
             return datastores::version_missing(v);
         }
     }
+    if let Some(source) = new.replica_of.as_deref() {
+        if world.instance(&req.tenant, source).is_none() {
+            return fault::not_found(&format!("Resource {source} cannot be found."));
+        }
+    }
+    if let Some(cfg) = new.configuration.as_deref() {
+        if let Err(e) = configurations::find(world, &req.tenant, cfg) {
+            return e;
+        }
+    }
+    if let Some(m) = new.modules.iter().find(|m| {
+        !world
+            .modules
+            .get(m.as_str())
+            .is_some_and(|m| m.tenant.is_none() || m.tenant.as_deref() == Some(&req.tenant))
+    }) {
+        return fault::not_found(&format!("Module with ID {m} could not be found."));
+    }
     let Some(size) = new.volume else {
         return fault::bad_request("Volume size was not specified.");
     };
@@ -233,10 +321,25 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Resp {
         databases: new.databases,
         users: new.users,
         root_enabled: false,
+        replica_of: new.replica_of,
+        logs: logs::initial(),
+        ssl: Default::default(),
     };
     inst.start(InstanceTask::Build, "BUILD", now, req.cfg.build);
-    let body = json!({"instance": render(req, world, &inst, View::Show)});
-    world.instances.insert(inst.id.clone(), inst);
+    let id = inst.id.clone();
+    world.instances.insert(id.clone(), inst);
+    if let Some(cfg) = new.configuration.as_deref() {
+        if let Err(e) = configurations::attach(world, &req.tenant, cfg, &id) {
+            return e;
+        }
+    }
+    for m in &new.modules {
+        modules::record_apply(world, m, &id);
+    }
+    let Some(inst) = world.instances.get(&id) else {
+        return fault::internal_error();
+    };
+    let body = json!({"instance": render(req, world, inst, View::Show)});
     json(StatusCode::OK, &body)
 }
 
@@ -266,17 +369,50 @@ fn update(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
         Some(Ok(n)) => Some(n.to_owned()),
         None => None,
     };
+    let Some(inst) = world.instance(&req.tenant, id) else {
+        return fault::resource_not_found(id);
+    };
+    let ready = inst.is_ready() && !backups::running_for(world, id);
+    let detach_replica = fields.contains_key("replica_of") || fields.contains_key("slave_of");
+    if detach_replica && inst.replica_of.is_none() {
+        return fault::bad_request(&format!("Instance {id} is not a replica."));
+    }
+    let upgrade = match fields.get("datastore_version") {
+        None => None,
+        Some(v) => match schema::non_empty_string(v, "instance['datastore_version']") {
+            Ok(v) if datastores::find_version(v) => Some(v.to_owned()),
+            Ok(v) => return datastores::version_missing(v),
+            Err(e) => return e,
+        },
+    };
+    let configuration = match fields.get("configuration") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(v) => match schema::string(v, "instance['configuration']") {
+            Ok(c) => Some(Some(c.to_owned())),
+            Err(e) => return e,
+        },
+    };
+    if (detach_replica || upgrade.is_some() || configuration.is_some()) && !ready {
+        return fault::unprocessable(&format!("Instance {id} is not ready."));
+    }
+    match &configuration {
+        Some(Some(cfg)) => {
+            if let Some((current, _)) = attached_configuration(world, id) {
+                return fault::bad_request(&format!(
+                    "Instance {id} already has a Configuration Group attached: {current}."
+                ));
+            }
+            if let Err(e) = configurations::attach(world, &req.tenant, cfg, id) {
+                return e;
+            }
+        }
+        Some(None) => configurations::detach(world, id),
+        None => {}
+    }
     let Some(inst) = world.instance_mut(&req.tenant, id) else {
         return fault::resource_not_found(id);
     };
-    if let Some(cfg_id) = fields.get("configuration").and_then(Value::as_str) {
-        return fault::not_found(&format!("Configuration group {cfg_id} cannot be found."));
-    }
-    if let Some(v) = fields.get("datastore_version").and_then(Value::as_str) {
-        if !datastores::find_version(v) {
-            return datastores::version_missing(v);
-        }
-    }
     if let Some(n) = name {
         inst.name = n;
     }
@@ -284,7 +420,38 @@ fn update(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
         inst.access = Value::Object(a.clone());
     }
     inst.updated = req.now;
+    if detach_replica {
+        inst.replica_of = None;
+        inst.start(InstanceTask::Restart, "DETACH", req.now, req.cfg.restart);
+    } else if upgrade.is_some() {
+        inst.start(InstanceTask::Restart, "UPGRADE", req.now, req.cfg.resize);
+    }
     empty(StatusCode::ACCEPTED)
+}
+
+/// `GET instances/{id}/configuration`: the template values, overridden by an attached group.
+fn configuration(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
+    if let Err(e) = super::ready_instance(req, world, id) {
+        return e;
+    }
+    let mut values = Map::new();
+    for (k, v) in DEFAULT_CONFIGURATION {
+        let value = v.parse::<i64>().map_or_else(|_| json!(v), |n| json!(n));
+        values.insert((*k).to_owned(), value);
+    }
+    if let Some(cfg) = world
+        .configurations
+        .values()
+        .find(|c| c.instances.contains(id))
+    {
+        for (k, v) in &cfg.values {
+            values.insert(k.clone(), v.clone());
+        }
+    }
+    json(
+        StatusCode::OK,
+        &json!({"instance": {"configuration": Value::Object(values)}}),
+    )
 }
 
 fn delete(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
@@ -358,10 +525,45 @@ fn action(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
                 return e;
             }
         }
-        // No replicas exist in the emulator, so both replica actions meet a non-replica.
-        _ => return fault::bad_request(&format!("Instance {id} is not a replica.")),
+        "promote_to_replica_source" => return promote(req, world, id),
+        _ => return eject(world, id),
     }
     empty(StatusCode::ACCEPTED)
+}
+
+/// Makes replica `id` the source: the old source and the other replicas now replicate from it.
+fn promote(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
+    let Some(source) = world
+        .instance(&req.tenant, id)
+        .and_then(|i| i.replica_of.clone())
+    else {
+        return fault::bad_request(&format!("Instance {id} is not a replica."));
+    };
+    for other in world.instances.values_mut() {
+        if other.id == source || other.replica_of.as_deref() == Some(source.as_str()) {
+            other.replica_of = Some(id.to_owned());
+        }
+    }
+    if let Some(inst) = world.instance_mut(&req.tenant, id) {
+        inst.replica_of = None;
+        inst.start(InstanceTask::Restart, "PROMOTE", req.now, req.cfg.restart);
+    }
+    empty(StatusCode::ACCEPTED)
+}
+
+/// Ejects source `id`; its guest always has a current heartbeat here, so Trove refuses.
+fn eject(world: &Inner, id: &str) -> Resp {
+    let has_replicas = world
+        .instances
+        .values()
+        .any(|r| r.replica_of.as_deref() == Some(id));
+    if has_replicas {
+        fault::bad_request(&format!(
+            "Replica Source {id} cannot be ejected as it has a current heartbeat"
+        ))
+    } else {
+        fault::bad_request(&format!("Instance {id} is not a replica source."))
+    }
 }
 
 fn validate_action(name: &str, arg: &Value) -> Result<(), Resp> {

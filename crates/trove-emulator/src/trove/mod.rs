@@ -4,15 +4,24 @@
 //! and ends as Trove's 404 (there is no 405). New areas (clusters, configurations, modules, mgmt)
 //! plug in as one more arm of [`dispatch`].
 
+pub(crate) mod backup_strategies;
 pub(crate) mod backups;
+pub(crate) mod clusters;
+pub(crate) mod configurations;
 pub(crate) mod databases;
 pub(crate) mod datastores;
 pub(crate) mod flavors;
+pub(crate) mod instance_modules;
 pub(crate) mod instances;
 pub(crate) mod limits;
+pub(crate) mod logs;
+pub(crate) mod mgmt;
+pub(crate) mod modules;
 pub(crate) mod pagination;
+pub(crate) mod parameters;
 pub(crate) mod root;
 pub(crate) mod schema;
+pub(crate) mod ssl;
 pub(crate) mod users;
 pub(crate) mod versions;
 
@@ -93,11 +102,23 @@ fn dispatch(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<Resp> {
         ["instances", _, "users", ..] => users::route(req, world, path),
         ["instances", _, "root"] => root::route(req, world, path),
         ["instances", _, "backups"] => backups::route(req, world, path),
+        ["instances", _, "log"] => logs::route(req, world, path),
+        ["instances", _, "ssl"] => ssl::route(req, world, path),
+        ["instances", _, "modules", ..] => instance_modules::route(req, world, path),
         ["instances", ..] => instances::route(req, world, path),
         ["backups", ..] => backups::route(req, world, path),
+        ["backup_strategies"] => backup_strategies::route(req, world, path),
         ["flavors", ..] => flavors::route(req, world, path),
+        ["datastores", .., "parameters"] | ["datastores", .., "parameters", _] => {
+            parameters::route(req, world, path)
+        }
         ["datastores", ..] => datastores::route(req, world, path),
         ["limits"] => limits::route(req, world, path),
+        ["clusters", _, "root"] => root::route_cluster(req, world, path),
+        ["clusters", ..] => clusters::route(req, world, path),
+        ["configurations", ..] => configurations::route(req, world, path),
+        ["modules", ..] => modules::route(req, world, path),
+        ["mgmt", ..] => mgmt::route(req, world, path),
         _ => None,
     }
 }

@@ -1,4 +1,5 @@
-//! The root user of an instance: is-enabled, enable (returns the password), disable.
+//! The root user of an instance (is-enabled, enable returning the password, disable) and of a
+//! cluster (is-enabled, enable).
 
 use http::{Method, StatusCode};
 use serde_json::json;
@@ -47,5 +48,47 @@ pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<R
             inst.root_enabled = false;
             empty(StatusCode::NO_CONTENT)
         }
+    })
+}
+
+/// Routes `clusters/{id}/root`: `GET` is-enabled and `POST` enable (no disable for clusters).
+pub(crate) fn route_cluster(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<Resp> {
+    let ["clusters", id, "root"] = path else {
+        return None;
+    };
+    let m = req.ctx.method.clone();
+    if m != Method::GET && m != Method::POST {
+        return None;
+    }
+    let password = if m == Method::POST {
+        match req.ctx.optional_json_body() {
+            Ok(body) => body.and_then(|b| {
+                b.get("password")
+                    .and_then(|p| p.as_str().map(str::to_owned))
+            }),
+            Err(e) => return Some(e),
+        }
+    } else {
+        None
+    };
+    if world
+        .clusters
+        .get(*id)
+        .is_none_or(|c| c.tenant != req.tenant)
+    {
+        return Some(fault::not_found(&format!(
+            "Cluster '{id}' cannot be found."
+        )));
+    }
+    Some(if m == Method::GET {
+        let enabled = world.cluster_root.contains(*id);
+        json(StatusCode::OK, &json!({"rootEnabled": enabled}))
+    } else {
+        world.cluster_root.insert((*id).to_owned());
+        let password = password.unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+        json(
+            StatusCode::OK,
+            &json!({"user": {"name": "root", "password": password}}),
+        )
     })
 }

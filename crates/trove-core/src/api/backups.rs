@@ -1,0 +1,408 @@
+//! Backups (list with filters and offset markers, create, show, delete, wait) and backup
+//! strategies (list, create, delete).
+
+use std::future::IntoFuture;
+
+use futures::future::BoxFuture;
+use futures::Stream;
+use http::Method;
+use trove_types::backup::{
+    Backup, BackupEnvelope, BackupList, BackupStatus, BackupStrategy, BackupStrategyEnvelope,
+    BackupStrategyList, CreateBackup, CreateBackupEnvelope, CreateBackupStrategy,
+    CreateBackupStrategyEnvelope,
+};
+
+use crate::api::list::ListRequest;
+use crate::client::Client;
+use crate::error::Error;
+use crate::operation::{encode_segment, Operation};
+use crate::pagination::Page;
+use crate::wait::{poll_until, Check, WaitOptions};
+
+/// Operations on backups: `client.backups()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Backups<'c> {
+    client: &'c Client,
+}
+
+impl<'c> Backups<'c> {
+    pub(crate) fn new(client: &'c Client) -> Self {
+        Backups { client }
+    }
+
+    /// Starts a list request, newest update first; the marker is an integer offset.
+    pub fn list(&self) -> ListBackupsRequest<'c> {
+        ListBackupsRequest {
+            inner: ListRequest::new(self.client, list_operation()),
+        }
+    }
+
+    /// Starts a create request for a backup `name` of instance `instance_id`.
+    pub fn create(
+        &self,
+        name: impl Into<String>,
+        instance_id: impl Into<String>,
+    ) -> CreateBackupRequest<'c> {
+        CreateBackupRequest {
+            client: self.client,
+            body: CreateBackup::new(name, instance_id),
+        }
+    }
+
+    /// Creates a backup from a complete request body; it starts in `NEW`.
+    pub async fn create_from(&self, body: &CreateBackup) -> Result<Backup, Error> {
+        Ok(self.client.execute(create_operation(body)?).await?.backup)
+    }
+
+    /// Shows a backup.
+    pub async fn get(&self, id: &str) -> Result<Backup, Error> {
+        Ok(self.client.execute(get_operation(id)).await?.backup)
+    }
+
+    /// Deletes a backup and its incremental children.
+    pub async fn delete(&self, id: &str) -> Result<(), Error> {
+        self.client.execute(delete_operation(id)).await
+    }
+
+    /// Waits until the backup is `COMPLETED`; fails on `FAILED` or `DELETE_FAILED`.
+    pub async fn wait_completed(&self, id: &str, options: WaitOptions) -> Result<Backup, Error> {
+        self.wait_for(id, &[BackupStatus::Completed], options).await
+    }
+
+    /// Waits until the backup's status is one of `success`; `FAILED` and `DELETE_FAILED` end
+    /// the wait unless they are in `success`.
+    pub async fn wait_for(
+        &self,
+        id: &str,
+        success: &[BackupStatus],
+        options: WaitOptions,
+    ) -> Result<Backup, Error> {
+        poll_until(
+            format!("backup {id}"),
+            options,
+            || self.get(id),
+            |b| {
+                if success.contains(&b.status) {
+                    Check::Done
+                } else if b.status.is_failed() {
+                    Check::Failed
+                } else {
+                    Check::Pending
+                }
+            },
+            |b| b.status.to_string(),
+        )
+        .await
+    }
+
+    /// Waits until the backup is gone: a 404 ends the wait; `DELETE_FAILED` fails it.
+    pub async fn wait_deleted(&self, id: &str, options: WaitOptions) -> Result<(), Error> {
+        poll_until(
+            format!("deletion of backup {id}"),
+            options,
+            || async {
+                match self.get(id).await {
+                    Ok(b) => Ok(Some(b)),
+                    Err(e) if e.is_not_found() => Ok(None),
+                    Err(e) => Err(e),
+                }
+            },
+            |b| match b {
+                None => Check::Done,
+                Some(b) if b.status == BackupStatus::DeleteFailed => Check::Failed,
+                Some(_) => Check::Pending,
+            },
+            |b| {
+                b.as_ref()
+                    .map_or_else(|| "deleted".to_owned(), |b| b.status.to_string())
+            },
+        )
+        .await
+        .map(|_| ())
+    }
+}
+
+/// A backup list request; `.await` fetches one page, `into_stream()` walks every page (an
+/// empty last page ends the stream).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListBackupsRequest<'c> {
+    inner: ListRequest<'c, BackupList>,
+}
+
+impl<'c> ListBackupsRequest<'c> {
+    pub(crate) fn for_instance(client: &'c Client, instance_id: &str) -> Self {
+        ListBackupsRequest {
+            inner: ListRequest::new(client, instance_list_operation(instance_id)),
+        }
+    }
+
+    /// Asks for at most `limit` backups (backups are not capped at 20).
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.inner = self.inner.limit(limit);
+        self
+    }
+
+    /// Starts at offset `marker` (a page's `next`).
+    pub fn marker<M: AsRef<str>>(mut self, marker: Option<M>) -> Self {
+        self.inner = self.inner.marker(marker);
+        self
+    }
+
+    /// Keeps the backups of instance `id`.
+    pub fn instance_id(mut self, id: &str) -> Self {
+        self.inner = self.inner.query("instance_id", Some(id));
+        self
+    }
+
+    /// Keeps the backups of datastore `datastore` (name or id).
+    pub fn datastore(mut self, datastore: &str) -> Self {
+        self.inner = self.inner.query("datastore", Some(datastore));
+        self
+    }
+
+    /// Lists the backups of every project (admin).
+    pub fn all_projects(mut self, yes: bool) -> Self {
+        self.inner = self.inner.query("all_projects", yes.then_some("true"));
+        self
+    }
+
+    /// Lists the backups of project `id` (admin).
+    pub fn project_id(mut self, id: &str) -> Self {
+        self.inner = self.inner.query("project_id", Some(id));
+        self
+    }
+
+    /// Returns the operation that fetches the page at `marker`.
+    pub fn operation(&self, marker: Option<&str>) -> Operation<BackupList> {
+        self.inner.operation(marker)
+    }
+
+    /// Fetches one page.
+    pub async fn send(self) -> Result<Page<Backup>, Error> {
+        self.inner.send().await
+    }
+
+    /// Streams every backup from the marker on, one page in memory at a time.
+    pub fn into_stream(self) -> impl Stream<Item = Result<Backup, Error>> + Send + 'static {
+        self.inner.into_stream()
+    }
+}
+
+impl<'c> IntoFuture for ListBackupsRequest<'c> {
+    type Output = Result<Page<Backup>, Error>;
+    type IntoFuture = BoxFuture<'c, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A backup create request being built; `.await` sends it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateBackupRequest<'c> {
+    client: &'c Client,
+    body: CreateBackup,
+}
+
+impl<'c> CreateBackupRequest<'c> {
+    /// Sets the description.
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.body.description = Some(text.into());
+        self
+    }
+
+    /// Makes an incremental backup on top of backup `parent_id`.
+    pub fn parent(mut self, parent_id: impl Into<String>) -> Self {
+        self.body.parent_id = Some(parent_id.into());
+        self
+    }
+
+    /// Makes an incremental backup on top of the instance's latest backup.
+    pub fn incremental(mut self, yes: bool) -> Self {
+        self.body.incremental = Some(u8::from(yes));
+        self
+    }
+
+    /// Stores the backup in Swift container `name`.
+    pub fn swift_container(mut self, name: impl Into<String>) -> Self {
+        self.body.swift_container = Some(name.into());
+        self
+    }
+
+    /// Returns the body that will be sent.
+    pub fn body(&self) -> &CreateBackup {
+        &self.body
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<Backup, Error> {
+        Backups::new(self.client).create_from(&self.body).await
+    }
+}
+
+impl<'c> IntoFuture for CreateBackupRequest<'c> {
+    type Output = Result<Backup, Error>;
+    type IntoFuture = BoxFuture<'c, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Operations on backup strategies: `client.backup_strategies()`.
+#[derive(Debug, Clone, Copy)]
+pub struct BackupStrategies<'c> {
+    client: &'c Client,
+}
+
+impl<'c> BackupStrategies<'c> {
+    pub(crate) fn new(client: &'c Client) -> Self {
+        BackupStrategies { client }
+    }
+
+    /// Lists strategies, optionally of one instance or (admin) one project.
+    pub async fn list(
+        &self,
+        instance_id: Option<&str>,
+        project_id: Option<&str>,
+    ) -> Result<Vec<BackupStrategy>, Error> {
+        let op = strategy_list_operation(instance_id, project_id);
+        Ok(self.client.execute(op).await?.items)
+    }
+
+    /// Creates or replaces a strategy.
+    pub async fn create(&self, body: &CreateBackupStrategy) -> Result<BackupStrategy, Error> {
+        let op = strategy_create_operation(body)?;
+        Ok(self.client.execute(op).await?.backup_strategy)
+    }
+
+    /// Deletes the strategy of an instance, or the project's when `instance_id` is `None`.
+    pub async fn delete(
+        &self,
+        instance_id: Option<&str>,
+        project_id: Option<&str>,
+    ) -> Result<(), Error> {
+        let op = strategy_delete_operation(instance_id, project_id);
+        self.client.execute(op).await
+    }
+}
+
+/// `GET /backups` (add filters, `limit` and `marker`).
+pub fn list_operation() -> Operation<BackupList> {
+    Operation::json(Method::GET, "/backups", "/backups".to_owned())
+}
+
+/// `GET /instances/{id}/backups` (add `limit` and `marker`).
+pub fn instance_list_operation(instance_id: &str) -> Operation<BackupList> {
+    Operation::json(
+        Method::GET,
+        "/instances/{id}/backups",
+        format!("/instances/{}/backups", encode_segment(instance_id)),
+    )
+}
+
+/// `POST /backups`. Not idempotent: a replay takes a second backup.
+pub fn create_operation(body: &CreateBackup) -> Result<Operation<BackupEnvelope>, Error> {
+    Operation::json(Method::POST, "/backups", "/backups".to_owned())
+        .with_json(&CreateBackupEnvelope { backup: body })
+}
+
+/// `GET /backups/{id}`.
+pub fn get_operation(id: &str) -> Operation<BackupEnvelope> {
+    Operation::json(
+        Method::GET,
+        "/backups/{id}",
+        format!("/backups/{}", encode_segment(id)),
+    )
+}
+
+/// `DELETE /backups/{id}`.
+pub fn delete_operation(id: &str) -> Operation<()> {
+    Operation::empty(
+        Method::DELETE,
+        "/backups/{id}",
+        format!("/backups/{}", encode_segment(id)),
+    )
+}
+
+/// `GET /backup_strategies[?instance_id=..&project_id=..]`.
+pub fn strategy_list_operation(
+    instance_id: Option<&str>,
+    project_id: Option<&str>,
+) -> Operation<BackupStrategyList> {
+    Operation::json(
+        Method::GET,
+        "/backup_strategies",
+        "/backup_strategies".to_owned(),
+    )
+    .query("instance_id", instance_id)
+    .query("project_id", project_id)
+}
+
+/// `POST /backup_strategies`. Idempotent: it creates or replaces the one strategy of its scope.
+pub fn strategy_create_operation(
+    body: &CreateBackupStrategy,
+) -> Result<Operation<BackupStrategyEnvelope>, Error> {
+    Operation::json(
+        Method::POST,
+        "/backup_strategies",
+        "/backup_strategies".to_owned(),
+    )
+    .idempotent(true)
+    .with_json(&CreateBackupStrategyEnvelope {
+        backup_strategy: body,
+    })
+}
+
+/// `DELETE /backup_strategies[?instance_id=..&project_id=..]`.
+pub fn strategy_delete_operation(
+    instance_id: Option<&str>,
+    project_id: Option<&str>,
+) -> Operation<()> {
+    Operation::empty(
+        Method::DELETE,
+        "/backup_strategies",
+        "/backup_strategies".to_owned(),
+    )
+    .query("instance_id", instance_id)
+    .query("project_id", project_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_match_the_contract() {
+        let op = create_operation(&CreateBackup::new("bk1", "i1")).unwrap();
+        assert!(!op.is_idempotent());
+        assert_eq!(
+            &op.body().unwrap()[..],
+            br#"{"backup":{"name":"bk1","instance":"i1"}}"#
+        );
+        assert_eq!(get_operation("b1").path(), "/backups/b1");
+        assert_eq!(
+            instance_list_operation("i1")
+                .query("marker", Some(20))
+                .to_request()
+                .unwrap()
+                .uri(),
+            "/instances/i1/backups?marker=20"
+        );
+        let op = strategy_delete_operation(Some("i1"), None);
+        assert_eq!(
+            op.to_request().unwrap().uri(),
+            "/backup_strategies?instance_id=i1"
+        );
+        let op = strategy_create_operation(&CreateBackupStrategy {
+            instance_id: None,
+            swift_container: Some("c".into()),
+        })
+        .unwrap();
+        assert!(op.is_idempotent());
+        assert_eq!(
+            &op.body().unwrap()[..],
+            br#"{"backup_strategy":{"swift_container":"c"}}"#
+        );
+    }
+}

@@ -1,0 +1,55 @@
+//! Flavors: list and show.
+
+use http::Method;
+use trove_types::flavor::{Flavor, FlavorEnvelope, FlavorList};
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::operation::{encode_segment, Operation};
+
+/// Operations on flavors: `client.flavors()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Flavors<'c> {
+    client: &'c Client,
+}
+
+impl<'c> Flavors<'c> {
+    pub(crate) fn new(client: &'c Client) -> Self {
+        Flavors { client }
+    }
+
+    /// Lists every flavor (the server does not page them).
+    pub async fn list(&self) -> Result<Vec<Flavor>, Error> {
+        Ok(self.client.execute(list_operation()).await?.items)
+    }
+
+    /// Shows flavor `id` (its `str_id`, or the integer id as text).
+    pub async fn get(&self, id: &str) -> Result<Flavor, Error> {
+        Ok(self.client.execute(get_operation(id)).await?.flavor)
+    }
+}
+
+/// `GET /flavors`.
+pub fn list_operation() -> Operation<FlavorList> {
+    Operation::json(Method::GET, "/flavors", "/flavors".to_owned())
+}
+
+/// `GET /flavors/{id}`.
+pub fn get_operation(id: &str) -> Operation<FlavorEnvelope> {
+    Operation::json(
+        Method::GET,
+        "/flavors/{id}",
+        format!("/flavors/{}", encode_segment(id)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(list_operation().path(), "/flavors");
+        assert_eq!(get_operation("custom").path(), "/flavors/custom");
+    }
+}

@@ -1,0 +1,30 @@
+//! Limits: the absolute quotas and rate limits of the caller.
+
+use http::Method;
+use trove_types::limit::LimitList;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::operation::Operation;
+
+/// Operations on limits: `client.limits()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits<'c> {
+    client: &'c Client,
+}
+
+impl<'c> Limits<'c> {
+    pub(crate) fn new(client: &'c Client) -> Self {
+        Limits { client }
+    }
+
+    /// Returns every limit row; `absolute()` and `rates()` split them.
+    pub async fn list(&self) -> Result<LimitList, Error> {
+        self.client.execute(list_operation()).await
+    }
+}
+
+/// `GET /limits`.
+pub fn list_operation() -> Operation<LimitList> {
+    Operation::json(Method::GET, "/limits", "/limits".to_owned())
+}

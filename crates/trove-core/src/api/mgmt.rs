@@ -1,0 +1,555 @@
+//! The management (admin) API, `mgmt/...`: instances, clusters, configuration parameters and
+//! datastore versions. Every call needs an admin token; others get 403.
+
+use http::Method;
+use trove_types::cluster::EmptyObject;
+use trove_types::mgmt::{
+    CreateDatastoreVersion, CreateDatastoreVersionEnvelope, Diagnostics, DiagnosticsEnvelope,
+    EditDatastoreVersion, GuestUpgrade, GuestUpgradeEnvelope, HwInfo, HwInfoEnvelope, MgmtCluster,
+    MgmtClusterEnvelope, MgmtClusterList, MgmtClusterResetTask, MgmtDatastoreVersion,
+    MgmtDatastoreVersionEnvelope, MgmtDatastoreVersionList, MgmtInstance, MgmtInstanceAction,
+    MgmtInstanceEnvelope, MgmtInstanceList, MgmtParameter, MgmtParameterList, MigrateArg,
+    ParameterSpec, ParameterSpecEnvelope, RebuildArg, RootHistory, RootHistoryEnvelope,
+};
+
+use crate::api::list::ListRequest;
+use crate::client::Client;
+use crate::error::Error;
+use crate::operation::{encode_segment, Operation};
+
+/// Admin operations.
+#[derive(Debug, Clone, Copy)]
+pub struct Mgmt<'c> {
+    client: &'c Client,
+}
+
+impl<'c> Mgmt<'c> {
+    pub(crate) fn new(client: &'c Client) -> Self {
+        Mgmt { client }
+    }
+
+    /// Starts a list of every project's instances (filters: `deleted`, `include_clustered`,
+    /// `project_id`).
+    pub fn instances(&self) -> ListRequest<'c, MgmtInstanceList> {
+        ListRequest::new(self.client, list_instances_operation())
+    }
+
+    /// Shows an instance with its server, volume and bookkeeping.
+    pub async fn instance(&self, id: &str) -> Result<MgmtInstance, Error> {
+        Ok(self
+            .client
+            .execute(get_instance_operation(id))
+            .await?
+            .instance)
+    }
+
+    /// Runs an admin action on an instance.
+    pub async fn instance_action(
+        &self,
+        id: &str,
+        action: &MgmtInstanceAction,
+    ) -> Result<(), Error> {
+        self.client
+            .execute(instance_action_operation(id, action)?)
+            .await
+    }
+
+    /// Stops the datastore of an instance.
+    pub async fn stop(&self, id: &str) -> Result<(), Error> {
+        self.instance_action(id, &MgmtInstanceAction::Stop(EmptyObject {}))
+            .await
+    }
+
+    /// Reboots the server of an instance.
+    pub async fn reboot(&self, id: &str) -> Result<(), Error> {
+        self.instance_action(id, &MgmtInstanceAction::Reboot(EmptyObject {}))
+            .await
+    }
+
+    /// Migrates an instance, to `host` or where the scheduler decides.
+    pub async fn migrate(&self, id: &str, host: Option<&str>) -> Result<(), Error> {
+        let arg = MigrateArg {
+            host: host.map(str::to_owned),
+        };
+        self.instance_action(id, &MgmtInstanceAction::Migrate(arg))
+            .await
+    }
+
+    /// Clears an instance's stuck task.
+    pub async fn reset_task_status(&self, id: &str) -> Result<(), Error> {
+        self.instance_action(id, &MgmtInstanceAction::ResetTaskStatus(EmptyObject {}))
+            .await
+    }
+
+    /// Rebuilds an instance's guest from `image_id`.
+    pub async fn rebuild(&self, id: &str, image_id: &str) -> Result<(), Error> {
+        let arg = RebuildArg {
+            image_id: image_id.to_owned(),
+        };
+        self.instance_action(id, &MgmtInstanceAction::Rebuild(arg))
+            .await
+    }
+
+    /// Shows when root was enabled on an instance, and by whom (404 if never).
+    pub async fn root_history(&self, id: &str) -> Result<RootHistory, Error> {
+        Ok(self
+            .client
+            .execute(root_history_operation(id))
+            .await?
+            .root_history)
+    }
+
+    /// Shows the guest agent's diagnostics.
+    pub async fn diagnostics(&self, id: &str) -> Result<Diagnostics, Error> {
+        Ok(self
+            .client
+            .execute(diagnostics_operation(id))
+            .await?
+            .diagnostics)
+    }
+
+    /// Shows the guest's hardware.
+    pub async fn hwinfo(&self, id: &str) -> Result<HwInfo, Error> {
+        Ok(self.client.execute(hwinfo_operation(id)).await?.hwinfo)
+    }
+
+    /// Pings the guest agent (204 when it answers).
+    pub async fn rpc_ping(&self, id: &str) -> Result<(), Error> {
+        self.client.execute(rpc_ping_operation(id)).await
+    }
+
+    /// Upgrades the guest agent of an instance.
+    pub async fn guest_upgrade(&self, id: &str, upgrade: &GuestUpgrade) -> Result<(), Error> {
+        self.client
+            .execute(guest_upgrade_operation(id, upgrade)?)
+            .await
+    }
+
+    /// Starts a list of every project's clusters.
+    pub fn clusters(&self) -> ListRequest<'c, MgmtClusterList> {
+        ListRequest::new(self.client, list_clusters_operation())
+    }
+
+    /// Shows a cluster as an admin sees it.
+    pub async fn cluster(&self, id: &str) -> Result<MgmtCluster, Error> {
+        Ok(self
+            .client
+            .execute(get_cluster_operation(id))
+            .await?
+            .cluster)
+    }
+
+    /// Clears a cluster's stuck task (`reset-task`).
+    pub async fn cluster_reset_task(&self, id: &str) -> Result<(), Error> {
+        self.client.execute(cluster_reset_task_operation(id)?).await
+    }
+
+    /// Lists the configuration parameters of datastore version `version_id`.
+    pub async fn parameters(&self, version_id: &str) -> Result<Vec<MgmtParameter>, Error> {
+        Ok(self
+            .client
+            .execute(list_parameters_operation(version_id))
+            .await?
+            .items)
+    }
+
+    /// Shows one configuration parameter.
+    pub async fn parameter(&self, version_id: &str, name: &str) -> Result<MgmtParameter, Error> {
+        self.client
+            .execute(get_parameter_operation(version_id, name))
+            .await
+    }
+
+    /// Registers a configuration parameter.
+    pub async fn create_parameter(
+        &self,
+        version_id: &str,
+        spec: &ParameterSpec,
+    ) -> Result<MgmtParameter, Error> {
+        self.client
+            .execute(create_parameter_operation(version_id, spec)?)
+            .await
+    }
+
+    /// Changes a configuration parameter.
+    pub async fn update_parameter(
+        &self,
+        version_id: &str,
+        name: &str,
+        spec: &ParameterSpec,
+    ) -> Result<MgmtParameter, Error> {
+        self.client
+            .execute(update_parameter_operation(version_id, name, spec)?)
+            .await
+    }
+
+    /// Deletes a configuration parameter.
+    pub async fn delete_parameter(&self, version_id: &str, name: &str) -> Result<(), Error> {
+        self.client
+            .execute(delete_parameter_operation(version_id, name))
+            .await
+    }
+
+    /// Lists every datastore version, active or not.
+    pub async fn datastore_versions(&self) -> Result<Vec<MgmtDatastoreVersion>, Error> {
+        Ok(self
+            .client
+            .execute(list_datastore_versions_operation())
+            .await?
+            .items)
+    }
+
+    /// Shows a datastore version.
+    pub async fn datastore_version(&self, id: &str) -> Result<MgmtDatastoreVersion, Error> {
+        Ok(self
+            .client
+            .execute(get_datastore_version_operation(id))
+            .await?
+            .version)
+    }
+
+    /// Registers a datastore version (202, no body: list to find its id).
+    pub async fn create_datastore_version(
+        &self,
+        version: &CreateDatastoreVersion,
+    ) -> Result<(), Error> {
+        self.client
+            .execute(create_datastore_version_operation(version)?)
+            .await
+    }
+
+    /// Changes the fields set in `edit`.
+    pub async fn edit_datastore_version(
+        &self,
+        id: &str,
+        edit: &EditDatastoreVersion,
+    ) -> Result<(), Error> {
+        self.client
+            .execute(edit_datastore_version_operation(id, edit)?)
+            .await
+    }
+
+    /// Deletes a datastore version.
+    pub async fn delete_datastore_version(&self, id: &str) -> Result<(), Error> {
+        self.client
+            .execute(delete_datastore_version_operation(id))
+            .await
+    }
+}
+
+impl ListRequest<'_, MgmtInstanceList> {
+    /// Lists deleted instances (`true`) or live ones (`false`); both when not called.
+    pub fn deleted(self, yes: bool) -> Self {
+        self.query("deleted", Some(yes))
+    }
+
+    /// Includes instances that belong to clusters.
+    pub fn include_clustered(self, yes: bool) -> Self {
+        self.query("include_clustered", yes.then_some("true"))
+    }
+
+    /// Lists only the instances of project `project_id`.
+    pub fn project_id(self, project_id: &str) -> Self {
+        self.query("project_id", Some(project_id))
+    }
+}
+
+fn instance_path(id: &str) -> String {
+    format!("/mgmt/instances/{}", encode_segment(id))
+}
+
+fn parameters_path(version_id: &str) -> String {
+    format!(
+        "/mgmt/datastores/versions/{}/parameters",
+        encode_segment(version_id)
+    )
+}
+
+fn parameter_path(version_id: &str, name: &str) -> String {
+    format!("{}/{}", parameters_path(version_id), encode_segment(name))
+}
+
+fn version_path(id: &str) -> String {
+    format!("/mgmt/datastore-versions/{}", encode_segment(id))
+}
+
+/// `GET /mgmt/instances`.
+pub fn list_instances_operation() -> Operation<MgmtInstanceList> {
+    Operation::json(Method::GET, "/mgmt/instances", "/mgmt/instances".to_owned())
+}
+
+/// `GET /mgmt/instances/{id}`.
+pub fn get_instance_operation(id: &str) -> Operation<MgmtInstanceEnvelope> {
+    Operation::json(Method::GET, "/mgmt/instances/{id}", instance_path(id))
+}
+
+/// `POST /mgmt/instances/{id}/action`; not idempotent.
+pub fn instance_action_operation(
+    id: &str,
+    action: &MgmtInstanceAction,
+) -> Result<Operation<()>, Error> {
+    Operation::empty(
+        Method::POST,
+        "/mgmt/instances/{id}/action",
+        format!("{}/action", instance_path(id)),
+    )
+    .with_json(action)
+}
+
+/// `GET /mgmt/instances/{id}/root`.
+pub fn root_history_operation(id: &str) -> Operation<RootHistoryEnvelope> {
+    Operation::json(
+        Method::GET,
+        "/mgmt/instances/{id}/root",
+        format!("{}/root", instance_path(id)),
+    )
+}
+
+/// `GET /mgmt/instances/{id}/diagnostics`.
+pub fn diagnostics_operation(id: &str) -> Operation<DiagnosticsEnvelope> {
+    Operation::json(
+        Method::GET,
+        "/mgmt/instances/{id}/diagnostics",
+        format!("{}/diagnostics", instance_path(id)),
+    )
+}
+
+/// `GET /mgmt/instances/{id}/hwinfo`.
+pub fn hwinfo_operation(id: &str) -> Operation<HwInfoEnvelope> {
+    Operation::json(
+        Method::GET,
+        "/mgmt/instances/{id}/hwinfo",
+        format!("{}/hwinfo", instance_path(id)),
+    )
+}
+
+/// `GET /mgmt/instances/{id}/rpc_ping` (204).
+pub fn rpc_ping_operation(id: &str) -> Operation<()> {
+    Operation::empty(
+        Method::GET,
+        "/mgmt/instances/{id}/rpc_ping",
+        format!("{}/rpc_ping", instance_path(id)),
+    )
+}
+
+/// `POST /mgmt/instances/{id}/upgrade` with `{"upgrade": ...}`; not idempotent.
+pub fn guest_upgrade_operation(id: &str, upgrade: &GuestUpgrade) -> Result<Operation<()>, Error> {
+    Operation::empty(
+        Method::POST,
+        "/mgmt/instances/{id}/upgrade",
+        format!("{}/upgrade", instance_path(id)),
+    )
+    .with_json(&GuestUpgradeEnvelope { upgrade })
+}
+
+/// `GET /mgmt/clusters`.
+pub fn list_clusters_operation() -> Operation<MgmtClusterList> {
+    Operation::json(Method::GET, "/mgmt/clusters", "/mgmt/clusters".to_owned())
+}
+
+/// `GET /mgmt/clusters/{id}`.
+pub fn get_cluster_operation(id: &str) -> Operation<MgmtClusterEnvelope> {
+    Operation::json(
+        Method::GET,
+        "/mgmt/clusters/{id}",
+        format!("/mgmt/clusters/{}", encode_segment(id)),
+    )
+}
+
+/// `POST /mgmt/clusters/{id}/action` with `{"reset-task": {}}`. Resetting twice is harmless,
+/// so it is declared idempotent.
+pub fn cluster_reset_task_operation(id: &str) -> Result<Operation<()>, Error> {
+    Ok(Operation::empty(
+        Method::POST,
+        "/mgmt/clusters/{id}/action",
+        format!("/mgmt/clusters/{}/action", encode_segment(id)),
+    )
+    .with_json(&MgmtClusterResetTask::default())?
+    .idempotent(true))
+}
+
+/// `GET /mgmt/datastores/versions/{version_id}/parameters`.
+pub fn list_parameters_operation(version_id: &str) -> Operation<MgmtParameterList> {
+    Operation::json(
+        Method::GET,
+        "/mgmt/datastores/versions/{version_id}/parameters",
+        parameters_path(version_id),
+    )
+}
+
+/// `GET /mgmt/datastores/versions/{version_id}/parameters/{name}` (a bare object).
+pub fn get_parameter_operation(version_id: &str, name: &str) -> Operation<MgmtParameter> {
+    Operation::json(
+        Method::GET,
+        "/mgmt/datastores/versions/{version_id}/parameters/{name}",
+        parameter_path(version_id, name),
+    )
+}
+
+/// `POST /mgmt/datastores/versions/{version_id}/parameters` with `{"configuration-parameter"}`.
+pub fn create_parameter_operation(
+    version_id: &str,
+    spec: &ParameterSpec,
+) -> Result<Operation<MgmtParameter>, Error> {
+    Operation::json(
+        Method::POST,
+        "/mgmt/datastores/versions/{version_id}/parameters",
+        parameters_path(version_id),
+    )
+    .with_json(&ParameterSpecEnvelope { parameter: spec })
+}
+
+/// `PUT /mgmt/datastores/versions/{version_id}/parameters/{name}`.
+pub fn update_parameter_operation(
+    version_id: &str,
+    name: &str,
+    spec: &ParameterSpec,
+) -> Result<Operation<MgmtParameter>, Error> {
+    Operation::json(
+        Method::PUT,
+        "/mgmt/datastores/versions/{version_id}/parameters/{name}",
+        parameter_path(version_id, name),
+    )
+    .with_json(&ParameterSpecEnvelope { parameter: spec })
+}
+
+/// `DELETE /mgmt/datastores/versions/{version_id}/parameters/{name}` (204).
+pub fn delete_parameter_operation(version_id: &str, name: &str) -> Operation<()> {
+    Operation::empty(
+        Method::DELETE,
+        "/mgmt/datastores/versions/{version_id}/parameters/{name}",
+        parameter_path(version_id, name),
+    )
+}
+
+/// `GET /mgmt/datastore-versions`.
+pub fn list_datastore_versions_operation() -> Operation<MgmtDatastoreVersionList> {
+    Operation::json(
+        Method::GET,
+        "/mgmt/datastore-versions",
+        "/mgmt/datastore-versions".to_owned(),
+    )
+}
+
+/// `GET /mgmt/datastore-versions/{id}`.
+pub fn get_datastore_version_operation(id: &str) -> Operation<MgmtDatastoreVersionEnvelope> {
+    Operation::json(
+        Method::GET,
+        "/mgmt/datastore-versions/{id}",
+        version_path(id),
+    )
+}
+
+/// `POST /mgmt/datastore-versions` with `{"version": ...}` (202).
+pub fn create_datastore_version_operation(
+    version: &CreateDatastoreVersion,
+) -> Result<Operation<()>, Error> {
+    Operation::empty(
+        Method::POST,
+        "/mgmt/datastore-versions",
+        "/mgmt/datastore-versions".to_owned(),
+    )
+    .with_json(&CreateDatastoreVersionEnvelope { version })
+}
+
+/// `PATCH /mgmt/datastore-versions/{id}` with the unwrapped fields (202); not idempotent.
+pub fn edit_datastore_version_operation(
+    id: &str,
+    edit: &EditDatastoreVersion,
+) -> Result<Operation<()>, Error> {
+    Operation::empty(
+        Method::PATCH,
+        "/mgmt/datastore-versions/{id}",
+        version_path(id),
+    )
+    .with_json(edit)
+}
+
+/// `DELETE /mgmt/datastore-versions/{id}` (202).
+pub fn delete_datastore_version_operation(id: &str) -> Operation<()> {
+    Operation::empty(
+        Method::DELETE,
+        "/mgmt/datastore-versions/{id}",
+        version_path(id),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn body<R>(op: &Operation<R>) -> Value {
+        serde_json::from_slice(op.body().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn instance_actions_post_one_key_bodies() {
+        let op = instance_action_operation("i", &MgmtInstanceAction::Stop(EmptyObject {})).unwrap();
+        assert_eq!(op.path(), "/mgmt/instances/i/action");
+        assert!(!op.is_idempotent());
+        assert_eq!(body(&op), json!({"stop": {}}));
+        let op = instance_action_operation(
+            "i",
+            &MgmtInstanceAction::Rebuild(RebuildArg {
+                image_id: "img".into(),
+            }),
+        )
+        .unwrap();
+        assert_eq!(body(&op), json!({"rebuild": {"image_id": "img"}}));
+        let op = guest_upgrade_operation(
+            "i",
+            &GuestUpgrade {
+                location: Some("http://pkg".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(body(&op), json!({"upgrade": {"location": "http://pkg"}}));
+        assert_eq!(rpc_ping_operation("i").path(), "/mgmt/instances/i/rpc_ping");
+    }
+
+    #[test]
+    fn parameters_use_the_hyphenated_key() {
+        let spec = ParameterSpec::integer("max_connections", 1, 10, true);
+        let op = create_parameter_operation("v1", &spec).unwrap();
+        assert_eq!(op.path(), "/mgmt/datastores/versions/v1/parameters");
+        assert_eq!(
+            body(&op),
+            json!({"configuration-parameter": {"name": "max_connections",
+                "data_type": "integer", "min_size": 1, "max_size": 10, "restart_required": true}})
+        );
+        let op = update_parameter_operation("v1", "max_connections", &spec).unwrap();
+        assert_eq!(op.method(), Method::PUT);
+        assert_eq!(
+            op.path(),
+            "/mgmt/datastores/versions/v1/parameters/max_connections"
+        );
+        assert!(delete_parameter_operation("v1", "x").is_idempotent());
+    }
+
+    #[test]
+    fn datastore_versions_and_clusters() {
+        let op = create_datastore_version_operation(&CreateDatastoreVersion::new(
+            "mysql", "mysql", "8.0",
+        ))
+        .unwrap();
+        assert_eq!(
+            body(&op),
+            json!({"version": {"datastore_name": "mysql", "datastore_manager": "mysql",
+                "name": "8.0", "active": true}})
+        );
+        let edit = EditDatastoreVersion {
+            active: Some(false),
+            ..Default::default()
+        };
+        let op = edit_datastore_version_operation("v", &edit).unwrap();
+        assert_eq!(op.method(), Method::PATCH);
+        assert!(!op.is_idempotent());
+        assert_eq!(body(&op), json!({"active": false}));
+        let op = cluster_reset_task_operation("c").unwrap();
+        assert_eq!(op.path(), "/mgmt/clusters/c/action");
+        assert!(op.is_idempotent());
+        assert_eq!(body(&op), json!({"reset-task": {}}));
+    }
+}

@@ -1,0 +1,171 @@
+//! Modules against the in-process emulator: create, show, list (by datastore), update, admin
+//! options, the instances that have a module (paged and counted), reapply and delete.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod emulated;
+
+use futures::TryStreamExt;
+use trove_types::cluster::ClusterInstanceSpec;
+use trove_types::instance::ModuleRef;
+use trove_types::module::{Reapply, UpdateModule};
+
+#[tokio::test(start_paused = true)]
+async fn create_show_list_update_delete() {
+    let emulator = emulated::emulator();
+    let client = emulated::client(&emulator);
+    let modules = client.modules();
+    let m = modules
+        .create("pinger", "ping", "hello")
+        .description("says hello")
+        .datastore("mysql", None)
+        .live_update(true)
+        .await
+        .unwrap();
+    assert_eq!(m.kind.as_deref(), Some("ping"));
+    // The MD5 of "hello".
+    assert_eq!(m.md5.as_deref(), Some("5d41402abc4b2a76b9719d911017c592"));
+    assert_eq!(m.datastore.as_deref(), Some("mysql"));
+    assert_eq!(m.live_update, Some(true));
+    assert_eq!(m.is_admin, Some(false));
+    let other = modules.create("any", "ping", "x").await.unwrap();
+
+    assert_eq!(modules.get(&m.id).await.unwrap().name, "pinger");
+    assert_eq!(modules.list().await.unwrap().len(), 2);
+    let mysql_only = modules.list().datastore("mysql").await.unwrap();
+    assert_eq!(mysql_only.len(), 1);
+    assert_eq!(mysql_only[0].id, m.id);
+
+    let updated = modules
+        .update(
+            &m.id,
+            &UpdateModule {
+                contents: Some("bye".into()),
+                all_datastores: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.datastore.as_deref(), Some("all"));
+    assert_ne!(updated.md5, m.md5);
+
+    // Another tenant cannot see a private module.
+    let stranger = emulated::client_for(&emulator, "67890");
+    assert!(stranger
+        .modules()
+        .get(&m.id)
+        .await
+        .unwrap_err()
+        .is_not_found());
+    assert!(stranger.modules().list().await.unwrap().is_empty());
+
+    modules.delete(&m.id).await.unwrap();
+    modules.delete(&other.id).await.unwrap();
+    assert!(modules.get(&m.id).await.unwrap_err().is_not_found());
+    assert!(modules.list().await.unwrap().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn admin_options_need_an_admin() {
+    let emulator = emulated::emulator();
+    let user = emulated::client(&emulator);
+    let denied = user
+        .modules()
+        .create("auto", "ping", "x")
+        .auto_apply(true)
+        .await
+        .unwrap_err();
+    assert_eq!(denied.status().map(|s| s.as_u16()), Some(403));
+    let unknown_type = user
+        .modules()
+        .create("m", "no_such_type", "x")
+        .await
+        .unwrap_err();
+    assert!(unknown_type.is_not_found());
+
+    let admin = emulated::admin(&emulator);
+    let m = admin
+        .modules()
+        .create("auto", "ping", "x")
+        .auto_apply(true)
+        .all_tenants(true)
+        .await
+        .unwrap();
+    assert_eq!(m.is_admin, Some(true));
+    assert_eq!(m.tenant.as_deref(), Some("All"));
+    // Tenants see an all-tenants module but cannot change it.
+    assert_eq!(user.modules().get(&m.id).await.unwrap().id, m.id);
+    let refused = user.modules().delete(&m.id).await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(403));
+    let duplicate = admin
+        .modules()
+        .create("auto", "ping", "y")
+        .all_tenants(true)
+        .await
+        .unwrap_err();
+    assert_eq!(duplicate.fault_name(), Some("badRequest"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn instances_with_a_module_are_paged_counted_and_reapplied() {
+    let emulator = emulated::emulator_with_reads(0);
+    let client = emulated::client(&emulator);
+    let m = client
+        .modules()
+        .create("pinger", "ping", "hello")
+        .await
+        .unwrap();
+    let member = || {
+        let mut spec = ClusterInstanceSpec::new("7", 1);
+        spec.modules.push(ModuleRef { id: m.id.clone() });
+        spec
+    };
+    let mut create = client.clusters().create("c", "mongodb", None);
+    for _ in 0..3 {
+        create = create.instance(member());
+    }
+    create.await.unwrap();
+
+    // Cluster members only show with include_clustered.
+    assert!(client.modules().instances(&m.id).await.unwrap().is_empty());
+    let page = client
+        .modules()
+        .instances(&m.id)
+        .include_clustered(true)
+        .limit(2)
+        .await
+        .unwrap();
+    assert_eq!(page.len(), 2);
+    assert!(page.next.is_some());
+    let all: Vec<_> = client
+        .modules()
+        .instances(&m.id)
+        .include_clustered(true)
+        .limit(2)
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 3);
+
+    let counts = client.modules().instance_counts(&m.id, true).await.unwrap();
+    assert_eq!(counts.len(), 1);
+    assert_eq!(counts[0].instance_count, 3);
+    assert_eq!(counts[0].module_md5, m.md5);
+
+    client
+        .modules()
+        .reapply(
+            &m.id,
+            &Reapply {
+                force: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    // Applied and not live-update: delete is refused.
+    let refused = client.modules().delete(&m.id).await.unwrap_err();
+    assert_eq!(refused.fault_name(), Some("badRequest"));
+}

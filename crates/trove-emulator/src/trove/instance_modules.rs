@@ -1,0 +1,124 @@
+//! Modules on an instance: list (Trove's records, or `from_guest` with the apply status),
+//! apply (`POST`, 200 with what the guest applied) and remove (`DELETE`, 200 with no body).
+
+use http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use super::modules::{self, Module};
+use super::{mgmt, ready_instance, schema, Req};
+use crate::fault;
+use crate::response::{empty, json, Resp};
+use crate::state::Inner;
+
+fn view(world: &Inner, m: &Module, from_guest: bool, include_contents: bool) -> Value {
+    let mut v = json!({
+        "id": m.id,
+        "name": m.name,
+        "type": m.module_type,
+        "datastore": m.datastore.as_deref().unwrap_or("all"),
+        "datastore_version": m.datastore_version.as_deref().unwrap_or("all"),
+        "auto_apply": m.auto_apply,
+        "priority_apply": m.priority_apply,
+        "apply_order": m.apply_order,
+        "is_admin": m.is_admin,
+        "md5": m.md5,
+        "visible": m.visible,
+        "tenant": m.tenant.as_deref().unwrap_or("all"),
+        "created": world.clock.trove(m.created),
+        "updated": world.clock.trove(m.updated),
+    });
+    if from_guest {
+        v["status"] = json!("OK");
+        v["message"] = json!("Module applied");
+        v["removed"] = Value::Null;
+    }
+    if include_contents {
+        v["contents"] = json!(m.contents);
+    }
+    v
+}
+
+fn module_missing(id: &str) -> Resp {
+    fault::not_found(&format!("Module with ID {id} could not be found."))
+}
+
+/// Routes `instances/{id}/modules[/{module_id}]`.
+pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<Resp> {
+    let m = &req.ctx.method;
+    let result = match path {
+        ["instances", id, "modules"] if m == Method::GET => list(req, world, id),
+        ["instances", id, "modules"] if m == Method::POST => apply(req, world, id),
+        ["instances", id, "modules", module] if m == Method::DELETE => {
+            remove(req, world, id, module)
+        }
+        _ => return None,
+    };
+    Some(result.unwrap_or_else(|e| e))
+}
+
+fn flag(req: &Req<'_>, key: &str) -> bool {
+    req.ctx
+        .query(key)
+        .is_some_and(|v| !v.is_empty() && !v.eq_ignore_ascii_case("false"))
+}
+
+fn list(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
+    let from_guest = flag(req, "from_guest");
+    if from_guest {
+        ready_instance(req, world, id)?;
+    } else if world.instance(&req.tenant, id).is_none() {
+        return Err(fault::resource_not_found(id));
+    }
+    let include_contents = flag(req, "include_contents");
+    let items: Vec<Value> = world
+        .modules
+        .values()
+        .filter(|m| m.applied.contains(id))
+        .map(|m| view(world, m, from_guest, include_contents && from_guest))
+        .collect();
+    Ok(json(StatusCode::OK, &json!({ "modules": items })))
+}
+
+fn apply(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
+    let body = req.ctx.json_body()?;
+    let list = schema::array(schema::envelope(&body, "modules")?, "modules")?;
+    let mut ids = Vec::new();
+    for (i, item) in list.iter().enumerate() {
+        let p = format!("modules[{i}]");
+        let obj = schema::object(item, &p)?;
+        let mid = schema::required(obj, "id", &p)?;
+        ids.push(schema::string(mid, &format!("{p}['id']"))?.to_owned());
+    }
+    let admin = mgmt::is_admin(req);
+    for mid in &ids {
+        let visible = world.modules.get(mid).is_some_and(|m| {
+            admin || m.tenant.as_deref() == Some(req.tenant.as_str()) || m.tenant.is_none()
+        });
+        if !visible {
+            return Err(module_missing(mid));
+        }
+    }
+    ready_instance(req, world, id)?;
+    for mid in &ids {
+        modules::record_apply(world, mid, id);
+    }
+    let items: Vec<Value> = ids
+        .iter()
+        .filter_map(|mid| world.modules.get(mid))
+        .map(|m| view(world, m, true, false))
+        .collect();
+    Ok(json(StatusCode::OK, &json!({ "modules": items })))
+}
+
+fn remove(req: &Req<'_>, world: &mut Inner, id: &str, module: &str) -> Result<Resp, Resp> {
+    ready_instance(req, world, id)?;
+    let Some(m) = world
+        .modules
+        .get_mut(module)
+        .filter(|m| m.applied.contains(id))
+    else {
+        return Err(module_missing(module));
+    };
+    m.applied.remove(id);
+    Ok(empty(StatusCode::OK))
+}

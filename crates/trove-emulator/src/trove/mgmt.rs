@@ -1,0 +1,814 @@
+//! The management API (`mgmt/...`) and quotas, for admins only (a fake-mode token or tenant
+//! starting with `admin`, or a Keystone user of the `admin` project); others get 403 as Trove's
+//! policy answers. Also owns the datastore version parameters the configuration groups are
+//! checked against, and the admin datastore version table.
+
+use std::collections::BTreeMap;
+
+use http::{Method, StatusCode};
+use serde_json::{json, Map, Value};
+use tokio::time::Instant;
+
+use super::{clusters, datastores, pagination, schema, Req};
+use crate::fault;
+use crate::response::{empty, json, Resp};
+use crate::state::{Inner, Instance, InstanceTask};
+
+/// The quota resources and their defaults (`max_*_per_tenant`).
+const QUOTA_DEFAULTS: &[(&str, i64)] = &[
+    ("instances", 10),
+    ("ram", -1),
+    ("volumes", 40),
+    ("backups", 50),
+];
+
+/// A built-in parameter: name, type, min, max, restart required.
+type BuiltinParameter = (&'static str, &'static str, Option<i64>, Option<i64>, bool);
+
+/// The parameters of the built-in mysql version (a slice of Trove's `validation-rules.json`).
+const BUILTIN_PARAMETERS: &[BuiltinParameter] = &[
+    ("autocommit", "integer", Some(0), Some(1), false),
+    ("character_set_server", "string", None, None, false),
+    ("collation_server", "string", None, None, false),
+    (
+        "connect_timeout",
+        "integer",
+        Some(2),
+        Some(31_536_000),
+        false,
+    ),
+    (
+        "innodb_buffer_pool_size",
+        "integer",
+        Some(0),
+        Some(68_719_476_736),
+        true,
+    ),
+    ("local_infile", "integer", Some(0), Some(1), false),
+    (
+        "max_allowed_packet",
+        "integer",
+        Some(1024),
+        Some(1_073_741_824),
+        false,
+    ),
+    ("max_connections", "integer", Some(1), Some(100_000), false),
+    ("wait_timeout", "integer", Some(1), Some(31_536_000), false),
+];
+
+/// A configuration parameter of a datastore version.
+#[derive(Debug, Clone)]
+pub(crate) struct Parameter {
+    pub(crate) name: String,
+    pub(crate) version_id: String,
+    pub(crate) data_type: String,
+    pub(crate) min: Option<i64>,
+    pub(crate) max: Option<i64>,
+    pub(crate) restart_required: bool,
+    pub(crate) deleted_at: Option<Instant>,
+}
+
+/// A datastore version in the admin table.
+#[derive(Debug, Clone)]
+pub(crate) struct DsVersion {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) datastore_name: String,
+    pub(crate) manager: String,
+    pub(crate) image: Option<String>,
+    pub(crate) image_tags: Vec<String>,
+    pub(crate) packages: Value,
+    pub(crate) active: bool,
+    pub(crate) default: bool,
+    pub(crate) version: String,
+}
+
+/// What the management API keeps: quotas, parameter changes and datastore versions.
+#[derive(Debug, Default)]
+pub(crate) struct MgmtState {
+    /// Per project, the limits set by an admin.
+    quotas: BTreeMap<String, BTreeMap<String, i64>>,
+    /// Parameters registered, changed or deleted by an admin, by (version id, name).
+    parameters: BTreeMap<(String, String), Parameter>,
+    /// The admin datastore version table; `None` until first used (then seeded).
+    versions: Option<BTreeMap<String, DsVersion>>,
+}
+
+/// Returns true when the request carries admin rights.
+pub(crate) fn is_admin(req: &Req<'_>) -> bool {
+    let token = req
+        .ctx
+        .header("x-auth-token")
+        .or_else(|| req.ctx.header("x-storage-token"));
+    token.is_some_and(|t| t.starts_with("admin"))
+        || req.tenant.starts_with("admin")
+        || req
+            .cfg
+            .keystone_users
+            .iter()
+            .any(|u| u.project_id == req.tenant && u.project_name == "admin")
+}
+
+/// Returns the live parameters of a datastore version: built-ins, then admin changes.
+pub(crate) fn parameters(world: &Inner, version_id: &str) -> Vec<Parameter> {
+    all_parameters(world, version_id)
+        .into_iter()
+        .filter(|p| p.deleted_at.is_none())
+        .collect()
+}
+
+fn all_parameters(world: &Inner, version_id: &str) -> Vec<Parameter> {
+    let mut out: BTreeMap<String, Parameter> = BTreeMap::new();
+    if version_id == datastores::VERSION_ID {
+        for (name, t, min, max, restart) in BUILTIN_PARAMETERS {
+            out.insert(
+                (*name).to_owned(),
+                Parameter {
+                    name: (*name).to_owned(),
+                    version_id: version_id.to_owned(),
+                    data_type: (*t).to_owned(),
+                    min: *min,
+                    max: *max,
+                    restart_required: *restart,
+                    deleted_at: None,
+                },
+            );
+        }
+    }
+    for ((v, name), p) in &world.mgmt.parameters {
+        if v == version_id {
+            out.insert(name.clone(), p.clone());
+        }
+    }
+    out.into_values().collect()
+}
+
+fn versions(world: &mut Inner) -> &mut BTreeMap<String, DsVersion> {
+    world.mgmt.versions.get_or_insert_with(|| {
+        let builtin = DsVersion {
+            id: datastores::VERSION_ID.to_owned(),
+            name: datastores::VERSION_NAME.to_owned(),
+            datastore_name: datastores::DATASTORE_TYPE.to_owned(),
+            manager: datastores::DATASTORE_TYPE.to_owned(),
+            image: None,
+            image_tags: vec!["trove".to_owned()],
+            packages: json!(""),
+            active: true,
+            default: true,
+            version: datastores::VERSION_NAME.to_owned(),
+        };
+        BTreeMap::from([(builtin.id.clone(), builtin)])
+    })
+}
+
+fn forbidden(req: &Req<'_>) -> Resp {
+    fault::fault(
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        &format!("Operation not allowed for tenant {}.", req.tenant),
+    )
+}
+
+/// Routes `mgmt/...`.
+pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<Resp> {
+    let m = &req.ctx.method;
+    let known = matches!(
+        path,
+        ["mgmt", "instances", ..]
+            | ["mgmt", "clusters", ..]
+            | ["mgmt", "quotas", _]
+            | ["mgmt", "datastores", "versions", _, "parameters", ..]
+            | ["mgmt", "datastore-versions", ..]
+    );
+    if !known {
+        return None;
+    }
+    if !is_admin(req) {
+        return Some(forbidden(req));
+    }
+    let result = match path {
+        ["mgmt", "instances"] if m == Method::GET => list_instances(req, world),
+        ["mgmt", "instances", id] if m == Method::GET => show_instance(req, world, id),
+        ["mgmt", "instances", id, "action"] if m == Method::POST => instance_action(req, world, id),
+        ["mgmt", "instances", id, "root"] if m == Method::GET => root_history(req, world, id),
+        ["mgmt", "instances", id, "diagnostics"] if m == Method::GET => any_instance(world, id)
+            .map(|_| {
+                ok(
+                    json!({"diagnostics": {"version": "1", "fd_size": 64, "vm_size": 29096,
+                    "vm_peak": 29160, "vm_rss": 2872, "vm_hwm": 2872, "threads": 2}}),
+                )
+            }),
+        ["mgmt", "instances", id, "hwinfo"] if m == Method::GET => any_instance(world, id)
+            .map(|_| ok(json!({"hwinfo": {"mem_total": 524_288, "num_cpus": 1}}))),
+        ["mgmt", "instances", id, "rpc_ping"] if m == Method::GET => {
+            any_instance(world, id).map(|_| empty(StatusCode::NO_CONTENT))
+        }
+        ["mgmt", "instances", id, "upgrade"] if m == Method::POST => guest_upgrade(req, world, id),
+        ["mgmt", "clusters"] if m == Method::GET => list_clusters(req, world),
+        ["mgmt", "clusters", id] if m == Method::GET => show_cluster(req, world, id),
+        ["mgmt", "clusters", id, "action"] if m == Method::POST => cluster_action(req, world, id),
+        ["mgmt", "quotas", project] if m == Method::GET => show_quotas(world, project),
+        ["mgmt", "quotas", project] if m == Method::PUT => update_quotas(req, world, project),
+        ["mgmt", "datastores", "versions", v, "parameters"] if m == Method::GET => {
+            list_parameters(req, world, v)
+        }
+        ["mgmt", "datastores", "versions", v, "parameters"] if m == Method::POST => {
+            create_parameter(req, world, v)
+        }
+        ["mgmt", "datastores", "versions", v, "parameters", name] if m == Method::GET => {
+            show_parameter(world, v, name)
+        }
+        ["mgmt", "datastores", "versions", v, "parameters", name] if m == Method::PUT => {
+            update_parameter(req, world, v, name)
+        }
+        ["mgmt", "datastores", "versions", v, "parameters", name] if m == Method::DELETE => {
+            delete_parameter(req, world, v, name)
+        }
+        ["mgmt", "datastore-versions"] if m == Method::GET => {
+            let items: Vec<Value> = versions(world).values().map(version_view).collect();
+            Ok(ok(json!({ "versions": items })))
+        }
+        ["mgmt", "datastore-versions"] if m == Method::POST => create_version(req, world),
+        ["mgmt", "datastore-versions", id] if m == Method::GET => versions(world)
+            .get(*id)
+            .map(|v| ok(json!({"version": version_view(v)})))
+            .ok_or_else(|| datastores::version_missing(id)),
+        ["mgmt", "datastore-versions", id] if m == Method::PATCH => edit_version(req, world, id),
+        ["mgmt", "datastore-versions", id] if m == Method::DELETE => {
+            match versions(world).remove(*id) {
+                Some(_) => Ok(empty(StatusCode::ACCEPTED)),
+                None => Err(datastores::version_missing(id)),
+            }
+        }
+        _ => return None,
+    };
+    Some(result.unwrap_or_else(|e| e))
+}
+
+fn ok(body: Value) -> Resp {
+    json(StatusCode::OK, &body)
+}
+
+/// Answers 200 with one page of `items` (sorted by `id`): those after the `marker` query, at
+/// most `limit`, rendered with `render` under `key`. Every id-paged list of clusters, groups,
+/// modules and admin views pages this way; an unknown marker means the first page.
+pub(crate) fn id_page<T>(
+    req: &Req<'_>,
+    key: &str,
+    items: Vec<T>,
+    id: impl Fn(&T) -> String,
+    limit: usize,
+    render: impl FnMut(T) -> Value,
+) -> Resp {
+    let (page, next) = pagination::cut(items, id, req.ctx.query("marker"), limit, true);
+    let items = page.into_iter().map(render).collect();
+    ok(pagination::body(req, key, items, next))
+}
+
+fn any_instance<'w>(world: &'w Inner, id: &str) -> Result<&'w Instance, Resp> {
+    world
+        .instances
+        .get(id)
+        .ok_or_else(|| fault::resource_not_found(id))
+}
+
+fn task_description(status: &str) -> &'static str {
+    match status {
+        "BUILD" => "Building the initial instance.",
+        "REBOOT" => "Restarting the database on an instance.",
+        "RESIZE" => "Resizing the instance.",
+        "SHUTDOWN" => "Deleting the instance.",
+        "MIGRATE" => "Migrating the instance.",
+        "REBUILD" => "Rebuilding the instance.",
+        _ => "No tasks for the instance.",
+    }
+}
+
+/// Renders the admin view of an instance (`MgmtInstanceDetailView`).
+fn render_instance(req: &Req<'_>, world: &Inner, i: &Instance) -> Value {
+    let ready = i.status == "ACTIVE";
+    json!({
+        "id": i.id,
+        "name": i.name,
+        "status": i.status,
+        "operating_status": i.operating_status,
+        "links": req.links(&format!("instances/{}", i.id)),
+        "flavor": {"id": i.flavor_id, "links": req.links(&format!("flavors/{}", i.flavor_id))},
+        "datastore": {"type": datastores::DATASTORE_TYPE, "version": datastores::VERSION_NAME},
+        "region": "RegionOne",
+        "tenant_id": i.tenant,
+        "created": world.clock.trove(i.created),
+        "updated": world.clock.trove(i.updated),
+        "server": {
+            "id": i.id,
+            "name": i.name,
+            "host": "fake-host-1",
+            "status": if ready { "ACTIVE" } else { i.status },
+            "tenant_id": i.tenant,
+            "deleted": false,
+            "deleted_at": null,
+        },
+        "volume": {
+            "id": format!("vol-{}", i.id),
+            "size": i.volume_size,
+            "used": if ready { json!(0.16) } else { Value::Null },
+            "total": if ready { json!(i.volume_size as f64 - 0.03) } else { Value::Null },
+            "status": "in-use",
+            "attachments": [{"server_id": i.id, "device": "/dev/vdb"}],
+        },
+        "guest_status": {"state_description": if ready { "healthy" } else { "building" }},
+        "task_description": task_description(i.status),
+        "service_status": if ready { "HEALTHY" } else { i.status },
+        "deleted": false,
+        "deleted_at": null,
+    })
+}
+
+fn list_instances(req: &Req<'_>, world: &Inner) -> Result<Resp, Resp> {
+    let limit = pagination::limit(req, true)?;
+    let deleted = req
+        .ctx
+        .query("deleted")
+        .is_some_and(|d| d.eq_ignore_ascii_case("true"));
+    let project = req.ctx.query("project_id");
+    let clustered = req
+        .ctx
+        .query("include_clustered")
+        .is_some_and(|d| d.eq_ignore_ascii_case("true"));
+    // Deleted instances leave the emulator's world, so `deleted=true` finds none.
+    let mut all: Vec<(String, Value)> = if deleted {
+        Vec::new()
+    } else {
+        world
+            .instances
+            .values()
+            .filter(|i| project.is_none_or(|p| i.tenant == p))
+            .map(|i| (i.id.clone(), render_instance(req, world, i)))
+            .collect()
+    };
+    if clustered && !deleted {
+        for c in world.clusters.values() {
+            if project.is_some_and(|p| c.tenant != p) {
+                continue;
+            }
+            for m in &c.members {
+                let mut v = clusters::render_member(req, world, c, m);
+                v["tenant_id"] = json!(c.tenant);
+                v["deleted"] = json!(false);
+                all.push((m.id.clone(), v));
+            }
+        }
+    }
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    let by_id = |(id, _): &(String, Value)| id.clone();
+    Ok(id_page(req, "instances", all, by_id, limit, |(_, v)| v))
+}
+
+fn show_instance(req: &Req<'_>, world: &Inner, id: &str) -> Result<Resp, Resp> {
+    let i = any_instance(world, id)?;
+    Ok(ok(json!({"instance": render_instance(req, world, i)})))
+}
+
+fn instance_action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
+    let body = req.ctx.json_body()?;
+    let obj = body.as_object().cloned().unwrap_or_default();
+    let Some((name, arg)) = obj.iter().next().filter(|_| obj.len() == 1) else {
+        return Err(fault::bad_request("Invalid request body."));
+    };
+    if name == "rebuild" {
+        let arg = schema::object(arg, "rebuild")?;
+        let image = schema::required(arg, "image_id", "rebuild")?;
+        schema::string(image, "rebuild['image_id']")?;
+    }
+    let (now, cfg) = (req.now, req.cfg);
+    let i = world
+        .instances
+        .get_mut(id)
+        .ok_or_else(|| fault::resource_not_found(id))?;
+    if matches!(
+        i.pending.as_ref().map(|p| &p.task),
+        Some(InstanceTask::Delete)
+    ) && name != "reset-task-status"
+    {
+        return Err(fault::unprocessable(&format!(
+            "Instance {id} is not ready."
+        )));
+    }
+    match name.as_str() {
+        "stop" => {
+            i.pending = None;
+            i.status = "SHUTDOWN";
+            i.operating_status = "SHUTDOWN";
+            i.updated = now;
+        }
+        "reboot" => i.start(InstanceTask::Restart, "REBOOT", now, cfg.restart),
+        "migrate" => i.start(InstanceTask::Restart, "MIGRATE", now, cfg.resize),
+        "rebuild" => i.start(InstanceTask::Restart, "REBUILD", now, cfg.build),
+        "reset-task-status" => {
+            if !matches!(
+                i.pending.as_ref().map(|p| &p.task),
+                Some(InstanceTask::Delete)
+            ) {
+                i.pending = None;
+                i.status = "ACTIVE";
+                i.operating_status = "HEALTHY";
+                i.updated = now;
+            }
+        }
+        other => {
+            return Err(fault::bad_request(&format!(
+                "Invalid instance action: {other}"
+            )))
+        }
+    }
+    Ok(empty(StatusCode::ACCEPTED))
+}
+
+fn root_history(req: &Req<'_>, world: &Inner, id: &str) -> Result<Resp, Resp> {
+    let i = any_instance(world, id)?;
+    if !i.root_enabled {
+        return Err(fault::not_found(&format!(
+            "Root history for instance {id} cannot be found."
+        )));
+    }
+    let _ = req;
+    Ok(ok(json!({"root_history": {
+        "id": i.id,
+        "enabled": world.clock.trove(i.updated),
+        "user": i.tenant,
+    }})))
+}
+
+fn guest_upgrade(req: &Req<'_>, world: &Inner, id: &str) -> Result<Resp, Resp> {
+    let body = req.ctx.json_body()?;
+    schema::object(schema::envelope(&body, "upgrade")?, "upgrade")?;
+    any_instance(world, id)?;
+    Ok(empty(StatusCode::ACCEPTED))
+}
+
+fn mgmt_cluster(req: &Req<'_>, world: &Inner, c: &clusters::Cluster, detail: bool) -> Value {
+    let mut v = clusters::render(req, world, c, detail);
+    v["tenant_id"] = json!(c.tenant);
+    v["deleted"] = json!(false);
+    v["deleted_at"] = Value::Null;
+    v
+}
+
+fn list_clusters(req: &Req<'_>, world: &Inner) -> Result<Resp, Resp> {
+    let items: Vec<Value> = world
+        .clusters
+        .values()
+        .map(|c| mgmt_cluster(req, world, c, false))
+        .collect();
+    Ok(ok(json!({ "clusters": items })))
+}
+
+fn cluster_missing(id: &str) -> Resp {
+    fault::not_found(&format!("Cluster '{id}' cannot be found."))
+}
+
+fn show_cluster(req: &Req<'_>, world: &Inner, id: &str) -> Result<Resp, Resp> {
+    let c = world.clusters.get(id).ok_or_else(|| cluster_missing(id))?;
+    Ok(ok(json!({"cluster": mgmt_cluster(req, world, c, true)})))
+}
+
+fn cluster_action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
+    let body = req.ctx.json_body()?;
+    if body.get("reset-task").is_none() {
+        return Err(fault::bad_request("Invalid request body."));
+    }
+    let now = req.now;
+    let c = world
+        .clusters
+        .get_mut(id)
+        .ok_or_else(|| cluster_missing(id))?;
+    let deleting = matches!(
+        c.pending.as_ref().map(|p| &p.task),
+        Some(clusters::ClusterTask::Delete)
+    );
+    if !deleting {
+        c.pending = None;
+        c.updated = now;
+    }
+    Ok(empty(StatusCode::ACCEPTED))
+}
+
+fn show_quotas(world: &Inner, project: &str) -> Result<Resp, Resp> {
+    let set = world.mgmt.quotas.get(project);
+    let mine = || world.instances.values().filter(|i| i.tenant == project);
+    let quotas: Vec<Value> = QUOTA_DEFAULTS
+        .iter()
+        .map(|(resource, default)| {
+            let in_use = match *resource {
+                "instances" => mine().count() as i64,
+                "volumes" => mine().map(|i| i.volume_size as i64).sum(),
+                "backups" => world
+                    .backups
+                    .values()
+                    .filter(|b| b.tenant == project)
+                    .count() as i64,
+                _ => 0,
+            };
+            let limit = set
+                .and_then(|s| s.get(*resource))
+                .copied()
+                .unwrap_or(*default);
+            json!({"resource": resource, "in_use": in_use, "limit": limit, "reserved": 0})
+        })
+        .collect();
+    Ok(ok(json!({ "quotas": quotas })))
+}
+
+fn update_quotas(req: &Req<'_>, world: &mut Inner, project: &str) -> Result<Resp, Resp> {
+    let body = req.ctx.json_body()?;
+    let asked = schema::object(schema::envelope(&body, "quotas")?, "quotas")?;
+    let unknown: Vec<String> = asked
+        .keys()
+        .filter(|k| !QUOTA_DEFAULTS.iter().any(|(r, _)| r == k))
+        .map(|k| format!("'{k}'"))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(fault::bad_request(&format!(
+            "Unknown quota resources [{}].",
+            unknown.join(", ")
+        )));
+    }
+    let mut changed = Map::new();
+    for (k, v) in asked {
+        let Some(limit) = v.as_i64() else {
+            return Err(fault::bad_request(&format!(
+                "Quota limit for {k} must be an integer."
+            )));
+        };
+        changed.insert(k.clone(), json!(limit));
+    }
+    let set = world.mgmt.quotas.entry(project.to_owned()).or_default();
+    for (k, v) in &changed {
+        set.insert(k.clone(), v.as_i64().unwrap_or_default());
+    }
+    Ok(ok(json!({ "quotas": changed })))
+}
+
+fn parameter_view(world: &Inner, p: &Parameter) -> Value {
+    let mut v = json!({
+        "name": p.name,
+        "datastore_version_id": p.version_id,
+        "restart_required": p.restart_required,
+        "type": p.data_type,
+        "deleted": p.deleted_at.is_some(),
+        "deleted_at": p.deleted_at.map(|t| world.clock.trove(t)),
+    });
+    if let Some(max) = p.max {
+        v["max_size"] = json!(max);
+    }
+    if let Some(min) = p.min {
+        v["min_size"] = json!(min);
+    }
+    v
+}
+
+fn known_version(world: &mut Inner, v: &str) -> Result<(), Resp> {
+    if versions(world).contains_key(v) {
+        Ok(())
+    } else {
+        Err(datastores::version_missing(v))
+    }
+}
+
+fn list_parameters(req: &Req<'_>, world: &mut Inner, v: &str) -> Result<Resp, Resp> {
+    known_version(world, v)?;
+    let _ = req;
+    let items: Vec<Value> = all_parameters(world, v)
+        .iter()
+        .map(|p| parameter_view(world, p))
+        .collect();
+    Ok(ok(json!({ "configuration-parameters": items })))
+}
+
+fn parameter_missing(name: &str) -> Resp {
+    fault::not_found(&format!("Configuration parameter {name} cannot be found."))
+}
+
+fn show_parameter(world: &mut Inner, v: &str, name: &str) -> Result<Resp, Resp> {
+    known_version(world, v)?;
+    let all = all_parameters(world, v);
+    let p = all
+        .iter()
+        .find(|p| p.name == name)
+        .ok_or_else(|| parameter_missing(name))?;
+    Ok(ok(parameter_view(world, p)))
+}
+
+/// Validates `{"configuration-parameter": {name, data_type, min_size, max_size,
+/// restart_required}}`, as Trove's `_validate_data_type` does.
+fn parameter_spec(req: &Req<'_>, v: &str) -> Result<Parameter, Resp> {
+    let body = req.ctx.json_body()?;
+    let obj = body
+        .get("configuration-parameter")
+        .and_then(Value::as_object)
+        .ok_or_else(|| fault::bad_request("Invalid request body."))?;
+    let name = schema::required(obj, "name", "configuration-parameter")?;
+    let name = schema::string(name, "configuration-parameter['name']")?.to_owned();
+    let restart = schema::required(obj, "restart_required", "configuration-parameter")?;
+    let restart_required = restart.as_bool().unwrap_or(restart.as_i64() == Some(1));
+    let data_type = obj
+        .get("data_type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !["integer", "string", "boolean", "float"].contains(&data_type) {
+        return Err(fault::bad_request(&format!(
+            "Invalid or unsupported type defined in the configuration-parameter: {data_type}."
+        )));
+    }
+    let bound = |k: &str| obj.get(k).and_then(Value::as_i64);
+    let (min, max) = (bound("min_size"), bound("max_size"));
+    if data_type == "integer" && (min.is_none() || max.is_none()) {
+        return Err(fault::bad_request(
+            "min_size and max_size are required for an integer configuration-parameter.",
+        ));
+    }
+    Ok(Parameter {
+        name,
+        version_id: v.to_owned(),
+        data_type: data_type.to_owned(),
+        min,
+        max,
+        restart_required,
+        deleted_at: None,
+    })
+}
+
+fn create_parameter(req: &Req<'_>, world: &mut Inner, v: &str) -> Result<Resp, Resp> {
+    known_version(world, v)?;
+    let p = parameter_spec(req, v)?;
+    if parameters(world, v).iter().any(|q| q.name == p.name) {
+        return Err(fault::bad_request(&format!(
+            "Configuration parameter {} already exists.",
+            p.name
+        )));
+    }
+    Ok(store_parameter(world, v, p))
+}
+
+/// Records `p` as an admin change of version `v`'s parameters and answers with its view.
+fn store_parameter(world: &mut Inner, v: &str, p: Parameter) -> Resp {
+    let view = parameter_view(world, &p);
+    world
+        .mgmt
+        .parameters
+        .insert((v.to_owned(), p.name.clone()), p);
+    ok(view)
+}
+
+fn update_parameter(req: &Req<'_>, world: &mut Inner, v: &str, name: &str) -> Result<Resp, Resp> {
+    known_version(world, v)?;
+    if !parameters(world, v).iter().any(|q| q.name == name) {
+        return Err(parameter_missing(name));
+    }
+    let mut p = parameter_spec(req, v)?;
+    p.name = name.to_owned();
+    Ok(store_parameter(world, v, p))
+}
+
+fn delete_parameter(req: &Req<'_>, world: &mut Inner, v: &str, name: &str) -> Result<Resp, Resp> {
+    known_version(world, v)?;
+    let Some(mut p) = parameters(world, v).into_iter().find(|q| q.name == name) else {
+        return Err(parameter_missing(name));
+    };
+    p.deleted_at = Some(req.now);
+    world
+        .mgmt
+        .parameters
+        .insert((v.to_owned(), p.name.clone()), p);
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+fn version_view(v: &DsVersion) -> Value {
+    json!({
+        "id": v.id,
+        "name": v.name,
+        "datastore_id": if v.datastore_name == datastores::DATASTORE_TYPE {
+            datastores::DATASTORE_ID.to_owned()
+        } else {
+            format!("ds-{}", v.datastore_name)
+        },
+        "datastore_name": v.datastore_name,
+        "datastore_manager": v.manager,
+        "image": v.image,
+        "image_tags": v.image_tags,
+        "packages": v.packages,
+        "active": v.active,
+        "default": v.default,
+        "version": v.version,
+    })
+}
+
+fn create_version(req: &Req<'_>, world: &mut Inner) -> Result<Resp, Resp> {
+    let body = req.ctx.json_body()?;
+    let obj = schema::object(schema::envelope(&body, "version")?, "version")?;
+    let field = |k: &str| -> Result<String, Resp> {
+        let v = schema::required(obj, k, "version")?;
+        Ok(schema::non_empty_string(v, &format!("version['{k}']"))?.to_owned())
+    };
+    let (ds, manager, name) = (
+        field("datastore_name")?,
+        field("datastore_manager")?,
+        field("name")?,
+    );
+    let active = schema::required(obj, "active", "version")?
+        .as_bool()
+        .unwrap_or(false);
+    let image = obj.get("image").and_then(Value::as_str).map(str::to_owned);
+    let image_tags: Vec<String> = obj
+        .get("image_tags")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    if image.is_none() && image_tags.is_empty() {
+        return Err(fault::bad_request(
+            "The image ID or image tags must be specified.",
+        ));
+    }
+    let version = obj
+        .get("version")
+        .and_then(Value::as_str)
+        .map_or_else(|| name.clone(), str::to_owned);
+    let table = versions(world);
+    if table
+        .values()
+        .any(|v| v.datastore_name == ds && v.name == name && v.version == version)
+    {
+        return Err(fault::bad_request(&format!(
+            "A datastore version with the name '{name}' already exists."
+        )));
+    }
+    let default = obj.get("default").and_then(Value::as_bool).unwrap_or(false);
+    if default {
+        for v in table.values_mut().filter(|v| v.datastore_name == ds) {
+            v.default = false;
+        }
+    }
+    let new = DsVersion {
+        id: uuid::Uuid::new_v4().to_string(),
+        name,
+        datastore_name: ds,
+        manager,
+        image,
+        image_tags,
+        packages: obj.get("packages").cloned().unwrap_or_else(|| json!("")),
+        active,
+        default,
+        version,
+    };
+    table.insert(new.id.clone(), new);
+    Ok(empty(StatusCode::ACCEPTED))
+}
+
+fn edit_version(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
+    let body = req.ctx.json_body()?;
+    let obj = schema::object(&body, "body")?.clone();
+    let table = versions(world);
+    let ds = table
+        .get(id)
+        .map(|v| v.datastore_name.clone())
+        .ok_or_else(|| datastores::version_missing(id))?;
+    if obj.get("default").and_then(Value::as_bool) == Some(true) {
+        for v in table.values_mut().filter(|v| v.datastore_name == ds) {
+            v.default = false;
+        }
+    }
+    let v = table
+        .get_mut(id)
+        .ok_or_else(|| datastores::version_missing(id))?;
+    if let Some(n) = obj.get("name").and_then(Value::as_str) {
+        v.name = n.to_owned();
+    }
+    if let Some(m) = obj.get("datastore_manager").and_then(Value::as_str) {
+        v.manager = m.to_owned();
+    }
+    if let Some(i) = obj.get("image") {
+        v.image = i.as_str().map(str::to_owned);
+    }
+    if let Some(tags) = obj.get("image_tags").and_then(Value::as_array) {
+        v.image_tags = tags
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+    }
+    if let Some(a) = obj.get("active").and_then(Value::as_bool) {
+        v.active = a;
+    }
+    if let Some(d) = obj.get("default").and_then(Value::as_bool) {
+        v.default = d;
+    }
+    if let Some(p) = obj.get("packages") {
+        v.packages = p.clone();
+    }
+    Ok(empty(StatusCode::ACCEPTED))
+}

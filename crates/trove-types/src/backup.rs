@@ -1,0 +1,258 @@
+//! Backups and backup strategies: models, statuses, and the create bodies.
+
+use serde::{Deserialize, Serialize};
+
+use crate::common::{opt_string_or_number, string_or_number};
+
+crate::open_enum! {
+    /// The status of a backup.
+    BackupStatus {
+        /// Accepted, not started.
+        New => "NEW",
+        /// Being taken.
+        Building => "BUILDING",
+        /// Being stored.
+        Saving => "SAVING",
+        /// Done and usable.
+        Completed => "COMPLETED",
+        /// The backup failed.
+        Failed => "FAILED",
+        /// Restored into an instance.
+        Restored => "RESTORED",
+        /// Deleting failed.
+        DeleteFailed => "DELETE_FAILED",
+    }
+}
+
+impl BackupStatus {
+    /// Returns true for the states from which a backup will not complete: `FAILED` and
+    /// `DELETE_FAILED`.
+    pub fn is_failed(&self) -> bool {
+        matches!(self, Self::Failed | Self::DeleteFailed)
+    }
+}
+
+/// The datastore a backup was taken from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupDatastore {
+    /// The datastore type, such as `mysql`.
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    /// The version name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The version id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+}
+
+/// A backup, as shown by `GET /backups/{id}` or as an item of a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Backup {
+    /// The backup id (a UUID).
+    #[serde(deserialize_with = "string_or_number")]
+    pub id: String,
+    /// The backup name.
+    #[serde(default)]
+    pub name: String,
+    /// Its description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Where the backup is stored (once completed).
+    #[serde(rename = "locationRef", default)]
+    pub location_ref: Option<String>,
+    /// The instance it was taken from.
+    #[serde(default, deserialize_with = "opt_string_or_number")]
+    pub instance_id: Option<String>,
+    /// The parent backup of an incremental backup.
+    #[serde(default, deserialize_with = "opt_string_or_number")]
+    pub parent_id: Option<String>,
+    /// Size in GB (once completed).
+    #[serde(default)]
+    pub size: Option<f64>,
+    /// The current status.
+    pub status: BackupStatus,
+    /// Creation time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// Last update time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    /// The owning project.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// The datastore the backup was taken from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore: Option<BackupDatastore>,
+    /// The storage driver (`swift`, ...), on newer servers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_driver: Option<String>,
+}
+
+/// `{"backup": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackupEnvelope {
+    /// The backup.
+    pub backup: Backup,
+}
+
+crate::list_envelope!(
+    /// `{"backups": [...], "links": [...]}`: one page of backups, whose marker is an integer
+    /// offset; the last page may be empty.
+    BackupList,
+    Backup,
+    "backups"
+);
+
+/// Where to import a backup from, instead of taking one from an instance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RestoreFrom {
+    /// The backup data's URL (a Swift object).
+    pub remote_location: String,
+    /// The local datastore version the data belongs to.
+    pub local_datastore_version_id: String,
+    /// The size in GB.
+    pub size: f64,
+}
+
+/// The body of `POST /backups`. Build it with [`CreateBackup::new`] and its setters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CreateBackup {
+    /// The backup name (required).
+    pub name: String,
+    /// The instance to back up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// A description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The parent backup, for an incremental backup.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    /// `1` for an incremental backup of the latest backup.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incremental: Option<u8>,
+    /// The Swift container to store it in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub swift_container: Option<String>,
+    /// Imports existing backup data instead of taking a backup.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restore_from: Option<RestoreFrom>,
+    /// The storage driver.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage_driver: Option<String>,
+}
+
+impl CreateBackup {
+    /// Starts a backup named `name` of instance `instance`.
+    pub fn new(name: impl Into<String>, instance: impl Into<String>) -> Self {
+        CreateBackup {
+            name: name.into(),
+            instance: Some(instance.into()),
+            ..Self::default()
+        }
+    }
+}
+
+/// `{"backup": CreateBackup}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreateBackupEnvelope<'a> {
+    /// The create request.
+    pub backup: &'a CreateBackup,
+}
+
+/// A backup strategy: where a project's (or an instance's) backups are stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupStrategy {
+    /// The project.
+    #[serde(default, deserialize_with = "opt_string_or_number")]
+    pub project_id: Option<String>,
+    /// The instance, for an instance-level strategy.
+    #[serde(default, deserialize_with = "opt_string_or_number")]
+    pub instance_id: Option<String>,
+    /// The storage backend (`swift`).
+    #[serde(default)]
+    pub backend: Option<String>,
+    /// The Swift container.
+    #[serde(default)]
+    pub swift_container: Option<String>,
+}
+
+/// `{"backup_strategy": {...}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupStrategyEnvelope {
+    /// The strategy.
+    pub backup_strategy: BackupStrategy,
+}
+
+crate::list_envelope!(
+    /// `{"backup_strategies": [...]}` (not paginated).
+    BackupStrategyList,
+    BackupStrategy,
+    "backup_strategies"
+);
+
+/// The body of `POST /backup_strategies`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CreateBackupStrategy {
+    /// The instance, for an instance-level strategy; project-level when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// The Swift container.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub swift_container: Option<String>,
+}
+
+/// `{"backup_strategy": CreateBackupStrategy}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreateBackupStrategyEnvelope<'a> {
+    /// The create request.
+    pub backup_strategy: &'a CreateBackupStrategy,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn statuses_are_open() {
+        let s: BackupStatus = serde_json::from_str(r#""DELETE_FAILED""#).unwrap();
+        assert!(s.is_failed());
+        let s: BackupStatus = serde_json::from_str(r#""QUEUED""#).unwrap();
+        assert_eq!(s, BackupStatus::Unknown("QUEUED".into()));
+    }
+
+    #[test]
+    fn new_backup_with_nulls_decodes() {
+        let b: BackupEnvelope = serde_json::from_str(
+            r#"{"backup": {"id": "b1", "name": "bk1", "description": null, "locationRef": null,
+                "instance_id": "i1", "size": null, "status": "NEW", "parent_id": null,
+                "datastore": {"type": "mysql", "version": "5.7.29", "version_id": "v"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(b.backup.status, BackupStatus::New);
+        assert_eq!(b.backup.size, None);
+    }
+
+    #[test]
+    fn create_bodies() {
+        let mut req = CreateBackup::new("bk1", "i1");
+        req.incremental = Some(1);
+        assert_eq!(
+            serde_json::to_value(CreateBackupEnvelope { backup: &req }).unwrap(),
+            json!({"backup": {"name": "bk1", "instance": "i1", "incremental": 1}})
+        );
+        let s = CreateBackupStrategy {
+            instance_id: Some("i1".into()),
+            swift_container: Some("c".into()),
+        };
+        assert_eq!(
+            serde_json::to_value(CreateBackupStrategyEnvelope {
+                backup_strategy: &s
+            })
+            .unwrap(),
+            json!({"backup_strategy": {"instance_id": "i1", "swift_container": "c"}})
+        );
+    }
+}

@@ -1,0 +1,376 @@
+//! Clusters: the cluster model with its task, member instances, and the create and action bodies.
+
+use serde::{Deserialize, Serialize};
+
+use crate::common::{opt_string_or_number, string_or_number, Link};
+use crate::instance::{DatastoreRef, DatastoreSpec, FlavorRef, InstanceStatus, ModuleRef, NicSpec};
+use crate::instance::{Volume, VolumeSpec};
+
+crate::open_enum! {
+    /// The name of a cluster's current task (`trove/cluster/tasks.py`); `NONE` means idle.
+    ClusterTaskName {
+        /// No task: the cluster is idle (ready).
+        None => "NONE",
+        /// The first build.
+        BuildingInitial => "BUILDING_INITIAL",
+        /// Being deleted.
+        Deleting => "DELETING",
+        /// A shard is being added.
+        AddingShard => "ADDING_SHARD",
+        /// Members are being added.
+        GrowingCluster => "GROWING_CLUSTER",
+        /// Members are being removed.
+        ShrinkingCluster => "SHRINKING_CLUSTER",
+        /// The datastore version is being upgraded.
+        UpgradingCluster => "UPGRADING_CLUSTER",
+        /// Members are restarting.
+        RestartingCluster => "RESTARTING_CLUSTER",
+    }
+}
+
+/// `{"id": 1, "name": "NONE", "description": "No tasks for the cluster."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterTask {
+    /// The task's numeric code, as text.
+    #[serde(default, deserialize_with = "opt_string_or_number")]
+    pub id: Option<String>,
+    /// The task name; `NONE` when idle.
+    pub name: ClusterTaskName,
+    /// A human description.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// A cluster, as shown by `GET /clusters/{id}` or as an item of a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cluster {
+    /// The cluster id (a UUID).
+    #[serde(deserialize_with = "string_or_number")]
+    pub id: String,
+    /// The cluster name.
+    #[serde(default)]
+    pub name: String,
+    /// The current task; its name is the cluster's status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<ClusterTask>,
+    /// Creation time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// Last update time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    /// Links to the cluster.
+    #[serde(default)]
+    pub links: Vec<Link>,
+    /// The datastore and version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore: Option<DatastoreRef>,
+    /// The member instances.
+    #[serde(default)]
+    pub instances: Vec<ClusterInstance>,
+    /// The cluster's addresses (datastores with a cluster endpoint).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ip: Vec<String>,
+    /// Datastore-specific properties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extended_properties: Option<serde_json::Value>,
+    /// The server group policy (`affinity` or `anti-affinity`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locality: Option<String>,
+    /// The attached configuration group id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<String>,
+}
+
+impl Cluster {
+    /// Returns the task name, `NONE` when the server sent no task.
+    pub fn task_name(&self) -> ClusterTaskName {
+        self.task
+            .as_ref()
+            .map_or(ClusterTaskName::None, |t| t.name.clone())
+    }
+
+    /// Returns true when the cluster is idle and every member that reports a status is ready.
+    pub fn is_ready(&self) -> bool {
+        self.task_name() == ClusterTaskName::None
+            && self
+                .instances
+                .iter()
+                .all(|i| i.status.as_ref().is_none_or(InstanceStatus::is_ready))
+    }
+
+    /// Returns true when a member reached a failure state (`ERROR`, `FAILED`).
+    pub fn is_failed(&self) -> bool {
+        self.instances
+            .iter()
+            .any(|i| i.status.as_ref().is_some_and(InstanceStatus::is_failed))
+    }
+}
+
+/// A member of a cluster, as listed inside the cluster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterInstance {
+    /// The instance id.
+    #[serde(deserialize_with = "string_or_number")]
+    pub id: String,
+    /// The instance name.
+    #[serde(default)]
+    pub name: String,
+    /// The member's role, such as `member`, `query_router` or `config_server`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Links to the instance.
+    #[serde(default)]
+    pub links: Vec<Link>,
+    /// The shard, for sharded datastores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard_id: Option<String>,
+    /// The member's status, when the datastore's view shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<InstanceStatus>,
+    /// The member's volume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<Volume>,
+    /// The member's flavor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flavor: Option<FlavorRef>,
+    /// The member's addresses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ip: Vec<String>,
+}
+
+/// `{"cluster": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterEnvelope {
+    /// The cluster.
+    pub cluster: Cluster,
+}
+
+crate::list_envelope!(
+    /// `{"clusters": [...], "links": [...]}`, one page of clusters.
+    ClusterList,
+    Cluster,
+    "clusters"
+);
+
+/// One instance of a new cluster, or one instance to add with `grow`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterInstanceSpec {
+    /// The flavor id (required).
+    #[serde(rename = "flavorRef")]
+    pub flavor_ref: String,
+    /// The instance name (grow only; Trove names create members itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The data volume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<VolumeSpec>,
+    /// Networks to attach.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nics: Vec<NicSpec>,
+    /// The availability zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    /// Modules to apply.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modules: Vec<ModuleRef>,
+    /// The region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_name: Option<String>,
+    /// The member's role (`member`, `query_router`, ...).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+}
+
+impl ClusterInstanceSpec {
+    /// A member on flavor `flavor_ref` with a volume of `volume_gb` GB.
+    pub fn new(flavor_ref: impl Into<String>, volume_gb: u64) -> Self {
+        ClusterInstanceSpec {
+            flavor_ref: flavor_ref.into(),
+            name: None,
+            volume: Some(VolumeSpec::new(volume_gb)),
+            nics: Vec::new(),
+            availability_zone: None,
+            modules: Vec::new(),
+            region_name: None,
+            kind: None,
+        }
+    }
+
+    /// Names the member (used by `grow`).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets the member's role.
+    pub fn kind(mut self, kind: impl Into<String>) -> Self {
+        self.kind = Some(kind.into());
+        self
+    }
+}
+
+/// The body of `POST /clusters`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CreateCluster {
+    /// The cluster name (required).
+    pub name: String,
+    /// The datastore type and version (required by the server).
+    pub datastore: DatastoreSpec,
+    /// The members (required).
+    pub instances: Vec<ClusterInstanceSpec>,
+    /// `affinity` or `anti-affinity`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locality: Option<String>,
+    /// Datastore-specific properties.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extended_properties: Option<serde_json::Value>,
+    /// The configuration group to attach.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<String>,
+}
+
+impl CreateCluster {
+    /// Starts a create request for a cluster `name` of datastore `kind`, `version`.
+    pub fn new(name: impl Into<String>, kind: impl Into<String>, version: Option<String>) -> Self {
+        CreateCluster {
+            name: name.into(),
+            datastore: DatastoreSpec {
+                kind: kind.into(),
+                version,
+                version_number: None,
+            },
+            instances: Vec::new(),
+            locality: None,
+            extended_properties: None,
+            configuration: None,
+        }
+    }
+}
+
+/// `{"cluster": CreateCluster}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreateClusterEnvelope<'a> {
+    /// The create request.
+    pub cluster: &'a CreateCluster,
+}
+
+/// `{}`, the argument of actions that take none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmptyObject {}
+
+/// `{"id": ...}`, a member to remove with `shrink`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdRef {
+    /// The id.
+    pub id: String,
+}
+
+/// `{"datastore_version": ...}`, the argument of `upgrade`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpgradeArg {
+    /// The datastore version name or id to upgrade to.
+    pub datastore_version: String,
+}
+
+/// `{"configuration_id": ...}`, the argument of `configuration_attach`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigurationAttachArg {
+    /// The configuration group id.
+    pub configuration_id: String,
+}
+
+/// The body of `POST /clusters/{id}`: exactly one action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum ClusterAction {
+    /// `{"grow": [instance, ...]}`: adds members.
+    #[serde(rename = "grow")]
+    Grow(Vec<ClusterInstanceSpec>),
+    /// `{"shrink": [{"id": ...}, ...]}`: removes members.
+    #[serde(rename = "shrink")]
+    Shrink(Vec<IdRef>),
+    /// `{"reset-status": {}}`: clears a stuck task.
+    #[serde(rename = "reset-status")]
+    ResetStatus(EmptyObject),
+    /// `{"restart": {}}`: restarts every member.
+    #[serde(rename = "restart")]
+    Restart(EmptyObject),
+    /// `{"upgrade": {"datastore_version": ...}}`: upgrades every member.
+    #[serde(rename = "upgrade")]
+    Upgrade(UpgradeArg),
+    /// `{"configuration_attach": {"configuration_id": ...}}`.
+    #[serde(rename = "configuration_attach")]
+    ConfigurationAttach(ConfigurationAttachArg),
+    /// `{"configuration_detach": {}}`.
+    #[serde(rename = "configuration_detach")]
+    ConfigurationDetach(EmptyObject),
+}
+
+impl ClusterAction {
+    /// Returns the action's wire name, such as `reset-status`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ClusterAction::Grow(_) => "grow",
+            ClusterAction::Shrink(_) => "shrink",
+            ClusterAction::ResetStatus(_) => "reset-status",
+            ClusterAction::Restart(_) => "restart",
+            ClusterAction::Upgrade(_) => "upgrade",
+            ClusterAction::ConfigurationAttach(_) => "configuration_attach",
+            ClusterAction::ConfigurationDetach(_) => "configuration_detach",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn cluster_decodes_tolerantly() {
+        let body = json!({"cluster": {"id": "c1", "name": "c", "task": {"id": 2,
+            "name": "BUILDING_INITIAL", "description": "Building the initial cluster."},
+            "instances": [{"id": "i1", "name": "c-member-1", "type": "member",
+                "status": "BUILD", "flavor": {"id": 7}, "volume": {"size": 1}}],
+            "datastore": {"type": "mongodb", "version": "3.2"}, "new_field": true}});
+        let c: ClusterEnvelope = serde_json::from_value(body).unwrap();
+        let c = c.cluster;
+        assert_eq!(c.task_name(), ClusterTaskName::BuildingInitial);
+        assert_eq!(c.task.as_ref().unwrap().id.as_deref(), Some("2"));
+        assert_eq!(c.instances[0].flavor.as_ref().unwrap().id, "7");
+        assert!(!c.is_ready());
+        let odd: ClusterTaskName = serde_json::from_str(r#""SPLITTING""#).unwrap();
+        assert_eq!(odd, ClusterTaskName::Unknown("SPLITTING".into()));
+    }
+
+    #[test]
+    fn readiness_needs_no_task_and_ready_members() {
+        let mut c: Cluster = serde_json::from_value(json!({"id": "c", "task": {"name": "NONE"},
+            "instances": [{"id": "a", "status": "HEALTHY"}, {"id": "b"}]}))
+        .unwrap();
+        assert!(c.is_ready());
+        c.instances[1].status = Some(InstanceStatus::Error);
+        assert!(!c.is_ready() && c.is_failed());
+    }
+
+    #[test]
+    fn actions_serialize_as_one_key_objects() {
+        let shrink = ClusterAction::Shrink(vec![IdRef { id: "i1".into() }]);
+        assert_eq!(
+            serde_json::to_value(&shrink).unwrap(),
+            json!({"shrink": [{"id": "i1"}]})
+        );
+        let reset = ClusterAction::ResetStatus(EmptyObject {});
+        assert_eq!(
+            serde_json::to_value(&reset).unwrap(),
+            json!({"reset-status": {}})
+        );
+        let grow = ClusterAction::Grow(vec![ClusterInstanceSpec::new("7", 2).name("n")]);
+        assert_eq!(
+            serde_json::to_value(&grow).unwrap(),
+            json!({"grow": [{"flavorRef": "7", "name": "n", "volume": {"size": 2}}]})
+        );
+        assert_eq!(grow.name(), "grow");
+    }
+}

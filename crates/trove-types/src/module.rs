@@ -1,0 +1,314 @@
+//! Modules: the module model, the create, update and reapply bodies, and the per-module
+//! instance counts.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::common::{opt_string_or_number, string_or_number};
+use crate::instance::Instance;
+
+/// A module, as shown by `GET /modules/{id}` or as an item of a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Module {
+    /// The module id (a UUID).
+    #[serde(deserialize_with = "string_or_number")]
+    pub id: String,
+    /// The module name.
+    #[serde(default)]
+    pub name: String,
+    /// The module type, such as `ping` or `new_relic_license`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Its description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The owning project; `None` for modules of all tenants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    /// The owning project's name, or `All`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    /// The datastore id; `None` for all datastores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore_id: Option<String>,
+    /// The datastore name, or `all`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore: Option<String>,
+    /// The datastore version id; `None` for all versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore_version_id: Option<String>,
+    /// The datastore version name, or `all`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datastore_version: Option<String>,
+    /// Whether new instances get the module automatically.
+    #[serde(default, deserialize_with = "flex_bool")]
+    pub auto_apply: Option<bool>,
+    /// Whether the module is applied before others.
+    #[serde(default, deserialize_with = "flex_bool")]
+    pub priority_apply: Option<bool>,
+    /// The order in which modules apply (0-9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_order: Option<i64>,
+    /// Whether an admin created it (and only admins may change it).
+    #[serde(default, deserialize_with = "flex_bool")]
+    pub is_admin: Option<bool>,
+    /// The MD5 of the contents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub md5: Option<String>,
+    /// Whether tenants can see it.
+    #[serde(default, deserialize_with = "flex_bool")]
+    pub visible: Option<bool>,
+    /// Whether it may be applied to running instances.
+    #[serde(default, deserialize_with = "flex_bool")]
+    pub live_update: Option<bool>,
+    /// The contents, when asked for (`include_contents`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contents: Option<String>,
+    /// Creation time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// Last update time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+}
+
+/// Reads a boolean that some servers send as `0`/`1` or as a string.
+fn flex_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    crate::mgmt::flex_bool_with(d, &["true", "1", "yes", "on"])
+}
+
+/// `{"module": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModuleEnvelope {
+    /// The module.
+    pub module: Module,
+}
+
+crate::list_envelope!(
+    /// `{"modules": [...]}`, the module list (not paginated by the server).
+    ModuleList,
+    Module,
+    "modules"
+);
+
+crate::list_envelope!(
+    /// `{"instances": [...], "links": [...]}`, one page of the instances that have a module.
+    ModuleInstanceList,
+    Instance,
+    "instances"
+);
+
+/// One line of `GET /modules/{id}/instances?count_only=true`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleInstanceCount {
+    /// The module id.
+    #[serde(default, deserialize_with = "opt_string_or_number")]
+    pub module_id: Option<String>,
+    /// The module name.
+    #[serde(default)]
+    pub module_name: Option<String>,
+    /// The MD5 of the contents these instances have.
+    #[serde(default)]
+    pub module_md5: Option<String>,
+    /// Whether that MD5 is the module's current one.
+    #[serde(default)]
+    pub current: Option<bool>,
+    /// How many instances.
+    #[serde(default)]
+    pub instance_count: u64,
+    /// The oldest application date.
+    #[serde(default)]
+    pub min_updated_date: Option<String>,
+    /// The newest application date.
+    #[serde(default)]
+    pub max_updated_date: Option<String>,
+}
+
+crate::list_envelope!(
+    /// `{"instances": [counts]}`, the answer of the `count_only` query.
+    ModuleInstanceCountList,
+    ModuleInstanceCount,
+    "instances"
+);
+
+/// The datastore of a module: `{"type": ..., "version": ...}`; absent means all.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleDatastore {
+    /// The datastore type, such as `mysql`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// The version name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// The body of `POST /modules`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CreateModule {
+    /// The module name (required).
+    pub name: String,
+    /// The module type (required), such as `ping`.
+    pub module_type: String,
+    /// The contents (required).
+    pub contents: String,
+    /// Its description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Makes the module available to every tenant (admin only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all_tenants: Option<bool>,
+    /// Restricts the module to a datastore (and version).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub datastore: Option<ModuleDatastore>,
+    /// Applies the module to new instances automatically (admin only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_apply: Option<bool>,
+    /// Whether tenants can see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible: Option<bool>,
+    /// Allows applying it to running instances.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live_update: Option<bool>,
+    /// Applies it before other modules (admin only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority_apply: Option<bool>,
+    /// The order in which modules apply (0-9).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apply_order: Option<u8>,
+    /// Gives the module full access to the guest (admin only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_access: Option<bool>,
+}
+
+impl CreateModule {
+    /// Starts a create request for a module `name` of type `module_type` with `contents`.
+    pub fn new(
+        name: impl Into<String>,
+        module_type: impl Into<String>,
+        contents: impl Into<String>,
+    ) -> Self {
+        CreateModule {
+            name: name.into(),
+            module_type: module_type.into(),
+            contents: contents.into(),
+            description: None,
+            all_tenants: None,
+            datastore: None,
+            auto_apply: None,
+            visible: None,
+            live_update: None,
+            priority_apply: None,
+            apply_order: None,
+            full_access: None,
+        }
+    }
+}
+
+/// The body of `PUT /modules/{id}`; only the fields set are sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UpdateModule {
+    /// A new name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A new type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_type: Option<String>,
+    /// New contents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contents: Option<String>,
+    /// A new description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Makes the module available to every tenant, or not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all_tenants: Option<bool>,
+    /// A new datastore restriction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub datastore: Option<ModuleDatastore>,
+    /// Lifts the datastore restriction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all_datastores: Option<bool>,
+    /// Lifts the datastore version restriction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all_datastore_versions: Option<bool>,
+    /// Applies the module to new instances automatically, or not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_apply: Option<bool>,
+    /// Whether tenants can see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible: Option<bool>,
+    /// Allows applying it to running instances, or not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live_update: Option<bool>,
+    /// Applies it before other modules, or not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority_apply: Option<bool>,
+    /// The order in which modules apply (0-9).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apply_order: Option<u8>,
+    /// Gives the module full access to the guest, or not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_access: Option<bool>,
+}
+
+/// `{"module": ...}` around a create or update body.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModuleBodyEnvelope<'a, T> {
+    /// The request body.
+    pub module: &'a T,
+}
+
+/// The body of `PUT /modules/{id}/instances`, under `{"reapply": ...}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reapply {
+    /// Only reapply to instances that have this MD5 of the contents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub md5: Option<String>,
+    /// Includes instances that belong to clusters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_clustered: Option<bool>,
+    /// How many instances per batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_size: Option<u32>,
+    /// Seconds between batches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_delay: Option<u32>,
+    /// Reapplies even to instances that have the current contents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+}
+
+/// `{"reapply": Reapply}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReapplyEnvelope<'a> {
+    /// The reapply options.
+    pub reapply: &'a Reapply,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn module_booleans_accept_integers() {
+        let m: ModuleEnvelope = serde_json::from_value(json!({"module": {"id": "m", "name": "n",
+            "type": "ping", "auto_apply": 0, "visible": true, "is_admin": "1", "apply_order": 5}}))
+        .unwrap();
+        assert_eq!(m.module.auto_apply, Some(false));
+        assert_eq!(m.module.visible, Some(true));
+        assert_eq!(m.module.is_admin, Some(true));
+        assert_eq!(m.module.kind.as_deref(), Some("ping"));
+    }
+
+    #[test]
+    fn reapply_body_only_has_what_is_set() {
+        let r = Reapply {
+            force: Some(true),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(ReapplyEnvelope { reapply: &r }).unwrap(),
+            json!({"reapply": {"force": true}})
+        );
+    }
+}
