@@ -6,6 +6,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod conformance;
+mod fuzz;
 mod http;
 mod proc;
 mod real_servers;
@@ -41,6 +42,8 @@ enum Command {
     },
     /// Start the real servers, run the conformance suites against them, stop them.
     Conformance,
+    /// Run every `cargo fuzz` target in fuzz/ for a bounded time (needs nightly + cargo-fuzz).
+    Fuzz(fuzz::FuzzArgs),
 }
 
 #[derive(Subcommand)]
@@ -67,5 +70,6 @@ fn main() -> Result<()> {
             RealServersAction::Status => real_servers::status(&root),
         },
         Command::Conformance => conformance::run(&root),
+        Command::Fuzz(args) => fuzz::run(&args),
     }
 }

@@ -73,17 +73,18 @@ where
     fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
         // The ready service goes into the future; a fresh clone stays for the next call.
         let clone = self.inner.clone();
-        let inner = std::mem::replace(&mut self.inner, clone);
+        let mut inner = std::mem::replace(&mut self.inner, clone);
         let cache = self.cache.clone();
         let auth_http = self.auth_http.clone();
         Box::pin(async move {
             if request.uri().scheme().is_some() {
-                return inner.oneshot(request).await;
+                return inner.call(request).await;
             }
             let session = cache.session(auth_http.as_ref()).await?;
             let first = authorize(&request, &session)?;
-            let replay = inner.clone();
-            let response = inner.oneshot(first).await?;
+            // `inner` is ready (polled by `poll_ready`) and is used again for the rare replay,
+            // instead of cloning the stack below for every call just in case (issue #8).
+            let response = inner.call(first).await?;
             if response.status() != http::StatusCode::UNAUTHORIZED {
                 return Ok(response);
             }
@@ -93,7 +94,7 @@ where
             );
             cache.invalidate(&session);
             let session = cache.session(auth_http.as_ref()).await?;
-            replay.oneshot(authorize(&request, &session)?).await
+            inner.oneshot(authorize(&request, &session)?).await
         })
     }
 }

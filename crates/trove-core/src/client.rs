@@ -7,13 +7,19 @@ use bytes::Bytes;
 use http::header::HeaderValue;
 use http_body_util::Full;
 use tower::{Layer, Service, ServiceExt};
-use trove_auth::strategy::{FakeAuth, KeystoneV3, StaticToken};
-use trove_auth::{AuthStrategy, Clock, EndpointFilter, Interface, Secret, Session, TokenCache};
+use tracing::Instrument;
+use trove_auth::strategy::StaticToken;
+use trove_auth::{
+    AuthStrategy, Clock, CloudConfig, ConfigLoader, Credentials, EndpointFilter, Interface, Secret,
+    Session, TlsSettings, TokenCache,
+};
 
 use crate::auth_layer::{AuthLayer, StackAuthHttp};
 use crate::error::{ApiError, BoxError, DecodeError, Error, SendState};
 use crate::operation::Operation;
-use crate::stack::{self, BoxedLayer, StackParts};
+use crate::retry::{Attempt, RetryConfig};
+use crate::stack::{self, BoxedLayer, Settings, StackParts};
+use crate::timeout::AttemptTimedOut;
 use crate::transport::{self, HttpService, TransportError};
 
 /// The default limit on one call, retries and re-authentication included.
@@ -96,17 +102,33 @@ impl Client {
         if request.uri().scheme().is_none() && self.inner.cache.is_none() {
             return Err(no_auth());
         }
-        let span = tracing::debug_span!("trove", method = %op.method(), path = op.template());
-        let _entered = span.enter();
+        let span = tracing::debug_span!(
+            "trove",
+            method = %op.method(),
+            path = op.template(),
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
         let response = self
             .inner
             .service
             .clone()
             .oneshot(request)
+            .instrument(span.clone())
             .await
-            .map_err(|e| classify(e, self.inner.timeout))?;
+            .map_err(|e| {
+                let e = classify(e, self.inner.timeout);
+                tracing::debug!(parent: &span, error = %e, "call failed");
+                e
+            })?;
         let status = response.status();
-        tracing::debug!(status = status.as_u16(), "answered");
+        span.record("status", status.as_u16());
+        span.record("attempts", Attempt::of(response.extensions()));
+        if let Some(id) = crate::trace::request_id(&response) {
+            span.record("request_id", id);
+        }
+        tracing::debug!(parent: &span, status = status.as_u16(), "answered");
         if !status.is_success() {
             return Err(ApiError::from_response(
                 op.method().clone(),
@@ -138,6 +160,10 @@ fn classify(err: BoxError, timeout: Option<Duration>) -> Error {
         Ok(auth) => return Error::Auth(*auth),
         Err(other) => other,
     };
+    let err = match err.downcast::<AttemptTimedOut>() {
+        Ok(t) => return Error::Timeout(t.0),
+        Err(other) => other,
+    };
     let err = match err.downcast::<tower::timeout::error::Elapsed>() {
         Ok(_) => return Error::Timeout(timeout.unwrap_or_default()),
         Err(other) => other,
@@ -160,6 +186,7 @@ pub struct ClientBuilder {
     strategy: Option<Arc<dyn AuthStrategy>>,
     credentials: Option<Credentials>,
     strategy_name: Option<String>,
+    tls: TlsSettings,
     filter: EndpointFilter,
     endpoint_override: Option<String>,
     transport: Option<HttpService>,
@@ -167,13 +194,7 @@ pub struct ClientBuilder {
     timeout: Option<Option<Duration>>,
     user_agent: Option<HeaderValue>,
     clock: Option<Arc<dyn Clock>>,
-}
-
-struct Credentials {
-    user: String,
-    key: Secret,
-    tenant: String,
-    auth_url: String,
+    stack: Settings,
 }
 
 impl ClientBuilder {
@@ -186,18 +207,14 @@ impl ClientBuilder {
         tenant: &str,
         auth_url: &str,
     ) -> Self {
-        self.credentials = Some(Credentials {
-            user: user.to_owned(),
-            key: key.into(),
-            tenant: tenant.to_owned(),
-            auth_url: auth_url.to_owned(),
-        });
+        self.credentials = Some(Credentials::new(user, key, tenant, auth_url));
         self
     }
 
     /// Chooses the strategy by name, as the seed's `auth_strategy` does: `keystone` (the
-    /// default: Keystone v3 password), `fake` (token == tenant). Unknown names fail in
-    /// [`ClientBuilder::build`].
+    /// default: Keystone v3 password, or v2.0 for a `/v2.0` auth URL), `keystone-v2`, `rax`,
+    /// `rax2`, `auth1.1`, `fake` (token == tenant) and the others of
+    /// [`trove_auth::strategy::by_name`]. Unknown names fail in [`ClientBuilder::build`].
     pub fn auth_strategy(mut self, name: &str) -> Self {
         self.strategy_name = Some(name.to_owned());
         self
@@ -212,6 +229,60 @@ impl ClientBuilder {
     /// Uses a static token against a fixed endpoint (no identity service).
     pub fn token(self, token: impl Into<Secret>, endpoint: &str) -> Self {
         self.auth(StaticToken::new(token, endpoint))
+    }
+
+    /// Starts a client configured as openstacksdk would be from the process environment: the
+    /// cloud `OS_CLOUD` names in `clouds.yaml`/`secure.yaml`, else the `OS_*` variables (see
+    /// [`trove_auth::config`] for the precedence).
+    pub fn from_env() -> Result<ClientBuilder, Error> {
+        ClientBuilder::default().config(&ConfigLoader::from_process().load(None)?)
+    }
+
+    /// Starts a client for cloud `name` of `clouds.yaml`/`secure.yaml`.
+    pub fn from_cloud(name: &str) -> Result<ClientBuilder, Error> {
+        ClientBuilder::default().config(&ConfigLoader::from_process().load(Some(name))?)
+    }
+
+    /// Applies a resolved cloud configuration: its strategy, endpoint filter, endpoint override
+    /// and TLS settings. Later builder calls override what it set.
+    pub fn config(mut self, config: &CloudConfig) -> Result<Self, Error> {
+        self.strategy = Some(config.strategy()?);
+        self.filter = config.endpoint_filter()?;
+        self.endpoint_override.clone_from(&config.endpoint_override);
+        self.tls = config.tls().clone();
+        Ok(self)
+    }
+
+    /// Trusts the CA certificates of the PEM file `path` instead of the default roots.
+    pub fn cacert(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.tls.cacert = Some(path.into());
+        self
+    }
+
+    /// Presents the client certificate chain of PEM file `cert`, with the private key of PEM
+    /// file `key`.
+    pub fn client_cert(
+        mut self,
+        cert: impl Into<std::path::PathBuf>,
+        key: impl Into<std::path::PathBuf>,
+    ) -> Self {
+        self.tls.client_cert = Some(cert.into());
+        self.tls.client_key = Some(key.into());
+        self
+    }
+
+    /// Accepts any server certificate when `insecure` is true (a warning is logged): for test
+    /// clouds with self-signed certificates only.
+    pub fn insecure(mut self, insecure: bool) -> Self {
+        self.tls.insecure = insecure;
+        self
+    }
+
+    /// Replaces all TLS settings. They apply to the default transport only, not to one given
+    /// with [`ClientBuilder::transport`].
+    pub fn tls(mut self, tls: TlsSettings) -> Self {
+        self.tls = tls;
+        self
     }
 
     /// Picks the catalog endpoint with `filter` (service type, name, region, interface).
@@ -269,8 +340,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Wraps the stack in `layer` (see [`crate::stack`] for where it sits). Layers added first
-    /// are outermost.
+    /// Wraps each attempt in `layer`: it sits below retry, so it sees every attempt (replays
+    /// included) and its outcome (see [`crate::stack`]). Layers added first are outermost.
     pub fn layer<L>(mut self, layer: L) -> Self
     where
         L: Layer<HttpService> + Send + Sync + 'static,
@@ -283,6 +354,59 @@ impl ClientBuilder {
     {
         self.layers
             .push(Arc::new(move |inner| HttpService::new(layer.layer(inner))));
+        self
+    }
+
+    /// Wraps each call, once, in `layer`: it sits above retry and sees the call's final outcome
+    /// (see [`crate::stack`]). Layers added first are outermost.
+    pub fn call_layer<L>(mut self, layer: L) -> Self
+    where
+        L: Layer<HttpService> + Send + Sync + 'static,
+        L::Service: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        <L::Service as Service<http::Request<Bytes>>>::Future: Send + 'static,
+    {
+        self.stack
+            .call_layers
+            .push(Arc::new(move |inner| HttpService::new(layer.layer(inner))));
+        self
+    }
+
+    /// Sets how calls are retried (default: [`RetryConfig::default`]);
+    /// [`RetryConfig::disabled`] sends every request once.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.stack.retry = retry;
+        self
+    }
+
+    /// Limits each attempt to `limit` (default 30 s); `None` removes the limit. An attempt that
+    /// times out may have been processed, so only idempotent calls retry it.
+    pub fn attempt_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.stack.attempt_timeout = limit;
+        self
+    }
+
+    /// Limits opening a TCP connection to `limit` (default 10 s) in the default transport;
+    /// `None` removes the limit.
+    pub fn connect_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.stack.connect_timeout = limit;
+        self
+    }
+
+    /// Allows at most `max` requests in flight at once, across clones of the client (off by
+    /// default).
+    pub fn concurrency_limit(mut self, max: usize) -> Self {
+        self.stack.concurrency_limit = Some(max);
+        self
+    }
+
+    /// Sends at most `num` requests per `per`, in bursts of up to `num`, across clones of the
+    /// client (off by default). Attempts wait for their turn.
+    pub fn rate_limit(mut self, num: u64, per: Duration) -> Self {
+        self.stack.rate_limit = Some((num, per));
         self
     }
 
@@ -312,17 +436,21 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let strategy = match (self.strategy, &self.credentials) {
             (Some(s), _) => Some(s),
-            (None, Some(c)) => Some(strategy_by_name(
+            (None, Some(c)) => Some(trove_auth::by_name(
                 self.strategy_name.as_deref().unwrap_or("keystone"),
                 c,
             )?),
             (None, None) => None,
         };
         let user_agent = self.user_agent.unwrap_or_else(stack::default_user_agent);
-        let base = stack::base(
-            self.transport.unwrap_or_else(transport::hyper_transport),
-            user_agent,
-        );
+        let connect_timeout = self.stack.connect_timeout;
+        let transport = match self.transport {
+            Some(t) => t,
+            None => {
+                transport::https_transport(crate::tls::client_config(&self.tls)?, connect_timeout)
+            }
+        };
+        let base = stack::base(transport, user_agent);
         let auth_http = Arc::new(StackAuthHttp::new(base.clone()));
         let cache = strategy.map(|s| {
             let mut cache =
@@ -339,6 +467,7 @@ impl ClientBuilder {
                 .map(|c| AuthLayer::new(c.clone(), auth_http.clone())),
             user_layers: self.layers,
             timeout,
+            settings: self.stack,
         };
         let service = stack::assemble(parts, base);
         Ok(Client {
@@ -350,22 +479,4 @@ impl ClientBuilder {
             }),
         })
     }
-}
-
-/// Returns the strategy the seed's `auth_strategy` name designates.
-fn strategy_by_name(name: &str, c: &Credentials) -> Result<Arc<dyn AuthStrategy>, Error> {
-    Ok(match name {
-        "keystone" | "keystone-v3" | "v3password" | "password" => Arc::new(KeystoneV3::password(
-            &c.auth_url,
-            &c.user,
-            c.key.clone(),
-            &c.tenant,
-        )),
-        "fake" => Arc::new(FakeAuth::new(c.tenant.as_str(), &c.auth_url)?),
-        other => {
-            return Err(Error::InvalidRequest(format!(
-                "unknown auth strategy {other:?}; known: keystone, fake"
-            )))
-        }
-    })
 }

@@ -1,18 +1,26 @@
 //! The transport-agnostic core of the Trove SDK.
 //!
 //! Every call is an [`Operation`] that builds an `http::Request` without I/O; the [`Client`]
-//! sends it through a tower stack assembled in [`stack`] (timeout, user layers, auth, default
-//! headers, transport) and decodes the answer into `trove-types` models or a typed [`Error`].
+//! sends it through a tower stack assembled in [`stack`] (timeouts, retry, limits, user
+//! layers, tracing, auth, default headers, transport) and decodes the answer into
+//! `trove-types` models or a typed [`Error`].
 //! Lists come as a [`Page`] with the seed's `next` marker, or as a stream of every item;
 //! [`wait`] polls resources until they reach a state.
 
 pub mod api;
 pub mod auth_layer;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod client;
 pub mod error;
 pub mod operation;
 pub mod pagination;
+pub mod rate_limit;
+pub mod retry;
 pub mod stack;
+pub mod timeout;
+pub mod tls;
+pub mod trace;
 pub mod transport;
 pub mod wait;
 
@@ -21,5 +29,7 @@ pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, BoxError, DecodeError, Error, SendState};
 pub use operation::Operation;
 pub use pagination::Page;
+pub use retry::{Attempt, RetryConfig};
+pub use timeout::AttemptTimedOut;
 pub use transport::HttpService;
 pub use wait::{WaitError, WaitOptions};

@@ -4,6 +4,7 @@
 //! in one go, so the stack above the transport works on `Request<Bytes>` and `Response<Bytes>`:
 //! bodies are cheap to clone for a replay and the decoder reads one contiguous slice.
 
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
@@ -13,7 +14,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use tower::util::BoxCloneSyncService;
-use tower::{Service, ServiceExt};
+use tower::Service;
 
 use crate::error::{BoxError, SendState};
 
@@ -37,13 +38,37 @@ where
     BoxCloneSyncService::new(Collect { inner: service })
 }
 
-/// Returns the default transport: hyper-util's pooled HTTP/1.1 client.
+/// Returns the default transport: hyper-util's pooled HTTP/1.1 client, with HTTPS through
+/// rustls verifying servers against the default roots.
 pub fn hyper_transport() -> HttpService {
+    hyper_transport_with(Some(crate::stack::DEFAULT_CONNECT_TIMEOUT))
+}
+
+/// Returns hyper-util's pooled HTTP/1.1 client, giving up on a TCP connect after
+/// `connect_timeout` (a connect failure is [`SendState::NotSent`], so any call may retry it).
+pub fn hyper_transport_with(connect_timeout: Option<std::time::Duration>) -> HttpService {
+    https_transport(crate::tls::default_client_config(), connect_timeout)
+}
+
+/// Returns hyper-util's pooled HTTP/1.1 client speaking `http` and, with `tls`, `https`.
+pub fn https_transport(
+    tls: rustls::ClientConfig,
+    connect_timeout: Option<std::time::Duration>,
+) -> HttpService {
     let mut connector = HttpConnector::new();
     connector.set_nodelay(true);
+    connector.set_connect_timeout(connect_timeout);
+    connector.enforce_http(false);
+    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(tls)
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(connector);
     let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
         .build::<_, Full<Bytes>>(connector);
-    BoxCloneSyncService::new(HyperClient { inner: client })
+    BoxCloneSyncService::new(HyperClient {
+        inner: Arc::new(client),
+    })
 }
 
 #[derive(Clone)]
@@ -81,7 +106,14 @@ where
 /// hyper-util's client, with its errors classified by whether the request went out.
 #[derive(Clone)]
 struct HyperClient {
-    inner: hyper_util::client::legacy::Client<HttpConnector, Full<Bytes>>,
+    /// Shared, because the stack above clones the transport a few times per call and a
+    /// hyper-util client clone copies several `Arc`s; this is one.
+    inner: Arc<
+        hyper_util::client::legacy::Client<
+            hyper_rustls::HttpsConnector<HttpConnector>,
+            Full<Bytes>,
+        >,
+    >,
 }
 
 impl Service<http::Request<Bytes>> for HyperClient {
@@ -94,9 +126,11 @@ impl Service<http::Request<Bytes>> for HyperClient {
     }
 
     fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
-        let client = self.inner.clone();
+        // `request` clones the client once for its future; cloning it here too and going
+        // through `oneshot` cost a second clone (several `Arc`s) per call.
+        let response = self.inner.request(request.map(Full::new));
         Box::pin(async move {
-            let response = client.oneshot(request.map(Full::new)).await.map_err(|e| {
+            let response = response.await.map_err(|e| {
                 let state = if e.is_connect() {
                     SendState::NotSent
                 } else {

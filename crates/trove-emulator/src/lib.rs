@@ -19,7 +19,9 @@
 mod clock;
 mod config;
 mod fault;
+pub mod faults;
 mod keystone;
+mod legacy_auth;
 mod request;
 mod response;
 mod router;
@@ -28,5 +30,6 @@ mod state;
 mod trove;
 
 pub use config::{Config, Delay, KeystoneUser, ADMIN_PROJECT_ID, DEMO_PROJECT_ID};
+pub use faults::{FaultAction, FaultPlan, FaultRule, FaultSpecError};
 pub use keystone::TOKEN_PREFIX;
 pub use server::{Emulator, EmulatorService, RunningEmulator, MAX_BODY_BYTES};

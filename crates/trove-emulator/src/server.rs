@@ -18,6 +18,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use crate::config::Config;
 use crate::fault;
+use crate::faults::{self, FaultAction, FaultPlan};
 use crate::request::Ctx;
 use crate::response::Resp;
 use crate::router;
@@ -91,9 +92,52 @@ impl Emulator {
         self.shared.requests.load(Ordering::Relaxed)
     }
 
+    /// Replaces the fault injection plan (see [`crate::faults`]); an empty plan stops injecting.
+    pub fn set_faults(&self, plan: FaultPlan) {
+        self.shared.faults.set(plan);
+    }
+
+    /// Counts the faults injected so far.
+    pub fn faults_fired(&self) -> u64 {
+        self.shared.faults.fired()
+    }
+
     /// Revokes every Keystone token, so the next Trove call with one answers 401.
     pub fn revoke_tokens(&self) {
         self.shared.lock().tokens.clear();
+    }
+
+    /// Adds `n` ready (`ACTIVE`, flavor 1, 1 GB) instances to `tenant` directly, without the
+    /// create API, so load and pagination benchmarks can start from 100,000 instances at once.
+    pub fn seed_instances(&self, tenant: &str, n: usize) {
+        let mut world = self.shared.lock();
+        let now = world.clock.now();
+        for i in 0..n {
+            let seq = world.next_seq();
+            let instance = crate::state::Instance {
+                id: uuid::Uuid::new_v4().to_string(),
+                tenant: tenant.to_owned(),
+                seq,
+                name: format!("seed-{i}"),
+                status: "ACTIVE",
+                operating_status: "HEALTHY",
+                flavor_id: "1".to_owned(),
+                volume_size: 1,
+                created: now,
+                updated: now,
+                service_status_updated: now,
+                fault: None,
+                access: serde_json::json!({}),
+                pending: None,
+                databases: Default::default(),
+                users: Default::default(),
+                root_enabled: false,
+                replica_of: None,
+                logs: crate::trove::logs::initial(),
+                ssl: Default::default(),
+            };
+            world.instances.insert(instance.id.clone(), instance);
+        }
     }
 }
 
@@ -130,14 +174,57 @@ where
 
     fn call(&mut self, req: http::Request<B>) -> Self::Future {
         let this = self.clone();
+        // In process, reset faults never fire, so the fallback is never used.
         Box::pin(async move {
-            let (parts, body) = req.into_parts();
-            let bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-                Ok(collected) => collected.to_bytes(),
-                Err(e) => return Ok(body_error(&this, &*e)),
-            };
-            Ok(this.call_bytes(http::Request::from_parts(parts, bytes)))
+            Ok(this
+                .answer(req, false)
+                .await
+                .unwrap_or_else(|_| fault::internal_error()))
         })
+    }
+}
+
+impl EmulatorService {
+    /// Answers one request, applying the fault plan; `Err` asks the server to drop the
+    /// connection without answering.
+    async fn answer<B>(
+        &self,
+        req: http::Request<B>,
+        over_tcp: bool,
+    ) -> Result<Resp, faults::ConnectionReset>
+    where
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let action = self
+            .shared
+            .faults
+            .pick(req.method(), req.uri().path(), over_tcp);
+        match action {
+            Some(FaultAction::ResetBeforeRead) => return Err(faults::ConnectionReset),
+            Some(FaultAction::Delay(d)) => tokio::time::sleep(d).await,
+            _ => {}
+        }
+        let (parts, body) = req.into_parts();
+        let bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(e) => return Ok(body_error(self, &*e)),
+        };
+        let resp = match action {
+            Some(FaultAction::Status {
+                status,
+                retry_after,
+            }) => {
+                self.shared.requests.fetch_add(1, Ordering::Relaxed);
+                return Ok(faults::status_answer(status, retry_after));
+            }
+            Some(FaultAction::Unauthorized) => {
+                self.shared.requests.fetch_add(1, Ordering::Relaxed);
+                return Ok(fault::unauthorized("http://localhost/identity"));
+            }
+            _ => self.call_bytes(http::Request::from_parts(parts, bytes)),
+        };
+        faults::spoil(resp, action).await
     }
 }
 
@@ -221,8 +308,8 @@ async fn serve_connection(
 ) {
     let hyper_service =
         hyper::service::service_fn(move |req: http::Request<hyper::body::Incoming>| {
-            let mut svc = service.clone();
-            async move { tower::Service::call(&mut svc, req).await }
+            let svc = service.clone();
+            async move { svc.answer(req, true).await }
         });
     let conn = hyper::server::conn::http1::Builder::new()
         .serve_connection(TokioIo::new(stream), hyper_service);

@@ -4,7 +4,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use clap::Parser;
-use trove_emulator::{Config, Delay, Emulator};
+use trove_emulator::{Config, Delay, Emulator, FaultPlan};
 
 /// Command-line flags.
 #[derive(Debug, Parser)]
@@ -26,6 +26,11 @@ struct Args {
     /// Host (`name:port`) to put in links instead of the request's Host header.
     #[arg(long)]
     advertised_host: Option<String>,
+    /// Faults to inject: a file, or an inline spec such as
+    /// `"POST /v1.0/*/instances reset=after times=1; GET * status=503 retry-after=2 times=2"`
+    /// (see the `faults` module of the library).
+    #[arg(long)]
+    faults: Option<String>,
 }
 
 #[tokio::main]
@@ -49,7 +54,16 @@ async fn main() -> std::io::Result<()> {
         };
         config.build = Delay::Time(Duration::from_secs_f64(secs));
     }
-    let server = Emulator::bind(config, SocketAddr::new(args.bind, args.port)).await?;
+    let emulator = Emulator::new(config);
+    if let Some(spec) = &args.faults {
+        let plan = FaultPlan::load(spec)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        tracing::info!(rules = plan.rules.len(), "injecting faults");
+        emulator.set_faults(plan);
+    }
+    let server = emulator
+        .serve(SocketAddr::new(args.bind, args.port))
+        .await?;
     println!("trove-emulator listening on {}", server.url());
     tracing::info!(url = %server.url(), "listening");
     tokio::signal::ctrl_c().await?;

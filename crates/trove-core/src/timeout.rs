@@ -1,0 +1,73 @@
+//! The per-attempt timeout: bounds one attempt, so a hung connection is abandoned and (for an
+//! idempotent call) retried while the call's overall deadline still has time left.
+
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use tower::{Layer, Service};
+
+use crate::error::BoxError;
+
+/// The error of an attempt that did not finish in time. The request may have been processed.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("the attempt did not finish within {0:?}")]
+pub struct AttemptTimedOut(pub Duration);
+
+/// Bounds each request through the wrapped service to a duration; see [`AttemptTimeout`].
+#[derive(Debug, Clone, Copy)]
+pub struct AttemptTimeoutLayer {
+    limit: Duration,
+}
+
+impl AttemptTimeoutLayer {
+    /// Bounds each attempt to `limit`.
+    pub fn new(limit: Duration) -> Self {
+        AttemptTimeoutLayer { limit }
+    }
+}
+
+impl<S> Layer<S> for AttemptTimeoutLayer {
+    type Service = AttemptTimeout<S>;
+
+    fn layer(&self, inner: S) -> AttemptTimeout<S> {
+        AttemptTimeout {
+            inner,
+            limit: self.limit,
+        }
+    }
+}
+
+/// Fails a request with [`AttemptTimedOut`] when the wrapped service takes longer than the
+/// limit. Unlike `tower::timeout::Timeout`, the error names the limit and is told apart from
+/// the call's overall deadline.
+#[derive(Debug, Clone)]
+pub struct AttemptTimeout<S> {
+    inner: S,
+    limit: Duration,
+}
+
+impl<S, R> Service<R> for AttemptTimeout<S>
+where
+    S: Service<R, Error = BoxError>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = BoxError;
+    type Future = BoxFuture<'static, Result<S::Response, BoxError>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: R) -> Self::Future {
+        let future = self.inner.call(request);
+        let limit = self.limit;
+        Box::pin(async move {
+            match tokio::time::timeout(limit, future).await {
+                Ok(result) => result,
+                Err(_) => Err(Box::new(AttemptTimedOut(limit)) as BoxError),
+            }
+        })
+    }
+}
