@@ -21,14 +21,57 @@
 //! # }
 //! ```
 
+pub use trove_auth::{CloudConfig, ConfigLoader, Credentials, TlsSettings};
+pub use trove_core::api::backups::{
+    BackupStrategies, Backups, CreateBackupRequest, ListBackupsRequest,
+};
+pub use trove_core::api::clusters::{Clusters, CreateClusterRequest};
+pub use trove_core::api::configuration_parameters::ConfigurationParameters;
+pub use trove_core::api::configurations::{Configurations, CreateConfigurationRequest};
+pub use trove_core::api::databases::Databases;
+pub use trove_core::api::datastores::Datastores;
+pub use trove_core::api::flavors::Flavors;
 pub use trove_core::api::instances::{CreateInstanceRequest, ListInstancesRequest};
+pub use trove_core::api::limits::Limits;
+pub use trove_core::api::list::ListRequest;
+pub use trove_core::api::mgmt::Mgmt;
+pub use trove_core::api::modules::{CreateModuleRequest, Modules};
+pub use trove_core::api::quotas::Quotas;
+pub use trove_core::api::root::{ClusterRoot, Root};
+pub use trove_core::api::users::{UserName, Users};
 pub use trove_core::api::versions::Versions;
 pub use trove_core::wait::{WaitFailure, WaitOptions};
 pub use trove_core::{
-    ApiError, BoxError, Client, ClientBuilder, DecodeError, Error, HttpService, InstanceExt,
-    Instances, Operation, Page, SendState, WaitError,
+    ApiError, Attempt, AttemptTimedOut, BoxError, Client, ClientBuilder, DecodeError, Error,
+    HttpService, InstanceExt, Instances, Operation, Page, RetryConfig, SendState, WaitError,
 };
-pub use trove_types::instance::{DatabaseSpec, NicSpec, UserSpec};
+pub use trove_types::backup::{Backup, BackupStatus, BackupStrategy, CreateBackupStrategy};
+pub use trove_types::cluster::{
+    Cluster, ClusterAction, ClusterInstance, ClusterInstanceSpec, ClusterTask, ClusterTaskName,
+    CreateCluster,
+};
+pub use trove_types::configuration::{
+    Configuration, ConfigurationInstance, CreateConfiguration, UpdateConfiguration,
+};
+pub use trove_types::configuration_parameter::ConfigurationParameter;
+pub use trove_types::database::Database;
+pub use trove_types::datastore::{Datastore, DatastoreVersion, VolumeType};
+pub use trove_types::flavor::Flavor;
+pub use trove_types::instance::{Access, DatabaseSpec, NicSpec, UserSpec};
+pub use trove_types::instance_action::{InstanceAction, UpdateInstance};
+pub use trove_types::limit::{Limit, LimitList};
+pub use trove_types::log::{GuestLog, LogAction, LogStatus, LogType};
+pub use trove_types::mgmt::{
+    CreateDatastoreVersion, Diagnostics, EditDatastoreVersion, GuestUpgrade, HwInfo, MgmtCluster,
+    MgmtDatastoreVersion, MgmtInstance, MgmtInstanceAction, MgmtParameter, ParameterSpec,
+    RootHistory,
+};
+pub use trove_types::module::{CreateModule, Module, ModuleInstanceCount, Reapply, UpdateModule};
+pub use trove_types::module_ref::InstanceModule;
+pub use trove_types::quota::{QuotaLimits, QuotaUsage, QuotaUsageList};
+pub use trove_types::root::RootUser;
+pub use trove_types::ssl::{Ssl, SslAction};
+pub use trove_types::user::{PasswordChange, UpdateUser, User};
 pub use trove_types::{Fault, Instance, InstanceStatus, Link, Secret, Version};
 
 /// The seed's name for the client: `Dbaas::new(user, key, tenant, auth_url)`.
@@ -39,6 +82,15 @@ pub mod types {
     pub use trove_types::*;
 }
 
+/// A blocking client with its own current-thread runtime, in the manner of `reqwest::blocking`
+/// (feature `blocking`).
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    pub use trove_core::blocking::*;
+    /// The seed's name for the blocking client.
+    pub type Dbaas = Client;
+}
+
 /// Authentication strategies, the service catalog and the token cache.
 pub mod auth {
     pub use trove_auth::*;
@@ -47,7 +99,20 @@ pub mod auth {
 /// The tower stack's parts, for users who assemble or extend it.
 pub mod stack {
     pub use trove_core::auth_layer::{AuthLayer, AuthService};
-    pub use trove_core::transport::{from_service, hyper_transport};
+    pub use trove_core::operation::OperationInfo;
+    pub use trove_core::rate_limit::{SharedRateLimit, SharedRateLimitLayer};
+    pub use trove_core::retry::{
+        default_budget, is_idempotent, retry_after, retry_reason, send_state_of, RetryPolicy,
+        RetryReason,
+    };
+    pub use trove_core::stack::{DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT};
+    pub use trove_core::timeout::{AttemptTimeout, AttemptTimeoutLayer};
+    pub use trove_core::tls::{client_config, default_client_config};
+    pub use trove_core::trace::{request_id, Trace, TraceLayer};
+    pub use trove_core::transport::https_transport;
+    pub use trove_core::transport::{
+        from_service, hyper_transport, hyper_transport_with, TransportError,
+    };
 }
 
 /// The seed walkthrough of `docs/usage.md`, compiled and run as doctests.
@@ -59,3 +124,8 @@ pub struct UsageDoc;
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoc;
+
+/// The authentication guide `docs/auth.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/auth.md")]
+pub struct AuthDoc;
