@@ -1,8 +1,9 @@
 //! `cargo xtask conformance`: the conformance suites of `trove-tests` against the real servers.
 //!
-//! Phase 1 runs the `conformance` feature against Trove in fake-auth mode; phase 2 restarts Trove
-//! with real Keystone token validation and runs the `conformance-keystone` feature. The servers
-//! are stopped at the end whatever happened.
+//! Phase 1 runs the `conformance` features of `trove-tests` and `trove-cli` (the `trove` binary)
+//! against Trove in fake-auth mode; phase 2 restarts Trove with real Keystone token validation
+//! and runs the `conformance-keystone` feature. The servers are stopped at the end whatever
+//! happened.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -22,9 +23,9 @@ pub fn run(root: &Path) -> Result<()> {
 fn phases(root: &Path) -> Result<()> {
     // Compile both suites before any server starts: a build error fails fast, and compiling does
     // not compete with the servers' start-up (their readiness deadlines) for the CPU.
-    for feature in ["conformance", "conformance-keystone"] {
+    for feature in [PHASE_1, PHASE_2] {
         if !cargo_test(root, feature, true)? {
-            bail!("building trove-tests with feature {feature} failed");
+            bail!("building the suites with features {feature} failed");
         }
     }
     let mut failed = Vec::new();
@@ -32,7 +33,7 @@ fn phases(root: &Path) -> Result<()> {
     eprintln!("== conformance phase 1: Trove (fake auth) + Keystone ==");
     let facts = real_servers::up(root, &UpArgs::default())?;
     eprintln!("facts: {facts}");
-    if !cargo_test(root, "conformance", false)? {
+    if !cargo_test(root, PHASE_1, false)? {
         failed.push("conformance (fake auth)");
     }
 
@@ -46,7 +47,7 @@ fn phases(root: &Path) -> Result<()> {
         },
     )?;
     eprintln!("facts: {facts}");
-    if !cargo_test(root, "conformance-keystone", false)? {
+    if !cargo_test(root, PHASE_2, false)? {
         failed.push("conformance-keystone");
     }
 
@@ -57,19 +58,32 @@ fn phases(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Features of phase 1: the SDK suites and the `trove` binary against fake-auth Trove.
+const PHASE_1: &str = "trove-tests/conformance,trove-cli/conformance";
+/// Features of phase 2: Keystone v3 against Trove validating real tokens.
+const PHASE_2: &str = "trove-tests/conformance-keystone";
+
 /// The workspace root (xtask's parent directory).
 fn workspace_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().unwrap_or(manifest).to_owned()
 }
 
-/// `cargo test -p trove-tests --features FEATURE -- --test-threads=1` (only building the tests
-/// with `no_run`); true when it passed.
-fn cargo_test(root: &Path, feature: &str, no_run: bool) -> Result<bool> {
+/// `cargo test -p trove-tests -p trove-cli --features FEATURES -- --test-threads=1` (only
+/// building the tests with `no_run`); true when it passed.
+fn cargo_test(root: &Path, features: &str, no_run: bool) -> Result<bool> {
     // Cargo sets $CARGO for the programs it runs: the same toolchain as the one running us.
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut cmd = Command::new(cargo);
-    cmd.args(["test", "-p", "trove-tests", "--features", feature]);
+    cmd.args([
+        "test",
+        "-p",
+        "trove-tests",
+        "-p",
+        "trove-cli",
+        "--features",
+        features,
+    ]);
     if no_run {
         cmd.arg("--no-run");
     } else {

@@ -1,0 +1,196 @@
+//! `trove backup ...`: backups of instances.
+
+use clap::{Args, Subcommand};
+use troveclient::types::backup::{Backup, BackupStatus};
+
+use crate::commands::{instance, ListArgs};
+use crate::context::Ctx;
+use crate::output::{col, Column};
+use crate::wait::{self, Check, WaitArgs};
+
+/// Backup commands.
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// List backups (every page unless --limit or --marker is given).
+    #[command(after_help = "Examples:
+  trove backup list
+  trove backup list --instance db1
+  trove backup list --datastore mysql -f json")]
+    List(ListCmd),
+    /// Show a backup.
+    #[command(after_help = "Examples:
+  trove backup show BACKUP_ID")]
+    Show(BackupArg),
+    /// Back up an instance.
+    #[command(after_help = "Examples:
+  trove backup create db1 nightly --wait
+  trove backup create db1 nightly-incr --parent BACKUP_ID")]
+    Create(CreateCmd),
+    /// Delete backups.
+    #[command(after_help = "Examples:
+  trove backup delete BACKUP_ID --wait")]
+    Delete(DeleteCmd),
+}
+
+/// `backup list`.
+#[derive(Debug, Args)]
+pub struct ListCmd {
+    #[command(flatten)]
+    list: ListArgs,
+    /// Only backups of this instance (id or name).
+    #[arg(long, value_name = "INSTANCE")]
+    instance: Option<String>,
+    /// Only backups of this datastore (type or id).
+    #[arg(long, value_name = "DATASTORE")]
+    datastore: Option<String>,
+    /// Backups of every project (admin).
+    #[arg(long)]
+    all_projects: bool,
+    /// Backups of this project (admin).
+    #[arg(long, value_name = "PROJECT_ID")]
+    project_id: Option<String>,
+}
+
+/// A backup, by id.
+#[derive(Debug, Args)]
+pub struct BackupArg {
+    /// Backup id.
+    backup: String,
+}
+
+/// `backup create`.
+#[derive(Debug, Args)]
+pub struct CreateCmd {
+    /// Instance id or name.
+    instance: String,
+    /// Name of the backup.
+    name: String,
+    /// A description.
+    #[arg(long)]
+    description: Option<String>,
+    /// Make an incremental backup on top of this one.
+    #[arg(long, value_name = "BACKUP_ID")]
+    parent: Option<String>,
+    /// Make an incremental backup on top of the instance's last one.
+    #[arg(long)]
+    incremental: bool,
+    /// Swift container to store the backup in.
+    #[arg(long, value_name = "CONTAINER")]
+    swift_container: Option<String>,
+    #[command(flatten)]
+    wait: WaitArgs,
+}
+
+/// `backup delete`.
+#[derive(Debug, Args)]
+pub struct DeleteCmd {
+    /// Backup ids.
+    #[arg(required = true)]
+    backups: Vec<String>,
+    #[command(flatten)]
+    wait: WaitArgs,
+}
+
+const COLUMNS: &[Column] = &[
+    col("ID", "/id"),
+    col("Instance ID", "/instance_id"),
+    col("Name", "/name"),
+    col("Status", "/status"),
+    col("Size", "/size"),
+    col("Parent ID", "/parent_id"),
+    col("Updated", "/updated"),
+];
+
+/// Runs a backup command.
+pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
+    let backups = ctx.client()?.backups();
+    match cmd {
+        Cmd::List(c) => {
+            let mut request = backups.list().all_projects(c.all_projects);
+            if let Some(i) = &c.instance {
+                let id = instance::find(ctx, i).await?.id;
+                request = request.instance_id(&id);
+            }
+            if let Some(d) = &c.datastore {
+                request = request.datastore(d);
+            }
+            if let Some(p) = &c.project_id {
+                request = request.project_id(p);
+            }
+            let items = c
+                .list
+                .fetch(request, one_page!(), |r| r.into_stream())
+                .await?;
+            ctx.out.list(COLUMNS, &items)
+        }
+        Cmd::Show(c) => ctx.out.show(&backups.get(&c.backup).await?),
+        Cmd::Create(c) => {
+            let id = instance::find(ctx, &c.instance).await?.id;
+            let mut request = backups
+                .create(c.name.clone(), id)
+                .incremental(c.incremental);
+            if let Some(d) = c.description {
+                request = request.description(d);
+            }
+            if let Some(p) = c.parent {
+                request = request.parent(p);
+            }
+            if let Some(s) = c.swift_container {
+                request = request.swift_container(s);
+            }
+            let backup = request.await?;
+            let backup = if c.wait.wait {
+                wait::until(
+                    &c.wait,
+                    &format!("backup {}", backup.id),
+                    || backups.get(&backup.id),
+                    |b: &Backup| {
+                        if b.status == BackupStatus::Completed {
+                            Check::Done
+                        } else if b.status.is_failed() {
+                            Check::Failed
+                        } else {
+                            Check::Pending
+                        }
+                    },
+                    |b| b.status.to_string(),
+                )
+                .await?
+            } else {
+                backup
+            };
+            ctx.out.show(&backup)
+        }
+        Cmd::Delete(c) => {
+            for id in &c.backups {
+                backups.delete(id).await?;
+            }
+            if c.wait.wait {
+                for id in &c.backups {
+                    wait::until(
+                        &c.wait,
+                        &format!("deletion of backup {id}"),
+                        || async {
+                            match backups.get(id).await {
+                                Ok(b) => Ok(Some(b)),
+                                Err(e) if e.is_not_found() => Ok(None),
+                                Err(e) => Err(e),
+                            }
+                        },
+                        |b: &Option<Backup>| match b {
+                            None => Check::Done,
+                            Some(b) if b.status == BackupStatus::DeleteFailed => Check::Failed,
+                            Some(_) => Check::Pending,
+                        },
+                        |b| {
+                            b.as_ref()
+                                .map_or_else(|| "DELETED".to_owned(), |b| b.status.to_string())
+                        },
+                    )
+                    .await?;
+                }
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! `trove cluster ...`: clusters of instances.
+
+use clap::{Args, Subcommand};
+use troveclient::types::cluster::{Cluster, ClusterInstanceSpec};
+use troveclient::types::instance::{ModuleRef, VolumeSpec};
+
+use crate::commands::{instance, ListArgs};
+use crate::context::Ctx;
+use crate::error::UsageError;
+use crate::output::{col, Column};
+use crate::wait::{self, Check, WaitArgs};
+
+/// Cluster commands.
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// List clusters.
+    #[command(after_help = "Examples:
+  trove cluster list")]
+    List(ListCmd),
+    /// Show a cluster.
+    #[command(after_help = "Examples:
+  trove cluster show CLUSTER_ID")]
+    Show(ClusterArg),
+    /// Create a cluster.
+    #[command(after_help = "Examples:
+  trove cluster create c1 mongodb 4.0 \\
+      --instance flavor=2,volume=2 --instance flavor=2,volume=2 --instance flavor=2,volume=2 --wait")]
+    Create(CreateCmd),
+    /// Delete a cluster.
+    #[command(after_help = "Examples:
+  trove cluster delete CLUSTER_ID --wait")]
+    Delete(WaitingClusterArg),
+    /// Add instances to a cluster.
+    #[command(after_help = "Examples:
+  trove cluster grow CLUSTER_ID --instance flavor=2,volume=2,name=member4")]
+    Grow(GrowCmd),
+    /// Remove instances from a cluster.
+    #[command(after_help = "Examples:
+  trove cluster shrink CLUSTER_ID INSTANCE_ID")]
+    Shrink(ShrinkCmd),
+    /// Restart every member of a cluster.
+    #[command(after_help = "Examples:
+  trove cluster restart CLUSTER_ID --wait")]
+    Restart(WaitingClusterArg),
+    /// Upgrade every member of a cluster to another datastore version.
+    #[command(after_help = "Examples:
+  trove cluster upgrade CLUSTER_ID 4.2 --wait")]
+    Upgrade(UpgradeCmd),
+    /// Clear a stuck task of a cluster (admin).
+    #[command(after_help = "Examples:
+  trove cluster reset-status CLUSTER_ID")]
+    ResetStatus(ClusterArg),
+    /// List the member instances of a cluster.
+    #[command(after_help = "Examples:
+  trove cluster instances CLUSTER_ID")]
+    Instances(ClusterArg),
+}
+
+/// `cluster list`.
+#[derive(Debug, Args)]
+pub struct ListCmd {
+    #[command(flatten)]
+    list: ListArgs,
+}
+
+/// A cluster.
+#[derive(Debug, Args)]
+pub struct ClusterArg {
+    /// Cluster id.
+    cluster: String,
+}
+
+/// A cluster, with waiting.
+#[derive(Debug, Args)]
+pub struct WaitingClusterArg {
+    /// Cluster id.
+    cluster: String,
+    #[command(flatten)]
+    wait: WaitArgs,
+}
+
+/// `cluster create`.
+#[derive(Debug, Args)]
+pub struct CreateCmd {
+    /// Name of the cluster.
+    name: String,
+    /// Datastore type.
+    datastore: String,
+    /// Datastore version.
+    #[arg(value_name = "VERSION")]
+    datastore_version: Option<String>,
+    /// A member, as flavor=ID,volume=GB[,volume_type=T][,name=N][,type=ROLE]
+    /// [,availability_zone=Z][,region=R][,module=ID]; repeat for each member.
+    #[arg(long = "instance", value_name = "SPEC", required = true)]
+    instances: Vec<String>,
+    /// Server group policy: affinity or anti-affinity.
+    #[arg(long, value_name = "POLICY")]
+    locality: Option<String>,
+    /// Configuration group to attach to every member.
+    #[arg(long, value_name = "CONFIGURATION_ID")]
+    configuration: Option<String>,
+    #[command(flatten)]
+    wait: WaitArgs,
+}
+
+/// `cluster grow`.
+#[derive(Debug, Args)]
+pub struct GrowCmd {
+    /// Cluster id.
+    cluster: String,
+    /// A member to add (see `cluster create --help`); repeat for more.
+    #[arg(long = "instance", value_name = "SPEC", required = true)]
+    instances: Vec<String>,
+    #[command(flatten)]
+    wait: WaitArgs,
+}
+
+/// `cluster shrink`.
+#[derive(Debug, Args)]
+pub struct ShrinkCmd {
+    /// Cluster id.
+    cluster: String,
+    /// Ids of the member instances to remove.
+    #[arg(required = true)]
+    instances: Vec<String>,
+    #[command(flatten)]
+    wait: WaitArgs,
+}
+
+/// `cluster upgrade`.
+#[derive(Debug, Args)]
+pub struct UpgradeCmd {
+    /// Cluster id.
+    cluster: String,
+    /// The datastore version.
+    #[arg(value_name = "VERSION")]
+    datastore_version: String,
+    #[command(flatten)]
+    wait: WaitArgs,
+}
+
+const COLUMNS: &[Column] = &[
+    col("ID", "/id"),
+    col("Name", "/name"),
+    col("Datastore", "/datastore/type"),
+    col("Datastore Version", "/datastore/version"),
+    col("Task Name", "/task/name"),
+];
+
+const MEMBER_COLUMNS: &[Column] = &[
+    col("ID", "/id"),
+    col("Name", "/name"),
+    col("Type", "/type"),
+    col("Status", "/status"),
+    col("Flavor ID", "/flavor/id"),
+    col("Size", "/volume/size"),
+];
+
+/// Parses one `--instance` spec.
+fn parse_member(spec: &str) -> Result<ClusterInstanceSpec, UsageError> {
+    let bad = |why: String| UsageError(format!("--instance {spec:?}: {why}"));
+    let (mut flavor, mut volume, mut volume_type) = (None, None, None);
+    let mut member = ClusterInstanceSpec::new("", 0);
+    member.volume = None;
+    for part in spec.split(',') {
+        let (k, v) = part
+            .split_once('=')
+            .ok_or_else(|| bad("expected KEY=VALUE pairs".to_owned()))?;
+        match k {
+            "flavor" | "flavor_id" => flavor = Some(v.to_owned()),
+            "volume" | "volume_size" => {
+                volume = Some(
+                    v.parse::<u64>()
+                        .map_err(|_| bad(format!("volume {v:?} is not a size in GB")))?,
+                )
+            }
+            "volume_type" => volume_type = Some(v.to_owned()),
+            "name" => member.name = Some(v.to_owned()),
+            "type" => member.kind = Some(v.to_owned()),
+            "availability_zone" | "az" => member.availability_zone = Some(v.to_owned()),
+            "region" => member.region_name = Some(v.to_owned()),
+            "module" => member.modules.push(ModuleRef { id: v.to_owned() }),
+            other => return Err(bad(format!("unknown key {other:?}"))),
+        }
+    }
+    member.flavor_ref = flavor.ok_or_else(|| bad("flavor=ID is required".to_owned()))?;
+    if let Some(size) = volume {
+        member.volume = Some(VolumeSpec {
+            size,
+            kind: volume_type,
+        });
+    }
+    Ok(member)
+}
+
+fn parse_members(specs: &[String]) -> Result<Vec<ClusterInstanceSpec>, UsageError> {
+    specs.iter().map(|s| parse_member(s)).collect()
+}
+
+/// Waits until the cluster has no task left; a failed task ends the wait.
+async fn wait_ready(ctx: &Ctx, w: &WaitArgs, id: &str) -> anyhow::Result<Cluster> {
+    let clusters = ctx.client()?.clusters();
+    wait::until(
+        w,
+        &format!("cluster {id}"),
+        || clusters.get(id),
+        |c: &Cluster| {
+            if c.is_ready() {
+                Check::Done
+            } else if c.is_failed() {
+                Check::Failed
+            } else {
+                Check::Pending
+            }
+        },
+        |c| c.task_name().to_string(),
+    )
+    .await
+}
+
+/// Prints the cluster after an action: waited for with `--wait`, else as the server answered.
+async fn after_action(
+    ctx: &Ctx,
+    w: &WaitArgs,
+    id: &str,
+    answer: Option<Cluster>,
+) -> anyhow::Result<()> {
+    if w.wait {
+        return ctx.out.show(&wait_ready(ctx, w, id).await?);
+    }
+    match answer {
+        Some(cluster) => ctx.out.show(&cluster),
+        None => Ok(()),
+    }
+}
+
+/// Runs a cluster command.
+pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
+    let clusters = ctx.client()?.clusters();
+    match cmd {
+        Cmd::List(c) => {
+            let items = c
+                .list
+                .fetch(clusters.list(), one_page!(), |r| r.into_stream())
+                .await?;
+            ctx.out.list(COLUMNS, &items)
+        }
+        Cmd::Show(c) => ctx.out.show(&clusters.get(&c.cluster).await?),
+        Cmd::Instances(c) => ctx
+            .out
+            .list(MEMBER_COLUMNS, &clusters.get(&c.cluster).await?.instances),
+        Cmd::Create(c) => {
+            let mut request = clusters.create(
+                c.name.clone(),
+                c.datastore.clone(),
+                c.datastore_version.clone(),
+            );
+            for member in parse_members(&c.instances)? {
+                request = request.instance(member);
+            }
+            if let Some(l) = c.locality {
+                request = request.locality(l);
+            }
+            if let Some(conf) = c.configuration {
+                request = request.configuration(conf);
+            }
+            let cluster = request.await?;
+            if c.wait.wait {
+                ctx.out.show(&wait_ready(ctx, &c.wait, &cluster.id).await?)
+            } else {
+                ctx.out.show(&cluster)
+            }
+        }
+        Cmd::Delete(c) => {
+            clusters.delete(&c.cluster).await?;
+            if c.wait.wait {
+                wait::until(
+                    &c.wait,
+                    &format!("deletion of cluster {}", c.cluster),
+                    || async {
+                        match clusters.get(&c.cluster).await {
+                            Ok(cl) => Ok(Some(cl)),
+                            Err(e) if e.is_not_found() => Ok(None),
+                            Err(e) => Err(e),
+                        }
+                    },
+                    |cl: &Option<Cluster>| match cl {
+                        None => Check::Done,
+                        Some(cl) if cl.is_failed() => Check::Failed,
+                        Some(_) => Check::Pending,
+                    },
+                    |cl| {
+                        cl.as_ref()
+                            .map_or_else(|| "DELETED".to_owned(), |cl| cl.task_name().to_string())
+                    },
+                )
+                .await?;
+            }
+            Ok(())
+        }
+        Cmd::Grow(c) => {
+            let answer = clusters
+                .grow(&c.cluster, parse_members(&c.instances)?)
+                .await?;
+            after_action(ctx, &c.wait, &c.cluster, answer).await
+        }
+        Cmd::Shrink(c) => {
+            let mut ids = Vec::new();
+            for i in &c.instances {
+                ids.push(instance::find(ctx, i).await?.id);
+            }
+            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let answer = clusters.shrink(&c.cluster, &refs).await?;
+            after_action(ctx, &c.wait, &c.cluster, answer).await
+        }
+        Cmd::Restart(c) => {
+            let answer = clusters.restart(&c.cluster).await?;
+            after_action(ctx, &c.wait, &c.cluster, answer).await
+        }
+        Cmd::Upgrade(c) => {
+            let answer = clusters.upgrade(&c.cluster, &c.datastore_version).await?;
+            after_action(ctx, &c.wait, &c.cluster, answer).await
+        }
+        Cmd::ResetStatus(c) => {
+            let answer = clusters.reset_status(&c.cluster).await?;
+            match answer {
+                Some(cluster) => ctx.out.show(&cluster),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_specs_parse() {
+        let m = parse_member("flavor=2,volume=3,volume_type=ssd,name=m4,type=member").unwrap();
+        assert_eq!(m.flavor_ref, "2");
+        assert_eq!(m.volume.as_ref().map(|v| v.size), Some(3));
+        assert_eq!(m.name.as_deref(), Some("m4"));
+        assert!(parse_member("volume=3").is_err());
+        assert!(parse_member("flavor=2,volume=big").is_err());
+        assert!(parse_member("flavor=2,color=red").is_err());
+    }
+}

@@ -1,0 +1,328 @@
+//! `trove configuration ...`: configuration groups and the parameters they may set.
+
+use std::collections::BTreeMap;
+
+use anyhow::Context as _;
+use clap::{Args, Subcommand};
+use serde_json::Value;
+use troveclient::types::configuration::UpdateConfiguration;
+
+use crate::commands::{instance, ListArgs};
+use crate::context::Ctx;
+use crate::error::UsageError;
+use crate::output::{col, Column};
+
+/// Configuration group commands.
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// List configuration groups.
+    #[command(after_help = "Examples:
+  trove configuration list")]
+    List(ListCmd),
+    /// Show a configuration group and its values.
+    #[command(after_help = "Examples:
+  trove configuration show CONFIG_ID")]
+    Show(ConfigArg),
+    /// Create a configuration group.
+    #[command(after_help = "Examples:
+  trove configuration create tuned --datastore mysql --datastore-version 5.7.29 \\
+      --value max_connections=200 --value connect_timeout=20
+  trove configuration create tuned '{\"max_connections\": 200}' --datastore mysql")]
+    Create(CreateCmd),
+    /// Delete a configuration group.
+    #[command(after_help = "Examples:
+  trove configuration delete CONFIG_ID")]
+    Delete(ConfigArg),
+    /// List the instances that use a configuration group.
+    #[command(after_help = "Examples:
+  trove configuration instances CONFIG_ID")]
+    Instances(ConfigInstancesCmd),
+    /// Merge values into a configuration group.
+    #[command(after_help = "Examples:
+  trove configuration patch CONFIG_ID --value max_connections=300")]
+    Patch(ValuesCmd),
+    /// Replace the values (and optionally name and description) of a configuration group.
+    #[command(after_help = "Examples:
+  trove configuration update CONFIG_ID '{\"max_connections\": 300}' --name tuned-v2")]
+    Update(UpdateCmd),
+    /// Attach a configuration group to an instance.
+    #[command(after_help = "Examples:
+  trove configuration attach db1 CONFIG_ID")]
+    Attach(AttachCmd),
+    /// Detach the configuration group of an instance.
+    #[command(after_help = "Examples:
+  trove configuration detach db1")]
+    Detach(InstanceArg),
+    /// Show the configuration values an instance runs with.
+    #[command(after_help = "Examples:
+  trove configuration default db1")]
+    Default(InstanceArg),
+    /// The configuration parameters of a datastore version.
+    #[command(subcommand)]
+    Parameter(ParameterCmd),
+}
+
+/// Configuration parameter commands.
+#[derive(Debug, Subcommand)]
+pub enum ParameterCmd {
+    /// List the parameters a datastore version accepts.
+    #[command(after_help = "Examples:
+  trove configuration parameter list mysql 5.7.29
+  trove configuration parameter list --version-id VERSION_ID")]
+    List(ParameterListCmd),
+    /// Show one parameter of a datastore version.
+    #[command(after_help = "Examples:
+  trove configuration parameter show max_connections mysql 5.7.29")]
+    Show(ParameterShowCmd),
+}
+
+/// `configuration list`.
+#[derive(Debug, Args)]
+pub struct ListCmd {
+    #[command(flatten)]
+    list: ListArgs,
+}
+
+/// A configuration group.
+#[derive(Debug, Args)]
+pub struct ConfigArg {
+    /// Configuration group id.
+    configuration: String,
+}
+
+/// `configuration instances`.
+#[derive(Debug, Args)]
+pub struct ConfigInstancesCmd {
+    /// Configuration group id.
+    configuration: String,
+    #[command(flatten)]
+    list: ListArgs,
+}
+
+/// Values to set, as a JSON object and/or KEY=VALUE pairs.
+#[derive(Debug, Args)]
+pub struct Values {
+    /// The values, as a JSON object.
+    #[arg(value_name = "JSON")]
+    json: Option<String>,
+    /// A value to set, KEY=VALUE (VALUE is read as JSON when it parses, else as a string);
+    /// repeat for more.
+    #[arg(long = "value", value_name = "KEY=VALUE")]
+    pairs: Vec<String>,
+}
+
+impl Values {
+    fn parse(&self) -> Result<BTreeMap<String, Value>, UsageError> {
+        let mut values = match &self.json {
+            Some(j) => serde_json::from_str::<BTreeMap<String, Value>>(j)
+                .map_err(|e| UsageError(format!("values {j:?} are not a JSON object: {e}")))?,
+            None => BTreeMap::new(),
+        };
+        for pair in &self.pairs {
+            let (k, v) = pair
+                .split_once('=')
+                .ok_or_else(|| UsageError(format!("--value {pair:?}: expected KEY=VALUE")))?;
+            let v = serde_json::from_str(v).unwrap_or_else(|_| Value::String(v.to_owned()));
+            values.insert(k.to_owned(), v);
+        }
+        Ok(values)
+    }
+}
+
+/// `configuration create`.
+#[derive(Debug, Args)]
+pub struct CreateCmd {
+    /// Name of the group.
+    name: String,
+    #[command(flatten)]
+    values: Values,
+    /// A description.
+    #[arg(long)]
+    description: Option<String>,
+    /// Datastore type.
+    #[arg(long, value_name = "TYPE")]
+    datastore: Option<String>,
+    /// Datastore version.
+    #[arg(long, value_name = "VERSION", requires = "datastore")]
+    datastore_version: Option<String>,
+}
+
+/// `configuration patch`.
+#[derive(Debug, Args)]
+pub struct ValuesCmd {
+    /// Configuration group id.
+    configuration: String,
+    #[command(flatten)]
+    values: Values,
+}
+
+/// `configuration update`.
+#[derive(Debug, Args)]
+pub struct UpdateCmd {
+    /// Configuration group id.
+    configuration: String,
+    #[command(flatten)]
+    values: Values,
+    /// A new name.
+    #[arg(long)]
+    name: Option<String>,
+    /// A new description.
+    #[arg(long)]
+    description: Option<String>,
+}
+
+/// `configuration attach`.
+#[derive(Debug, Args)]
+pub struct AttachCmd {
+    /// Instance id or name.
+    instance: String,
+    /// Configuration group id.
+    configuration: String,
+}
+
+/// An instance.
+#[derive(Debug, Args)]
+pub struct InstanceArg {
+    /// Instance id or name.
+    instance: String,
+}
+
+/// `configuration parameter list`.
+#[derive(Debug, Args)]
+pub struct ParameterListCmd {
+    /// Datastore type.
+    #[arg(required_unless_present = "version_id")]
+    datastore: Option<String>,
+    /// Datastore version name.
+    #[arg(required_unless_present = "version_id", value_name = "VERSION")]
+    datastore_version: Option<String>,
+    /// The datastore version's id, instead of datastore and version.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["datastore", "datastore_version"])]
+    version_id: Option<String>,
+}
+
+/// `configuration parameter show`.
+#[derive(Debug, Args)]
+pub struct ParameterShowCmd {
+    /// Parameter name.
+    name: String,
+    #[command(flatten)]
+    version: ParameterListCmd,
+}
+
+const COLUMNS: &[Column] = &[
+    col("ID", "/id"),
+    col("Name", "/name"),
+    col("Description", "/description"),
+    col("Datastore Name", "/datastore_name"),
+    col("Datastore Version Name", "/datastore_version_name"),
+];
+
+const INSTANCE_COLUMNS: &[Column] = &[col("ID", "/id"), col("Name", "/name")];
+
+const PARAMETER_COLUMNS: &[Column] = &[
+    col("Name", "/name"),
+    col("Type", "/type"),
+    col("Min", "/min"),
+    col("Max", "/max"),
+    col("Restart Required", "/restart_required"),
+];
+
+/// Runs a configuration command.
+pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
+    let client = ctx.client()?;
+    let configurations = client.configurations();
+    match cmd {
+        Cmd::List(c) => {
+            let items = c
+                .list
+                .fetch(configurations.list(), one_page!(), |r| r.into_stream())
+                .await?;
+            ctx.out.list(COLUMNS, &items)
+        }
+        Cmd::Show(c) => ctx.out.show(&configurations.get(&c.configuration).await?),
+        Cmd::Create(c) => {
+            let mut request = configurations.create(c.name.clone());
+            for (k, v) in c.values.parse()? {
+                request = request.value(k, v);
+            }
+            if let Some(d) = c.description {
+                request = request.description(d);
+            }
+            if let Some(kind) = c.datastore {
+                request = request.datastore(kind, c.datastore_version);
+            }
+            ctx.out.show(&request.await?)
+        }
+        Cmd::Delete(c) => Ok(configurations.delete(&c.configuration).await?),
+        Cmd::Instances(c) => {
+            let items = c
+                .list
+                .fetch(
+                    configurations.instances(&c.configuration),
+                    one_page!(),
+                    |r| r.into_stream(),
+                )
+                .await?;
+            ctx.out.list(INSTANCE_COLUMNS, &items)
+        }
+        Cmd::Patch(c) => {
+            let values = c.values.parse()?;
+            if values.is_empty() {
+                return Err(UsageError("no values to set".to_owned()).into());
+            }
+            Ok(configurations.edit(&c.configuration, values).await?)
+        }
+        Cmd::Update(c) => {
+            let body = UpdateConfiguration {
+                values: c.values.parse()?,
+                name: c.name,
+                description: c.description,
+            };
+            Ok(configurations.update(&c.configuration, &body).await?)
+        }
+        Cmd::Attach(c) => {
+            let id = instance::find(ctx, &c.instance).await?.id;
+            Ok(client
+                .instances()
+                .attach_configuration(&id, c.configuration)
+                .await?)
+        }
+        Cmd::Detach(c) => {
+            let id = instance::find(ctx, &c.instance).await?.id;
+            Ok(client.instances().detach_configuration(&id).await?)
+        }
+        Cmd::Default(c) => {
+            let id = instance::find(ctx, &c.instance).await?.id;
+            let values = client
+                .instances()
+                .configuration(&id)
+                .await
+                .context("reading the instance's configuration")?;
+            ctx.out.show(&values)
+        }
+        Cmd::Parameter(ParameterCmd::List(c)) => {
+            let parameters = client.configuration_parameters();
+            let items = match (&c.version_id, &c.datastore, &c.datastore_version) {
+                (Some(id), _, _) => parameters.list_by_version(id).await?,
+                (None, Some(d), Some(v)) => parameters.list(d, v).await?,
+                _ => return Err(missing_version().into()),
+            };
+            ctx.out.list(PARAMETER_COLUMNS, &items)
+        }
+        Cmd::Parameter(ParameterCmd::Show(c)) => {
+            let parameters = client.configuration_parameters();
+            let v = &c.version;
+            let parameter = match (&v.version_id, &v.datastore, &v.datastore_version) {
+                (Some(id), _, _) => parameters.get_by_version(id, &c.name).await?,
+                (None, Some(d), Some(ver)) => parameters.get(d, ver, &c.name).await?,
+                _ => return Err(missing_version().into()),
+            };
+            ctx.out.show(&parameter)
+        }
+    }
+}
+
+fn missing_version() -> UsageError {
+    UsageError("give a datastore and a version, or --version-id".to_owned())
+}

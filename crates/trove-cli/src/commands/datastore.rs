@@ -1,0 +1,137 @@
+//! `trove datastore ...`: datastores and their versions.
+
+use clap::{Args, Subcommand};
+
+use crate::context::Ctx;
+use crate::error::UsageError;
+use crate::output::{col, Column};
+
+/// Datastore commands.
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// List datastores.
+    #[command(after_help = "Examples:
+  trove datastore list")]
+    List,
+    /// Show a datastore.
+    #[command(after_help = "Examples:
+  trove datastore show mysql")]
+    Show(DatastoreArg),
+    /// Delete a datastore (admin).
+    #[command(after_help = "Examples:
+  trove datastore delete mysql")]
+    Delete(DatastoreArg),
+    /// Versions of a datastore.
+    #[command(subcommand)]
+    Version(VersionCmd),
+}
+
+/// Datastore version commands.
+#[derive(Debug, Subcommand)]
+pub enum VersionCmd {
+    /// List the versions of a datastore.
+    #[command(after_help = "Examples:
+  trove datastore version list mysql")]
+    List(DatastoreArg),
+    /// Show a version of a datastore (or, with --id, any version by id).
+    #[command(after_help = "Examples:
+  trove datastore version show mysql 8.0
+  trove datastore version show --id VERSION_ID")]
+    Show(VersionShowCmd),
+    /// List the flavors a datastore version may run on.
+    #[command(after_help = "Examples:
+  trove datastore version flavors mysql 8.0")]
+    Flavors(VersionArgs),
+    /// List the volume types a datastore version may use.
+    #[command(after_help = "Examples:
+  trove datastore version volume-types mysql 8.0")]
+    VolumeTypes(VersionArgs),
+}
+
+/// A datastore.
+#[derive(Debug, Args)]
+pub struct DatastoreArg {
+    /// Datastore name or id.
+    datastore: String,
+}
+
+/// A version of a datastore.
+#[derive(Debug, Args)]
+pub struct VersionArgs {
+    /// Datastore name or id.
+    datastore: String,
+    /// Version name or id.
+    #[arg(value_name = "VERSION")]
+    datastore_version: String,
+}
+
+/// `datastore version show`.
+#[derive(Debug, Args)]
+pub struct VersionShowCmd {
+    /// Datastore name or id.
+    #[arg(required_unless_present = "id")]
+    datastore: Option<String>,
+    /// Version name or id.
+    #[arg(required_unless_present = "id", value_name = "VERSION")]
+    datastore_version: Option<String>,
+    /// Show the version with this id, whatever its datastore.
+    #[arg(long, value_name = "VERSION_ID", conflicts_with_all = ["datastore", "datastore_version"])]
+    id: Option<String>,
+}
+
+const COLUMNS: &[Column] = &[
+    col("ID", "/id"),
+    col("Name", "/name"),
+    col("Default Version", "/default_version"),
+];
+
+const VERSION_COLUMNS: &[Column] = &[
+    col("ID", "/id"),
+    col("Name", "/name"),
+    col("Version", "/version"),
+    col("Active", "/active"),
+];
+
+const VOLUME_TYPE_COLUMNS: &[Column] = &[
+    col("ID", "/id"),
+    col("Name", "/name"),
+    col("Public", "/is_public"),
+    col("Description", "/description"),
+];
+
+/// Runs a datastore command.
+pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
+    let datastores = ctx.client()?.datastores();
+    match cmd {
+        Cmd::List => ctx.out.list(COLUMNS, &datastores.list().await?),
+        Cmd::Show(c) => ctx.out.show(&datastores.get(&c.datastore).await?),
+        Cmd::Delete(c) => Ok(datastores.delete(&c.datastore).await?),
+        Cmd::Version(VersionCmd::List(c)) => ctx
+            .out
+            .list(VERSION_COLUMNS, &datastores.versions(&c.datastore).await?),
+        Cmd::Version(VersionCmd::Show(c)) => {
+            let version = match (&c.id, &c.datastore, &c.datastore_version) {
+                (Some(id), _, _) => datastores.version_by_uuid(id).await?,
+                (None, Some(d), Some(v)) => datastores.version(d, v).await?,
+                _ => {
+                    return Err(
+                        UsageError("give a datastore and a version, or --id".to_owned()).into(),
+                    )
+                }
+            };
+            ctx.out.show(&version)
+        }
+        Cmd::Version(VersionCmd::Flavors(c)) => ctx.out.list(
+            crate::commands::flavor::COLUMNS,
+            &datastores
+                .version_flavors(&c.datastore, &c.datastore_version)
+                .await?,
+        ),
+        Cmd::Version(VersionCmd::VolumeTypes(c)) => ctx.out.list(
+            VOLUME_TYPE_COLUMNS,
+            &datastores
+                .version_volume_types(&c.datastore, &c.datastore_version)
+                .await?,
+        ),
+    }
+}

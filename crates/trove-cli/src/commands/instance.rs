@@ -1,0 +1,588 @@
+//! `trove instance ...`: database instances.
+
+use anyhow::Context as _;
+use clap::{Args, Subcommand};
+use futures::TryStreamExt;
+use serde_json::Value;
+use troveclient::types::instance::{Access, ModuleRef, RestorePoint};
+use troveclient::types::instance_action::UpdateInstance;
+use troveclient::{DatabaseSpec, Instance, InstanceStatus, NicSpec, UserSpec};
+
+use crate::commands::ListArgs;
+use crate::context::Ctx;
+use crate::error::UsageError;
+use crate::output::{col, join_key, Column};
+use crate::wait::{self, Check, WaitArgs};
+
+/// Instance commands.
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// List instances (every page unless --limit or --marker is given).
+    #[command(after_help = "Examples:
+  trove instance list
+  trove instance list --limit 5 -f json
+  trove instance list -c ID -c Status -f value")]
+    List(ListCmd),
+    /// Show an instance.
+    #[command(after_help = "Examples:
+  trove instance show db1
+  trove instance show 4d3f0a8e-... -f json
+  trove instance show db1 -c status -f value")]
+    Show(ShowCmd),
+    /// Create an instance.
+    #[command(after_help = "Examples:
+  trove instance create db1 2 --size 5 --datastore mysql --datastore-version 8.0
+  trove instance create db1 2 --size 5 --database app --user app:s3cret --wait
+  trove instance create copy1 2 --size 5 --backup BACKUP_ID")]
+    Create(Box<CreateCmd>),
+    /// Delete instances.
+    #[command(after_help = "Examples:
+  trove instance delete db1
+  trove instance delete db1 db2 --wait")]
+    Delete(DeleteCmd),
+    /// Restart the datastore of an instance.
+    #[command(after_help = "Examples:
+  trove instance restart db1 --wait")]
+    Restart(ActionCmd),
+    /// Move an instance to another flavor.
+    #[command(after_help = "Examples:
+  trove instance resize-flavor db1 3 --wait")]
+    ResizeFlavor(ResizeFlavorCmd),
+    /// Grow the data volume of an instance.
+    #[command(after_help = "Examples:
+  trove instance resize-volume db1 10 --wait")]
+    ResizeVolume(ResizeVolumeCmd),
+    /// Rename an instance, attach or detach its configuration group, detach it from its replica
+    /// source, or change its network access.
+    #[command(after_help = "Examples:
+  trove instance update db1 --name db-main
+  trove instance update db1 --configuration CONFIG_ID
+  trove instance update db1 --detach-configuration
+  trove instance update replica1 --detach-replica")]
+    Update(UpdateCmd),
+    /// Upgrade the datastore of an instance to another version.
+    #[command(after_help = "Examples:
+  trove instance upgrade db1 8.0.32 --wait")]
+    Upgrade(UpgradeCmd),
+    /// Promote a replica to be the source of its replica set.
+    #[command(after_help = "Examples:
+  trove instance promote replica1 --wait")]
+    Promote(ActionCmd),
+    /// Eject the (failed) source of a replica set and elect a new one.
+    #[command(after_help = "Examples:
+  trove instance eject replica1")]
+    Eject(ActionCmd),
+    /// Clear a stuck task status of an instance (admin).
+    #[command(after_help = "Examples:
+  trove instance reset-status db1")]
+    ResetStatus(ShowCmd),
+}
+
+/// An action on one instance that can be waited for.
+#[derive(Debug, Args)]
+pub struct ActionCmd {
+    /// Instance id or name.
+    instance: String,
+    #[command(flatten)]
+    wait: WaitArgs,
+}
+
+/// `instance resize-flavor`.
+#[derive(Debug, Args)]
+pub struct ResizeFlavorCmd {
+    /// Instance id or name.
+    instance: String,
+    /// The new flavor id.
+    flavor: String,
+    #[command(flatten)]
+    wait: WaitArgs,
+}
+
+/// `instance resize-volume`.
+#[derive(Debug, Args)]
+pub struct ResizeVolumeCmd {
+    /// Instance id or name.
+    instance: String,
+    /// The new size in GB.
+    size: u64,
+    #[command(flatten)]
+    wait: WaitArgs,
+}
+
+/// `instance upgrade`.
+#[derive(Debug, Args)]
+pub struct UpgradeCmd {
+    /// Instance id or name.
+    instance: String,
+    /// The datastore version (name or id).
+    datastore_version: String,
+    #[command(flatten)]
+    wait: WaitArgs,
+}
+
+/// `instance update`.
+#[derive(Debug, Args)]
+pub struct UpdateCmd {
+    /// Instance id or name.
+    instance: String,
+    /// A new name.
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+    /// Attach this configuration group.
+    #[arg(
+        long,
+        value_name = "CONFIGURATION_ID",
+        conflicts_with = "detach_configuration"
+    )]
+    configuration: Option<String>,
+    /// Detach the configuration group.
+    #[arg(long)]
+    detach_configuration: bool,
+    /// Detach the instance from its replica source.
+    #[arg(long)]
+    detach_replica: bool,
+    /// Give the instance a public address.
+    #[arg(long, conflicts_with = "is_private")]
+    is_public: bool,
+    /// Take the public address away.
+    #[arg(long)]
+    is_private: bool,
+    /// A CIDR allowed to reach the database; repeat for more.
+    #[arg(long = "allowed-cidr", value_name = "CIDR")]
+    allowed_cidrs: Vec<String>,
+}
+
+/// `instance list`.
+#[derive(Debug, Args)]
+pub struct ListCmd {
+    #[command(flatten)]
+    list: ListArgs,
+    /// Use the detailed view (creation times, volume use, faults).
+    #[arg(long)]
+    detailed: bool,
+    /// Include instances that belong to clusters.
+    #[arg(long)]
+    include_clustered: bool,
+}
+
+/// `instance show`.
+#[derive(Debug, Args)]
+pub struct ShowCmd {
+    /// Instance id or name.
+    instance: String,
+}
+
+/// `instance create`.
+#[derive(Debug, Args)]
+pub struct CreateCmd {
+    /// Name of the new instance.
+    name: String,
+    /// Flavor id.
+    flavor: String,
+    /// Size of the data volume in GB.
+    #[arg(long, value_name = "GB")]
+    size: Option<u64>,
+    /// Volume type of the data volume.
+    #[arg(long, value_name = "TYPE", requires = "size")]
+    volume_type: Option<String>,
+    /// A database to create; repeat for more.
+    #[arg(long = "database", visible_alias = "databases", value_name = "NAME", num_args = 1..)]
+    databases: Vec<String>,
+    /// A user to create, as NAME:PASSWORD, with access to every --database; repeat for more.
+    #[arg(long = "user", visible_alias = "users", value_name = "NAME:PASSWORD", num_args = 1..)]
+    users: Vec<String>,
+    /// Backup to restore the instance from.
+    #[arg(long, value_name = "BACKUP_ID")]
+    backup: Option<String>,
+    /// Datastore type, such as mysql.
+    #[arg(long, value_name = "TYPE")]
+    datastore: Option<String>,
+    /// Datastore version name.
+    #[arg(long, value_name = "VERSION", requires = "datastore")]
+    datastore_version: Option<String>,
+    /// Datastore version number, to pick among versions of the same name.
+    #[arg(long, value_name = "NUMBER", requires = "datastore")]
+    datastore_version_number: Option<String>,
+    /// Availability zone.
+    #[arg(long, value_name = "ZONE")]
+    availability_zone: Option<String>,
+    /// A network to attach, as net-id=ID[,subnet-id=ID][,ip-address=IP].
+    #[arg(long, value_name = "NIC")]
+    nic: Vec<String>,
+    /// Configuration group to attach.
+    #[arg(long, value_name = "CONFIGURATION_ID")]
+    configuration: Option<String>,
+    /// Create a replica of this instance (id or name).
+    #[arg(long, value_name = "INSTANCE")]
+    replica_of: Option<String>,
+    /// Number of replicas to create (with --replica-of).
+    #[arg(long, value_name = "N", requires = "replica_of")]
+    replica_count: Option<u32>,
+    /// Server group policy: affinity or anti-affinity.
+    #[arg(long, value_name = "POLICY")]
+    locality: Option<String>,
+    /// Region to create the instance in.
+    #[arg(long, value_name = "REGION")]
+    region: Option<String>,
+    /// A module to apply; repeat for more.
+    #[arg(long = "module", value_name = "MODULE_ID")]
+    modules: Vec<String>,
+    /// Give the instance a public address.
+    #[arg(long)]
+    is_public: bool,
+    /// A CIDR allowed to reach the database; repeat for more.
+    #[arg(long = "allowed-cidr", value_name = "CIDR")]
+    allowed_cidrs: Vec<String>,
+    #[command(flatten)]
+    wait: WaitArgs,
+}
+
+/// `instance delete`.
+#[derive(Debug, Args)]
+pub struct DeleteCmd {
+    /// Instance ids or names.
+    #[arg(required = true)]
+    instances: Vec<String>,
+    #[command(flatten)]
+    wait: WaitArgs,
+}
+
+/// The columns of `instance list`.
+pub const COLUMNS: &[Column] = &[
+    col("ID", "/id"),
+    col("Name", "/name"),
+    col("Datastore", "/datastore/type"),
+    col("Datastore Version", "/datastore/version"),
+    col("Status", "/status"),
+    col("Operating Status", "/operating_status"),
+    col("Addresses", "/addresses").with(addresses),
+    col("Flavor ID", "/flavor/id"),
+    col("Size", "/volume/size"),
+    col("Region", "/region"),
+];
+
+fn addresses(v: &Value) -> Value {
+    join_key(v, "address")
+}
+
+/// Runs an instance command.
+pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
+    match cmd {
+        Cmd::List(c) => list(ctx, c).await,
+        Cmd::Show(c) => {
+            let instance = find(ctx, &c.instance).await?;
+            ctx.out.show(&instance)
+        }
+        Cmd::Create(c) => create(ctx, *c).await,
+        Cmd::Delete(c) => delete(ctx, c).await,
+        Cmd::Restart(c) => {
+            act(ctx, &c.instance, &c.wait, |i, id| {
+                Box::pin(async move { i.restart(&id).await })
+            })
+            .await
+        }
+        Cmd::ResizeFlavor(c) => {
+            let flavor = c.flavor.clone();
+            act(ctx, &c.instance, &c.wait, move |i, id| {
+                Box::pin(async move { i.resize_flavor(&id, flavor).await })
+            })
+            .await
+        }
+        Cmd::ResizeVolume(c) => {
+            act(ctx, &c.instance, &c.wait, |i, id| {
+                Box::pin(async move { i.resize_volume(&id, c.size).await })
+            })
+            .await
+        }
+        Cmd::Upgrade(c) => {
+            let version = c.datastore_version.clone();
+            act(ctx, &c.instance, &c.wait, move |i, id| {
+                Box::pin(async move { i.upgrade(&id, version).await })
+            })
+            .await
+        }
+        Cmd::Promote(c) => {
+            act(ctx, &c.instance, &c.wait, |i, id| {
+                Box::pin(async move { i.promote_to_replica_source(&id).await })
+            })
+            .await
+        }
+        Cmd::Eject(c) => {
+            act(ctx, &c.instance, &c.wait, |i, id| {
+                Box::pin(async move { i.eject_replica_source(&id).await })
+            })
+            .await
+        }
+        Cmd::ResetStatus(c) => {
+            let id = find(ctx, &c.instance).await?.id;
+            Ok(ctx.client()?.instances().reset_status(&id).await?)
+        }
+        Cmd::Update(c) => update(ctx, c).await,
+    }
+}
+
+type Call<'a> = futures::future::BoxFuture<'a, Result<(), troveclient::Error>>;
+
+/// Runs an action on an instance found by id or name; with `--wait`, waits until it is ready
+/// again and prints it.
+async fn act<'a>(
+    ctx: &'a Ctx,
+    instance: &str,
+    w: &WaitArgs,
+    call: impl FnOnce(troveclient::Instances<'a>, String) -> Call<'a>,
+) -> anyhow::Result<()> {
+    let id = find(ctx, instance).await?.id;
+    call(ctx.client()?.instances(), id.clone()).await?;
+    if w.wait {
+        let instance = wait_ready(ctx, w, &id).await?;
+        ctx.out.show(&instance)?;
+    }
+    Ok(())
+}
+
+async fn update(ctx: &Ctx, c: UpdateCmd) -> anyhow::Result<()> {
+    let id = find(ctx, &c.instance).await?.id;
+    let mut changes = Vec::new();
+    if let Some(conf) = &c.configuration {
+        changes.push(UpdateInstance::attach_configuration(conf.clone()));
+    }
+    if c.detach_configuration {
+        changes.push(UpdateInstance::detach_configuration());
+    }
+    if c.detach_replica {
+        changes.push(UpdateInstance::detach_replica());
+    }
+    if c.is_public || c.is_private || !c.allowed_cidrs.is_empty() {
+        changes.push(UpdateInstance::access(Access {
+            is_public: (c.is_public || c.is_private).then_some(c.is_public),
+            allowed_cidrs: (!c.allowed_cidrs.is_empty()).then(|| c.allowed_cidrs.clone()),
+        }));
+    }
+    // Trove takes one change per call; the rename rides along with the first.
+    match (changes.first_mut(), c.name) {
+        (Some(first), Some(name)) => *first = first.clone().name(name),
+        (None, Some(name)) => changes.push(UpdateInstance::rename(name)),
+        (_, None) => {}
+    }
+    if changes.is_empty() {
+        return Err(UsageError(
+            "nothing to update: give --name, --configuration, \
+            --detach-configuration, --detach-replica, --is-public, --is-private or --allowed-cidr"
+                .to_owned(),
+        )
+        .into());
+    }
+    let instances = ctx.client()?.instances();
+    for change in &changes {
+        instances.update(&id, change).await?;
+    }
+    Ok(())
+}
+
+async fn list(ctx: &Ctx, c: ListCmd) -> anyhow::Result<()> {
+    let client = ctx.client()?;
+    let request = client
+        .instances()
+        .list()
+        .detailed(c.detailed)
+        .include_clustered(c.include_clustered);
+    let items = c
+        .list
+        .fetch(request, one_page!(), |r| r.into_stream())
+        .await?;
+    ctx.out.list(COLUMNS, &items)
+}
+
+/// Finds an instance by id, or else by exact name (which must be unique).
+pub async fn find(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<Instance> {
+    let client = ctx.client()?;
+    let not_found = match client.instances().get(name_or_id).await {
+        Ok(i) => return Ok(i),
+        Err(e) if e.is_not_found() => e,
+        Err(e) => return Err(e.into()),
+    };
+    let mut named: Vec<Instance> = client
+        .instances()
+        .list()
+        .into_stream()
+        .try_filter(|i| futures::future::ready(i.name == name_or_id))
+        .try_collect()
+        .await?;
+    match named.len() {
+        0 => Err(not_found.into()),
+        1 => Ok(named.remove(0)),
+        n => Err(UsageError(format!("{n} instances are named {name_or_id:?}; use an id")).into()),
+    }
+}
+
+async fn create(ctx: &Ctx, c: CreateCmd) -> anyhow::Result<()> {
+    let client = ctx.client()?;
+    let replica_of = match &c.replica_of {
+        Some(source) => Some(find(ctx, source).await?.id),
+        None => None,
+    };
+    let nics = c
+        .nic
+        .iter()
+        .map(|n| parse_nic(n))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut users = Vec::new();
+    for u in &c.users {
+        let (name, password) = u
+            .split_once(':')
+            .ok_or_else(|| UsageError(format!("--user {u:?}: expected NAME:PASSWORD")))?;
+        let mut spec = UserSpec::new(name, password);
+        for db in &c.databases {
+            spec = spec.database(db.clone());
+        }
+        users.push(spec);
+    }
+    let mut request = client.instances().create(c.name.clone(), c.flavor.clone());
+    if let Some(size) = c.size {
+        request = match c.volume_type.clone() {
+            Some(kind) => request.volume_typed(size, kind),
+            None => request.volume(size),
+        };
+    }
+    for db in &c.databases {
+        request = request.database(DatabaseSpec::new(db.clone()));
+    }
+    for user in users {
+        request = request.user(user);
+    }
+    if let Some(kind) = c.datastore.clone() {
+        request = request.datastore(kind, c.datastore_version.clone());
+    }
+    if let Some(zone) = c.availability_zone.clone() {
+        request = request.availability_zone(zone);
+    }
+    for nic in nics {
+        request = request.nic(nic);
+    }
+    let request = request.with(|body| {
+        if let (Some(ds), Some(n)) = (body.datastore.as_mut(), &c.datastore_version_number) {
+            ds.version_number = Some(n.clone());
+        }
+        body.restore_point = c.backup.clone().map(|b| RestorePoint { backup_ref: b });
+        body.configuration = c.configuration.clone();
+        body.replica_of = replica_of;
+        body.replica_count = c.replica_count;
+        body.locality = c.locality.clone();
+        body.region_name = c.region.clone();
+        body.modules = c
+            .modules
+            .iter()
+            .map(|id| ModuleRef { id: id.clone() })
+            .collect();
+        if c.is_public || !c.allowed_cidrs.is_empty() {
+            body.access = Some(Access {
+                is_public: c.is_public.then_some(true),
+                allowed_cidrs: (!c.allowed_cidrs.is_empty()).then(|| c.allowed_cidrs.clone()),
+            });
+        }
+    });
+    let instance = request.await.context("creating the instance")?;
+    let instance = if c.wait.wait {
+        wait_ready(ctx, &c.wait, &instance.id).await?
+    } else {
+        instance
+    };
+    ctx.out.show(&instance)
+}
+
+/// Parses `net-id=ID,subnet-id=ID,ip-address=IP`.
+fn parse_nic(s: &str) -> Result<NicSpec, UsageError> {
+    let mut nic = NicSpec::default();
+    for part in s.split(',') {
+        let (k, v) = part
+            .split_once('=')
+            .ok_or_else(|| UsageError(format!("--nic {s:?}: expected KEY=VALUE pairs")))?;
+        let slot = match k {
+            "net-id" | "network-id" | "network_id" => &mut nic.network_id,
+            "subnet-id" | "subnet_id" => &mut nic.subnet_id,
+            "ip-address" | "ip_address" | "v4-fixed-ip" => &mut nic.ip_address,
+            _ => {
+                return Err(UsageError(format!(
+                    "--nic {s:?}: unknown key {k:?} (use net-id, subnet-id, ip-address)"
+                )))
+            }
+        };
+        *slot = Some(v.to_owned());
+    }
+    Ok(nic)
+}
+
+/// Waits until the instance is `ACTIVE` or `HEALTHY`; `ERROR` and `FAILED` end the wait.
+pub async fn wait_ready(ctx: &Ctx, w: &WaitArgs, id: &str) -> anyhow::Result<Instance> {
+    let instances = ctx.client()?.instances();
+    wait::until(
+        w,
+        &format!("instance {id}"),
+        || instances.get(id),
+        |i: &Instance| {
+            if i.status.is_ready() {
+                Check::Done
+            } else if i.status.is_failed() {
+                Check::Failed
+            } else {
+                Check::Pending
+            }
+        },
+        |i| i.status.to_string(),
+    )
+    .await
+}
+
+async fn delete(ctx: &Ctx, c: DeleteCmd) -> anyhow::Result<()> {
+    let client = ctx.client()?;
+    let mut ids = Vec::new();
+    for name in &c.instances {
+        let instance = find(ctx, name).await?;
+        client
+            .instances()
+            .delete(&instance.id)
+            .await
+            .with_context(|| format!("deleting instance {name}"))?;
+        ids.push(instance.id);
+    }
+    if c.wait.wait {
+        for id in &ids {
+            wait::until(
+                &c.wait,
+                &format!("deletion of instance {id}"),
+                || async {
+                    match client.instances().get(id).await {
+                        Ok(i) => Ok(Some(i)),
+                        Err(e) if e.is_not_found() => Ok(None),
+                        Err(e) => Err(e),
+                    }
+                },
+                |i: &Option<Instance>| match i {
+                    None => Check::Done,
+                    Some(i) if i.status == InstanceStatus::Error => Check::Failed,
+                    Some(_) => Check::Pending,
+                },
+                |i| {
+                    i.as_ref()
+                        .map_or_else(|| "DELETED".to_owned(), |i| i.status.to_string())
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nics_parse_from_key_value_pairs() {
+        let nic = parse_nic("net-id=n1,ip-address=10.0.0.5").unwrap();
+        assert_eq!(nic.network_id.as_deref(), Some("n1"));
+        assert_eq!(nic.ip_address.as_deref(), Some("10.0.0.5"));
+        assert!(parse_nic("port-id=p").is_err());
+        assert!(parse_nic("net-id").is_err());
+    }
+}
