@@ -1,5 +1,7 @@
 //! The conformance scenarios against the emulator; they run in every `cargo test`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use trove_tests::target::unique_tenant;
 use trove_tests::{scenarios, Target};
 
@@ -44,4 +46,10 @@ async fn differential_emulator_against_emulator() {
     );
     let problems = compare(&runs[0], &runs[1], &[]);
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[tokio::test]
+async fn operations() {
+    let target = Target::emulator().await;
+    scenarios::operations(&target, &target.fake_client(&unique_tenant("t"))).await;
 }

@@ -2,6 +2,7 @@
 //! differential check of the emulator against it. Run by `cargo xtask conformance`, which starts
 //! the servers first; enable with `--features conformance`.
 #![cfg(feature = "conformance")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use trove_tests::differential::{compare, normalize};
 use trove_tests::target::unique_tenant;
@@ -26,6 +27,12 @@ async fn typed_errors_on_the_real_server() {
 }
 
 #[tokio::test]
+async fn operations_on_the_real_server() {
+    let target = Target::real();
+    scenarios::operations(&target, &target.fake_client(&unique_tenant("ops"))).await;
+}
+
+#[tokio::test]
 async fn the_emulator_answers_the_seed_like_the_real_server() {
     let real = Target::real();
     let emulator = Target::emulator().await;
@@ -35,6 +42,8 @@ async fn the_emulator_answers_the_seed_like_the_real_server() {
         let recorder = Recorder::default();
         let client = target.recorded_client(&tenant, &recorder);
         scenarios::seed_walkthrough(target, &client).await;
+        scenarios::operations(target, &client).await;
+        scenarios::typed_errors(target, &client, &tenant).await;
         runs.push(normalize(&recorder.exchanges(), &tenant));
     }
     let problems = compare(&runs[0], &runs[1], ALLOWED_DIFFERENCES);

@@ -2,6 +2,7 @@
 //! validating its tokens (keystonemiddleware). Run by `cargo xtask conformance` in its second
 //! phase; enable with `--features conformance-keystone`.
 #![cfg(feature = "conformance-keystone")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use trove_tests::{scenarios, Target};
 
