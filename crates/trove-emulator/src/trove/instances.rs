@@ -5,6 +5,7 @@
 //! SHUTDOWN -> gone lifecycles.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 
 use http::{Method, StatusCode};
 use serde_json::{json, Map, Value};
@@ -124,13 +125,26 @@ fn list(req: &Req<'_>, world: &Inner, view: View) -> Resp {
         Ok(l) => l,
         Err(e) => return e,
     };
-    let mine: Vec<&Instance> = world
+    // The map is keyed by id, the order Trove cuts pages in, so a page is a range scan from the
+    // marker: listing stays proportional to the page, not to every instance of the world. An
+    // unknown marker (or another tenant's) means the first page, as on the real server.
+    let start = match req.ctx.query("marker") {
+        Some(m) if world.instance(&req.tenant, m).is_some() => Bound::Excluded(m),
+        _ => Bound::Unbounded,
+    };
+    let mut page: Vec<&Instance> = world
         .instances
-        .values()
+        .range::<str, _>((start, Bound::Unbounded))
+        .map(|(_, i)| i)
         .filter(|i| i.tenant == req.tenant)
+        .take(limit.saturating_add(1))
         .collect();
-    let (mut page, next) =
-        pagination::cut(mine, |i| i.id.clone(), req.ctx.query("marker"), limit, true);
+    let next = if page.len() > limit {
+        page.truncate(limit);
+        page.last().map(|i| i.id.clone())
+    } else {
+        None
+    };
     page.sort_by_key(|i| std::cmp::Reverse(i.seq));
     let items = page
         .into_iter()
