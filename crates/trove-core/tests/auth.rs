@@ -3,6 +3,8 @@
 //! logs of an authenticated session.
 
 // A test that cannot set up its server should fail loudly.
+// Tests here run one at a time: one of them captures traces with a thread-local subscriber, and
+// tracing caches callsite interest process-wide, so a concurrent test can disable its events.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::convert::Infallible;
@@ -36,6 +38,7 @@ async fn works(builder: trove_core::ClientBuilder, emulator: &Emulator) -> Resul
 }
 
 #[tokio::test]
+#[serial_test::serial]
 async fn every_named_strategy_authenticates_against_the_emulator() {
     let emu = emulator();
     let demo = format!("http://localhost:8779/v1.0/{DEMO_PROJECT_ID}");
@@ -91,6 +94,7 @@ async fn every_named_strategy_authenticates_against_the_emulator() {
 }
 
 #[tokio::test]
+#[serial_test::serial]
 async fn legacy_strategies_cover_tenant_ids_305s_and_bad_keys() {
     let emu = emulator();
     let by_id = KeystoneV2::password(
@@ -152,6 +156,7 @@ async fn legacy_strategies_cover_tenant_ids_305s_and_bad_keys() {
 }
 
 #[tokio::test]
+#[serial_test::serial]
 async fn keystone_v3_token_and_static_token_strategies_work() {
     let emu = emulator();
     let first = Client::new("jsmith", "abcdef", "demo", AUTH)
@@ -171,6 +176,7 @@ async fn keystone_v3_token_and_static_token_strategies_work() {
 }
 
 #[tokio::test]
+#[serial_test::serial]
 async fn clouds_yaml_configures_the_client() {
     let emu = emulator();
     let loader = trove_auth::ConfigLoader::new(Arc::new(trove_auth::MapEnv::from([(
@@ -248,6 +254,7 @@ impl AuthStrategy for VaultIssued {
 }
 
 #[tokio::test]
+#[serial_test::serial]
 async fn a_users_own_strategy_plugs_in_through_the_trait() {
     let emu = emulator();
     let b = Client::builder().auth(VaultIssued {
@@ -282,6 +289,7 @@ const INSTANCE: &str =
     r#"{"instance": {"id": "i-1", "name": "db", "status": "ACTIVE", "links": []}}"#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[serial_test::serial]
 async fn two_hundred_concurrent_calls_across_an_expiry_cost_one_auth_request() {
     let clock = Arc::new(ManualClock(Mutex::new(
         UNIX_EPOCH + Duration::from_secs(1_893_456_000),
@@ -386,6 +394,7 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
 }
 
 #[tokio::test(flavor = "current_thread")]
+#[serial_test::serial]
 async fn a_whole_session_never_shows_a_secret_in_debug_output_or_logs() {
     let logs = Captured::default();
     let subscriber = tracing_subscriber::fmt()
@@ -458,6 +467,7 @@ async fn a_whole_session_never_shows_a_secret_in_debug_output_or_logs() {
 }
 
 #[tokio::test]
+#[serial_test::serial]
 async fn the_token_only_goes_to_the_catalog_endpoint() {
     let seen = Arc::new(Mutex::new(Vec::<(String, bool)>::new()));
     let emu = emulator();

@@ -4,6 +4,8 @@
 //! request may have been sent.
 
 // A test that cannot set up its scripted server should fail loudly.
+// Tests here run one at a time: one of them captures traces with a thread-local subscriber, and
+// tracing caches callsite interest process-wide, so a concurrent test can disable its spans.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -125,6 +127,7 @@ fn client(
 }
 
 #[tokio::test(start_paused = true)]
+#[serial_test::serial]
 async fn a_create_is_never_sent_twice_whatever_the_fault() {
     for fault in [
         status(503),
@@ -162,6 +165,7 @@ async fn a_create_is_never_sent_twice_whatever_the_fault() {
 }
 
 #[tokio::test(start_paused = true)]
+#[serial_test::serial]
 async fn a_create_that_never_left_is_retried() {
     let server = Server::default();
     let c = client(&server, |_, n| {
@@ -188,6 +192,7 @@ async fn a_create_that_never_left_is_retried() {
 }
 
 #[tokio::test(start_paused = true)]
+#[serial_test::serial]
 async fn gets_recover_within_the_attempt_limit_and_back_off_exponentially() {
     let server = Server::default();
     let c = client(
@@ -233,6 +238,7 @@ async fn gets_recover_within_the_attempt_limit_and_back_off_exponentially() {
 }
 
 #[tokio::test(start_paused = true)]
+#[serial_test::serial]
 async fn a_hung_attempt_is_abandoned_and_a_get_retried() {
     let server = Server::default();
     let c = client(
@@ -249,6 +255,7 @@ async fn a_hung_attempt_is_abandoned_and_a_get_retried() {
 }
 
 #[tokio::test(start_paused = true)]
+#[serial_test::serial]
 async fn the_overall_deadline_holds_across_retries_and_waits() {
     // A server that always asks for 20 s more: the 45 s deadline ends the call mid-wait.
     let server = Server::default();
@@ -306,6 +313,7 @@ fn over_limit(retry_after_header: Option<&str>, retry_after_body: Option<&str>) 
 }
 
 #[tokio::test(start_paused = true)]
+#[serial_test::serial]
 async fn over_limit_waits_for_retry_after_even_for_a_create() {
     for (header, body, wait) in [
         (Some("7"), None, 7),
@@ -337,6 +345,7 @@ async fn over_limit_waits_for_retry_after_even_for_a_create() {
 }
 
 #[tokio::test(start_paused = true)]
+#[serial_test::serial]
 async fn retry_after_is_capped_and_quotas_are_not_retried() {
     // Over the cap: no wait, and the error carries the server's value.
     let server = Server::default();
@@ -366,6 +375,7 @@ async fn retry_after_is_capped_and_quotas_are_not_retried() {
 }
 
 #[tokio::test(start_paused = true)]
+#[serial_test::serial]
 async fn too_many_requests_waits_for_retry_after_or_backs_off() {
     let server = Server::default();
     let c = client(&server, |_, n| match n {
@@ -383,6 +393,7 @@ async fn too_many_requests_waits_for_retry_after_or_backs_off() {
 }
 
 #[tokio::test(start_paused = true)]
+#[serial_test::serial]
 async fn an_empty_budget_stops_retries_across_clients() {
     let budget = Arc::new(TpsBudget::new(Duration::from_secs(10), 0, 0.0));
     let server = Server::default();
@@ -415,6 +426,7 @@ async fn an_empty_budget_stops_retries_across_clients() {
 }
 
 #[tokio::test(start_paused = true)]
+#[serial_test::serial]
 async fn retries_can_be_turned_off() {
     let server = Server::default();
     let c = client(&server, |_, _| status(503))
@@ -426,6 +438,7 @@ async fn retries_can_be_turned_off() {
 }
 
 #[tokio::test(start_paused = true)]
+#[serial_test::serial]
 async fn rate_and_concurrency_limits_apply_across_clones() {
     let server = Server::default();
     let c = client(&server, |_, _| ok(INSTANCE))
@@ -458,6 +471,7 @@ async fn rate_and_concurrency_limits_apply_across_clones() {
 }
 
 #[tokio::test(start_paused = true)]
+#[serial_test::serial]
 async fn call_layers_see_each_call_once_and_attempt_layers_every_attempt() {
     #[derive(Clone)]
     struct Count<S>(S, Arc<AtomicUsize>);
@@ -508,6 +522,7 @@ impl std::io::Write for Captured {
 }
 
 #[tokio::test(start_paused = true)]
+#[serial_test::serial]
 async fn traces_name_every_attempt_and_never_show_tokens_or_bodies() {
     let out = Captured::default();
     let writer = out.clone();
@@ -553,6 +568,7 @@ async fn traces_name_every_attempt_and_never_show_tokens_or_bodies() {
 }
 
 #[tokio::test(start_paused = true)]
+#[serial_test::serial]
 async fn every_failure_says_whether_the_request_may_have_been_sent() {
     let server = Server::default();
     let c = client(&server, |_, _| Act::Fail(SendState::NotSent))
