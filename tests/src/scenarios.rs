@@ -521,3 +521,94 @@ pub async fn operations(target: &Target, client: &Client) {
 /// the request and not the outcome: a volume resize ends ACTIVE with the fault "Polling request
 /// timed out." and the old size; a flavor resize stays in RESIZE (VERIFY_RESIZE).
 pub const FAKE_MODE_CANNOT_FINISH: &[&str] = &["resize volume", "resize flavor"];
+
+/// Keystone v3 token and application-credential auth against a Keystone that can mint
+/// application credentials (the real one): a token from a password session rescoped by the
+/// token method, and an application credential created for the user, both reaching Trove.
+pub async fn keystone_v3_token_and_application_credential(target: &Target) {
+    use tower::ServiceExt;
+    use troveclient::auth::strategy::Scope;
+    use troveclient::HttpService;
+
+    let keystone = target.keystone_url.clone().expect("a Keystone URL");
+    let user_id = target.facts["users"]["jsmith"]["id"]
+        .as_str()
+        .expect("jsmith's id")
+        .to_owned();
+    let project = target.facts["demo_project_id"]
+        .as_str()
+        .expect("demo_project_id")
+        .to_owned();
+
+    let password = Dbaas::new("jsmith", "abcdef", "demo", &keystone)
+        .build()
+        .expect("client");
+    let session = password.session().await.expect("password auth");
+
+    // The token method, rescoping the password session's token to the same project.
+    let by_token = Client::builder()
+        .auth(KeystoneV3::token(
+            &keystone,
+            session.token.clone(),
+            Scope::ProjectId(project.clone()),
+        ))
+        .build()
+        .expect("client");
+    assert_eq!(
+        by_token.authenticate().await.expect("token auth"),
+        format!("{}/v1.0/{project}", target.trove_url)
+    );
+    by_token
+        .instances()
+        .list()
+        .await
+        .expect("list with a rescoped token");
+
+    // An application credential, created through Keystone's own API with the user's token.
+    let name = crate::target::unique_tenant("sdk-conformance-");
+    let body = serde_json::json!({ "application_credential": { "name": name } }).to_string();
+    let request = http::Request::post(format!(
+        "{keystone}/users/{user_id}/application_credentials"
+    ))
+    .header("x-auth-token", session.token.expose())
+    .header("content-type", "application/json")
+    .body(bytes::Bytes::from(body))
+    .expect("request");
+    let transport: HttpService = troveclient::stack::hyper_transport();
+    let response = transport
+        .oneshot(request)
+        .await
+        .expect("create application credential");
+    assert_eq!(
+        response.status(),
+        201,
+        "{:?}",
+        String::from_utf8_lossy(response.body())
+    );
+    let created: serde_json::Value = serde_json::from_slice(response.body()).expect("json");
+    let id = created["application_credential"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let secret = created["application_credential"]["secret"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+
+    let by_app_cred = Client::builder()
+        .auth(KeystoneV3::application_credential(&keystone, &id, secret))
+        .build()
+        .expect("client");
+    assert_eq!(
+        by_app_cred
+            .authenticate()
+            .await
+            .expect("application credential auth"),
+        format!("{}/v1.0/{project}", target.trove_url)
+    );
+    by_app_cred
+        .instances()
+        .list()
+        .await
+        .expect("list with an application credential");
+}

@@ -10,3 +10,8 @@ use trove_tests::{scenarios, Target};
 async fn keystone_v3_password_against_the_real_keystone() {
     scenarios::keystone_v3(&Target::real()).await;
 }
+
+#[tokio::test]
+async fn keystone_v3_token_and_application_credential_against_the_real_keystone() {
+    scenarios::keystone_v3_token_and_application_credential(&Target::real()).await;
+}
