@@ -7,7 +7,10 @@ use std::time::Duration;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use tokio::time::Instant;
+use trove_core::wait::{poll_until_observed, Observation};
+use troveclient::{WaitFailure, WaitOptions};
+
+pub use trove_core::wait::Check;
 
 use crate::error::WaitFailed;
 
@@ -34,22 +37,12 @@ fn seconds(s: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(n).map_err(|_| format!("{s:?} is not a non-negative duration"))
 }
 
-/// What one poll found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Check {
-    /// Finished successfully.
-    Done,
-    /// Keep polling.
-    Pending,
-    /// Will not get there.
-    Failed,
-}
-
-/// Polls `fetch` until `check` says done or failed, or the timeout passes.
+/// Polls `fetch` every `--poll-interval` until `check` says done or failed, or `--timeout`
+/// passes.
 pub async fn until<T, F, Fut>(
     args: &WaitArgs,
     what: &str,
-    mut fetch: F,
+    fetch: F,
     check: impl Fn(&T) -> Check,
     status: impl Fn(&T) -> String,
 ) -> anyhow::Result<T>
@@ -58,34 +51,40 @@ where
     Fut: Future<Output = Result<T, troveclient::Error>>,
 {
     let bar = spinner(what);
-    let start = Instant::now();
-    let deadline = start + args.timeout;
-    let result = loop {
-        let value = match fetch().await {
-            Ok(v) => v,
-            Err(e) => break Err(anyhow::Error::new(e)),
-        };
-        let now_status = status(&value);
-        bar.set_message(format!("{what}: {now_status}"));
-        let failed = |timed_out| WaitFailed {
-            what: what.to_owned(),
-            status: now_status.clone(),
-            elapsed: start.elapsed(),
-            timed_out,
-        };
-        match check(&value) {
-            Check::Done => break Ok(value),
-            Check::Failed => break Err(failed(false).into()),
-            Check::Pending => {}
-        }
-        let now = Instant::now();
-        if now >= deadline {
-            break Err(failed(true).into());
-        }
-        tokio::time::sleep(args.poll_interval.min(deadline - now)).await;
-    };
+    // The user asked for an interval, so it stays fixed: no backoff.
+    let options = WaitOptions::default()
+        .timeout(args.timeout)
+        .fixed(args.poll_interval);
+    let result = poll_until_observed(
+        what.to_owned(),
+        options,
+        fetch,
+        check,
+        status,
+        |o: &Observation<'_, T>| bar.set_message(progress(what, o.status, o.elapsed)),
+    )
+    .await;
     bar.finish_and_clear();
-    result
+    result.map_err(|e| match e {
+        troveclient::Error::Wait(w) => WaitFailed {
+            what: w.resource,
+            status: w.last_status.unwrap_or_else(|| "unknown".to_owned()),
+            elapsed: w.elapsed,
+            timed_out: w.failure == WaitFailure::TimedOut,
+        }
+        .into(),
+        other => other.into(),
+    })
+}
+
+/// The spinner's message after a poll: what is waited for, its status and the time so far.
+fn progress(what: &str, status: &str, elapsed: Duration) -> String {
+    let secs = elapsed.as_secs();
+    if secs < 60 {
+        format!("{what}: {status} ({secs}s)")
+    } else {
+        format!("{what}: {status} ({}m {:02}s)", secs / 60, secs % 60)
+    }
 }
 
 /// Returns a spinner on stderr, or a hidden one when stderr is not a terminal.
@@ -94,7 +93,7 @@ fn spinner(what: &str) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new_spinner();
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]") {
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
         bar.set_style(style);
     }
     bar.set_message(format!("{what}: waiting"));
@@ -115,7 +114,8 @@ mod tests {
     }
 
     #[tokio::test(flavor = "current_thread", start_paused = true)]
-    async fn polls_until_done() {
+    async fn polls_at_a_fixed_interval_until_done() {
+        let start = tokio::time::Instant::now();
         let mut n = 0;
         let got = until(
             &args(60),
@@ -125,12 +125,14 @@ mod tests {
                 let v = n;
                 async move { Ok::<_, troveclient::Error>(v) }
             },
-            |v| if *v >= 3 { Check::Done } else { Check::Pending },
+            |v| if *v >= 4 { Check::Done } else { Check::Pending },
             |v| v.to_string(),
         )
         .await
         .unwrap();
-        assert_eq!(got, 3);
+        assert_eq!(got, 4);
+        // Three pauses of one second: the interval does not grow.
+        assert_eq!(start.elapsed(), Duration::from_secs(3));
     }
 
     #[tokio::test(flavor = "current_thread", start_paused = true)]
@@ -145,6 +147,7 @@ mod tests {
         .await
         .unwrap_err();
         assert_eq!(crate::error::exit_code(&err), 3);
+        assert_eq!(err.to_string(), "thing reached status ERROR after 0.0s");
         let err = until(
             &args(5),
             "thing",
@@ -155,7 +158,37 @@ mod tests {
         .await
         .unwrap_err();
         assert_eq!(crate::error::exit_code(&err), 4);
-        assert!(err.to_string().contains("last status BUILD"), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "timed out after 5.0s waiting for thing; last status BUILD"
+        );
+    }
+
+    #[tokio::test(flavor = "current_thread", start_paused = true)]
+    async fn request_errors_end_the_wait_as_they_are() {
+        let err = until(
+            &args(60),
+            "thing",
+            || async { Err::<u8, _>(troveclient::Error::InvalidRequest("boom".to_owned())) },
+            |_| Check::Done,
+            |v| v.to_string(),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 1);
+        assert!(err.downcast_ref::<troveclient::Error>().is_some(), "{err}");
+    }
+
+    #[test]
+    fn progress_shows_status_and_elapsed_time() {
+        assert_eq!(
+            progress("instance a", "BUILD", Duration::from_millis(12_700)),
+            "instance a: BUILD (12s)"
+        );
+        assert_eq!(
+            progress("instance a", "RESIZE", Duration::from_secs(125)),
+            "instance a: RESIZE (2m 05s)"
+        );
     }
 
     #[test]
