@@ -1,5 +1,9 @@
 //! The in-memory world: instances, their databases and users, backups and Keystone tokens, plus
 //! the lazy task clock that moves statuses on.
+//!
+//! Settling is proportional to the tasks in flight, not to the world: started tasks are indexed
+//! by when they fall due (`Tasks`) and tokens by when they expire (`Tokens`), so a request on a
+//! world of 100,000 idle instances touches none of them.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::AtomicU64;
@@ -73,6 +77,110 @@ impl<T> Pending<T> {
     /// Counts one GET-show of the resource, for `Delay::Reads`.
     pub(crate) fn count_show(&mut self) {
         self.shows = self.shows.saturating_add(1);
+    }
+
+    /// Returns when the task falls due, as far as time alone can say.
+    fn due(&self) -> Due {
+        match self.delay {
+            Delay::Time(d) => self.started.checked_add(d).map_or(Due::Never, Due::At),
+            Delay::Reads(_) => Due::OnShow,
+        }
+    }
+}
+
+/// When a started task can fall due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Due {
+    At(Instant),
+    /// After enough GET-shows (`Delay::Reads`): checked on every settle while it is pending.
+    OnShow,
+    /// An unrepresentable end: the task never finishes, so nothing needs to look at it.
+    Never,
+}
+
+/// The kinds of resource that run tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Kind {
+    Instance,
+    Backup,
+    Cluster,
+}
+
+/// A task that was just started. The world settles only the tasks it was told about, so this is
+/// `must_use`: forgetting to hand it to [`Inner::track`] would leave the resource in its
+/// transitional status for ever, and the lint turns that mistake into a build failure.
+#[must_use = "hand a started task to `Inner::track`, or it never finishes"]
+#[derive(Debug)]
+pub(crate) struct Started {
+    kind: Kind,
+    id: String,
+    due: Due,
+}
+
+impl Started {
+    pub(crate) fn new<T>(kind: Kind, id: &str, pending: &Pending<T>) -> Self {
+        Self {
+            kind,
+            id: id.to_owned(),
+            due: pending.due(),
+        }
+    }
+}
+
+/// The index of tasks in flight.
+///
+/// Entries may be stale (the task was cancelled, replaced or its resource removed); settling
+/// checks the resource itself, so a stale entry costs one lookup and is dropped, while a
+/// missing entry would be a bug. That is why every start yields a [`Started`].
+#[derive(Debug, Default)]
+struct Tasks {
+    /// Time-delayed tasks by due instant.
+    timed: BTreeSet<(Instant, Kind, String)>,
+    /// Read-delayed tasks, which fall due on a GET-show rather than at a time.
+    on_show: BTreeSet<(Kind, String)>,
+}
+
+/// Keystone tokens, with an index by expiry so dropping expired ones does not scan them all.
+#[derive(Debug, Default)]
+pub(crate) struct Tokens {
+    by_id: HashMap<String, Token>,
+    /// May hold entries of revoked tokens; they are skipped when they come up.
+    expiry: BTreeSet<(Instant, String)>,
+}
+
+impl Tokens {
+    pub(crate) fn get(&self, id: &str) -> Option<&Token> {
+        self.by_id.get(id)
+    }
+
+    pub(crate) fn insert(&mut self, id: String, token: Token) {
+        self.expiry.insert((token.expires, id.clone()));
+        self.by_id.insert(id, token);
+    }
+
+    pub(crate) fn remove(&mut self, id: &str) -> Option<Token> {
+        self.by_id.remove(id)
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.by_id.clear();
+        self.expiry.clear();
+    }
+
+    /// Drops the tokens that expired by `now`.
+    fn expire(&mut self, now: Instant) {
+        while let Some((at, _)) = self.expiry.first() {
+            if *at > now {
+                break;
+            }
+            let Some((_, id)) = self.expiry.pop_first() else {
+                break;
+            };
+            // The id may since have been revoked, or (in theory) reissued with a later expiry.
+            if self.by_id.get(&id).is_some_and(|t| t.expires <= now) {
+                self.by_id.remove(&id);
+            }
+        }
     }
 }
 
@@ -171,10 +279,13 @@ impl Instance {
         status: &'static str,
         now: Instant,
         d: Delay,
-    ) {
+    ) -> Started {
         self.status = status;
         self.updated = now;
-        self.pending = Some(Pending::new(task, now, d));
+        let pending = Pending::new(task, now, d);
+        let started = Started::new(Kind::Instance, &self.id, &pending);
+        self.pending = Some(pending);
+        started
     }
 }
 
@@ -219,6 +330,14 @@ impl Backup {
             }
         }
     }
+
+    /// Starts a task (the status shown is derived from it).
+    pub(crate) fn start(&mut self, task: BackupTask, now: Instant, d: Delay) -> Started {
+        let pending = Pending::new(task, now, d);
+        let started = Started::new(Kind::Backup, &self.id, &pending);
+        self.pending = Some(pending);
+        started
+    }
 }
 
 /// A Keystone token the emulator issued.
@@ -238,7 +357,8 @@ pub(crate) struct Inner {
     seq: u64,
     pub(crate) instances: BTreeMap<String, Instance>,
     pub(crate) backups: BTreeMap<String, Backup>,
-    pub(crate) tokens: HashMap<String, Token>,
+    pub(crate) tokens: Tokens,
+    tasks: Tasks,
     /// Backup strategies of every project.
     pub(crate) backup_strategies: Vec<crate::trove::backup_strategies::Strategy>,
     /// Ids of the clusters whose root user was enabled.
@@ -263,7 +383,8 @@ impl Inner {
             seq: 0,
             instances: BTreeMap::new(),
             backups: BTreeMap::new(),
-            tokens: HashMap::new(),
+            tokens: Tokens::default(),
+            tasks: Tasks::default(),
             backup_strategies: Vec::new(),
             cluster_root: BTreeSet::new(),
             clusters: BTreeMap::new(),
@@ -280,12 +401,77 @@ impl Inner {
         self.seq
     }
 
-    /// Moves every finished task on and drops what is gone.
+    /// Registers a started task, so it is settled when it falls due.
+    pub(crate) fn track(&mut self, started: Started) {
+        let Started { kind, id, due } = started;
+        match due {
+            Due::At(at) => {
+                self.tasks.timed.insert((at, kind, id));
+            }
+            Due::OnShow => {
+                self.tasks.on_show.insert((kind, id));
+            }
+            Due::Never => {}
+        }
+    }
+
+    /// Moves every finished task on and drops what is gone, visiting only the tasks that are due
+    /// (and the read-delayed ones, which only their resource can tell).
     fn settle(&mut self, now: Instant) {
-        self.instances.retain(|_, i| !i.settle(now));
-        self.backups.retain(|_, b| !b.settle(now));
-        self.tokens.retain(|_, t| t.expires > now);
-        self.clusters.retain(|_, c| !c.settle(now));
+        while let Some((at, _, _)) = self.tasks.timed.first() {
+            if *at > now {
+                break;
+            }
+            let Some((_, kind, id)) = self.tasks.timed.pop_first() else {
+                break;
+            };
+            // If the resource now runs another task, that task has an entry of its own.
+            self.settle_one(kind, &id, now);
+        }
+        if !self.tasks.on_show.is_empty() {
+            let watched = std::mem::take(&mut self.tasks.on_show);
+            self.tasks.on_show = watched
+                .into_iter()
+                .filter(|(kind, id)| self.settle_one(*kind, id, now))
+                .collect();
+        }
+        self.tokens.expire(now);
+    }
+
+    /// Settles one resource's task if it is due; returns whether a task is still pending.
+    fn settle_one(&mut self, kind: Kind, id: &str, now: Instant) -> bool {
+        match kind {
+            Kind::Instance => {
+                let Some(i) = self.instances.get_mut(id) else {
+                    return false;
+                };
+                if i.settle(now) {
+                    self.instances.remove(id);
+                    return false;
+                }
+                i.pending.is_some()
+            }
+            Kind::Backup => {
+                let Some(b) = self.backups.get_mut(id) else {
+                    return false;
+                };
+                if b.settle(now) {
+                    self.backups.remove(id);
+                    return false;
+                }
+                b.pending.is_some()
+            }
+            Kind::Cluster => {
+                let Some(c) = self.clusters.get_mut(id) else {
+                    return false;
+                };
+                if c.settle(now) {
+                    self.clusters.remove(id);
+                    return false;
+                }
+                c.pending.is_some()
+            }
+        }
     }
 
     /// Finds a tenant's instance.
@@ -296,5 +482,199 @@ impl Inner {
     /// Finds a tenant's instance, mutably.
     pub(crate) fn instance_mut(&mut self, tenant: &str, id: &str) -> Option<&mut Instance> {
         self.instances.get_mut(id).filter(|i| i.tenant == tenant)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    const SECOND: Delay = Delay::Time(Duration::from_secs(1));
+
+    fn world() -> Inner {
+        Inner::new(&Config::default())
+    }
+
+    /// Puts an idle ACTIVE instance into the world.
+    fn add_instance(world: &mut Inner, id: &str) {
+        let now = world.clock.now();
+        let seq = world.next_seq();
+        world.instances.insert(
+            id.to_owned(),
+            Instance {
+                id: id.to_owned(),
+                tenant: "t".to_owned(),
+                seq,
+                name: id.to_owned(),
+                status: "ACTIVE",
+                operating_status: "HEALTHY",
+                flavor_id: "1".to_owned(),
+                volume_size: 1,
+                created: now,
+                updated: now,
+                service_status_updated: now,
+                fault: None,
+                access: serde_json::json!({}),
+                pending: None,
+                databases: BTreeSet::new(),
+                users: BTreeMap::new(),
+                root_enabled: false,
+                replica_of: None,
+                logs: BTreeMap::new(),
+                ssl: Default::default(),
+            },
+        );
+    }
+
+    fn start(world: &mut Inner, id: &str, task: InstanceTask, status: &'static str, d: Delay) {
+        let now = world.clock.now();
+        let started = world
+            .instances
+            .get_mut(id)
+            .map(|i| i.start(task, status, now, d))
+            .expect("instance exists");
+        world.track(started);
+    }
+
+    fn settle_now(world: &mut Inner) {
+        let now = world.clock.now();
+        world.settle(now);
+    }
+
+    fn status(world: &Inner, id: &str) -> Option<&'static str> {
+        world.instances.get(id).map(|i| i.status)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_task_settles_when_due_and_leaves_no_entry() {
+        let mut w = world();
+        add_instance(&mut w, "a");
+        add_instance(&mut w, "idle");
+        start(&mut w, "a", InstanceTask::Restart, "REBOOT", SECOND);
+        assert_eq!(w.tasks.timed.len(), 1, "only the started task is indexed");
+
+        tokio::time::advance(Duration::from_millis(999)).await;
+        settle_now(&mut w);
+        assert_eq!(status(&w, "a"), Some("REBOOT"));
+
+        tokio::time::advance(Duration::from_millis(1)).await;
+        settle_now(&mut w);
+        assert_eq!(status(&w, "a"), Some("ACTIVE"));
+        assert_eq!(status(&w, "idle"), Some("ACTIVE"));
+        assert!(w.tasks.timed.is_empty() && w.tasks.on_show.is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_replaced_task_is_not_settled_by_the_old_entry() {
+        let mut w = world();
+        add_instance(&mut w, "a");
+        start(&mut w, "a", InstanceTask::Restart, "REBOOT", SECOND);
+        tokio::time::advance(Duration::from_millis(500)).await;
+        // A second task replaces the first before it is due; it ends 1.5 s after the start.
+        start(&mut w, "a", InstanceTask::Delete, "SHUTDOWN", SECOND);
+
+        tokio::time::advance(Duration::from_millis(500)).await;
+        settle_now(&mut w);
+        assert_eq!(
+            status(&w, "a"),
+            Some("SHUTDOWN"),
+            "the stale entry settled it"
+        );
+        assert_eq!(w.tasks.timed.len(), 1, "the stale entry was dropped");
+
+        tokio::time::advance(Duration::from_millis(500)).await;
+        settle_now(&mut w);
+        assert_eq!(status(&w, "a"), None, "the delete finished");
+        assert!(w.tasks.timed.is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_cancelled_task_or_removed_resource_is_skipped() {
+        let mut w = world();
+        add_instance(&mut w, "cancelled");
+        add_instance(&mut w, "removed");
+        start(&mut w, "cancelled", InstanceTask::Restart, "REBOOT", SECOND);
+        start(&mut w, "removed", InstanceTask::Restart, "REBOOT", SECOND);
+        if let Some(i) = w.instances.get_mut("cancelled") {
+            // What reset_status does: the task is dropped and the status set by hand.
+            i.pending = None;
+            i.status = "SHUTDOWN";
+        }
+        w.instances.remove("removed");
+
+        tokio::time::advance(Duration::from_secs(2)).await;
+        settle_now(&mut w);
+        assert_eq!(status(&w, "cancelled"), Some("SHUTDOWN"));
+        assert_eq!(status(&w, "removed"), None);
+        assert!(w.tasks.timed.is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_read_delayed_task_settles_after_its_shows() {
+        let mut w = world();
+        add_instance(&mut w, "a");
+        start(
+            &mut w,
+            "a",
+            InstanceTask::Restart,
+            "REBOOT",
+            Delay::Reads(2),
+        );
+        assert_eq!(w.tasks.on_show.len(), 1);
+        for _ in 0..2 {
+            settle_now(&mut w);
+            assert_eq!(status(&w, "a"), Some("REBOOT"));
+            if let Some(p) = w.instances.get_mut("a").and_then(|i| i.pending.as_mut()) {
+                p.count_show();
+            }
+        }
+        settle_now(&mut w);
+        assert_eq!(status(&w, "a"), Some("ACTIVE"));
+        assert!(w.tasks.on_show.is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_task_that_can_never_end_is_not_indexed() {
+        let mut w = world();
+        add_instance(&mut w, "a");
+        start(
+            &mut w,
+            "a",
+            InstanceTask::Build,
+            "BUILD",
+            Delay::Time(Duration::MAX),
+        );
+        assert!(w.tasks.timed.is_empty() && w.tasks.on_show.is_empty());
+        tokio::time::advance(Duration::from_secs(3600)).await;
+        settle_now(&mut w);
+        assert_eq!(status(&w, "a"), Some("BUILD"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn tokens_expire_on_time_and_revoked_ones_leave_no_trace() {
+        let mut w = world();
+        let now = w.clock.now();
+        let token = |expires| Token {
+            user: 0,
+            methods: vec!["password".to_owned()],
+            audit_id: String::new(),
+            issued: now,
+            expires,
+        };
+        w.tokens
+            .insert("short".to_owned(), token(now + Duration::from_secs(1)));
+        w.tokens
+            .insert("long".to_owned(), token(now + Duration::from_secs(10)));
+        w.tokens
+            .insert("revoked".to_owned(), token(now + Duration::from_secs(1)));
+        assert!(w.tokens.remove("revoked").is_some());
+
+        tokio::time::advance(Duration::from_secs(1)).await;
+        settle_now(&mut w);
+        assert!(w.tokens.get("short").is_none(), "expired at its instant");
+        assert!(w.tokens.get("long").is_some());
+        assert_eq!(w.tokens.expiry.len(), 1, "only the live token is indexed");
     }
 }

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use super::{datastores, pagination, ready_instance, schema, Req};
 use crate::fault;
 use crate::response::{empty, json, Resp};
-use crate::state::{Backup, BackupTask, Inner, Pending};
+use crate::state::{Backup, BackupTask, Inner};
 
 /// Fake Swift reports the same size for every backup.
 const SIZE_GB: f64 = 0.14;
@@ -160,7 +160,7 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Resp {
         return e;
     }
     let seq = world.next_seq();
-    let backup = Backup {
+    let mut backup = Backup {
         id: uuid::Uuid::new_v4().to_string(),
         tenant: req.tenant.clone(),
         seq,
@@ -171,10 +171,12 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Resp {
         created: req.now,
         updated: req.now,
         status: "NEW",
-        pending: Some(Pending::new(BackupTask::Create, req.now, req.cfg.backup)),
+        pending: None,
     };
+    let started = backup.start(BackupTask::Create, req.now, req.cfg.backup);
     let body = json!({"backup": view(world, &backup)});
     world.backups.insert(backup.id.clone(), backup);
+    world.track(started);
     json(StatusCode::ACCEPTED, &body)
 }
 
@@ -189,7 +191,8 @@ fn delete(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
         Some(BackupTask::Delete) => empty(StatusCode::ACCEPTED),
         None => {
             // The real server answers from the old row for a moment before the backup is gone.
-            b.pending = Some(Pending::new(BackupTask::Delete, req.now, req.cfg.delete));
+            let started = b.start(BackupTask::Delete, req.now, req.cfg.delete);
+            world.track(started);
             empty(StatusCode::ACCEPTED)
         }
     }

@@ -12,7 +12,7 @@ use super::{configurations, datastores, flavors, mgmt, pagination, schema, Req};
 use crate::config::Delay;
 use crate::fault;
 use crate::response::{empty, json, Resp};
-use crate::state::{Inner, Pending};
+use crate::state::{Inner, Kind, Pending, Started};
 
 /// Datastores Trove has a cluster strategy for, with the version used when none is given.
 const CLUSTER_DATASTORES: &[(&str, &str)] = &[
@@ -112,9 +112,12 @@ impl Cluster {
         false
     }
 
-    fn start(&mut self, task: ClusterTask, now: Instant, delay: Delay) {
+    fn start(&mut self, task: ClusterTask, now: Instant, delay: Delay) -> Started {
         self.updated = now;
-        self.pending = Some(Pending::new(task, now, delay));
+        let pending = Pending::new(task, now, delay);
+        let started = Started::new(Kind::Cluster, &self.id, &pending);
+        self.pending = Some(pending);
+        started
     }
 
     fn task(&self) -> Value {
@@ -380,9 +383,10 @@ fn try_create(req: &Req<'_>, world: &mut Inner) -> Result<Resp, Resp> {
             .map(str::to_owned),
         extended_properties: obj.get("extended_properties").cloned(),
     };
-    cluster.start(ClusterTask::Build, req.now, req.cfg.build);
+    let started = cluster.start(ClusterTask::Build, req.now, req.cfg.build);
     let body = json!({"cluster": render(req, world, &cluster, true)});
     world.clusters.insert(cluster.id.clone(), cluster);
+    world.track(started);
     Ok(json(StatusCode::OK, &body))
 }
 
@@ -437,6 +441,7 @@ fn try_action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> 
         .get_mut(id)
         .filter(|c| c.tenant == req.tenant)
         .ok_or_else(|| not_found(id))?;
+    let mut started = None;
     if name == "reset-status" {
         if c.pending.as_ref().map(|p| &p.task) != Some(&ClusterTask::Delete) {
             c.pending = None;
@@ -468,7 +473,7 @@ fn try_action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> 
                     new.push(member(req, spec, &format!("grow[{i}]"), default_name, now)?);
                 }
                 c.members.extend(new);
-                c.start(ClusterTask::Grow, now, cfg.build);
+                started = Some(c.start(ClusterTask::Grow, now, cfg.build));
             }
             "shrink" => {
                 let items = schema::array(arg, "shrink")?;
@@ -488,14 +493,14 @@ fn try_action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> 
                 for m in c.members.iter_mut().filter(|m| gone.contains(&m.id)) {
                     m.status = "SHUTDOWN";
                 }
-                c.start(ClusterTask::Shrink(gone), now, cfg.delete);
+                started = Some(c.start(ClusterTask::Shrink(gone), now, cfg.delete));
             }
             "restart" => {
                 schema::object(arg, "restart")?;
                 for m in &mut c.members {
                     m.status = "REBOOT";
                 }
-                c.start(ClusterTask::Restart, now, cfg.restart);
+                started = Some(c.start(ClusterTask::Restart, now, cfg.restart));
             }
             "upgrade" => {
                 let v = arg
@@ -508,7 +513,7 @@ fn try_action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> 
                 for m in &mut c.members {
                     m.status = "UPGRADE";
                 }
-                c.start(ClusterTask::Upgrade, now, cfg.restart);
+                started = Some(c.start(ClusterTask::Upgrade, now, cfg.restart));
             }
             "configuration_attach" => {
                 c.configuration = arg
@@ -522,6 +527,9 @@ fn try_action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> 
                 c.updated = now;
             }
         }
+    }
+    if let Some(started) = started {
+        world.track(started);
     }
     let c = world.clusters.get(id).ok_or_else(fault::internal_error)?;
     Ok(json(
@@ -542,7 +550,8 @@ fn delete(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
         for m in &mut c.members {
             m.status = "SHUTDOWN";
         }
-        c.start(ClusterTask::Delete, req.now, req.cfg.delete);
+        let started = c.start(ClusterTask::Delete, req.now, req.cfg.delete);
+        world.track(started);
     }
     empty(StatusCode::ACCEPTED)
 }

@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use super::{backups, configurations, datastores, flavors, logs, modules, pagination, schema, Req};
 use crate::fault;
 use crate::response::{empty, json, Resp};
-use crate::state::{DbUser, Inner, Instance, InstanceTask};
+use crate::state::{DbUser, Inner, Instance, InstanceTask, Started};
 
 /// Fake mode reports the same disk usage for every ready instance.
 const USED_GB: f64 = 0.16;
@@ -339,9 +339,10 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Resp {
         logs: logs::initial(),
         ssl: Default::default(),
     };
-    inst.start(InstanceTask::Build, "BUILD", now, req.cfg.build);
+    let started = inst.start(InstanceTask::Build, "BUILD", now, req.cfg.build);
     let id = inst.id.clone();
     world.instances.insert(id.clone(), inst);
+    world.track(started);
     if let Some(cfg) = new.configuration.as_deref() {
         if let Err(e) = configurations::attach(world, &req.tenant, cfg, &id) {
             return e;
@@ -434,11 +435,16 @@ fn update(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
         inst.access = Value::Object(a.clone());
     }
     inst.updated = req.now;
-    if detach_replica {
+    let started = if detach_replica {
         inst.replica_of = None;
-        inst.start(InstanceTask::Restart, "DETACH", req.now, req.cfg.restart);
+        Some(inst.start(InstanceTask::Restart, "DETACH", req.now, req.cfg.restart))
     } else if upgrade.is_some() {
-        inst.start(InstanceTask::Restart, "UPGRADE", req.now, req.cfg.resize);
+        Some(inst.start(InstanceTask::Restart, "UPGRADE", req.now, req.cfg.resize))
+    } else {
+        None
+    };
+    if let Some(started) = started {
+        world.track(started);
     }
     empty(StatusCode::ACCEPTED)
 }
@@ -481,7 +487,8 @@ fn delete(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
     );
     if !deleting {
         inst.operating_status = "";
-        inst.start(InstanceTask::Delete, "SHUTDOWN", req.now, req.cfg.delete);
+        let started = inst.start(InstanceTask::Delete, "SHUTDOWN", req.now, req.cfg.delete);
+        world.track(started);
     }
     empty(StatusCode::ACCEPTED)
 }
@@ -531,17 +538,19 @@ fn action(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
     if !inst.is_ready() || backup_running {
         return fault::unprocessable(&format!("Instance {id} is not ready."));
     }
-    match name {
+    let started = match name {
         "restart" => inst.start(InstanceTask::Restart, "REBOOT", req.now, req.cfg.restart),
         "resize" => {
             let arg = arg.as_object().cloned().unwrap_or_default();
-            if let Err(e) = resize(req, inst, &arg) {
-                return e;
+            match resize(req, inst, &arg) {
+                Ok(started) => started,
+                Err(e) => return e,
             }
         }
         "promote_to_replica_source" => return promote(req, world, id),
         _ => return eject(world, id),
-    }
+    };
+    world.track(started);
     empty(StatusCode::ACCEPTED)
 }
 
@@ -560,7 +569,8 @@ fn promote(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
     }
     if let Some(inst) = world.instance_mut(&req.tenant, id) {
         inst.replica_of = None;
-        inst.start(InstanceTask::Restart, "PROMOTE", req.now, req.cfg.restart);
+        let started = inst.start(InstanceTask::Restart, "PROMOTE", req.now, req.cfg.restart);
+        world.track(started);
     }
     empty(StatusCode::ACCEPTED)
 }
@@ -613,7 +623,7 @@ fn validate_action(name: &str, arg: &Value) -> Result<(), Resp> {
     }
 }
 
-fn resize(req: &Req<'_>, inst: &mut Instance, arg: &Map<String, Value>) -> Result<(), Resp> {
+fn resize(req: &Req<'_>, inst: &mut Instance, arg: &Map<String, Value>) -> Result<Started, Resp> {
     if let Some(size) = arg.get("volume").and_then(|v| v.get("size")) {
         let size = schema::volume_size(size, "resize['volume']['size']")?;
         if size <= inst.volume_size {
@@ -625,13 +635,12 @@ fn resize(req: &Req<'_>, inst: &mut Instance, arg: &Map<String, Value>) -> Resul
         if size > req.cfg.max_volume_size {
             return Err(too_big(req, size));
         }
-        inst.start(
+        return Ok(inst.start(
             InstanceTask::ResizeVolume,
             "RESIZE",
             req.now,
             req.cfg.resize,
-        );
-        return Ok(());
+        ));
     }
     let flavor_ref = arg.get("flavorRef").cloned().unwrap_or(Value::Null);
     let flavor = flavors::resolve_ref(&flavor_ref).unwrap_or_default();
@@ -645,11 +654,10 @@ fn resize(req: &Req<'_>, inst: &mut Instance, arg: &Map<String, Value>) -> Resul
             "The new flavor id must be different than the current flavor id of '{flavor}'."
         )));
     }
-    inst.start(
+    Ok(inst.start(
         InstanceTask::ResizeFlavor(flavor),
         "RESIZE",
         req.now,
         req.cfg.resize,
-    );
-    Ok(())
+    ))
 }

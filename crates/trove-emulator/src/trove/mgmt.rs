@@ -401,9 +401,18 @@ fn instance_action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, R
             i.operating_status = "SHUTDOWN";
             i.updated = now;
         }
-        "reboot" => i.start(InstanceTask::Restart, "REBOOT", now, cfg.restart),
-        "migrate" => i.start(InstanceTask::Restart, "MIGRATE", now, cfg.resize),
-        "rebuild" => i.start(InstanceTask::Restart, "REBUILD", now, cfg.build),
+        "reboot" => {
+            let started = i.start(InstanceTask::Restart, "REBOOT", now, cfg.restart);
+            world.track(started);
+        }
+        "migrate" => {
+            let started = i.start(InstanceTask::Restart, "MIGRATE", now, cfg.resize);
+            world.track(started);
+        }
+        "rebuild" => {
+            let started = i.start(InstanceTask::Restart, "REBUILD", now, cfg.build);
+            world.track(started);
+        }
         "reset-task-status" => {
             if !matches!(
                 i.pending.as_ref().map(|p| &p.task),
