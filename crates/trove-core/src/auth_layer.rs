@@ -1,12 +1,13 @@
 //! The auth layer: resolves endpoint-relative requests, injects the token, re-authenticates once
 //! after a 401.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
-use http::header::HeaderValue;
+use http::header::{HeaderName, HeaderValue};
+use http::uri::{Authority, PathAndQuery, Scheme};
 use http::Uri;
 use tower::{Layer, Service, ServiceExt};
 use trove_auth::{AuthHttp, Session, TokenCache};
@@ -17,18 +18,87 @@ use crate::transport::HttpService;
 /// The header Trove (and every OpenStack service) reads the token from.
 pub const AUTH_TOKEN: &str = "x-auth-token";
 
+/// [`AUTH_TOKEN`] as a header name, so it is not parsed again on every request.
+const AUTH_TOKEN_HEADER: HeaderName = HeaderName::from_static(AUTH_TOKEN);
+
 /// Adds authentication to the requests of the wrapped service. See [`AuthService`].
 #[derive(Clone)]
 pub struct AuthLayer {
+    shared: Arc<Shared>,
+}
+
+/// What every clone of the auth service shares, behind one `Arc`: the stack is cloned on every
+/// call, and each `Arc` is a reference count the cores of a multi-thread runtime contend for.
+struct Shared {
     cache: Arc<TokenCache>,
     auth_http: Arc<dyn AuthHttp>,
+    prepared: Mutex<Option<Arc<Prepared>>>,
 }
 
 impl AuthLayer {
     /// Authenticates through `cache`, whose strategy sends its requests through `auth_http`.
     pub fn new(cache: Arc<TokenCache>, auth_http: Arc<dyn AuthHttp>) -> Self {
-        AuthLayer { cache, auth_http }
+        AuthLayer {
+            shared: Arc::new(Shared {
+                cache,
+                auth_http,
+                prepared: Mutex::new(None),
+            }),
+        }
     }
+}
+
+/// What every request of one session needs, worked out once per session: the token as a
+/// header value (validated once, not per request) and the endpoint split into the parts a URI
+/// is built from.
+struct Prepared {
+    session: Arc<Session>,
+    token: HeaderValue,
+    scheme: Scheme,
+    authority: Authority,
+    /// The endpoint's path without a trailing slash (`/v1.0/<project>`, or empty).
+    base_path: String,
+}
+
+impl Prepared {
+    fn new(session: Arc<Session>) -> Result<Self, BoxError> {
+        let endpoint: Uri = session.endpoint.parse()?;
+        let parts = endpoint.into_parts();
+        let (Some(scheme), Some(authority)) = (parts.scheme, parts.authority) else {
+            return Err(format!("endpoint {} is not an absolute URL", session.endpoint).into());
+        };
+        let base_path = parts
+            .path_and_query
+            .as_ref()
+            .map_or("", |p| p.as_str())
+            .trim_end_matches('/')
+            .to_owned();
+        let mut token = HeaderValue::from_str(session.token.expose())?;
+        token.set_sensitive(true);
+        Ok(Prepared {
+            session,
+            token,
+            scheme,
+            authority,
+            base_path,
+        })
+    }
+}
+
+/// Returns the prepared form of `session`, reusing the last one while the session is the same.
+fn prepare(
+    slot: &Mutex<Option<Arc<Prepared>>>,
+    session: Arc<Session>,
+) -> Result<Arc<Prepared>, BoxError> {
+    let mut slot = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(prepared) = slot.as_ref() {
+        if Arc::ptr_eq(&prepared.session, &session) {
+            return Ok(prepared.clone());
+        }
+    }
+    let prepared = Arc::new(Prepared::new(session)?);
+    *slot = Some(prepared.clone());
+    Ok(prepared)
 }
 
 impl<S> Layer<S> for AuthLayer {
@@ -37,8 +107,7 @@ impl<S> Layer<S> for AuthLayer {
     fn layer(&self, inner: S) -> AuthService<S> {
         AuthService {
             inner,
-            cache: self.cache.clone(),
-            auth_http: self.auth_http.clone(),
+            shared: self.shared.clone(),
         }
     }
 }
@@ -50,8 +119,7 @@ impl<S> Layer<S> for AuthLayer {
 #[derive(Clone)]
 pub struct AuthService<S> {
     inner: S,
-    cache: Arc<TokenCache>,
-    auth_http: Arc<dyn AuthHttp>,
+    shared: Arc<Shared>,
 }
 
 impl<S> Service<http::Request<Bytes>> for AuthService<S>
@@ -74,14 +142,19 @@ where
         // The ready service goes into the future; a fresh clone stays for the next call.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
-        let cache = self.cache.clone();
-        let auth_http = self.auth_http.clone();
+        let shared = self.shared.clone();
         Box::pin(async move {
             if request.uri().scheme().is_some() {
                 return inner.call(request).await;
             }
+            let Shared {
+                cache,
+                auth_http,
+                prepared: slot,
+            } = shared.as_ref();
             let session = cache.session(auth_http.as_ref()).await?;
-            let first = authorize(&request, &session)?;
+            let prepared = prepare(slot, session.clone())?;
+            let first = authorize(&request, &prepared)?;
             // `inner` is ready (polled by `poll_ready`) and is used again for the rare replay,
             // instead of cloning the stack below for every call just in case (issue #8).
             let response = inner.call(first).await?;
@@ -94,7 +167,8 @@ where
             );
             cache.invalidate(&session);
             let session = cache.session(auth_http.as_ref()).await?;
-            inner.oneshot(authorize(&request, &session)?).await
+            let prepared = prepare(slot, session)?;
+            inner.oneshot(authorize(&request, &prepared)?).await
         })
     }
 }
@@ -102,20 +176,24 @@ where
 /// Copies `request` with its URI resolved against the session endpoint and the token added.
 fn authorize(
     request: &http::Request<Bytes>,
-    session: &Session,
+    prepared: &Prepared,
 ) -> Result<http::Request<Bytes>, BoxError> {
     let path_and_query = request.uri().path_and_query().map_or("/", |p| p.as_str());
-    let uri: Uri = format!("{}{}", session.endpoint, path_and_query).parse()?;
-    let mut token = HeaderValue::from_str(session.token.expose())?;
-    token.set_sensitive(true);
-    let mut out = http::Request::builder()
-        .method(request.method().clone())
-        .uri(uri)
-        .version(request.version())
-        .body(request.body().clone())?;
+    let mut uri = http::uri::Parts::default();
+    uri.scheme = Some(prepared.scheme.clone());
+    uri.authority = Some(prepared.authority.clone());
+    uri.path_and_query = Some(PathAndQuery::try_from(format!(
+        "{}{path_and_query}",
+        prepared.base_path
+    ))?);
+    let mut out = http::Request::new(request.body().clone());
+    *out.method_mut() = request.method().clone();
+    *out.uri_mut() = Uri::from_parts(uri)?;
+    *out.version_mut() = request.version();
     *out.headers_mut() = request.headers().clone();
     *out.extensions_mut() = request.extensions().clone();
-    out.headers_mut().insert(AUTH_TOKEN, token);
+    out.headers_mut()
+        .insert(AUTH_TOKEN_HEADER, prepared.token.clone());
     Ok(out)
 }
 

@@ -20,7 +20,7 @@ use crate::operation::Operation;
 use crate::retry::{Attempt, RetryConfig};
 use crate::stack::{self, BoxedLayer, Settings, StackParts};
 use crate::timeout::AttemptTimedOut;
-use crate::transport::{self, HttpService, TransportError};
+use crate::transport::{self, HttpService, HyperClient, Transport, TransportError};
 
 /// The default limit on one call, retries and re-authentication included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -123,10 +123,12 @@ impl Client {
                 e
             })?;
         let status = response.status();
-        span.record("status", status.as_u16());
-        span.record("attempts", Attempt::of(response.extensions()));
-        if let Some(id) = crate::trace::request_id(&response) {
-            span.record("request_id", id);
+        if !span.is_disabled() {
+            span.record("status", status.as_u16());
+            span.record("attempts", Attempt::of(response.extensions()));
+            if let Some(id) = crate::trace::request_id(&response) {
+                span.record("request_id", id);
+            }
         }
         tracing::debug!(parent: &span, status = status.as_u16(), "answered");
         if !status.is_success() {
@@ -445,13 +447,14 @@ impl ClientBuilder {
         let user_agent = self.user_agent.unwrap_or_else(stack::default_user_agent);
         let connect_timeout = self.stack.connect_timeout;
         let transport = match self.transport {
-            Some(t) => t,
-            None => {
-                transport::https_transport(crate::tls::client_config(&self.tls)?, connect_timeout)
-            }
+            Some(t) => Transport::Custom(t),
+            None => Transport::Hyper(HyperClient::new(
+                crate::tls::config_source(&self.tls)?,
+                connect_timeout,
+            )),
         };
         let base = stack::base(transport, user_agent);
-        let auth_http = Arc::new(StackAuthHttp::new(base.clone()));
+        let auth_http = Arc::new(StackAuthHttp::new(HttpService::new(base.clone())));
         let cache = strategy.map(|s| {
             let mut cache =
                 TokenCache::new(s, self.filter).with_endpoint_override(self.endpoint_override);

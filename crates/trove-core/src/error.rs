@@ -84,11 +84,7 @@ impl ApiError {
         let status = response.status();
         let fault = Fault::from_body(status.as_u16(), response.body());
         let headers = response.headers();
-        let request_id = ["x-openstack-request-id", "x-compute-request-id"]
-            .iter()
-            .find_map(|h| headers.get(*h))
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let request_id = crate::trace::request_id_of(headers).map(str::to_owned);
         let retry_after = headers
             .get(http::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())

@@ -31,10 +31,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use http::header::{HeaderValue, ACCEPT, USER_AGENT};
-use tower::util::BoxCloneSyncService;
-use tower::{Layer, ServiceBuilder};
-use tower_http::set_header::SetRequestHeaderLayer;
+use tower::limit::ConcurrencyLimitLayer;
+use tower::{Service, ServiceBuilder};
+use tower_http::set_header::{SetRequestHeader, SetRequestHeaderLayer};
 
 use crate::auth_layer::AuthLayer;
 use crate::error::BoxError;
@@ -42,7 +43,7 @@ use crate::rate_limit::SharedRateLimitLayer;
 use crate::retry::{RetryConfig, RetryPolicy};
 use crate::timeout::AttemptTimeoutLayer;
 use crate::trace::TraceLayer;
-use crate::transport::HttpService;
+use crate::transport::{HttpService, Transport};
 
 /// The default limit on one attempt.
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -84,68 +85,90 @@ pub(crate) struct StackParts {
     pub settings: Settings,
 }
 
+/// The service below auth: default headers over the transport.
+pub(crate) type Base = SetRequestHeader<SetRequestHeader<Transport, HeaderValue>, HeaderValue>;
+
 /// Returns the service below auth (default headers + transport), which strategies use.
-pub(crate) fn base(transport: HttpService, user_agent: HeaderValue) -> HttpService {
-    BoxCloneSyncService::new(
-        ServiceBuilder::new()
-            .layer(SetRequestHeaderLayer::if_not_present(
-                ACCEPT,
-                HeaderValue::from_static("application/json"),
-            ))
-            .layer(SetRequestHeaderLayer::if_not_present(
-                USER_AGENT, user_agent,
-            ))
-            .service(transport),
-    )
+pub(crate) fn base(transport: Transport, user_agent: HeaderValue) -> Base {
+    ServiceBuilder::new()
+        .layer(SetRequestHeaderLayer::if_not_present(
+            ACCEPT,
+            HeaderValue::from_static("application/json"),
+        ))
+        .layer(SetRequestHeaderLayer::if_not_present(
+            USER_AGENT, user_agent,
+        ))
+        .service(transport)
 }
 
 /// Builds the full stack; see the module documentation for the order.
-pub(crate) fn assemble(parts: StackParts, base: HttpService) -> HttpService {
+///
+/// The layers are composed as one concrete type and boxed once, at the top. A boxed service is
+/// cloned deeply (one allocation per box) by the client, by retry and by auth on every call, so
+/// boxes appear only where a user layer needs an [`HttpService`] to wrap.
+pub(crate) fn assemble(parts: StackParts, base: Base) -> HttpService {
     let settings = parts.settings;
-    // Built from the inside out: each step wraps the service built so far.
-    // Tracing, the attempt timeout and auth are boxed once together, not once each: a boxed
-    // service is cloned deeply (one allocation per box) several times per call, by the client,
-    // by retry and by auth, so every box saved is a few allocations saved per request.
-    let mut service = BoxCloneSyncService::new(
-        ServiceBuilder::new()
-            .layer(TraceLayer)
-            .option_layer(settings.attempt_timeout.map(AttemptTimeoutLayer::new))
-            .option_layer(parts.auth)
-            .service(base),
-    );
+    let attempt = ServiceBuilder::new()
+        .layer(TraceLayer)
+        .option_layer(settings.attempt_timeout.map(AttemptTimeoutLayer::new))
+        .option_layer(parts.auth)
+        .service(base);
+    if parts.user_layers.is_empty() {
+        return above_attempt(attempt, settings, parts.timeout);
+    }
+    let mut service = HttpService::new(attempt);
     for layer in parts.user_layers.iter().rev() {
         service = layer(service);
     }
-    if let Some((num, per)) = settings.rate_limit {
-        service =
-            BoxCloneSyncService::new(Layer::layer(&SharedRateLimitLayer::new(num, per), service));
+    above_attempt(service, settings, parts.timeout)
+}
+
+/// Adds the layers above the user layers: limits, retry, call layers and the overall timeout.
+fn above_attempt<S>(service: S, settings: Settings, timeout: Option<Duration>) -> HttpService
+where
+    S: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Future: Send + 'static,
+{
+    let retry = (settings.retry.get_max_attempts() > 1)
+        .then(|| tower::retry::RetryLayer::new(RetryPolicy::new(settings.retry)));
+    let calls = ServiceBuilder::new()
+        .option_layer(retry)
+        .option_layer(settings.concurrency_limit.map(ConcurrencyLimitLayer::new))
+        .option_layer(
+            settings
+                .rate_limit
+                .map(|(num, per)| SharedRateLimitLayer::new(num, per)),
+        )
+        .service(service);
+    if settings.call_layers.is_empty() {
+        return with_timeout(calls, timeout);
     }
-    if let Some(max) = settings.concurrency_limit {
-        service = BoxCloneSyncService::new(
-            ServiceBuilder::new()
-                .concurrency_limit(max)
-                .service(service),
-        );
-    }
-    if settings.retry.get_max_attempts() > 1 {
-        service = BoxCloneSyncService::new(
-            ServiceBuilder::new()
-                .retry(RetryPolicy::new(settings.retry))
-                .service(service),
-        );
-    }
+    let mut service = HttpService::new(calls);
     for layer in settings.call_layers.iter().rev() {
         service = layer(service);
     }
-    match parts.timeout {
-        Some(limit) => BoxCloneSyncService::new(
-            ServiceBuilder::new()
-                .layer(tower::timeout::TimeoutLayer::new(limit))
-                .map_err(|e: BoxError| e)
-                .service(service),
-        ),
-        None => service,
-    }
+    with_timeout(service, timeout)
+}
+
+/// Adds the overall timeout and boxes the stack.
+fn with_timeout<S>(service: S, timeout: Option<Duration>) -> HttpService
+where
+    S: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Future: Send + 'static,
+{
+    HttpService::new(
+        ServiceBuilder::new()
+            .option_layer(timeout.map(tower::timeout::TimeoutLayer::new))
+            .service(service),
+    )
 }
 
 /// The `User-Agent` sent by default.

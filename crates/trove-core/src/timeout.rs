@@ -1,10 +1,11 @@
 //! The per-attempt timeout: bounds one attempt, so a hung connection is abandoned and (for an
 //! idempotent call) retried while the call's overall deadline still has time left.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use futures::future::BoxFuture;
 use tower::{Layer, Service};
 
 use crate::error::BoxError;
@@ -50,24 +51,44 @@ pub struct AttemptTimeout<S> {
 impl<S, R> Service<R> for AttemptTimeout<S>
 where
     S: Service<R, Error = BoxError>,
-    S::Future: Send + 'static,
 {
     type Response = S::Response;
     type Error = BoxError;
-    type Future = BoxFuture<'static, Result<S::Response, BoxError>>;
+    type Future = AttemptFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, request: R) -> Self::Future {
-        let future = self.inner.call(request);
-        let limit = self.limit;
-        Box::pin(async move {
-            match tokio::time::timeout(limit, future).await {
-                Ok(result) => result,
-                Err(_) => Err(Box::new(AttemptTimedOut(limit)) as BoxError),
-            }
-        })
+        AttemptFuture {
+            inner: tokio::time::timeout(self.limit, self.inner.call(request)),
+            limit: self.limit,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of an [`AttemptTimeout`] call. A named type rather than a boxed `async`
+    /// block: one allocation fewer per attempt.
+    pub struct AttemptFuture<F> {
+        #[pin]
+        inner: tokio::time::Timeout<F>,
+        limit: Duration,
+    }
+}
+
+impl<F, T> Future for AttemptFuture<F>
+where
+    F: Future<Output = Result<T, BoxError>>,
+{
+    type Output = Result<T, BoxError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        match std::task::ready!(this.inner.poll(cx)) {
+            Ok(result) => Poll::Ready(result),
+            Err(_) => Poll::Ready(Err(Box::new(AttemptTimedOut(*this.limit)))),
+        }
     }
 }

@@ -66,6 +66,19 @@ pub fn client_config(settings: &TlsSettings) -> Result<ClientConfig, Error> {
     Ok(config)
 }
 
+/// Returns how the default transport gets its rustls configuration: built now when `settings`
+/// name files or turn verification off (so a bad file fails `build()`, and the insecure
+/// warning is logged then), else built with the default roots on the first `https` connection.
+pub(crate) fn config_source(
+    settings: &TlsSettings,
+) -> Result<Arc<dyn Fn() -> ClientConfig + Send + Sync>, Error> {
+    if *settings == TlsSettings::default() {
+        return Ok(Arc::new(default_client_config));
+    }
+    let config = client_config(settings)?;
+    Ok(Arc::new(move || config.clone()))
+}
+
 /// Returns the rustls configuration of a client with default settings.
 pub fn default_client_config() -> ClientConfig {
     let provider = Arc::new(ring::default_provider());

@@ -4,17 +4,20 @@
 //! in one go, so the stack above the transport works on `Request<Bytes>` and `Response<Bytes>`:
 //! bodies are cheap to clone for a replay and the decoder reads one contiguous slice.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
+use http::Uri;
 use http_body::Body;
 use http_body_util::{BodyExt, Full};
+use hyper_rustls::{HttpsConnector, MaybeHttpsStream};
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use tokio::net::TcpStream;
 use tower::util::BoxCloneSyncService;
-use tower::Service;
+use tower::{Service, ServiceExt};
 
 use crate::error::{BoxError, SendState};
 
@@ -46,8 +49,12 @@ pub fn hyper_transport() -> HttpService {
 
 /// Returns hyper-util's pooled HTTP/1.1 client, giving up on a TCP connect after
 /// `connect_timeout` (a connect failure is [`SendState::NotSent`], so any call may retry it).
+/// The root certificates are loaded on the first `https` connection, not before.
 pub fn hyper_transport_with(connect_timeout: Option<std::time::Duration>) -> HttpService {
-    https_transport(crate::tls::default_client_config(), connect_timeout)
+    BoxCloneSyncService::new(HyperClient::new(
+        Arc::new(crate::tls::default_client_config),
+        connect_timeout,
+    ))
 }
 
 /// Returns hyper-util's pooled HTTP/1.1 client speaking `http` and, with `tls`, `https`.
@@ -55,20 +62,95 @@ pub fn https_transport(
     tls: rustls::ClientConfig,
     connect_timeout: Option<std::time::Duration>,
 ) -> HttpService {
-    let mut connector = HttpConnector::new();
-    connector.set_nodelay(true);
-    connector.set_connect_timeout(connect_timeout);
-    connector.enforce_http(false);
-    let connector = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_tls_config(tls)
-        .https_or_http()
-        .enable_http1()
-        .wrap_connector(connector);
-    let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
-        .build::<_, Full<Bytes>>(connector);
-    BoxCloneSyncService::new(HyperClient {
-        inner: Arc::new(client),
-    })
+    BoxCloneSyncService::new(HyperClient::new(
+        Arc::new(move || tls.clone()),
+        connect_timeout,
+    ))
+}
+
+/// The transport at the bottom of a client's stack: the built-in hyper client, called
+/// directly, or a service the user gave. An enum rather than a boxed service because the stack
+/// above clones it on every call and a box costs an allocation per clone.
+#[derive(Clone)]
+pub(crate) enum Transport {
+    /// hyper-util's client.
+    Hyper(HyperClient),
+    /// A user's transport, already adapted to whole bodies.
+    Custom(HttpService),
+}
+
+impl Service<http::Request<Bytes>> for Transport {
+    type Response = http::Response<Bytes>;
+    type Error = BoxError;
+    type Future = BoxFuture<'static, Result<http::Response<Bytes>, BoxError>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        match self {
+            Transport::Hyper(client) => client.poll_ready(cx),
+            Transport::Custom(service) => service.poll_ready(cx),
+        }
+    }
+
+    fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
+        match self {
+            Transport::Hyper(client) => client.call(request),
+            Transport::Custom(service) => service.call(request),
+        }
+    }
+}
+
+/// Builds the rustls configuration when the first `https` connection needs it.
+type TlsConfigFn = Arc<dyn Fn() -> rustls::ClientConfig + Send + Sync>;
+
+/// hyper-util's connector for `http` and `https` that builds its TLS half on first use.
+///
+/// Loading the platform's root certificates reads every file of the system store (about 5 ms
+/// and a few MiB), which a client that only speaks `http` (the emulator, a loopback endpoint,
+/// a short CLI call) should not pay for.
+#[derive(Clone)]
+struct LazyTlsConnector {
+    http: HttpConnector,
+    tls: Arc<LazyTls>,
+}
+
+struct LazyTls {
+    config: TlsConfigFn,
+    connector: OnceLock<HttpsConnector<HttpConnector>>,
+}
+
+impl LazyTlsConnector {
+    fn https(&self) -> HttpsConnector<HttpConnector> {
+        self.tls
+            .connector
+            .get_or_init(|| {
+                hyper_rustls::HttpsConnectorBuilder::new()
+                    .with_tls_config((self.tls.config)())
+                    .https_or_http()
+                    .enable_http1()
+                    .wrap_connector(self.http.clone())
+            })
+            .clone()
+    }
+}
+
+impl Service<Uri> for LazyTlsConnector {
+    type Response = MaybeHttpsStream<TokioIo<TcpStream>>;
+    type Error = BoxError;
+    type Future = BoxFuture<'static, Result<Self::Response, BoxError>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.http.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        if uri.scheme() == Some(&http::uri::Scheme::HTTPS) {
+            let https = self.https();
+            Box::pin(https.oneshot(uri))
+        } else {
+            let connecting = self.http.call(uri);
+            Box::pin(async move { Ok(MaybeHttpsStream::Http(connecting.await?)) })
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -105,15 +187,33 @@ where
 
 /// hyper-util's client, with its errors classified by whether the request went out.
 #[derive(Clone)]
-struct HyperClient {
-    /// Shared, because the stack above clones the transport a few times per call and a
-    /// hyper-util client clone copies several `Arc`s; this is one.
-    inner: Arc<
-        hyper_util::client::legacy::Client<
-            hyper_rustls::HttpsConnector<HttpConnector>,
-            Full<Bytes>,
-        >,
-    >,
+pub(crate) struct HyperClient {
+    /// Shared, because the stack above clones the transport on every call and a hyper-util
+    /// client clone copies several `Arc`s; this is one.
+    inner: Arc<hyper_util::client::legacy::Client<LazyTlsConnector, Full<Bytes>>>,
+}
+
+impl HyperClient {
+    /// A pooled HTTP/1.1 client whose TLS configuration `tls` builds on the first `https`
+    /// connection.
+    pub(crate) fn new(tls: TlsConfigFn, connect_timeout: Option<std::time::Duration>) -> Self {
+        let mut http = HttpConnector::new();
+        http.set_nodelay(true);
+        http.set_connect_timeout(connect_timeout);
+        http.enforce_http(false);
+        let connector = LazyTlsConnector {
+            http,
+            tls: Arc::new(LazyTls {
+                config: tls,
+                connector: OnceLock::new(),
+            }),
+        };
+        let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+            .build::<_, Full<Bytes>>(connector);
+        HyperClient {
+            inner: Arc::new(client),
+        }
+    }
 }
 
 impl Service<http::Request<Bytes>> for HyperClient {
@@ -166,4 +266,75 @@ pub struct TransportError {
     /// What failed.
     #[source]
     pub source: BoxError,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    use super::*;
+
+    /// A server that answers every connection with one `200 {}` and closes it.
+    async fn plain_http_server() -> std::net::SocketAddr {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let _ = socket
+                    .write_all(
+                        b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}",
+                    )
+                    .await;
+            }
+        });
+        addr
+    }
+
+    fn empty_roots_config() -> rustls::ClientConfig {
+        rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth()
+    }
+
+    fn get(url: String) -> http::Request<Bytes> {
+        http::Request::get(url).body(Bytes::new()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn tls_is_configured_on_the_first_https_connection_and_only_once() {
+        let addr = plain_http_server().await;
+        let built = Arc::new(AtomicUsize::new(0));
+        let counter = built.clone();
+        let mut client = HyperClient::new(
+            Arc::new(move || {
+                counter.fetch_add(1, Ordering::SeqCst);
+                empty_roots_config()
+            }),
+            None,
+        );
+
+        let response = client.call(get(format!("http://{addr}/"))).await.unwrap();
+        assert_eq!(response.body().as_ref(), b"{}");
+        assert_eq!(built.load(Ordering::SeqCst), 0, "http built a TLS config");
+
+        // The plain server cannot complete a handshake: the point is that TLS was attempted.
+        for _ in 0..2 {
+            let err = client.call(get(format!("https://{addr}/"))).await;
+            assert!(
+                err.is_err(),
+                "a TLS handshake with a plain server succeeded"
+            );
+        }
+        assert_eq!(built.load(Ordering::SeqCst), 1);
+    }
 }
