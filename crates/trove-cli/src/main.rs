@@ -9,6 +9,7 @@ mod commands;
 mod context;
 mod error;
 mod output;
+mod resolve;
 mod wait;
 
 use std::process::ExitCode;

@@ -6,6 +6,7 @@ use troveclient::types::backup::{Backup, BackupStatus};
 use crate::commands::{instance, ListArgs};
 use crate::context::Ctx;
 use crate::output::{col, Column};
+use crate::resolve;
 use crate::wait::{self, Check, WaitArgs};
 
 /// Backup commands.
@@ -19,16 +20,17 @@ pub enum Cmd {
     List(ListCmd),
     /// Show a backup.
     #[command(after_help = "Examples:
-  trove backup show BACKUP_ID")]
+  trove backup show nightly
+  trove backup show BACKUP_ID -f json")]
     Show(BackupArg),
     /// Back up an instance.
     #[command(after_help = "Examples:
   trove backup create db1 nightly --wait
-  trove backup create db1 nightly-incr --parent BACKUP_ID")]
+  trove backup create db1 nightly-incr --parent nightly")]
     Create(CreateCmd),
     /// Delete backups.
     #[command(after_help = "Examples:
-  trove backup delete BACKUP_ID --wait")]
+  trove backup delete nightly --wait")]
     Delete(DeleteCmd),
 }
 
@@ -51,10 +53,10 @@ pub struct ListCmd {
     project_id: Option<String>,
 }
 
-/// A backup, by id.
+/// A backup, by id or name.
 #[derive(Debug, Args)]
 pub struct BackupArg {
-    /// Backup id.
+    /// Backup id or name.
     backup: String,
 }
 
@@ -68,8 +70,8 @@ pub struct CreateCmd {
     /// A description.
     #[arg(long)]
     description: Option<String>,
-    /// Make an incremental backup on top of this one.
-    #[arg(long, value_name = "BACKUP_ID")]
+    /// Make an incremental backup on top of this one (id or name).
+    #[arg(long, value_name = "BACKUP")]
     parent: Option<String>,
     /// Make an incremental backup on top of the instance's last one.
     #[arg(long)]
@@ -84,7 +86,7 @@ pub struct CreateCmd {
 /// `backup delete`.
 #[derive(Debug, Args)]
 pub struct DeleteCmd {
-    /// Backup ids.
+    /// Backup ids or names.
     #[arg(required = true)]
     backups: Vec<String>,
     #[command(flatten)]
@@ -100,6 +102,20 @@ const COLUMNS: &[Column] = &[
     col("Parent ID", "/parent_id"),
     col("Updated", "/updated"),
 ];
+
+/// Finds a backup by id, or else by its (unique) name.
+pub async fn find(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<Backup> {
+    let backups = ctx.client()?.backups();
+    resolve::by_id_or_name(
+        "backup",
+        name_or_id,
+        |id| async move { backups.get(&id).await },
+        || backups.list().into_stream(),
+        |b| &b.name,
+        |b| &b.id,
+    )
+    .await
+}
 
 /// Runs a backup command.
 pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
@@ -123,7 +139,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 .await?;
             ctx.out.list(COLUMNS, &items)
         }
-        Cmd::Show(c) => ctx.out.show(&backups.get(&c.backup).await?),
+        Cmd::Show(c) => ctx.out.show(&find(ctx, &c.backup).await?),
         Cmd::Create(c) => {
             let id = instance::find(ctx, &c.instance).await?.id;
             let mut request = backups
@@ -132,8 +148,8 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             if let Some(d) = c.description {
                 request = request.description(d);
             }
-            if let Some(p) = c.parent {
-                request = request.parent(p);
+            if let Some(p) = &c.parent {
+                request = request.parent(find(ctx, p).await?.id);
             }
             if let Some(s) = c.swift_container {
                 request = request.swift_container(s);
@@ -162,11 +178,14 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             ctx.out.show(&backup)
         }
         Cmd::Delete(c) => {
-            for id in &c.backups {
-                backups.delete(id).await?;
+            let mut ids = Vec::new();
+            for name in &c.backups {
+                let id = find(ctx, name).await?.id;
+                backups.delete(&id).await?;
+                ids.push(id);
             }
             if c.wait.wait {
-                for id in &c.backups {
+                for id in &ids {
                     wait::until(
                         &c.wait,
                         &format!("deletion of backup {id}"),

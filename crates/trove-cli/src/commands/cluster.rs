@@ -1,13 +1,14 @@
 //! `trove cluster ...`: clusters of instances.
 
 use clap::{Args, Subcommand};
-use troveclient::types::cluster::{Cluster, ClusterInstanceSpec};
+use troveclient::types::cluster::{Cluster, ClusterInstance, ClusterInstanceSpec};
 use troveclient::types::instance::{ModuleRef, VolumeSpec};
 
-use crate::commands::{instance, ListArgs};
+use crate::commands::{configuration, module, ListArgs};
 use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, Column};
+use crate::resolve;
 use crate::wait::{self, Check, WaitArgs};
 
 /// Cluster commands.
@@ -19,7 +20,7 @@ pub enum Cmd {
     List(ListCmd),
     /// Show a cluster.
     #[command(after_help = "Examples:
-  trove cluster show CLUSTER_ID")]
+  trove cluster show c1")]
     Show(ClusterArg),
     /// Create a cluster.
     #[command(after_help = "Examples:
@@ -28,32 +29,65 @@ pub enum Cmd {
     Create(CreateCmd),
     /// Delete a cluster.
     #[command(after_help = "Examples:
-  trove cluster delete CLUSTER_ID --wait")]
+  trove cluster delete c1 --wait")]
     Delete(WaitingClusterArg),
     /// Add instances to a cluster.
     #[command(after_help = "Examples:
-  trove cluster grow CLUSTER_ID --instance flavor=2,volume=2,name=member4")]
+  trove cluster grow c1 --instance flavor=2,volume=2,name=member4")]
     Grow(GrowCmd),
     /// Remove instances from a cluster.
     #[command(after_help = "Examples:
-  trove cluster shrink CLUSTER_ID INSTANCE_ID")]
+  trove cluster shrink c1 member3")]
     Shrink(ShrinkCmd),
     /// Restart every member of a cluster.
     #[command(after_help = "Examples:
-  trove cluster restart CLUSTER_ID --wait")]
+  trove cluster restart c1 --wait")]
     Restart(WaitingClusterArg),
     /// Upgrade every member of a cluster to another datastore version.
     #[command(after_help = "Examples:
-  trove cluster upgrade CLUSTER_ID 4.2 --wait")]
+  trove cluster upgrade c1 4.2 --wait")]
     Upgrade(UpgradeCmd),
     /// Clear a stuck task of a cluster (admin).
     #[command(after_help = "Examples:
-  trove cluster reset-status CLUSTER_ID")]
+  trove cluster reset-status c1")]
     ResetStatus(ClusterArg),
     /// List the member instances of a cluster.
     #[command(after_help = "Examples:
-  trove cluster instances CLUSTER_ID")]
+  trove cluster instances c1")]
     Instances(ClusterArg),
+    /// Show one member instance of a cluster.
+    #[command(after_help = "Examples:
+  trove cluster show-instance c1 member1
+  trove cluster show-instance c1 MEMBER_ID -f json")]
+    ShowInstance(MemberCmd),
+    /// Attach a configuration group to every member of a cluster.
+    #[command(after_help = "Examples:
+  trove cluster configuration-attach c1 tuned --wait")]
+    ConfigurationAttach(ConfigurationAttachCmd),
+    /// Detach the configuration group of a cluster's members.
+    #[command(after_help = "Examples:
+  trove cluster configuration-detach c1")]
+    ConfigurationDetach(WaitingClusterArg),
+}
+
+/// `cluster show-instance`.
+#[derive(Debug, Args)]
+pub struct MemberCmd {
+    /// Cluster id or name.
+    cluster: String,
+    /// Member instance id or name.
+    instance: String,
+}
+
+/// `cluster configuration-attach`.
+#[derive(Debug, Args)]
+pub struct ConfigurationAttachCmd {
+    /// Cluster id or name.
+    cluster: String,
+    /// Configuration group id or name.
+    configuration: String,
+    #[command(flatten)]
+    wait: WaitArgs,
 }
 
 /// `cluster list`.
@@ -66,14 +100,14 @@ pub struct ListCmd {
 /// A cluster.
 #[derive(Debug, Args)]
 pub struct ClusterArg {
-    /// Cluster id.
+    /// Cluster id or name.
     cluster: String,
 }
 
 /// A cluster, with waiting.
 #[derive(Debug, Args)]
 pub struct WaitingClusterArg {
-    /// Cluster id.
+    /// Cluster id or name.
     cluster: String,
     #[command(flatten)]
     wait: WaitArgs,
@@ -90,14 +124,14 @@ pub struct CreateCmd {
     #[arg(value_name = "VERSION")]
     datastore_version: Option<String>,
     /// A member, as flavor=ID,volume=GB[,volume_type=T][,name=N][,type=ROLE]
-    /// [,availability_zone=Z][,region=R][,module=ID]; repeat for each member.
+    /// [,availability_zone=Z][,region=R][,module=ID or name]; repeat for each member.
     #[arg(long = "instance", value_name = "SPEC", required = true)]
     instances: Vec<String>,
     /// Server group policy: affinity or anti-affinity.
     #[arg(long, value_name = "POLICY")]
     locality: Option<String>,
-    /// Configuration group to attach to every member.
-    #[arg(long, value_name = "CONFIGURATION_ID")]
+    /// Configuration group to attach to every member (id or name).
+    #[arg(long, value_name = "CONFIGURATION")]
     configuration: Option<String>,
     #[command(flatten)]
     wait: WaitArgs,
@@ -106,7 +140,7 @@ pub struct CreateCmd {
 /// `cluster grow`.
 #[derive(Debug, Args)]
 pub struct GrowCmd {
-    /// Cluster id.
+    /// Cluster id or name.
     cluster: String,
     /// A member to add (see `cluster create --help`); repeat for more.
     #[arg(long = "instance", value_name = "SPEC", required = true)]
@@ -118,9 +152,9 @@ pub struct GrowCmd {
 /// `cluster shrink`.
 #[derive(Debug, Args)]
 pub struct ShrinkCmd {
-    /// Cluster id.
+    /// Cluster id or name.
     cluster: String,
-    /// Ids of the member instances to remove.
+    /// Ids or names of the member instances to remove.
     #[arg(required = true)]
     instances: Vec<String>,
     #[command(flatten)]
@@ -130,7 +164,7 @@ pub struct ShrinkCmd {
 /// `cluster upgrade`.
 #[derive(Debug, Args)]
 pub struct UpgradeCmd {
-    /// Cluster id.
+    /// Cluster id or name.
     cluster: String,
     /// The datastore version.
     #[arg(value_name = "VERSION")]
@@ -193,8 +227,61 @@ fn parse_member(spec: &str) -> Result<ClusterInstanceSpec, UsageError> {
     Ok(member)
 }
 
-fn parse_members(specs: &[String]) -> Result<Vec<ClusterInstanceSpec>, UsageError> {
-    specs.iter().map(|s| parse_member(s)).collect()
+/// Parses the `--instance` specs, and finds the modules they name.
+async fn parse_members(ctx: &Ctx, specs: &[String]) -> anyhow::Result<Vec<ClusterInstanceSpec>> {
+    let mut members = Vec::new();
+    for spec in specs {
+        let mut member = parse_member(spec)?;
+        for m in &mut member.modules {
+            m.id = module::find(ctx, &m.id).await?.id;
+        }
+        members.push(member);
+    }
+    Ok(members)
+}
+
+/// Finds a cluster by id, or else by its (unique) name.
+pub async fn find(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<Cluster> {
+    let clusters = ctx.client()?.clusters();
+    resolve::by_id_or_name(
+        "cluster",
+        name_or_id,
+        |id| async move { clusters.get(&id).await },
+        || clusters.list().into_stream(),
+        |c| &c.name,
+        |c| &c.id,
+    )
+    .await
+}
+
+/// Finds a member of `cluster` by id or (unique) name among its instances.
+fn member<'a>(cluster: &'a Cluster, name_or_id: &str) -> anyhow::Result<&'a ClusterInstance> {
+    if let Some(m) = cluster.instances.iter().find(|m| m.id == name_or_id) {
+        return Ok(m);
+    }
+    let named: Vec<&ClusterInstance> = cluster
+        .instances
+        .iter()
+        .filter(|m| m.name == name_or_id)
+        .collect();
+    match named.as_slice() {
+        [one] => Ok(one),
+        [] => Err(UsageError(format!(
+            "cluster {} has no member with the id or name {name_or_id:?}",
+            cluster.name
+        ))
+        .into()),
+        several => {
+            let ids: Vec<&str> = several.iter().map(|m| m.id.as_str()).collect();
+            Err(UsageError(format!(
+                "{} members of cluster {} are named {name_or_id:?} ({}); use an id",
+                several.len(),
+                cluster.name,
+                ids.join(", ")
+            ))
+            .into())
+        }
+    }
 }
 
 /// Waits until the cluster has no task left; a failed task ends the wait.
@@ -245,24 +332,40 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 .await?;
             ctx.out.list(COLUMNS, &items)
         }
-        Cmd::Show(c) => ctx.out.show(&clusters.get(&c.cluster).await?),
+        Cmd::Show(c) => ctx.out.show(&find(ctx, &c.cluster).await?),
         Cmd::Instances(c) => ctx
             .out
-            .list(MEMBER_COLUMNS, &clusters.get(&c.cluster).await?.instances),
+            .list(MEMBER_COLUMNS, &find(ctx, &c.cluster).await?.instances),
+        Cmd::ShowInstance(c) => {
+            let cluster = find(ctx, &c.cluster).await?;
+            let id = &member(&cluster, &c.instance)?.id;
+            ctx.out.show(&clusters.get_instance(&cluster.id, id).await?)
+        }
+        Cmd::ConfigurationAttach(c) => {
+            let id = find(ctx, &c.cluster).await?.id;
+            let configuration = configuration::find(ctx, &c.configuration).await?.id;
+            let answer = clusters.configuration_attach(&id, &configuration).await?;
+            after_action(ctx, &c.wait, &id, answer).await
+        }
+        Cmd::ConfigurationDetach(c) => {
+            let id = find(ctx, &c.cluster).await?.id;
+            let answer = clusters.configuration_detach(&id).await?;
+            after_action(ctx, &c.wait, &id, answer).await
+        }
         Cmd::Create(c) => {
             let mut request = clusters.create(
                 c.name.clone(),
                 c.datastore.clone(),
                 c.datastore_version.clone(),
             );
-            for member in parse_members(&c.instances)? {
+            for member in parse_members(ctx, &c.instances).await? {
                 request = request.instance(member);
             }
             if let Some(l) = c.locality {
                 request = request.locality(l);
             }
-            if let Some(conf) = c.configuration {
-                request = request.configuration(conf);
+            if let Some(conf) = &c.configuration {
+                request = request.configuration(configuration::find(ctx, conf).await?.id);
             }
             let cluster = request.await?;
             if c.wait.wait {
@@ -272,13 +375,14 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             }
         }
         Cmd::Delete(c) => {
-            clusters.delete(&c.cluster).await?;
+            let id = find(ctx, &c.cluster).await?.id;
+            clusters.delete(&id).await?;
             if c.wait.wait {
                 wait::until(
                     &c.wait,
-                    &format!("deletion of cluster {}", c.cluster),
+                    &format!("deletion of cluster {id}"),
                     || async {
-                        match clusters.get(&c.cluster).await {
+                        match clusters.get(&id).await {
                             Ok(cl) => Ok(Some(cl)),
                             Err(e) if e.is_not_found() => Ok(None),
                             Err(e) => Err(e),
@@ -299,30 +403,34 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             Ok(())
         }
         Cmd::Grow(c) => {
-            let answer = clusters
-                .grow(&c.cluster, parse_members(&c.instances)?)
-                .await?;
-            after_action(ctx, &c.wait, &c.cluster, answer).await
+            let id = find(ctx, &c.cluster).await?.id;
+            let members = parse_members(ctx, &c.instances).await?;
+            let answer = clusters.grow(&id, members).await?;
+            after_action(ctx, &c.wait, &id, answer).await
         }
         Cmd::Shrink(c) => {
-            let mut ids = Vec::new();
-            for i in &c.instances {
-                ids.push(instance::find(ctx, i).await?.id);
-            }
-            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let answer = clusters.shrink(&c.cluster, &refs).await?;
-            after_action(ctx, &c.wait, &c.cluster, answer).await
+            let cluster = find(ctx, &c.cluster).await?;
+            let ids = c
+                .instances
+                .iter()
+                .map(|i| member(&cluster, i).map(|m| m.id.as_str()))
+                .collect::<anyhow::Result<Vec<&str>>>()?;
+            let answer = clusters.shrink(&cluster.id, &ids).await?;
+            after_action(ctx, &c.wait, &cluster.id, answer).await
         }
         Cmd::Restart(c) => {
-            let answer = clusters.restart(&c.cluster).await?;
-            after_action(ctx, &c.wait, &c.cluster, answer).await
+            let id = find(ctx, &c.cluster).await?.id;
+            let answer = clusters.restart(&id).await?;
+            after_action(ctx, &c.wait, &id, answer).await
         }
         Cmd::Upgrade(c) => {
-            let answer = clusters.upgrade(&c.cluster, &c.datastore_version).await?;
-            after_action(ctx, &c.wait, &c.cluster, answer).await
+            let id = find(ctx, &c.cluster).await?.id;
+            let answer = clusters.upgrade(&id, &c.datastore_version).await?;
+            after_action(ctx, &c.wait, &id, answer).await
         }
         Cmd::ResetStatus(c) => {
-            let answer = clusters.reset_status(&c.cluster).await?;
+            let id = find(ctx, &c.cluster).await?.id;
+            let answer = clusters.reset_status(&id).await?;
             match answer {
                 Some(cluster) => ctx.out.show(&cluster),
                 None => Ok(()),

@@ -6,11 +6,13 @@ use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use serde_json::Value;
 use troveclient::types::configuration::UpdateConfiguration;
+use troveclient::Configuration;
 
 use crate::commands::{instance, ListArgs};
 use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, Column};
+use crate::resolve;
 
 /// Configuration group commands.
 #[derive(Debug, Subcommand)]
@@ -21,7 +23,7 @@ pub enum Cmd {
     List(ListCmd),
     /// Show a configuration group and its values.
     #[command(after_help = "Examples:
-  trove configuration show CONFIG_ID")]
+  trove configuration show tuned")]
     Show(ConfigArg),
     /// Create a configuration group.
     #[command(after_help = "Examples:
@@ -47,7 +49,7 @@ pub enum Cmd {
     Update(UpdateCmd),
     /// Attach a configuration group to an instance.
     #[command(after_help = "Examples:
-  trove configuration attach db1 CONFIG_ID")]
+  trove configuration attach db1 tuned")]
     Attach(AttachCmd),
     /// Detach the configuration group of an instance.
     #[command(after_help = "Examples:
@@ -86,14 +88,14 @@ pub struct ListCmd {
 /// A configuration group.
 #[derive(Debug, Args)]
 pub struct ConfigArg {
-    /// Configuration group id.
+    /// Configuration group id or name.
     configuration: String,
 }
 
 /// `configuration instances`.
 #[derive(Debug, Args)]
 pub struct ConfigInstancesCmd {
-    /// Configuration group id.
+    /// Configuration group id or name.
     configuration: String,
     #[command(flatten)]
     list: ListArgs,
@@ -150,7 +152,7 @@ pub struct CreateCmd {
 /// `configuration patch`.
 #[derive(Debug, Args)]
 pub struct ValuesCmd {
-    /// Configuration group id.
+    /// Configuration group id or name.
     configuration: String,
     #[command(flatten)]
     values: Values,
@@ -159,7 +161,7 @@ pub struct ValuesCmd {
 /// `configuration update`.
 #[derive(Debug, Args)]
 pub struct UpdateCmd {
-    /// Configuration group id.
+    /// Configuration group id or name.
     configuration: String,
     #[command(flatten)]
     values: Values,
@@ -176,7 +178,7 @@ pub struct UpdateCmd {
 pub struct AttachCmd {
     /// Instance id or name.
     instance: String,
-    /// Configuration group id.
+    /// Configuration group id or name.
     configuration: String,
 }
 
@@ -228,6 +230,20 @@ const PARAMETER_COLUMNS: &[Column] = &[
     col("Restart Required", "/restart_required"),
 ];
 
+/// Finds a configuration group by id, or else by its (unique) name.
+pub async fn find(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<Configuration> {
+    let configurations = ctx.client()?.configurations();
+    resolve::by_id_or_name(
+        "configuration group",
+        name_or_id,
+        |id| async move { configurations.get(&id).await },
+        || configurations.list().into_stream(),
+        |c| &c.name,
+        |c| &c.id,
+    )
+    .await
+}
+
 /// Runs a configuration command.
 pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     let client = ctx.client()?;
@@ -240,7 +256,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 .await?;
             ctx.out.list(COLUMNS, &items)
         }
-        Cmd::Show(c) => ctx.out.show(&configurations.get(&c.configuration).await?),
+        Cmd::Show(c) => ctx.out.show(&find(ctx, &c.configuration).await?),
         Cmd::Create(c) => {
             let mut request = configurations.create(c.name.clone());
             for (k, v) in c.values.parse()? {
@@ -254,15 +270,17 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             }
             ctx.out.show(&request.await?)
         }
-        Cmd::Delete(c) => Ok(configurations.delete(&c.configuration).await?),
+        Cmd::Delete(c) => {
+            let id = find(ctx, &c.configuration).await?.id;
+            Ok(configurations.delete(&id).await?)
+        }
         Cmd::Instances(c) => {
+            let id = find(ctx, &c.configuration).await?.id;
             let items = c
                 .list
-                .fetch(
-                    configurations.instances(&c.configuration),
-                    one_page!(),
-                    |r| r.into_stream(),
-                )
+                .fetch(configurations.instances(&id), one_page!(), |r| {
+                    r.into_stream()
+                })
                 .await?;
             ctx.out.list(INSTANCE_COLUMNS, &items)
         }
@@ -271,7 +289,8 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             if values.is_empty() {
                 return Err(UsageError("no values to set".to_owned()).into());
             }
-            Ok(configurations.edit(&c.configuration, values).await?)
+            let id = find(ctx, &c.configuration).await?.id;
+            Ok(configurations.edit(&id, values).await?)
         }
         Cmd::Update(c) => {
             let body = UpdateConfiguration {
@@ -279,13 +298,15 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 name: c.name,
                 description: c.description,
             };
-            Ok(configurations.update(&c.configuration, &body).await?)
+            let id = find(ctx, &c.configuration).await?.id;
+            Ok(configurations.update(&id, &body).await?)
         }
         Cmd::Attach(c) => {
             let id = instance::find(ctx, &c.instance).await?.id;
+            let configuration = find(ctx, &c.configuration).await?.id;
             Ok(client
                 .instances()
-                .attach_configuration(&id, c.configuration)
+                .attach_configuration(&id, configuration)
                 .await?)
         }
         Cmd::Detach(c) => {

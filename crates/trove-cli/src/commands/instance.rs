@@ -2,16 +2,16 @@
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
-use futures::TryStreamExt;
 use serde_json::Value;
 use troveclient::types::instance::{Access, ModuleRef, RestorePoint};
 use troveclient::types::instance_action::UpdateInstance;
 use troveclient::{DatabaseSpec, Instance, InstanceStatus, NicSpec, UserSpec};
 
-use crate::commands::ListArgs;
+use crate::commands::{backup, configuration, module, ListArgs};
 use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, join_key, Column};
+use crate::resolve;
 use crate::wait::{self, Check, WaitArgs};
 
 /// Instance commands.
@@ -33,13 +33,18 @@ pub enum Cmd {
     #[command(after_help = "Examples:
   trove instance create db1 2 --size 5 --datastore mysql --datastore-version 8.0
   trove instance create db1 2 --size 5 --database app --user app:s3cret --wait
-  trove instance create copy1 2 --size 5 --backup BACKUP_ID")]
+  trove instance create copy1 2 --size 5 --backup nightly")]
     Create(Box<CreateCmd>),
     /// Delete instances.
     #[command(after_help = "Examples:
   trove instance delete db1
   trove instance delete db1 db2 --wait")]
     Delete(DeleteCmd),
+    /// Delete instances whatever their state: clear the task status (admin), then delete.
+    #[command(after_help = "Examples:
+  trove instance force-delete stuck1
+  trove instance force-delete stuck1 --wait")]
+    ForceDelete(DeleteCmd),
     /// Restart the datastore of an instance.
     #[command(after_help = "Examples:
   trove instance restart db1 --wait")]
@@ -56,9 +61,10 @@ pub enum Cmd {
     /// source, or change its network access.
     #[command(after_help = "Examples:
   trove instance update db1 --name db-main
-  trove instance update db1 --configuration CONFIG_ID
+  trove instance update db1 --configuration tuned
   trove instance update db1 --detach-configuration
-  trove instance update replica1 --detach-replica")]
+  trove instance update replica1 --detach-replica
+  trove instance update db1 --name db-main --patch")]
     Update(UpdateCmd),
     /// Upgrade the datastore of an instance to another version.
     #[command(after_help = "Examples:
@@ -128,10 +134,10 @@ pub struct UpdateCmd {
     /// A new name.
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
-    /// Attach this configuration group.
+    /// Attach this configuration group (id or name).
     #[arg(
         long,
-        value_name = "CONFIGURATION_ID",
+        value_name = "CONFIGURATION",
         conflicts_with = "detach_configuration"
     )]
     configuration: Option<String>,
@@ -150,6 +156,9 @@ pub struct UpdateCmd {
     /// A CIDR allowed to reach the database; repeat for more.
     #[arg(long = "allowed-cidr", value_name = "CIDR")]
     allowed_cidrs: Vec<String>,
+    /// Send the changes as a partial update (PATCH) instead of PUT.
+    #[arg(long)]
+    patch: bool,
 }
 
 /// `instance list`.
@@ -191,8 +200,8 @@ pub struct CreateCmd {
     /// A user to create, as NAME:PASSWORD, with access to every --database; repeat for more.
     #[arg(long = "user", visible_alias = "users", value_name = "NAME:PASSWORD", num_args = 1..)]
     users: Vec<String>,
-    /// Backup to restore the instance from.
-    #[arg(long, value_name = "BACKUP_ID")]
+    /// Backup to restore the instance from (id or name).
+    #[arg(long, value_name = "BACKUP")]
     backup: Option<String>,
     /// Datastore type, such as mysql.
     #[arg(long, value_name = "TYPE")]
@@ -209,8 +218,8 @@ pub struct CreateCmd {
     /// A network to attach, as net-id=ID[,subnet-id=ID][,ip-address=IP].
     #[arg(long, value_name = "NIC")]
     nic: Vec<String>,
-    /// Configuration group to attach.
-    #[arg(long, value_name = "CONFIGURATION_ID")]
+    /// Configuration group to attach (id or name).
+    #[arg(long, value_name = "CONFIGURATION")]
     configuration: Option<String>,
     /// Create a replica of this instance (id or name).
     #[arg(long, value_name = "INSTANCE")]
@@ -224,8 +233,8 @@ pub struct CreateCmd {
     /// Region to create the instance in.
     #[arg(long, value_name = "REGION")]
     region: Option<String>,
-    /// A module to apply; repeat for more.
-    #[arg(long = "module", value_name = "MODULE_ID")]
+    /// A module to apply (id or name); repeat for more.
+    #[arg(long = "module", value_name = "MODULE")]
     modules: Vec<String>,
     /// Give the instance a public address.
     #[arg(long)]
@@ -274,7 +283,8 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             ctx.out.show(&instance)
         }
         Cmd::Create(c) => create(ctx, *c).await,
-        Cmd::Delete(c) => delete(ctx, c).await,
+        Cmd::Delete(c) => delete(ctx, c, false).await,
+        Cmd::ForceDelete(c) => delete(ctx, c, true).await,
         Cmd::Restart(c) => {
             act(ctx, &c.instance, &c.wait, |i, id| {
                 Box::pin(async move { i.restart(&id).await })
@@ -344,7 +354,8 @@ async fn update(ctx: &Ctx, c: UpdateCmd) -> anyhow::Result<()> {
     let id = find(ctx, &c.instance).await?.id;
     let mut changes = Vec::new();
     if let Some(conf) = &c.configuration {
-        changes.push(UpdateInstance::attach_configuration(conf.clone()));
+        let conf = configuration::find(ctx, conf).await?.id;
+        changes.push(UpdateInstance::attach_configuration(conf));
     }
     if c.detach_configuration {
         changes.push(UpdateInstance::detach_configuration());
@@ -374,7 +385,11 @@ async fn update(ctx: &Ctx, c: UpdateCmd) -> anyhow::Result<()> {
     }
     let instances = ctx.client()?.instances();
     for change in &changes {
-        instances.update(&id, change).await?;
+        if c.patch {
+            instances.edit(&id, change).await?;
+        } else {
+            instances.update(&id, change).await?;
+        }
     }
     Ok(())
 }
@@ -393,26 +408,18 @@ async fn list(ctx: &Ctx, c: ListCmd) -> anyhow::Result<()> {
     ctx.out.list(COLUMNS, &items)
 }
 
-/// Finds an instance by id, or else by exact name (which must be unique).
+/// Finds an instance by id, or else by its (unique) name.
 pub async fn find(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<Instance> {
-    let client = ctx.client()?;
-    let not_found = match client.instances().get(name_or_id).await {
-        Ok(i) => return Ok(i),
-        Err(e) if e.is_not_found() => e,
-        Err(e) => return Err(e.into()),
-    };
-    let mut named: Vec<Instance> = client
-        .instances()
-        .list()
-        .into_stream()
-        .try_filter(|i| futures::future::ready(i.name == name_or_id))
-        .try_collect()
-        .await?;
-    match named.len() {
-        0 => Err(not_found.into()),
-        1 => Ok(named.remove(0)),
-        n => Err(UsageError(format!("{n} instances are named {name_or_id:?}; use an id")).into()),
-    }
+    let instances = ctx.client()?.instances();
+    resolve::by_id_or_name(
+        "instance",
+        name_or_id,
+        |id| async move { instances.get(&id).await },
+        || instances.list().into_stream(),
+        |i| &i.name,
+        |i| &i.id,
+    )
+    .await
 }
 
 async fn create(ctx: &Ctx, c: CreateCmd) -> anyhow::Result<()> {
@@ -421,6 +428,20 @@ async fn create(ctx: &Ctx, c: CreateCmd) -> anyhow::Result<()> {
         Some(source) => Some(find(ctx, source).await?.id),
         None => None,
     };
+    let backup = match &c.backup {
+        Some(b) => Some(backup::find(ctx, b).await?.id),
+        None => None,
+    };
+    let configuration = match &c.configuration {
+        Some(conf) => Some(configuration::find(ctx, conf).await?.id),
+        None => None,
+    };
+    let mut modules = Vec::new();
+    for m in &c.modules {
+        modules.push(ModuleRef {
+            id: module::find(ctx, m).await?.id,
+        });
+    }
     let nics = c
         .nic
         .iter()
@@ -463,17 +484,13 @@ async fn create(ctx: &Ctx, c: CreateCmd) -> anyhow::Result<()> {
         if let (Some(ds), Some(n)) = (body.datastore.as_mut(), &c.datastore_version_number) {
             ds.version_number = Some(n.clone());
         }
-        body.restore_point = c.backup.clone().map(|b| RestorePoint { backup_ref: b });
-        body.configuration = c.configuration.clone();
+        body.restore_point = backup.map(|b| RestorePoint { backup_ref: b });
+        body.configuration = configuration;
         body.replica_of = replica_of;
         body.replica_count = c.replica_count;
         body.locality = c.locality.clone();
         body.region_name = c.region.clone();
-        body.modules = c
-            .modules
-            .iter()
-            .map(|id| ModuleRef { id: id.clone() })
-            .collect();
+        body.modules = modules;
         if c.is_public || !c.allowed_cidrs.is_empty() {
             body.access = Some(Access {
                 is_public: c.is_public.then_some(true),
@@ -533,11 +550,20 @@ pub async fn wait_ready(ctx: &Ctx, w: &WaitArgs, id: &str) -> anyhow::Result<Ins
     .await
 }
 
-async fn delete(ctx: &Ctx, c: DeleteCmd) -> anyhow::Result<()> {
+/// Deletes instances; `force` first clears each one's task status, as python-troveclient's
+/// `force_delete` does, so that instances stuck in a task can be deleted.
+async fn delete(ctx: &Ctx, c: DeleteCmd, force: bool) -> anyhow::Result<()> {
     let client = ctx.client()?;
     let mut ids = Vec::new();
     for name in &c.instances {
         let instance = find(ctx, name).await?;
+        if force {
+            client
+                .instances()
+                .reset_status(&instance.id)
+                .await
+                .with_context(|| format!("resetting the status of instance {name}"))?;
+        }
         client
             .instances()
             .delete(&instance.id)

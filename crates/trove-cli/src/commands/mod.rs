@@ -28,9 +28,11 @@ pub mod flavor;
 pub mod instance;
 pub mod limit;
 pub mod log;
+pub mod mgmt;
 pub mod module;
 pub mod quota;
 pub mod root;
+pub mod ssl;
 pub mod user;
 pub mod versions;
 
@@ -56,16 +58,19 @@ pub enum Command {
     /// Users of an instance: list, show, create, delete, access, passwords.
     #[command(subcommand)]
     User(user::Cmd),
-    /// The root user of an instance: enable, show, disable.
+    /// The root user of an instance or cluster: enable, show, disable.
     #[command(subcommand)]
     Root(root::Cmd),
+    /// TLS of an instance's datastore: show, enable, disable, rollback.
+    #[command(subcommand)]
+    Ssl(ssl::Cmd),
     /// Backups: list, show, create, delete.
     #[command(subcommand)]
     Backup(backup::Cmd),
     /// Backup strategies: list, create, delete.
     #[command(subcommand)]
     BackupStrategy(backup_strategy::Cmd),
-    /// Clusters: list, show, create, delete, grow, shrink, restart, upgrade.
+    /// Clusters: list, show, create, delete, grow, shrink, restart, upgrade, configuration.
     #[command(subcommand)]
     Cluster(cluster::Cmd),
     /// Configuration groups and datastore configuration parameters.
@@ -89,6 +94,10 @@ pub enum Command {
     /// Project quotas (admin): show, update.
     #[command(subcommand)]
     Quota(quota::Cmd),
+    /// The management API (admin): every project's instances and clusters, guest
+    /// diagnostics, configuration parameters, datastore versions.
+    #[command(subcommand)]
+    Mgmt(mgmt::Cmd),
     /// The API versions a Trove server offers.
     Versions(versions::Cmd),
     /// Print a shell completion script.
@@ -103,6 +112,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Database(c) => database::run(&ctx, c).await,
         Command::User(c) => user::run(&ctx, c).await,
         Command::Root(c) => root::run(&ctx, c).await,
+        Command::Ssl(c) => ssl::run(&ctx, c).await,
         Command::Backup(c) => backup::run(&ctx, c).await,
         Command::BackupStrategy(c) => backup_strategy::run(&ctx, c).await,
         Command::Cluster(c) => cluster::run(&ctx, c).await,
@@ -113,6 +123,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Module(c) => module::run(&ctx, c).await,
         Command::Log(c) => log::run(&ctx, c).await,
         Command::Quota(c) => quota::run(&ctx, c).await,
+        Command::Mgmt(c) => mgmt::run(&ctx, c).await,
         Command::Versions(c) => versions::run(&ctx, c).await,
         Command::Completion(c) => completion::run(c),
     }

@@ -1,13 +1,18 @@
 //! `trove module ...`: modules, and the modules applied to instances.
 
+use std::path::{Path, PathBuf};
+
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
+use serde_json::json;
 use troveclient::types::module::UpdateModule;
+use troveclient::{Module, Reapply};
 
 use crate::commands::{instance, ListArgs};
 use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, Column};
+use crate::resolve;
 
 /// Module commands.
 #[derive(Debug, Subcommand)]
@@ -19,7 +24,7 @@ pub enum Cmd {
     List(ListCmd),
     /// Show a module.
     #[command(after_help = "Examples:
-  trove module show MODULE_ID")]
+  trove module show ping")]
     Show(ModuleArg),
     /// Create a module from a file.
     #[command(after_help = "Examples:
@@ -27,29 +32,46 @@ pub enum Cmd {
     Create(CreateCmd),
     /// Change a module's name, description or contents.
     #[command(after_help = "Examples:
-  trove module update MODULE_ID --file ./ping-v2.dat")]
+  trove module update ping --file ./ping-v2.dat")]
     Update(UpdateCmd),
     /// Delete a module.
     #[command(after_help = "Examples:
-  trove module delete MODULE_ID")]
+  trove module delete ping")]
     Delete(ModuleArg),
     /// List the instances that have a module.
     #[command(after_help = "Examples:
-  trove module instances MODULE_ID")]
+  trove module instances ping")]
     Instances(InstancesCmd),
     /// Apply modules to an instance.
     #[command(after_help = "Examples:
-  trove module apply db1 MODULE_ID")]
+  trove module apply db1 ping")]
     Apply(ApplyCmd),
     /// Remove a module from an instance.
     #[command(after_help = "Examples:
-  trove module remove db1 MODULE_ID")]
+  trove module remove db1 ping")]
     Remove(RemoveCmd),
     /// List the modules applied to an instance (with --from-guest, as the guest reports them).
     #[command(after_help = "Examples:
   trove module list-instance db1
   trove module list-instance db1 --from-guest")]
     ListInstance(ListInstanceCmd),
+    /// Count the instances that have a module, per version (MD5) of its contents.
+    #[command(after_help = "Examples:
+  trove module instance-count ping
+  trove module instance-count ping --include-clustered -f json")]
+    InstanceCount(InstanceCountCmd),
+    /// Apply a module again to the instances that have it (after an update, for instance).
+    #[command(after_help = "Examples:
+  trove module reapply ping
+  trove module reapply ping --md5 OLD_MD5 --batch-size 10 --delay 30
+  trove module reapply ping --force")]
+    Reapply(ReapplyCmd),
+    /// Save the contents of the modules applied to an instance, one file per module, named
+    /// [PREFIX_]NAME_DATASTORE_VERSION.dat.
+    #[command(after_help = "Examples:
+  trove module retrieve db1
+  trove module retrieve db1 --directory ./modules --prefix db1")]
+    Retrieve(RetrieveCmd),
 }
 
 /// `module list`.
@@ -65,7 +87,7 @@ pub struct ListCmd {
 /// A module.
 #[derive(Debug, Args)]
 pub struct ModuleArg {
-    /// Module id.
+    /// Module id or name.
     module: String,
 }
 
@@ -77,7 +99,7 @@ pub struct CreateCmd {
     /// Module type, such as ping or new_relic_license.
     module_type: String,
     /// File holding the module's contents (text).
-    file: std::path::PathBuf,
+    file: PathBuf,
     /// A description.
     #[arg(long)]
     description: Option<String>,
@@ -101,7 +123,7 @@ pub struct CreateCmd {
 /// `module update`.
 #[derive(Debug, Args)]
 pub struct UpdateCmd {
-    /// Module id.
+    /// Module id or name.
     module: String,
     /// A new name.
     #[arg(long)]
@@ -111,16 +133,64 @@ pub struct UpdateCmd {
     description: Option<String>,
     /// A file with the new contents.
     #[arg(long, value_name = "FILE")]
-    file: Option<std::path::PathBuf>,
+    file: Option<PathBuf>,
 }
 
 /// `module instances`.
 #[derive(Debug, Args)]
 pub struct InstancesCmd {
-    /// Module id.
+    /// Module id or name.
     module: String,
     #[command(flatten)]
     list: ListArgs,
+    /// Include instances that belong to clusters.
+    #[arg(long)]
+    include_clustered: bool,
+}
+
+/// `module instance-count`.
+#[derive(Debug, Args)]
+pub struct InstanceCountCmd {
+    /// Module id or name.
+    module: String,
+    /// Include instances that belong to clusters.
+    #[arg(long)]
+    include_clustered: bool,
+}
+
+/// `module reapply`.
+#[derive(Debug, Args)]
+pub struct ReapplyCmd {
+    /// Module id or name.
+    module: String,
+    /// Only instances that have the contents with this MD5.
+    #[arg(long, value_name = "MD5")]
+    md5: Option<String>,
+    /// Include instances that belong to clusters.
+    #[arg(long)]
+    include_clustered: bool,
+    /// Apply to this many instances at a time.
+    #[arg(long, value_name = "N")]
+    batch_size: Option<u32>,
+    /// Seconds to wait between batches.
+    #[arg(long, value_name = "SECONDS")]
+    delay: Option<u32>,
+    /// Apply even to instances whose module is current.
+    #[arg(long)]
+    force: bool,
+}
+
+/// `module retrieve`.
+#[derive(Debug, Args)]
+pub struct RetrieveCmd {
+    /// Instance id or name.
+    instance: String,
+    /// Directory to write the files to (created if missing).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    directory: PathBuf,
+    /// Prefix of the file names (an underscore is added).
+    #[arg(long)]
+    prefix: Option<String>,
 }
 
 /// `module apply`.
@@ -128,7 +198,7 @@ pub struct InstancesCmd {
 pub struct ApplyCmd {
     /// Instance id or name.
     instance: String,
-    /// Module ids.
+    /// Module ids or names.
     #[arg(required = true)]
     modules: Vec<String>,
 }
@@ -138,7 +208,7 @@ pub struct ApplyCmd {
 pub struct RemoveCmd {
     /// Instance id or name.
     instance: String,
-    /// Module id.
+    /// Module id or name.
     module: String,
 }
 
@@ -175,10 +245,36 @@ const INSTANCE_MODULE_COLUMNS: &[Column] = &[
 
 const INSTANCE_COLUMNS: &[Column] = &[col("ID", "/id"), col("Name", "/name")];
 
-fn read_contents(path: &std::path::Path) -> anyhow::Result<String> {
+const COUNT_COLUMNS: &[Column] = &[
+    col("Module ID", "/module_id"),
+    col("Module Name", "/module_name"),
+    col("Module MD5", "/module_md5"),
+    col("Current", "/current"),
+    col("Instance Count", "/instance_count"),
+    col("Min Updated Date", "/min_updated_date"),
+    col("Max Updated Date", "/max_updated_date"),
+];
+
+const FILE_COLUMNS: &[Column] = &[col("Module", "/module"), col("File", "/file")];
+
+fn read_contents(path: &Path) -> anyhow::Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     String::from_utf8(bytes)
         .map_err(|_| UsageError(format!("{} is not UTF-8 text", path.display())).into())
+}
+
+/// Finds a module by id, or else by its (unique) name.
+pub async fn find(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<Module> {
+    let modules = ctx.client()?.modules();
+    resolve::by_id_or_name(
+        "module",
+        name_or_id,
+        |id| async move { modules.get(&id).await },
+        || modules.list().into_stream(),
+        |m| &m.name,
+        |m| &m.id,
+    )
+    .await
 }
 
 /// Runs a module command.
@@ -197,7 +293,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 .await?;
             ctx.out.list(COLUMNS, &items)
         }
-        Cmd::Show(c) => ctx.out.show(&modules.get(&c.module).await?),
+        Cmd::Show(c) => ctx.out.show(&find(ctx, &c.module).await?),
         Cmd::Create(c) => {
             let contents = read_contents(&c.file)?;
             let mut request = modules
@@ -226,26 +322,37 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 )
                 .into());
             }
-            ctx.out.show(&modules.update(&c.module, &body).await?)
+            let id = find(ctx, &c.module).await?.id;
+            ctx.out.show(&modules.update(&id, &body).await?)
         }
-        Cmd::Delete(c) => Ok(modules.delete(&c.module).await?),
+        Cmd::Delete(c) => {
+            let id = find(ctx, &c.module).await?.id;
+            Ok(modules.delete(&id).await?)
+        }
         Cmd::Instances(c) => {
+            let id = find(ctx, &c.module).await?.id;
+            let request = modules
+                .instances(&id)
+                .include_clustered(c.include_clustered);
             let items = c
                 .list
-                .fetch(modules.instances(&c.module), one_page!(), |r| {
-                    r.into_stream()
-                })
+                .fetch(request, one_page!(), |r| r.into_stream())
                 .await?;
             ctx.out.list(INSTANCE_COLUMNS, &items)
         }
         Cmd::Apply(c) => {
             let id = instance::find(ctx, &c.instance).await?.id;
-            let applied = client.instances().apply_modules(&id, &c.modules).await?;
+            let mut module_ids = Vec::new();
+            for m in &c.modules {
+                module_ids.push(find(ctx, m).await?.id);
+            }
+            let applied = client.instances().apply_modules(&id, &module_ids).await?;
             ctx.out.list(INSTANCE_MODULE_COLUMNS, &applied)
         }
         Cmd::Remove(c) => {
             let id = instance::find(ctx, &c.instance).await?.id;
-            Ok(client.instances().remove_module(&id, &c.module).await?)
+            let module = find(ctx, &c.module).await?.id;
+            Ok(client.instances().remove_module(&id, &module).await?)
         }
         Cmd::ListInstance(c) => {
             let id = instance::find(ctx, &c.instance).await?.id;
@@ -256,5 +363,61 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             };
             ctx.out.list(INSTANCE_MODULE_COLUMNS, &items)
         }
+        Cmd::InstanceCount(c) => {
+            let id = find(ctx, &c.module).await?.id;
+            let counts = modules.instance_counts(&id, c.include_clustered).await?;
+            ctx.out.list(COUNT_COLUMNS, &counts)
+        }
+        Cmd::Reapply(c) => {
+            let id = find(ctx, &c.module).await?.id;
+            let options = Reapply {
+                md5: c.md5,
+                include_clustered: c.include_clustered.then_some(true),
+                batch_size: c.batch_size,
+                batch_delay: c.delay,
+                force: c.force.then_some(true),
+            };
+            Ok(modules.reapply(&id, &options).await?)
+        }
+        Cmd::Retrieve(c) => retrieve(ctx, c).await,
     }
+}
+
+/// Writes the contents of each module the guest reports to a file, as python-troveclient's
+/// `module-retrieve` names them, and lists the files.
+async fn retrieve(ctx: &Ctx, c: RetrieveCmd) -> anyhow::Result<()> {
+    let id = instance::find(ctx, &c.instance).await?.id;
+    let found = ctx
+        .client()?
+        .instances()
+        .modules_from_guest(&id, true)
+        .await?;
+    std::fs::create_dir_all(&c.directory)
+        .with_context(|| format!("creating {}", c.directory.display()))?;
+    let prefix = match c.prefix.as_deref() {
+        None | Some("") => String::new(),
+        Some(p) if p.ends_with('_') => p.to_owned(),
+        Some(p) => format!("{p}_"),
+    };
+    let mut saved = Vec::new();
+    for m in &found {
+        let file = c.directory.join(file_name(&prefix, m));
+        // The SDK sends module contents as given, so they come back as the text that was sent.
+        let contents = m.contents.as_deref().unwrap_or_default();
+        std::fs::write(&file, contents).with_context(|| format!("writing {}", file.display()))?;
+        saved.push(json!({"module": m.name, "file": file.display().to_string()}));
+    }
+    ctx.out.list(FILE_COLUMNS, &saved)
+}
+
+/// `[PREFIX_]NAME_DATASTORE_VERSION.dat`, with path separators in the parts replaced so every
+/// file lands in the chosen directory.
+fn file_name(prefix: &str, m: &troveclient::InstanceModule) -> String {
+    let part = |s: Option<&str>| s.unwrap_or("all").replace(['/', '\\'], "_");
+    format!(
+        "{prefix}{}_{}_{}.dat",
+        part(Some(&m.name)),
+        part(m.datastore.as_deref()),
+        part(m.datastore_version.as_deref())
+    )
 }

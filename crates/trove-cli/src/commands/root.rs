@@ -1,9 +1,9 @@
-//! `trove root ...`: the root user of an instance.
+//! `trove root ...`: the root user of an instance or of a cluster.
 
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use crate::commands::instance;
+use crate::commands::{cluster, instance};
 use crate::context::Ctx;
 
 /// Root user commands.
@@ -12,13 +12,15 @@ pub enum Cmd {
     /// Enable the root user and print its password (generated unless --password is given).
     #[command(after_help = "Examples:
   trove root enable db1
-  trove root enable db1 --password 'n3w-s3cret' -f value -c password")]
+  trove root enable db1 --password 'n3w-s3cret' -f value -c password
+  trove root enable c1 --cluster")]
     Enable(EnableCmd),
     /// Show whether the root user has ever been enabled.
     #[command(after_help = "Examples:
-  trove root show db1")]
-    Show(InstanceArg),
-    /// Disable the root user.
+  trove root show db1
+  trove root show c1 --cluster")]
+    Show(TargetArg),
+    /// Disable the root user of an instance.
     #[command(after_help = "Examples:
   trove root disable db1")]
     Disable(InstanceArg),
@@ -31,11 +33,22 @@ pub struct InstanceArg {
     instance: String,
 }
 
+/// An instance or, with --cluster, a cluster.
+#[derive(Debug, Args)]
+pub struct TargetArg {
+    /// Instance (or, with --cluster, cluster) id or name.
+    #[arg(value_name = "INSTANCE")]
+    target: String,
+    /// The target is a cluster.
+    #[arg(long)]
+    cluster: bool,
+}
+
 /// `root enable`.
 #[derive(Debug, Args)]
 pub struct EnableCmd {
-    /// Instance id or name.
-    instance: String,
+    #[command(flatten)]
+    target: TargetArg,
     /// The root password to set.
     #[arg(long)]
     password: Option<String>,
@@ -43,10 +56,20 @@ pub struct EnableCmd {
 
 /// Runs a root command.
 pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
+    let client = ctx.client()?;
     match cmd {
+        Cmd::Enable(c) if c.target.cluster => {
+            let id = cluster::find(ctx, &c.target.target).await?.id;
+            let root = client.cluster_root(&id);
+            let user = match c.password {
+                Some(p) => root.enable_with_password(p).await?,
+                None => root.enable().await?,
+            };
+            ctx.out.show(&user)
+        }
         Cmd::Enable(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
-            let root = ctx.client()?.root(&id);
+            let id = instance::find(ctx, &c.target.target).await?.id;
+            let root = client.root(&id);
             let user = match c.password {
                 Some(p) => root.enable_with_password(p).await?,
                 None => root.enable().await?,
@@ -54,13 +77,18 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             ctx.out.show(&user)
         }
         Cmd::Show(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
-            let enabled = ctx.client()?.root(&id).is_enabled().await?;
+            let enabled = if c.cluster {
+                let id = cluster::find(ctx, &c.target).await?.id;
+                client.cluster_root(&id).is_enabled().await?
+            } else {
+                let id = instance::find(ctx, &c.target).await?.id;
+                client.root(&id).is_enabled().await?
+            };
             ctx.out.show(&json!({ "is_root_enabled": enabled }))
         }
         Cmd::Disable(c) => {
             let id = instance::find(ctx, &c.instance).await?.id;
-            Ok(ctx.client()?.root(&id).disable().await?)
+            Ok(client.root(&id).disable().await?)
         }
     }
 }
