@@ -6,114 +6,26 @@
 // A test that cannot set up its scripted server should fail loudly.
 // Tests here run one at a time: one of them captures traces with a thread-local subscriber, and
 // tracing caches callsite interest process-wide, so a concurrent test can disable its spans.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod scripted;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures::future::BoxFuture;
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
+use scripted::{ok, status, Act, Server};
 use tokio::time::Instant;
 use tower::retry::budget::TpsBudget;
-use trove_core::transport::TransportError;
 use trove_core::{Client, ClientBuilder, Error, RetryConfig, SendState};
-
-/// What the scripted server does with one request.
-#[derive(Clone)]
-enum Act {
-    /// Answers with a status, headers and body.
-    Answer(u16, Vec<(&'static str, String)>, String),
-    /// Fails at the transport with this send state.
-    Fail(SendState),
-    /// Never answers.
-    Hang,
-}
-
-fn ok(body: &str) -> Act {
-    Act::Answer(200, vec![], body.to_owned())
-}
-
-fn status(code: u16) -> Act {
-    Act::Answer(code, vec![], String::new())
-}
-
-/// Counts requests per method and answers the n-th request (0-based, all methods) with
-/// `script(method, n)`.
-#[derive(Clone, Default)]
-struct Server {
-    seen: Arc<Mutex<Vec<String>>>,
-    in_flight: Arc<AtomicUsize>,
-    max_in_flight: Arc<AtomicUsize>,
-}
-
-impl Server {
-    fn count(&self, method: &str) -> usize {
-        self.seen
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|m| *m == method)
-            .count()
-    }
-
-    fn transport<F>(
-        &self,
-        script: F,
-    ) -> impl tower::Service<
-        http::Request<Full<Bytes>>,
-        Response = http::Response<Full<Bytes>>,
-        Error = TransportError,
-        Future = BoxFuture<'static, Result<http::Response<Full<Bytes>>, TransportError>>,
-    > + Clone
-           + Send
-           + Sync
-           + 'static
-    where
-        F: Fn(&str, usize) -> Act + Clone + Send + Sync + 'static,
-    {
-        let this = self.clone();
-        tower::service_fn(move |req: http::Request<Full<Bytes>>| {
-            let this = this.clone();
-            let script = script.clone();
-            Box::pin(async move {
-                let method = req.method().to_string();
-                let _ = req.into_body().collect().await;
-                let n = {
-                    let mut seen = this.seen.lock().unwrap();
-                    seen.push(method.clone());
-                    seen.len() - 1
-                };
-                let now = this.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-                this.max_in_flight.fetch_max(now, Ordering::SeqCst);
-                let act = script(&method, n);
-                // Every answer takes 10 ms, so concurrent calls overlap.
-                tokio::time::sleep(Duration::from_millis(10)).await;
-                this.in_flight.fetch_sub(1, Ordering::SeqCst);
-                match act {
-                    Act::Answer(code, headers, body) => {
-                        let mut b = http::Response::builder()
-                            .status(code)
-                            .header("x-openstack-request-id", format!("req-{n}"));
-                        for (k, v) in headers {
-                            b = b.header(k, v);
-                        }
-                        Ok(b.body(Full::new(Bytes::from(body))).unwrap())
-                    }
-                    Act::Fail(state) => Err(TransportError {
-                        state,
-                        source: "connection reset by peer".into(),
-                    }),
-                    Act::Hang => futures::future::pending().await,
-                }
-            }) as BoxFuture<'static, _>
-        })
-    }
-}
 
 const INSTANCE: &str =
     r#"{"instance": {"id": "i-1", "name": "db", "status": "BUILD", "links": []}}"#;
+
+/// Every answer takes this long (in paused time), so concurrent calls overlap.
+const LATENCY: Duration = Duration::from_millis(10);
 
 fn client(
     server: &Server,
@@ -121,7 +33,7 @@ fn client(
 ) -> ClientBuilder {
     Client::builder()
         .token("tok-secret-123", "http://trove.test/v1.0/p1")
-        .transport(server.transport(script))
+        .transport(server.transport(move |req, n| script(req.method().as_str(), n)))
         // Exact backoffs make elapsed virtual time predictable.
         .retry(RetryConfig::default().jitter(false).budget(None))
 }
@@ -136,7 +48,7 @@ async fn a_create_is_never_sent_twice_whatever_the_fault() {
         Act::Fail(SendState::MaybeSent),
         Act::Hang,
     ] {
-        let server = Server::default();
+        let server = Server::with_latency(LATENCY);
         let f = fault.clone();
         let c = client(&server, move |_, _| f.clone())
             .attempt_timeout(Some(Duration::from_secs(5)))
@@ -167,7 +79,7 @@ async fn a_create_is_never_sent_twice_whatever_the_fault() {
 #[tokio::test(start_paused = true)]
 #[serial_test::serial]
 async fn a_create_that_never_left_is_retried() {
-    let server = Server::default();
+    let server = Server::with_latency(LATENCY);
     let c = client(&server, |_, n| {
         if n < 2 {
             Act::Fail(SendState::NotSent)
@@ -182,7 +94,7 @@ async fn a_create_that_never_left_is_retried() {
     assert_eq!(server.count("POST"), 3);
 
     // When every attempt fails before sending, the error says so.
-    let server = Server::default();
+    let server = Server::with_latency(LATENCY);
     let c = client(&server, |_, _| Act::Fail(SendState::NotSent))
         .build()
         .unwrap();
@@ -194,7 +106,7 @@ async fn a_create_that_never_left_is_retried() {
 #[tokio::test(start_paused = true)]
 #[serial_test::serial]
 async fn gets_recover_within_the_attempt_limit_and_back_off_exponentially() {
-    let server = Server::default();
+    let server = Server::with_latency(LATENCY);
     let c = client(
         &server,
         |_, n| if n < 2 { status(503) } else { ok(INSTANCE) },
@@ -208,7 +120,7 @@ async fn gets_recover_within_the_attempt_limit_and_back_off_exponentially() {
     assert_eq!(start.elapsed(), Duration::from_millis(630));
 
     // A server that keeps failing gets exactly the attempt limit, then its last answer.
-    let server = Server::default();
+    let server = Server::with_latency(LATENCY);
     let c = client(&server, |_, n| {
         if n % 2 == 0 {
             Act::Fail(SendState::MaybeSent)
@@ -230,7 +142,7 @@ async fn gets_recover_within_the_attempt_limit_and_back_off_exponentially() {
 
     // Errors that retrying cannot fix are returned at once.
     for code in [400, 404, 409, 422, 500] {
-        let server = Server::default();
+        let server = Server::with_latency(LATENCY);
         let c = client(&server, move |_, _| status(code)).build().unwrap();
         let err = c.instances().get("i-1").await.unwrap_err();
         assert_eq!(server.count("GET"), 1, "{code}: {err}");
@@ -240,7 +152,7 @@ async fn gets_recover_within_the_attempt_limit_and_back_off_exponentially() {
 #[tokio::test(start_paused = true)]
 #[serial_test::serial]
 async fn a_hung_attempt_is_abandoned_and_a_get_retried() {
-    let server = Server::default();
+    let server = Server::with_latency(LATENCY);
     let c = client(
         &server,
         |_, n| if n == 0 { Act::Hang } else { ok(INSTANCE) },
@@ -258,7 +170,7 @@ async fn a_hung_attempt_is_abandoned_and_a_get_retried() {
 #[serial_test::serial]
 async fn the_overall_deadline_holds_across_retries_and_waits() {
     // A server that always asks for 20 s more: the 45 s deadline ends the call mid-wait.
-    let server = Server::default();
+    let server = Server::with_latency(LATENCY);
     let c = client(&server, |_, _| {
         Act::Answer(503, vec![("retry-after", "20".into())], String::new())
     })
@@ -282,7 +194,7 @@ async fn the_overall_deadline_holds_across_retries_and_waits() {
     assert_eq!(server.count("GET"), 3, "at 0 s, 20 s and 40 s");
 
     // A server that never answers, with no attempt timeout: the deadline alone ends the call.
-    let server = Server::default();
+    let server = Server::with_latency(LATENCY);
     let c = client(&server, |_, _| Act::Hang)
         .attempt_timeout(None)
         .timeout(Some(Duration::from_secs(7)))
@@ -320,7 +232,7 @@ async fn over_limit_waits_for_retry_after_even_for_a_create() {
         (None, Some("4"), 4),
         (Some("2"), Some("9"), 2),
     ] {
-        let server = Server::default();
+        let server = Server::with_latency(LATENCY);
         let c = client(&server, move |_, n| {
             if n == 0 {
                 over_limit(header, body)
@@ -348,7 +260,7 @@ async fn over_limit_waits_for_retry_after_even_for_a_create() {
 #[serial_test::serial]
 async fn retry_after_is_capped_and_quotas_are_not_retried() {
     // Over the cap: no wait, and the error carries the server's value.
-    let server = Server::default();
+    let server = Server::with_latency(LATENCY);
     let c = client(&server, |_, _| over_limit(Some("120"), None))
         .retry(
             RetryConfig::default()
@@ -365,7 +277,7 @@ async fn retry_after_is_capped_and_quotas_are_not_retried() {
     assert_eq!(server.count("GET"), 1);
 
     // A 413 without Retry-After is a quota: retrying cannot help.
-    let server = Server::default();
+    let server = Server::with_latency(LATENCY);
     let c = client(&server, |_, _| over_limit(None, None))
         .build()
         .unwrap();
@@ -377,7 +289,7 @@ async fn retry_after_is_capped_and_quotas_are_not_retried() {
 #[tokio::test(start_paused = true)]
 #[serial_test::serial]
 async fn too_many_requests_waits_for_retry_after_or_backs_off() {
-    let server = Server::default();
+    let server = Server::with_latency(LATENCY);
     let c = client(&server, |_, n| match n {
         0 => Act::Answer(429, vec![("retry-after", "3".into())], String::new()),
         1 => status(429),
@@ -396,7 +308,7 @@ async fn too_many_requests_waits_for_retry_after_or_backs_off() {
 #[serial_test::serial]
 async fn an_empty_budget_stops_retries_across_clients() {
     let budget = Arc::new(TpsBudget::new(Duration::from_secs(10), 0, 0.0));
-    let server = Server::default();
+    let server = Server::with_latency(LATENCY);
     let c = client(&server, |_, _| status(503))
         .retry(RetryConfig::default().budget(Some(budget)))
         .build()
@@ -407,7 +319,7 @@ async fn an_empty_budget_stops_retries_across_clients() {
     assert_eq!(server.count("GET"), 3, "one attempt per call, no retry");
 
     // The default budget allows retries on a mostly healthy client.
-    let server = Server::default();
+    let server = Server::with_latency(LATENCY);
     let c = Client::builder()
         .token("t", "http://trove.test/v1.0/p1")
         .transport(server.transport(|_, n| {
@@ -428,7 +340,7 @@ async fn an_empty_budget_stops_retries_across_clients() {
 #[tokio::test(start_paused = true)]
 #[serial_test::serial]
 async fn retries_can_be_turned_off() {
-    let server = Server::default();
+    let server = Server::with_latency(LATENCY);
     let c = client(&server, |_, _| status(503))
         .retry(RetryConfig::disabled())
         .build()
@@ -440,7 +352,7 @@ async fn retries_can_be_turned_off() {
 #[tokio::test(start_paused = true)]
 #[serial_test::serial]
 async fn rate_and_concurrency_limits_apply_across_clones() {
-    let server = Server::default();
+    let server = Server::with_latency(LATENCY);
     let c = client(&server, |_, _| ok(INSTANCE))
         .rate_limit(2, Duration::from_secs(1))
         .build()
@@ -452,7 +364,7 @@ async fn rate_and_concurrency_limits_apply_across_clones() {
     // Two at once, then one every 500 ms; the last answer takes 10 ms.
     assert_eq!(start.elapsed(), Duration::from_millis(1510));
 
-    let server = Server::default();
+    let server = Server::with_latency(LATENCY);
     let c = client(&server, |_, _| ok(INSTANCE))
         .concurrency_limit(2)
         .build()
@@ -466,7 +378,7 @@ async fn rate_and_concurrency_limits_apply_across_clones() {
     for call in calls {
         call.await.unwrap().unwrap();
     }
-    assert_eq!(server.max_in_flight.load(Ordering::SeqCst), 2);
+    assert_eq!(server.max_in_flight(), 2);
     assert_eq!(server.count("GET"), 8);
 }
 
@@ -493,7 +405,7 @@ async fn call_layers_see_each_call_once_and_attempt_layers_every_attempt() {
     let calls = Arc::new(AtomicUsize::new(0));
     let attempts = Arc::new(AtomicUsize::new(0));
     let (c1, a1) = (calls.clone(), attempts.clone());
-    let server = Server::default();
+    let server = Server::with_latency(LATENCY);
     let c = client(
         &server,
         |_, n| if n < 2 { status(502) } else { ok(INSTANCE) },
@@ -533,7 +445,7 @@ async fn traces_name_every_attempt_and_never_show_tokens_or_bodies() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let server = Server::default();
+    let server = Server::with_latency(LATENCY);
     let c = client(&server, |method, n| match (method, n) {
         ("POST", _) => ok(INSTANCE),
         (_, 1) => status(503),
@@ -570,7 +482,7 @@ async fn traces_name_every_attempt_and_never_show_tokens_or_bodies() {
 #[tokio::test(start_paused = true)]
 #[serial_test::serial]
 async fn every_failure_says_whether_the_request_may_have_been_sent() {
-    let server = Server::default();
+    let server = Server::with_latency(LATENCY);
     let c = client(&server, |_, _| Act::Fail(SendState::NotSent))
         .retry(RetryConfig::disabled())
         .build()

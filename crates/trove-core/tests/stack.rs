@@ -2,65 +2,19 @@
 //! injection, re-auth after 401, pagination markers, error and decode failures, user layers.
 
 // A test that cannot set up its scripted server should fail loudly.
-#![allow(clippy::unwrap_used, clippy::type_complexity)]
+#![allow(clippy::unwrap_used)]
 
-use std::convert::Infallible;
+mod scripted;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
 use futures::TryStreamExt;
-use http_body_util::{BodyExt, Full};
+use scripted::{answer, Seen, Server};
 use trove_auth::{AuthError, AuthHttp, AuthStrategy, EndpointFilter, Secret, Session};
 use trove_core::{Client, Error};
-
-/// What the scripted server saw: method, URI, token header.
-type Seen = Arc<Mutex<Vec<(String, String, Option<String>)>>>;
-
-/// A transport that records requests and answers with `respond`.
-fn transport<F>(
-    seen: Seen,
-    respond: F,
-) -> impl tower::Service<
-    http::Request<Full<Bytes>>,
-    Response = http::Response<Full<Bytes>>,
-    Error = Infallible,
-    Future = BoxFuture<'static, Result<http::Response<Full<Bytes>>, Infallible>>,
-> + Clone
-       + Send
-       + Sync
-       + 'static
-where
-    F: Fn(&http::Request<Bytes>) -> (u16, String) + Clone + Send + Sync + 'static,
-{
-    tower::service_fn(move |req: http::Request<Full<Bytes>>| {
-        let seen = seen.clone();
-        let respond = respond.clone();
-        Box::pin(async move {
-            let (parts, body) = req.into_parts();
-            let body = body
-                .collect()
-                .await
-                .map(|b| b.to_bytes())
-                .unwrap_or_default();
-            let req = http::Request::from_parts(parts, body);
-            seen.lock().unwrap().push((
-                req.method().to_string(),
-                req.uri().to_string(),
-                req.headers()
-                    .get("x-auth-token")
-                    .map(|v| v.to_str().unwrap().to_owned()),
-            ));
-            let (status, body) = respond(&req);
-            Ok(http::Response::builder()
-                .status(status)
-                .header("x-openstack-request-id", "req-42")
-                .body(Full::new(Bytes::from(body)))
-                .unwrap())
-        }) as BoxFuture<'static, _>
-    })
-}
 
 /// Issues `tok-1`, `tok-2`, ... for endpoint `http://trove.test/v1.0/p1`.
 #[derive(Debug, Default)]
@@ -93,76 +47,74 @@ const INSTANCE: &str =
 
 #[tokio::test]
 async fn relative_requests_go_to_the_session_endpoint_with_the_token() {
-    let seen = Seen::default();
+    let server = Server::default();
     let client = Client::builder()
         .auth(Numbered::default())
-        .transport(transport(seen.clone(), |_| (200, INSTANCE.into())))
+        .transport(server.transport(|_, _| answer(200, INSTANCE)))
         .build()
         .unwrap();
     let instance = client.instances().get("i-1").await.unwrap();
     assert_eq!(instance.name, "db");
-    let seen = seen.lock().unwrap();
     assert_eq!(
-        seen[0],
-        (
-            "GET".into(),
-            "http://trove.test/v1.0/p1/instances/i-1".into(),
-            Some("tok-1".into())
-        )
+        server.seen()[0],
+        Seen {
+            method: "GET".into(),
+            uri: "http://trove.test/v1.0/p1/instances/i-1".into(),
+            token: Some("tok-1".into())
+        }
     );
 }
 
 #[tokio::test]
 async fn a_401_causes_one_reauth_and_one_replay_never_a_loop() {
-    let seen = Seen::default();
+    let server = Server::default();
     let client = Client::builder()
         .auth(Numbered::default())
-        .transport(transport(seen.clone(), |req| {
+        .transport(server.transport(|req, _| {
             if req.headers()["x-auth-token"] == "tok-1" {
-                (
+                answer(
                     401,
-                    r#"{"unauthorized": {"code": 401, "message": "expired"}}"#.into(),
+                    r#"{"unauthorized": {"code": 401, "message": "expired"}}"#,
                 )
             } else {
-                (200, INSTANCE.into())
+                answer(200, INSTANCE)
             }
         }))
         .build()
         .unwrap();
     client.instances().get("i-1").await.unwrap();
     assert_eq!(client.auth_count(), 2);
-    let tokens: Vec<_> = seen
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|s| s.2.clone().unwrap())
+    let tokens: Vec<_> = server
+        .seen()
+        .into_iter()
+        .map(|s| s.token.unwrap())
         .collect();
     assert_eq!(tokens, ["tok-1", "tok-2"]);
 
     // A server that refuses every token gets exactly two tries, and the 401 is returned.
-    let seen = Seen::default();
+    let server = Server::default();
     let client = Client::builder()
         .auth(Numbered::default())
-        .transport(transport(seen.clone(), |_| (401, "{}".into())))
+        .transport(server.transport(|_, _| answer(401, "{}")))
         .build()
         .unwrap();
     let err = client.instances().get("i-1").await.unwrap_err();
     assert!(err.is_unauthorized(), "{err}");
-    assert_eq!(seen.lock().unwrap().len(), 2);
+    assert_eq!(server.seen().len(), 2);
 }
 
 #[tokio::test]
 async fn the_marker_comes_from_the_next_href_and_the_request_stays_on_our_endpoint() {
-    let seen = Seen::default();
+    let server = Server::default();
     // The server's next link is https, on another host, and its marker is not the last item's id.
     let client = Client::builder()
         .auth(Numbered::default())
-        .transport(transport(seen.clone(), |req| {
+        .transport(server.transport(|req, _| {
             let item = |id: &str| format!(r#"{{"id": "{id}", "name": "{id}", "status": "ACTIVE"}}"#);
             if req.uri().query().unwrap_or_default().contains("marker=m-cut") {
-                (200, format!(r#"{{"instances": [{}]}}"#, item("c")))
+                answer(200, format!(r#"{{"instances": [{}]}}"#, item("c")))
             } else {
-                (
+                answer(
                     200,
                     format!(
                         r#"{{"instances": [{}, {}], "links": [{{"rel": "next",
@@ -187,7 +139,7 @@ async fn the_marker_comes_from_the_next_href_and_the_request_stays_on_our_endpoi
         .unwrap();
     let names: Vec<_> = all.iter().map(|i| i.name.as_str()).collect();
     assert_eq!(names, ["b", "a", "c"]);
-    let uris: Vec<_> = seen.lock().unwrap().iter().map(|s| s.1.clone()).collect();
+    let uris: Vec<_> = server.seen().into_iter().map(|s| s.uri).collect();
     assert_eq!(
         uris[2],
         "http://trove.test/v1.0/p1/instances?limit=2&marker=m-cut"
@@ -196,15 +148,14 @@ async fn the_marker_comes_from_the_next_href_and_the_request_stays_on_our_endpoi
 
 #[tokio::test]
 async fn a_stream_stops_when_the_server_repeats_the_marker() {
-    let seen = Seen::default();
+    let server = Server::default();
     let client = Client::builder()
         .auth(Numbered::default())
-        .transport(transport(seen.clone(), |_| {
-            (
+        .transport(server.transport(|_, _| {
+            answer(
                 200,
                 r#"{"instances": [{"id": "x", "status": "ACTIVE"}],
-                   "links": [{"rel": "next", "href": "https://h/i?marker=same"}]}"#
-                    .into(),
+                   "links": [{"rel": "next", "href": "https://h/i?marker=same"}]}"#,
             )
         }))
         .build()
@@ -221,31 +172,30 @@ async fn a_stream_stops_when_the_server_repeats_the_marker() {
         2,
         "first page, then the page for `same`, then stop"
     );
-    assert_eq!(seen.lock().unwrap().len(), 2);
+    assert_eq!(server.seen().len(), 2);
 }
 
 #[tokio::test]
 async fn errors_are_typed_and_malformed_answers_are_errors_not_panics() {
     let client = Client::builder()
         .auth(Numbered::default())
-        .transport(transport(Seen::default(), |req| match req.uri().path() {
-            "/v1.0/p1/instances/gone" => (
+        .transport(Server::default().transport(|req, _| match req.uri().path() {
+            "/v1.0/p1/instances/gone" => answer(
                 404,
-                r#"{"itemNotFound": {"code": 404, "message": "Resource gone cannot be found."}}"#
-                    .into(),
+                r#"{"itemNotFound": {"code": 404, "message": "Resource gone cannot be found."}}"#,
             ),
-            "/v1.0/p1/instances/html" => (502, "<html>Bad Gateway</html>".into()),
+            "/v1.0/p1/instances/html" => answer(502, "<html>Bad Gateway</html>"),
             "/v1.0/p1/instances/garbage" => {
-                (200, r#"{"instance": {"id": 5, "status": []}}"#.into())
+                answer(200, r#"{"instance": {"id": 5, "status": []}}"#)
             }
-            _ => (200, "not json".into()),
+            _ => answer(200, "not json"),
         }))
         .build()
         .unwrap();
     let err = client.instances().get("gone").await.unwrap_err();
     assert!(err.is_not_found());
     assert_eq!(err.fault_name(), Some("itemNotFound"));
-    assert_eq!(err.request_id(), Some("req-42"));
+    assert_eq!(err.request_id(), Some("req-0"));
 
     let err = client.instances().get("html").await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
@@ -263,10 +213,10 @@ async fn errors_are_typed_and_malformed_answers_are_errors_not_panics() {
 
 #[tokio::test]
 async fn absolute_urls_carry_no_token_and_need_no_auth() {
-    let seen = Seen::default();
+    let server = Server::default();
     let client = Client::builder()
-        .transport(transport(seen.clone(), |_| {
-            (200, r#"{"versions": [{"id": "v1.0", "status": "CURRENT", "links": [{"rel": "self", "href": "http://localhost:8779/v1.0/"}]}]}"#.into())
+        .transport(server.transport(|_, _| {
+            answer(200, r#"{"versions": [{"id": "v1.0", "status": "CURRENT", "links": [{"rel": "self", "href": "http://localhost:8779/v1.0/"}]}]}"#)
         }))
         .build()
         .unwrap();
@@ -277,15 +227,19 @@ async fn absolute_urls_carry_no_token_and_need_no_auth() {
         .unwrap();
     assert_eq!(versions[0].self_link(), Some("http://localhost:8779/v1.0/"));
     assert_eq!(
-        seen.lock().unwrap()[0],
-        ("GET".into(), "http://localhost:8779/".into(), None)
+        server.seen()[0],
+        Seen {
+            method: "GET".into(),
+            uri: "http://localhost:8779/".into(),
+            token: None
+        }
     );
     // Without auth, endpoint-relative calls fail before any request.
     assert!(matches!(
         client.instances().get("x").await.unwrap_err(),
         Error::InvalidRequest(_)
     ));
-    assert_eq!(seen.lock().unwrap().len(), 1);
+    assert_eq!(server.seen().len(), 1);
 }
 
 #[tokio::test]
@@ -314,7 +268,7 @@ async fn user_layers_see_every_request_including_replays() {
         .layer(tower::layer::layer_fn(move |inner| {
             Count(inner, c2.clone())
         }))
-        .transport(transport(Seen::default(), |_| (200, INSTANCE.into())))
+        .transport(Server::default().transport(|_, _| answer(200, INSTANCE)))
         .build()
         .unwrap();
     for _ in 0..3 {
