@@ -1,6 +1,6 @@
 //! The SDK's program for the shared benchmark harness (`/work/shared/bench/run_all.sh`).
 //!
-//! usage: `trove-bench <get|list1000|get-c64> <N>`, with `TROVE_ENDPOINT` (tenant-scoped base
+//! usage: `trove-bench <get|list1000|get-c64|get-c64-raw> <N>`, with `TROVE_ENDPOINT` (tenant-scoped base
 //! URL), `TROVE_TOKEN` and `TROVE_ID` in the environment. It uses only the public `troveclient`
 //! API with a static token, one persistent client, a warm-up outside the timing, and decodes into
 //! the full [`troveclient::Instance`] model. It prints one line:
@@ -8,6 +8,10 @@
 //!
 //! Sequential ops run on a current-thread runtime and `get-c64` on a multi-thread runtime with
 //! one worker per core, exactly as the raw-hyper floor does, so the ratio measures the SDK.
+//!
+//! `get-c64-raw` is not one of the harness's ops: the same concurrent gets through the whole
+//! stack (auth, retry, timeouts, tracing) with the body left undecoded, which is what the
+//! floor's `get-c64` does. It separates the stack's cost from the model's.
 
 // A benchmark measures real elapsed time, which the project's clock rule is not about.
 #![allow(clippy::disallowed_methods)]
@@ -17,7 +21,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use troveclient::Client;
+use http::Method;
+use troveclient::{Client, Operation};
 
 /// Warm-up gets before a sequential `get` loop.
 const WARMUP_GETS: usize = 50;
@@ -54,7 +59,7 @@ fn run() -> Result<String, BoxError> {
     let endpoint = env("TROVE_ENDPOINT")?;
     let token = env("TROVE_TOKEN")?;
     let id = std::env::var("TROVE_ID").unwrap_or_default();
-    let runtime = if op == "get-c64" {
+    let runtime = if op.starts_with("get-c64") {
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(threads)
@@ -70,7 +75,8 @@ fn run() -> Result<String, BoxError> {
         match op.as_str() {
             "get" => get(&client, &id, n).await,
             "list1000" => list1000(&client, n).await,
-            "get-c64" => get_c64(&client, &id, n).await,
+            "get-c64" => get_c64(&client, &id, n, Decode::Model).await,
+            "get-c64-raw" => get_c64(&client, &id, n, Decode::Nothing).await,
             other => Err(format!("unknown op {other}").into()),
         }
     })?;
@@ -112,12 +118,35 @@ async fn list1000(client: &Client, n: usize) -> Result<f64, BoxError> {
     Ok(start.elapsed().as_secs_f64())
 }
 
-async fn get_c64(client: &Client, id: &str, n: usize) -> Result<f64, BoxError> {
+/// What `get-c64` does with each answer.
+#[derive(Clone, Copy)]
+enum Decode {
+    /// Decodes the full instance model, as the harness asks.
+    Model,
+    /// Leaves the body as bytes, as the floor does.
+    Nothing,
+}
+
+async fn get_one(client: &Client, id: &str, decode: Decode) -> Result<(), troveclient::Error> {
+    match decode {
+        Decode::Model => {
+            std::hint::black_box(client.instances().get(id).await?);
+        }
+        Decode::Nothing => {
+            let path = format!("/instances/{id}");
+            let op = Operation::empty(Method::GET, "/instances/{id}", path);
+            client.execute(op).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn get_c64(client: &Client, id: &str, n: usize, decode: Decode) -> Result<f64, BoxError> {
     // Warm the pool: open IN_FLIGHT connections before the timing starts.
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..IN_FLIGHT {
         let (client, id) = (client.clone(), id.to_owned());
-        tasks.spawn(async move { client.instances().get(&id).await.map(drop) });
+        tasks.spawn(async move { get_one(&client, &id, decode).await });
     }
     while let Some(done) = tasks.join_next().await {
         done??;
@@ -132,7 +161,7 @@ async fn get_c64(client: &Client, id: &str, n: usize) -> Result<f64, BoxError> {
                 .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |v| v.checked_sub(1))
                 .is_ok()
             {
-                std::hint::black_box(client.instances().get(&id).await?);
+                get_one(&client, &id, decode).await?;
             }
             Ok::<(), troveclient::Error>(())
         });

@@ -106,9 +106,9 @@ pub mod stack {
         RetryReason,
     };
     pub use trove_core::stack::{DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT};
-    pub use trove_core::timeout::{AttemptTimeout, AttemptTimeoutLayer};
+    pub use trove_core::timeout::{AttemptFuture, AttemptTimeout, AttemptTimeoutLayer};
     pub use trove_core::tls::{client_config, default_client_config};
-    pub use trove_core::trace::{request_id, Trace, TraceLayer};
+    pub use trove_core::trace::{request_id, Trace, TraceFuture, TraceLayer};
     pub use trove_core::transport::https_transport;
     pub use trove_core::transport::{
         from_service, hyper_transport, hyper_transport_with, TransportError,
