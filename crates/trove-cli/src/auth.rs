@@ -39,8 +39,8 @@ pub struct AuthArgs {
     #[arg(long, value_name = "ID")]
     pub os_user_id: Option<String>,
     /// Password [env: OS_PASSWORD].
-    #[arg(long, value_name = "PASSWORD")]
-    pub os_password: Option<String>,
+    #[arg(long, value_name = "PASSWORD", value_parser = secret)]
+    pub os_password: Option<Secret>,
     /// Project name; the Trove tenant in fake mode [env: OS_PROJECT_NAME].
     #[arg(long, visible_alias = "os-tenant-name", value_name = "NAME")]
     pub os_project_name: Option<String>,
@@ -63,12 +63,12 @@ pub struct AuthArgs {
     #[arg(long, value_name = "ID")]
     pub os_application_credential_id: Option<String>,
     /// Application credential secret [env: OS_APPLICATION_CREDENTIAL_SECRET].
-    #[arg(long, value_name = "SECRET")]
-    pub os_application_credential_secret: Option<String>,
+    #[arg(long, value_name = "SECRET", value_parser = secret)]
+    pub os_application_credential_secret: Option<Secret>,
     /// A token: used as is with --os-endpoint-override, else exchanged at --os-auth-url
     /// [env: OS_TOKEN].
-    #[arg(long, value_name = "TOKEN")]
-    pub os_token: Option<String>,
+    #[arg(long, value_name = "TOKEN", value_parser = secret)]
+    pub os_token: Option<Secret>,
     /// The Trove endpoint to use instead of the catalog's, http://host:8779/v1.0/PROJECT_ID
     /// [env: OS_DATABASE_ENDPOINT_OVERRIDE].
     #[arg(long, visible_alias = "bypass-url", value_name = "URL")]
@@ -99,6 +99,12 @@ pub struct AuthArgs {
     /// Do not verify the server's TLS certificate [env: OS_INSECURE].
     #[arg(long)]
     pub insecure: bool,
+}
+
+/// Reads a password or token from the command line into a [`Secret`], so that the parsed
+/// command line can be printed with `{:?}` without showing it.
+pub fn secret(s: &str) -> Result<Secret, std::convert::Infallible> {
+    Ok(Secret::new(s))
 }
 
 const HOW: &str = "set --os-auth-url (OS_AUTH_URL), --os-username (OS_USERNAME), --os-password \
@@ -143,9 +149,9 @@ impl AuthArgs {
                 slot.clone_from(v);
             }
         };
-        let secret = |slot: &mut Option<Secret>, v: &Option<String>| {
-            if let Some(v) = v {
-                *slot = Some(Secret::new(v.clone()));
+        let secret = |slot: &mut Option<Secret>, v: &Option<Secret>| {
+            if v.is_some() {
+                slot.clone_from(v);
             }
         };
         set(&mut c.auth_type, &self.os_auth_type);

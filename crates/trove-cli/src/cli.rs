@@ -59,4 +59,41 @@ mod tests {
     fn the_command_tree_is_consistent() {
         Cli::command().debug_assert();
     }
+
+    /// Every secret a command line can carry, and where it sits.
+    const SECRETS: &[&[&str]] = &[
+        &["--os-password", "pw-flag", "instance", "list"],
+        &["--os-token", "tok-flag", "instance", "list"],
+        &[
+            "--os-application-credential-secret",
+            "app-flag",
+            "instance",
+            "list",
+        ],
+        &[
+            "instance",
+            "create",
+            "db",
+            "1",
+            "--user",
+            "app:pw-user:with-colon",
+        ],
+        &["user", "create", "db", "app", "pw-create"],
+        &["user", "set-password", "db", "app", "pw-set"],
+        &["user", "update", "db", "app", "--new-password", "pw-update"],
+        &["root", "enable", "db", "--password", "pw-root"],
+    ];
+
+    #[test]
+    fn parsed_command_lines_never_show_passwords_or_tokens() {
+        for args in SECRETS {
+            let cli = Cli::try_parse_from(std::iter::once("trove").chain(args.iter().copied()))
+                .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            let shown = format!("{cli:?}");
+            assert!(shown.contains("** redacted **"), "{args:?}: {shown}");
+            for word in ["pw-", "tok-", "app-flag", "with-colon"] {
+                assert!(!shown.contains(word), "{args:?} shows {word}: {shown}");
+            }
+        }
+    }
 }

@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 use serde_json::Value;
 use troveclient::types::instance::{Access, ModuleRef, RestorePoint};
 use troveclient::types::instance_action::UpdateInstance;
-use troveclient::{DatabaseSpec, Instance, InstanceStatus, NicSpec, UserSpec};
+use troveclient::{DatabaseSpec, Instance, InstanceStatus, NicSpec, Secret, UserSpec};
 
 use crate::commands::{backup, configuration, module, ListArgs};
 use crate::context::Ctx;
@@ -198,8 +198,14 @@ pub struct CreateCmd {
     #[arg(long = "database", visible_alias = "databases", value_name = "NAME", num_args = 1..)]
     databases: Vec<String>,
     /// A user to create, as NAME:PASSWORD, with access to every --database; repeat for more.
-    #[arg(long = "user", visible_alias = "users", value_name = "NAME:PASSWORD", num_args = 1..)]
-    users: Vec<String>,
+    #[arg(
+        long = "user",
+        visible_alias = "users",
+        value_name = "NAME:PASSWORD",
+        num_args = 1..,
+        value_parser = user_arg
+    )]
+    users: Vec<UserArg>,
     /// Backup to restore the instance from (id or name).
     #[arg(long, value_name = "BACKUP")]
     backup: Option<String>,
@@ -449,10 +455,7 @@ async fn create(ctx: &Ctx, c: CreateCmd) -> anyhow::Result<()> {
         .collect::<Result<Vec<_>, _>>()?;
     let mut users = Vec::new();
     for u in &c.users {
-        let (name, password) = u
-            .split_once(':')
-            .ok_or_else(|| UsageError(format!("--user {u:?}: expected NAME:PASSWORD")))?;
-        let mut spec = UserSpec::new(name, password);
+        let mut spec = UserSpec::new(u.name.clone(), u.password.expose());
         for db in &c.databases {
             spec = spec.database(db.clone());
         }
@@ -505,6 +508,24 @@ async fn create(ctx: &Ctx, c: CreateCmd) -> anyhow::Result<()> {
         instance
     };
     ctx.out.show(&instance)
+}
+
+/// A `--user NAME:PASSWORD` of `instance create`.
+#[derive(Debug, Clone)]
+pub struct UserArg {
+    name: String,
+    password: Secret,
+}
+
+/// Parses `NAME:PASSWORD`; the password may contain colons.
+fn user_arg(s: &str) -> Result<UserArg, String> {
+    let (name, password) = s
+        .split_once(':')
+        .ok_or_else(|| "expected NAME:PASSWORD".to_owned())?;
+    Ok(UserArg {
+        name: name.to_owned(),
+        password: Secret::new(password),
+    })
 }
 
 /// Parses `net-id=ID,subnet-id=ID,ip-address=IP`.

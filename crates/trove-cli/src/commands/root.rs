@@ -2,7 +2,9 @@
 
 use clap::{Args, Subcommand};
 use serde_json::json;
+use troveclient::Secret;
 
+use crate::auth::secret;
 use crate::commands::{cluster, instance};
 use crate::context::Ctx;
 
@@ -50,8 +52,8 @@ pub struct EnableCmd {
     #[command(flatten)]
     target: TargetArg,
     /// The root password to set.
-    #[arg(long)]
-    password: Option<String>,
+    #[arg(long, value_parser = secret)]
+    password: Option<Secret>,
 }
 
 /// Runs a root command.

@@ -2,8 +2,9 @@
 
 use clap::{Args, Subcommand};
 use troveclient::types::user::{PasswordChange, UpdateUser};
-use troveclient::UserSpec;
+use troveclient::{Secret, UserSpec};
 
+use crate::auth::secret;
 use crate::commands::{instance, ListArgs};
 use crate::context::Ctx;
 use crate::error::UsageError;
@@ -79,7 +80,8 @@ pub struct CreateCmd {
     #[command(flatten)]
     user: UserArgs,
     /// Password.
-    password: String,
+    #[arg(value_parser = secret)]
+    password: Secret,
     /// Databases the user may use.
     #[arg(long, value_name = "DATABASE", num_args = 1..)]
     databases: Vec<String>,
@@ -110,7 +112,8 @@ pub struct SetPasswordCmd {
     #[command(flatten)]
     user: UserArgs,
     /// The new password.
-    password: String,
+    #[arg(value_parser = secret)]
+    password: Secret,
 }
 
 /// `user update`.
@@ -125,8 +128,8 @@ pub struct UpdateCmd {
     #[arg(long, value_name = "HOST")]
     new_host: Option<String>,
     /// A new password.
-    #[arg(long, value_name = "PASSWORD")]
-    new_password: Option<String>,
+    #[arg(long, value_name = "PASSWORD", value_parser = secret)]
+    new_password: Option<Secret>,
 }
 
 const COLUMNS: &[Column] = &[
@@ -179,7 +182,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             ctx.out.show(&user)
         }
         Cmd::Create(c) => {
-            let mut spec = UserSpec::new(c.user.name.clone(), c.password);
+            let mut spec = UserSpec::new(c.user.name.clone(), c.password.expose());
             if let Some(host) = c.user.host {
                 spec = spec.host(host);
             }
