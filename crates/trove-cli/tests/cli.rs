@@ -673,6 +673,33 @@ fn backups_and_backup_strategies() {
     // An incremental backup on top of the first, named by its name.
     let incr = env.waited(&["backup", "create", "bk", "incr", "--parent", "nightly"]);
     assert_eq!(incr["parent_id"], id.as_str(), "{incr}");
+    let of_instance = env.json(&["backup", "list-instance", "bk"]);
+    let mut names = column(&of_instance, "Name");
+    names.sort_unstable();
+    assert_eq!(names, ["incr", "nightly"]);
+    let out = env
+        .trove(&[
+            "backup",
+            "list-instance",
+            "bk",
+            "--limit",
+            "1",
+            "-f",
+            "value",
+            "-c",
+            "ID",
+        ])
+        .output();
+    assert_eq!(stdout(&out).lines().count(), 1);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--marker 1"), "{stderr}");
+    assert_eq!(
+        env.json(&["backup", "list-instance", "bk", "--marker", "1"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     assert_eq!(env.ok(&["backup", "delete", "incr"]).trim(), "");
 
     assert_eq!(

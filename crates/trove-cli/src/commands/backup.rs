@@ -18,6 +18,11 @@ pub enum Cmd {
   trove backup list --instance db1
   trove backup list --datastore mysql -f json")]
     List(ListCmd),
+    /// List the backups of one instance, from the instance's own backup list.
+    #[command(after_help = "Examples:
+  trove backup list-instance db1
+  trove backup list-instance db1 --limit 10 -f json")]
+    ListInstance(ListInstanceCmd),
     /// Show a backup.
     #[command(after_help = "Examples:
   trove backup show nightly
@@ -51,6 +56,15 @@ pub struct ListCmd {
     /// Backups of this project (admin).
     #[arg(long, value_name = "PROJECT_ID")]
     project_id: Option<String>,
+}
+
+/// `backup list-instance`.
+#[derive(Debug, Args)]
+pub struct ListInstanceCmd {
+    /// Instance id or name.
+    instance: String,
+    #[command(flatten)]
+    list: ListArgs,
 }
 
 /// A backup, by id or name.
@@ -133,6 +147,15 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             if let Some(p) = &c.project_id {
                 request = request.project_id(p);
             }
+            let items = c
+                .list
+                .fetch(request, one_page!(), |r| r.into_stream())
+                .await?;
+            ctx.out.list(COLUMNS, &items)
+        }
+        Cmd::ListInstance(c) => {
+            let id = instance::find(ctx, &c.instance).await?.id;
+            let request = ctx.client()?.instances().backups(&id);
             let items = c
                 .list
                 .fetch(request, one_page!(), |r| r.into_stream())
