@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use trove_core::wait::{poll_until_observed, Observation};
+use troveclient::wait::{poll_until_observed, Observation};
 use troveclient::{WaitFailure, WaitOptions};
 
-pub use trove_core::wait::Check;
+pub use troveclient::wait::Check;
 
 use crate::error::WaitFailed;
 

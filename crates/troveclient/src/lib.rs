@@ -41,6 +41,14 @@ pub use trove_core::api::root::{ClusterRoot, Root};
 pub use trove_core::api::users::{UserName, Users};
 pub use trove_core::api::versions::Versions;
 pub use trove_core::wait::{WaitFailure, WaitOptions};
+
+/// Waiting on anything: the polling loop behind the resources' `wait_for`, for callers that
+/// poll something else or report each observation (a progress indicator).
+pub mod wait {
+    pub use trove_core::wait::{
+        poll_until, poll_until_observed, Check, Observation, WaitError, WaitFailure, WaitOptions,
+    };
+}
 pub use trove_core::{
     ApiError, Attempt, AttemptTimedOut, BoxError, Client, ClientBuilder, DecodeError, Error,
     HttpService, InstanceExt, Instances, Operation, Page, RetryConfig, SendState, WaitError,
