@@ -399,10 +399,10 @@ pub struct UserSpec {
 
 impl UserSpec {
     /// A user `name` with `password`, allowed from any host.
-    pub fn new(name: impl Into<String>, password: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<String>, password: impl Into<Secret>) -> Self {
         UserSpec {
             name: name.into(),
-            password: Secret::new(password),
+            password: password.into(),
             host: None,
             databases: Vec::new(),
         }
