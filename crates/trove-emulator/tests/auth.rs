@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::Tenant;
 use http::Method;
 use serde_json::json;
 use trove_emulator::{Config, Emulator, DEMO_PROJECT_ID};
@@ -13,14 +14,7 @@ use trove_emulator::{Config, Emulator, DEMO_PROJECT_ID};
 async fn fake_mode_token_is_the_tenant() {
     let emu = Emulator::new(Config::default());
     let svc = emu.service();
-    let r = common::send(
-        &svc,
-        Method::GET,
-        "/v1.0/12345/instances",
-        Some("12345"),
-        None,
-    )
-    .await;
+    let r = Tenant::new(&svc, "12345").get("instances").await;
     assert_eq!(r.status, 200);
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert!(r
@@ -44,24 +38,8 @@ async fn fake_mode_token_is_the_tenant() {
     let r = common::send(&svc, Method::GET, "/v1.0/12345/instances", None, None).await;
     assert_eq!(r.status, 500);
     // Tenants do not see each other's instances.
-    let body = json!({"instance": {"name": "x", "flavorRef": "1", "volume": {"size": 1}}});
-    let r = common::send(
-        &svc,
-        Method::POST,
-        "/v1.0/a/instances",
-        Some("a"),
-        Some(body),
-    )
-    .await;
-    let id = r.json()["instance"]["id"].as_str().expect("id").to_owned();
-    let r = common::send(
-        &svc,
-        Method::GET,
-        &format!("/v1.0/b/instances/{id}"),
-        Some("b"),
-        None,
-    )
-    .await;
+    let id = Tenant::new(&svc, "a").create_instance("x").await;
+    let r = Tenant::new(&svc, "b").get(&format!("instances/{id}")).await;
     assert_eq!(r.status, 404);
     assert_eq!(emu.instance_count("a"), 1);
     assert_eq!(emu.instance_count("b"), 0);
@@ -81,14 +59,7 @@ fn login(user: &str, password: &str, scoped: bool) -> serde_json::Value {
 async fn keystone_tokens_work_until_revoked_or_expired() {
     let emu = Emulator::new(Config::default());
     let svc = emu.service();
-    let r = common::send(
-        &svc,
-        Method::POST,
-        "/v3/auth/tokens",
-        None,
-        Some(login("jsmith", "abcdef", true)),
-    )
-    .await;
+    let r = common::issue_token(&svc, "", login("jsmith", "abcdef", true)).await;
     assert_eq!(r.status, 201);
     let token = r.header("x-subject-token").expect("token").to_owned();
     assert!(token.starts_with(trove_emulator::TOKEN_PREFIX));
@@ -138,14 +109,7 @@ async fn keystone_tokens_work_until_revoked_or_expired() {
     // Re-scope with the token method.
     let rescope = json!({"auth": {"identity": {"methods": ["token"], "token": {"id": token}},
         "scope": {"project": {"id": DEMO_PROJECT_ID}}}});
-    let r = common::send(
-        &svc,
-        Method::POST,
-        "/v3/auth/tokens?nocatalog",
-        None,
-        Some(rescope),
-    )
-    .await;
+    let r = common::issue_token(&svc, "?nocatalog", rescope).await;
     assert_eq!(r.status, 201);
     assert!(r.json()["token"].get("catalog").is_none());
 
@@ -156,14 +120,7 @@ async fn keystone_tokens_work_until_revoked_or_expired() {
         .header("www-authenticate")
         .is_some_and(|v| v.starts_with("Keystone uri=")));
 
-    let r = common::send(
-        &svc,
-        Method::POST,
-        "/v3/auth/tokens",
-        None,
-        Some(login("jsmith", "abcdef", false)),
-    )
-    .await;
+    let r = common::issue_token(&svc, "", login("jsmith", "abcdef", false)).await;
     let token = r.header("x-subject-token").expect("token").to_owned();
     assert!(
         r.json()["token"].get("catalog").is_some(),
@@ -183,24 +140,10 @@ async fn keystone_tokens_work_until_revoked_or_expired() {
 async fn keystone_rejects_bad_credentials() {
     let emu = Emulator::new(Config::default());
     let svc = emu.service();
-    let r = common::send(
-        &svc,
-        Method::POST,
-        "/v3/auth/tokens",
-        None,
-        Some(login("jsmith", "wrong", true)),
-    )
-    .await;
+    let r = common::issue_token(&svc, "", login("jsmith", "wrong", true)).await;
     assert_eq!(r.status, 401);
     assert_eq!(r.json()["error"]["code"], 401);
-    let r = common::send(
-        &svc,
-        Method::POST,
-        "/v3/auth/tokens",
-        None,
-        Some(login("admin", "adminpw", true)),
-    )
-    .await;
+    let r = common::issue_token(&svc, "", login("admin", "adminpw", true)).await;
     assert_eq!(r.status, 401, "admin is not a member of demo");
     let r = common::send(&svc, Method::GET, "/v3", None, None).await;
     assert_eq!(r.json()["version"]["id"], "v3.14");

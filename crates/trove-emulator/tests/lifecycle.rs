@@ -8,22 +8,17 @@ mod common;
 
 use std::time::Duration;
 
-use http::Method;
+use common::Tenant;
 use serde_json::json;
-use trove_emulator::{Config, Delay, Emulator, EmulatorService};
+use trove_emulator::{Config, Delay, Emulator};
 
-const T: &str = "12345";
+const T: &str = common::TENANT;
 
-async fn create(svc: &EmulatorService) -> String {
+/// Creates an instance, checking the create answer shows it building (without a show, which
+/// would count as a read).
+async fn create(api: &Tenant) -> String {
     let body = json!({"instance": {"name": "life", "flavorRef": "1", "volume": {"size": 1}}});
-    let r = common::send(
-        svc,
-        Method::POST,
-        "/v1.0/12345/instances",
-        Some(T),
-        Some(body),
-    )
-    .await;
+    let r = api.post("instances", body).await;
     assert_eq!(r.status, 200);
     let v = r.json();
     assert_eq!(v["instance"]["status"], "BUILD");
@@ -31,55 +26,15 @@ async fn create(svc: &EmulatorService) -> String {
     v["instance"]["id"].as_str().expect("id").to_owned()
 }
 
-async fn status(svc: &EmulatorService, id: &str) -> Option<String> {
-    let r = common::send(
-        svc,
-        Method::GET,
-        &format!("/v1.0/12345/instances/{id}"),
-        Some(T),
-        None,
-    )
-    .await;
-    match r.status.as_u16() {
-        200 => Some(
-            r.json()["instance"]["status"]
-                .as_str()
-                .expect("status")
-                .to_owned(),
-        ),
-        404 => None,
-        other => panic!("unexpected {other}"),
-    }
-}
-
-async fn act(svc: &EmulatorService, id: &str, body: serde_json::Value) -> u16 {
-    common::send(
-        svc,
-        Method::POST,
-        &format!("/v1.0/12345/instances/{id}/action"),
-        Some(T),
-        Some(body),
-    )
-    .await
-    .status
-    .as_u16()
-}
-
 #[tokio::test(start_paused = true)]
 async fn timed_lifecycle_follows_tokio_time() {
     let emu = Emulator::new(Config::default());
-    let svc = emu.service();
-    let id = create(&svc).await;
-    assert_eq!(status(&svc, &id).await.as_deref(), Some("BUILD"));
+    let api = Tenant::new(&emu.service(), T);
+    let id = create(&api).await;
+    let instance = format!("instances/{id}");
+    assert_eq!(api.instance_status(&id).await.as_deref(), Some("BUILD"));
 
-    let r = common::send(
-        &svc,
-        Method::DELETE,
-        &format!("/v1.0/12345/instances/{id}"),
-        Some(T),
-        None,
-    )
-    .await;
+    let r = api.delete(&instance).await;
     assert_eq!(r.status, 422);
     assert_eq!(
         r.json()["unprocessableEntity"]["message"],
@@ -87,95 +42,56 @@ async fn timed_lifecycle_follows_tokio_time() {
     );
 
     tokio::time::advance(Duration::from_millis(1999)).await;
-    assert_eq!(status(&svc, &id).await.as_deref(), Some("BUILD"));
+    assert_eq!(api.instance_status(&id).await.as_deref(), Some("BUILD"));
     tokio::time::advance(Duration::from_millis(1)).await;
-    let shown = common::send(
-        &svc,
-        Method::GET,
-        &format!("/v1.0/12345/instances/{id}"),
-        Some(T),
-        None,
-    )
-    .await
-    .json();
+    let shown = api.get(&instance).await.json();
     assert_eq!(shown["instance"]["status"], "ACTIVE");
     assert_eq!(shown["instance"]["operating_status"], "HEALTHY");
     assert_eq!(shown["instance"]["volume"]["used"], 0.16);
 
-    assert_eq!(act(&svc, &id, json!({"restart": {}})).await, 202);
-    assert_eq!(status(&svc, &id).await.as_deref(), Some("REBOOT"));
+    assert_eq!(api.action(&id, json!({"restart": {}})).await, 202);
+    assert_eq!(api.instance_status(&id).await.as_deref(), Some("REBOOT"));
     assert_eq!(
-        act(&svc, &id, json!({"restart": {}})).await,
+        api.action(&id, json!({"restart": {}})).await,
         422,
         "busy instance"
     );
     tokio::time::advance(Duration::from_millis(500)).await;
-    assert_eq!(status(&svc, &id).await.as_deref(), Some("ACTIVE"));
+    assert_eq!(api.instance_status(&id).await.as_deref(), Some("ACTIVE"));
 
     assert_eq!(
-        act(&svc, &id, json!({"resize": {"flavorRef": "2"}})).await,
+        api.action(&id, json!({"resize": {"flavorRef": "2"}})).await,
         202
     );
-    assert_eq!(status(&svc, &id).await.as_deref(), Some("RESIZE"));
+    assert_eq!(api.instance_status(&id).await.as_deref(), Some("RESIZE"));
     tokio::time::advance(Duration::from_secs(1)).await;
-    let shown = common::send(
-        &svc,
-        Method::GET,
-        &format!("/v1.0/12345/instances/{id}"),
-        Some(T),
-        None,
-    )
-    .await
-    .json();
+    let shown = api.get(&instance).await.json();
     assert_eq!(shown["instance"]["flavor"]["id"], "2");
 
-    assert_eq!(act(&svc, &id, json!({"frobnicate": {}})).await, 500);
-    assert_eq!(act(&svc, &id, json!({"restart": null})).await, 400);
+    assert_eq!(api.action(&id, json!({"frobnicate": {}})).await, 500);
+    assert_eq!(api.action(&id, json!({"restart": null})).await, 400);
 
-    let r = common::send(
-        &svc,
-        Method::DELETE,
-        &format!("/v1.0/12345/instances/{id}"),
-        Some(T),
-        None,
-    )
-    .await;
-    assert_eq!(r.status, 202);
-    assert_eq!(status(&svc, &id).await.as_deref(), Some("SHUTDOWN"));
+    assert_eq!(api.delete(&instance).await.status, 202);
+    assert_eq!(api.instance_status(&id).await.as_deref(), Some("SHUTDOWN"));
     assert_eq!(emu.instance_count(T), 1);
     tokio::time::advance(Duration::from_millis(500)).await;
-    assert_eq!(status(&svc, &id).await, None);
+    assert_eq!(api.instance_status(&id).await, None);
     assert_eq!(emu.instance_count(T), 0);
-    let r = common::send(
-        &svc,
-        Method::DELETE,
-        &format!("/v1.0/12345/instances/{id}"),
-        Some(T),
-        None,
-    )
-    .await;
-    assert_eq!(r.status, 404);
+    assert_eq!(api.delete(&instance).await.status, 404);
 }
 
 #[tokio::test(start_paused = true)]
 async fn resize_volume_ends_with_the_fake_mode_fault() {
     let emu = Emulator::new(Config::with_reads(0));
-    let svc = emu.service();
-    let id = create(&svc).await;
-    assert_eq!(status(&svc, &id).await.as_deref(), Some("ACTIVE"));
+    let api = Tenant::new(&emu.service(), T);
+    let id = create(&api).await;
+    assert_eq!(api.instance_status(&id).await.as_deref(), Some("ACTIVE"));
     assert_eq!(
-        act(&svc, &id, json!({"resize": {"volume": {"size": 2}}})).await,
+        api.action(&id, json!({"resize": {"volume": {"size": 2}}}))
+            .await,
         202
     );
-    let shown = common::send(
-        &svc,
-        Method::GET,
-        &format!("/v1.0/12345/instances/{id}"),
-        Some(T),
-        None,
-    )
-    .await
-    .json();
+    let shown = api.get(&format!("instances/{id}")).await.json();
     assert_eq!(shown["instance"]["status"], "ACTIVE");
     assert_eq!(
         shown["instance"]["fault"]["message"],
@@ -186,11 +102,13 @@ async fn resize_volume_ends_with_the_fake_mode_fault() {
         "fake Cinder never grows the volume"
     );
     assert_eq!(
-        act(&svc, &id, json!({"resize": {"volume": {"size": 100}}})).await,
+        api.action(&id, json!({"resize": {"volume": {"size": 100}}}))
+            .await,
         413
     );
     assert_eq!(
-        act(&svc, &id, json!({"resize": {"volume": {"size": 1}}})).await,
+        api.action(&id, json!({"resize": {"volume": {"size": 1}}}))
+            .await,
         400
     );
 }
@@ -198,63 +116,31 @@ async fn resize_volume_ends_with_the_fake_mode_fault() {
 #[tokio::test(start_paused = true)]
 async fn reads_delay_counts_shows_not_time() {
     let emu = Emulator::new(Config::with_reads(2));
-    let svc = emu.service();
-    let id = create(&svc).await;
+    let api = Tenant::new(&emu.service(), T);
+    let id = create(&api).await;
     tokio::time::advance(Duration::from_secs(3600)).await;
-    assert_eq!(status(&svc, &id).await.as_deref(), Some("BUILD"));
+    assert_eq!(api.instance_status(&id).await.as_deref(), Some("BUILD"));
     // A list is not a show and does not count.
-    let list = common::send(&svc, Method::GET, "/v1.0/12345/instances", Some(T), None)
-        .await
-        .json();
+    let list = api.get("instances").await.json();
     assert_eq!(list["instances"][0]["status"], "BUILD");
-    assert_eq!(status(&svc, &id).await.as_deref(), Some("BUILD"));
-    assert_eq!(status(&svc, &id).await.as_deref(), Some("ACTIVE"));
+    assert_eq!(api.instance_status(&id).await.as_deref(), Some("BUILD"));
+    assert_eq!(api.instance_status(&id).await.as_deref(), Some("ACTIVE"));
 
-    let body = json!({"backup": {"name": "b", "instance": id}});
-    let r = common::send(
-        &svc,
-        Method::POST,
-        "/v1.0/12345/backups",
-        Some(T),
-        Some(body),
-    )
-    .await;
+    let r = api
+        .post("backups", json!({"backup": {"name": "b", "instance": id}}))
+        .await;
     assert_eq!(r.status, 202);
-    let bid = r.json()["backup"]["id"].as_str().expect("id").to_owned();
-    let show = |svc: EmulatorService, bid: String| async move {
-        common::send(
-            &svc,
-            Method::GET,
-            &format!("/v1.0/12345/backups/{bid}"),
-            Some(T),
-            None,
-        )
-        .await
-    };
-    assert_eq!(
-        show(svc.clone(), bid.clone()).await.json()["backup"]["status"],
-        "NEW"
-    );
-    assert_eq!(
-        show(svc.clone(), bid.clone()).await.json()["backup"]["status"],
-        "NEW"
-    );
-    let done = show(svc.clone(), bid.clone()).await.json();
+    let backup = format!("backups/{}", r.json()["backup"]["id"].as_str().expect("id"));
+    assert_eq!(api.get(&backup).await.json()["backup"]["status"], "NEW");
+    assert_eq!(api.get(&backup).await.json()["backup"]["status"], "NEW");
+    let done = api.get(&backup).await.json();
     assert_eq!(done["backup"]["status"], "COMPLETED");
     assert_eq!(done["backup"]["size"], 0.14);
 
-    let r = common::send(
-        &svc,
-        Method::DELETE,
-        &format!("/v1.0/12345/backups/{bid}"),
-        Some(T),
-        None,
-    )
-    .await;
-    assert_eq!(r.status, 202);
-    assert_eq!(show(svc.clone(), bid.clone()).await.status, 200);
-    assert_eq!(show(svc.clone(), bid.clone()).await.status, 200);
-    assert_eq!(show(svc.clone(), bid.clone()).await.status, 404);
+    assert_eq!(api.delete(&backup).await.status, 202);
+    assert_eq!(api.get(&backup).await.status, 200);
+    assert_eq!(api.get(&backup).await.status, 200);
+    assert_eq!(api.get(&backup).await.status, 404);
 }
 
 #[tokio::test(start_paused = true)]
@@ -263,31 +149,27 @@ async fn guest_calls_need_a_ready_instance() {
         build: Delay::Time(Duration::from_secs(5)),
         ..Config::default()
     });
-    let svc = emu.service();
-    let id = create(&svc).await;
-    let base = format!("/v1.0/12345/instances/{id}");
-    let r = common::send(
-        &svc,
-        Method::POST,
-        &format!("{base}/databases"),
-        Some(T),
-        Some(json!({"databases": [{"name": "x"}]})),
-    )
-    .await;
+    let api = Tenant::new(&emu.service(), T);
+    let id = create(&api).await;
+    let base = format!("instances/{id}");
+    let r = api
+        .post(
+            &format!("{base}/databases"),
+            json!({"databases": [{"name": "x"}]}),
+        )
+        .await;
     assert_eq!(r.status, 422);
     assert_eq!(
         r.json()["unprocessableEntity"]["message"],
         format!("Instance {id} is not ready.")
     );
     // The schema is checked before the instance.
-    let r = common::send(
-        &svc,
-        Method::POST,
-        &format!("{base}/users"),
-        Some(T),
-        Some(json!({"users": [{"name": "nopw"}]})),
-    )
-    .await;
+    let r = api
+        .post(
+            &format!("{base}/users"),
+            json!({"users": [{"name": "nopw"}]}),
+        )
+        .await;
     assert_eq!(r.status, 400);
     assert_eq!(
         r.json()["badRequest"]["message"],
@@ -296,47 +178,24 @@ async fn guest_calls_need_a_ready_instance() {
 
     tokio::time::advance(Duration::from_secs(5)).await;
     let users = json!({"users": [{"name": "a.b", "password": "pw", "host": "10.0.0.1"}]});
-    assert_eq!(
-        common::send(
-            &svc,
-            Method::POST,
-            &format!("{base}/users"),
-            Some(T),
-            Some(users)
-        )
-        .await
-        .status,
-        202
-    );
-    let r = common::send(
-        &svc,
-        Method::GET,
-        &format!("{base}/users/a%2eb@10%2e0%2e0%2e1"),
-        Some(T),
-        None,
-    )
-    .await;
+    assert_eq!(api.post(&format!("{base}/users"), users).await.status, 202);
+    let r = api.get(&format!("{base}/users/a%2eb@10%2e0%2e0%2e1")).await;
     assert_eq!(r.status, 200);
     assert_eq!(
         r.json(),
         json!({"user": {"name": "a.b", "host": "10.0.0.1", "databases": []}})
     );
-    let r = common::send(
-        &svc,
-        Method::GET,
-        &format!("{base}/users/a.b"),
-        Some(T),
-        None,
-    )
-    .await;
+    let r = api.get(&format!("{base}/users/a.b")).await;
     assert_eq!(r.status, 404, "host defaults to %");
 
-    let root = common::send(&svc, Method::POST, &format!("{base}/root"), Some(T), None).await;
+    let root = api
+        .call(http::Method::POST, &format!("{base}/root"), None)
+        .await;
     assert_eq!(root.status, 200);
     assert_eq!(root.json()["user"]["name"], "root");
-    let r = common::send(&svc, Method::GET, &format!("{base}/root"), Some(T), None).await;
+    let r = api.get(&format!("{base}/root")).await;
     assert_eq!(r.json(), json!({"rootEnabled": true}));
-    let r = common::send(&svc, Method::DELETE, &format!("{base}/root"), Some(T), None).await;
+    let r = api.delete(&format!("{base}/root")).await;
     assert_eq!(r.status, 204);
     assert!(r.body.is_empty());
 }

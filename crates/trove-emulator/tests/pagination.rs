@@ -6,48 +6,27 @@
 
 mod common;
 
-use http::Method;
+use common::Tenant;
 use serde_json::{json, Value};
 use trove_emulator::{Config, Emulator};
 
-const T: &str = "12345";
-
-async fn create(svc: &trove_emulator::EmulatorService, name: &str) -> String {
-    let body = json!({"instance": {"name": name, "flavorRef": "1", "volume": {"size": 1}}});
-    let r = common::send(
-        svc,
-        Method::POST,
-        "/v1.0/12345/instances",
-        Some(T),
-        Some(body),
-    )
-    .await;
-    assert_eq!(r.status, 200);
-    r.json()["instance"]["id"].as_str().expect("id").to_owned()
-}
+const T: &str = common::TENANT;
 
 fn ids(page: &Value) -> Vec<String> {
-    page["instances"]
-        .as_array()
-        .expect("list")
-        .iter()
-        .map(|i| i["id"].as_str().expect("id").to_owned())
-        .collect()
+    common::ids(page, "instances")
 }
 
 #[tokio::test(start_paused = true)]
 async fn thirty_instances_page_as_twenty_then_ten() {
     let emu = Emulator::new(Config::default());
-    let svc = emu.service();
+    let api = Tenant::new(&emu.service(), T);
     let mut created = Vec::new();
     for n in 0..30 {
-        created.push(create(&svc, &format!("Instance #{n}")).await);
+        created.push(api.create_instance(&format!("Instance #{n}")).await);
     }
     assert_eq!(emu.instance_count(T), 30);
 
-    let page1 = common::send(&svc, Method::GET, "/v1.0/12345/instances", Some(T), None)
-        .await
-        .json();
+    let page1 = api.get("instances").await.json();
     let first = ids(&page1);
     assert_eq!(first.len(), 20);
     let href = page1["links"][0]["href"].as_str().expect("next href");
@@ -74,15 +53,7 @@ async fn thirty_instances_page_as_twenty_then_ten() {
         "page 1 not newest first: {order:?}"
     );
 
-    let page2 = common::send(
-        &svc,
-        Method::GET,
-        &format!("/v1.0/12345/instances?marker={marker}"),
-        Some(T),
-        None,
-    )
-    .await
-    .json();
+    let page2 = api.get(&format!("instances?marker={marker}")).await.json();
     assert_eq!(ids(&page2).len(), 10);
     assert!(
         page2.get("links").is_none(),
@@ -96,32 +67,16 @@ async fn thirty_instances_page_as_twenty_then_ten() {
 #[tokio::test(start_paused = true)]
 async fn limit_is_capped_and_kept_in_next_link() {
     let emu = Emulator::new(Config::default());
-    let svc = emu.service();
+    let api = Tenant::new(&emu.service(), T);
     for n in 0..25 {
-        create(&svc, &format!("i{n}")).await;
+        api.create_instance(&format!("i{n}")).await;
     }
-    let page = common::send(
-        &svc,
-        Method::GET,
-        "/v1.0/12345/instances?limit=50",
-        Some(T),
-        None,
-    )
-    .await
-    .json();
+    let page = api.get("instances?limit=50").await.json();
     assert_eq!(ids(&page).len(), 20, "limit is capped at the page size");
     let href = page["links"][0]["href"].as_str().expect("href");
     assert!(href.contains("?limit=50&marker="), "{href}");
 
-    let page = common::send(
-        &svc,
-        Method::GET,
-        "/v1.0/12345/instances/detail?limit=5",
-        Some(T),
-        None,
-    )
-    .await
-    .json();
+    let page = api.get("instances/detail?limit=5").await.json();
     assert_eq!(ids(&page).len(), 5);
     assert!(
         page["instances"][0].get("created").is_some(),
@@ -133,25 +88,11 @@ async fn limit_is_capped_and_kept_in_next_link() {
         .contains("/instances/detail?limit=5&marker="));
 
     for bad in ["0", "abc", "-1"] {
-        let r = common::send(
-            &svc,
-            Method::GET,
-            &format!("/v1.0/12345/instances?limit={bad}"),
-            Some(T),
-            None,
-        )
-        .await;
+        let r = api.get(&format!("instances?limit={bad}")).await;
         assert_eq!(r.status, 500, "limit={bad}");
         assert!(r.json().get("instanceFault").is_some());
     }
-    let r = common::send(
-        &svc,
-        Method::GET,
-        "/v1.0/12345/instances?marker=nope",
-        Some(T),
-        None,
-    )
-    .await;
+    let r = api.get("instances?marker=nope").await;
     assert_eq!(
         ids(&r.json()).len(),
         20,
@@ -165,42 +106,17 @@ async fn databases_and_users_page_by_name() {
         page_size: 2,
         ..Config::with_reads(0)
     });
-    let svc = emu.service();
-    let id = create(&svc, "db-host").await;
+    let api = Tenant::new(&emu.service(), T);
+    let id = api.create_instance("db-host").await;
     // Reads(0): the first show completes the build.
-    common::send(
-        &svc,
-        Method::GET,
-        &format!("/v1.0/12345/instances/{id}"),
-        Some(T),
-        None,
-    )
-    .await;
+    api.get(&format!("instances/{id}")).await;
+    let path = format!("instances/{id}/databases");
     let dbs = json!({"databases": [{"name": "c"}, {"name": "a"}, {"name": "b"}]});
-    let r = common::send(
-        &svc,
-        Method::POST,
-        &format!("/v1.0/12345/instances/{id}/databases"),
-        Some(T),
-        Some(dbs),
-    )
-    .await;
-    assert_eq!(r.status, 202);
-    let path = format!("/v1.0/12345/instances/{id}/databases");
-    let p1 = common::send(&svc, Method::GET, &path, Some(T), None)
-        .await
-        .json();
+    assert_eq!(api.post(&path, dbs).await.status, 202);
+    let p1 = api.get(&path).await.json();
     assert_eq!(p1["databases"], json!([{"name": "a"}, {"name": "b"}]));
     assert_eq!(common::next_marker(&p1).as_deref(), Some("b"));
-    let p2 = common::send(
-        &svc,
-        Method::GET,
-        &format!("{path}?marker=b"),
-        Some(T),
-        None,
-    )
-    .await
-    .json();
+    let p2 = api.get(&format!("{path}?marker=b")).await.json();
     assert_eq!(p2, json!({"databases": [{"name": "c"}]}));
 }
 
@@ -210,52 +126,21 @@ async fn backups_page_by_offset_with_a_possible_empty_last_page() {
         page_size: 2,
         ..Config::with_reads(0)
     });
-    let svc = emu.service();
-    let id = create(&svc, "b-host").await;
-    common::send(
-        &svc,
-        Method::GET,
-        &format!("/v1.0/12345/instances/{id}"),
-        Some(T),
-        None,
-    )
-    .await;
+    let api = Tenant::new(&emu.service(), T);
+    let id = api.create_instance("b-host").await;
+    api.get(&format!("instances/{id}")).await;
     for n in 0..2 {
         let body = json!({"backup": {"name": format!("bk{n}"), "instance": id}});
-        let r = common::send(
-            &svc,
-            Method::POST,
-            "/v1.0/12345/backups",
-            Some(T),
-            Some(body),
-        )
-        .await;
+        let r = api.post("backups", body).await;
         assert_eq!(r.status, 202);
         let bid = r.json()["backup"]["id"].as_str().expect("id").to_owned();
         // Complete it (Reads(0)) so the instance is free for the next backup.
-        let shown = common::send(
-            &svc,
-            Method::GET,
-            &format!("/v1.0/12345/backups/{bid}"),
-            Some(T),
-            None,
-        )
-        .await;
+        let shown = api.get(&format!("backups/{bid}")).await;
         assert_eq!(shown.json()["backup"]["status"], "COMPLETED");
     }
-    let p1 = common::send(&svc, Method::GET, "/v1.0/12345/backups", Some(T), None)
-        .await
-        .json();
+    let p1 = api.get("backups").await.json();
     assert_eq!(p1["backups"].as_array().expect("list").len(), 2);
     assert_eq!(common::next_marker(&p1).as_deref(), Some("2"));
-    let p2 = common::send(
-        &svc,
-        Method::GET,
-        "/v1.0/12345/backups?marker=2",
-        Some(T),
-        None,
-    )
-    .await
-    .json();
+    let p2 = api.get("backups?marker=2").await.json();
     assert_eq!(p2, json!({"backups": []}));
 }
