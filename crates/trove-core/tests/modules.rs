@@ -165,7 +165,7 @@ async fn instances_with_a_module_are_paged_counted_and_reapplied() {
         )
         .await
         .unwrap();
-    // Applied and not live-update: delete is refused.
+    // Applied and not live-update: delete is refused, with a 403 as on the real server.
     let refused = client.modules().delete(&m.id).await.unwrap_err();
-    assert_eq!(refused.fault_name(), Some("badRequest"));
+    assert_eq!(refused.fault_name(), Some("forbidden"));
 }

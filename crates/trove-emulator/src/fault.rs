@@ -121,3 +121,87 @@ pub(crate) fn unauthorized(keystone_uri: &str) -> Resp {
 pub(crate) fn body_too_large() -> Resp {
     over_limit("Request is too large.")
 }
+
+/// Formats an error message the way Trove stores it as an instance fault
+/// (`trove.common.utils.format_output` with `truncate_len=255`): lines longer than 79
+/// characters are broken at the first `". "`, `" ("` or `": "`, trying the three in turn and
+/// carrying on where the last break left off, then the whole is cut to 255 characters.
+pub(crate) fn instance_fault_message(message: &str) -> String {
+    const TRUNCATE: usize = 255;
+    let formatted = format_lines(split_lines(message), &mut 0);
+    if formatted.chars().count() > TRUNCATE {
+        let kept: String = formatted.chars().take(TRUNCATE - 3).collect();
+        format!("{kept}...")
+    } else {
+        formatted
+    }
+}
+
+const FORMAT_LEN: usize = 79;
+const BREAKS: [(&str, &str); 3] = [(". ", ".\n"), (" (", "\n("), (": ", ":\n    ")];
+
+fn format_lines(lines: Vec<String>, next_break: &mut usize) -> String {
+    *next_break %= BREAKS.len();
+    let mut out = String::new();
+    for line in lines {
+        if line.chars().count() <= FORMAT_LEN {
+            out.push_str(&line);
+            continue;
+        }
+        let mut pieces = vec![line.clone()];
+        let mut split = false;
+        for _ in 0..BREAKS.len() {
+            let (from, to) = BREAKS[*next_break];
+            pieces = split_lines(&line.replacen(from, to, 1));
+            *next_break = (*next_break + 1) % BREAKS.len();
+            if pieces.len() > 1 {
+                split = true;
+                break;
+            }
+        }
+        for piece in pieces {
+            if split && piece.chars().count() > FORMAT_LEN {
+                // Python recurses with its own copy of the index, so the caller's is kept.
+                let mut inner = *next_break;
+                out.push_str(&format_lines(split_lines(&piece), &mut inner));
+            } else {
+                out.push_str(&piece);
+            }
+        }
+    }
+    out
+}
+
+/// Python's `str.splitlines(keepends=True)` for `\n`-separated text.
+fn split_lines(text: &str) -> Vec<String> {
+    text.split_inclusive('\n').map(str::to_owned).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::instance_fault_message;
+
+    #[test]
+    fn fault_messages_break_like_trove() {
+        // Both as the real Trove 26 stored them after a refused configuration attach.
+        assert_eq!(
+            instance_fault_message(
+                "Instance 45ed6111-43a8-4264-bcdf-73a7664c9389 already has a Configuration \
+                 Group attached: dbf746ce-bd9b-48f8-8d65-fcb068854659."
+            ),
+            "Instance 45ed6111-43a8-4264-bcdf-73a7664c9389 already has a Configuration Group \
+             attached:\n    dbf746ce-bd9b-48f8-8d65-fcb068854659."
+        );
+        assert_eq!(
+            instance_fault_message(
+                "Configuration group id: 00000000-0000-0000-0000-000000000000 could not be found."
+            ),
+            "Configuration group id:\n    00000000-0000-0000-0000-000000000000 could not be found."
+        );
+        assert_eq!(instance_fault_message("Short."), "Short.");
+        let long = "word ".repeat(80);
+        let cut = instance_fault_message(&long);
+        assert_eq!(cut.chars().count(), 255);
+        assert!(cut.ends_with("..."));
+    }
+}

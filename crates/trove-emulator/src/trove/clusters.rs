@@ -353,7 +353,7 @@ fn try_create(req: &Req<'_>, world: &mut Inner) -> Result<Resp, Resp> {
         .and_then(Value::as_str)
         .map(str::to_owned);
     if let Some(cfg) = configuration.as_deref() {
-        configurations::find(world, &req.tenant, cfg)?;
+        configurations::find_to_attach(world, &req.tenant, cfg)?;
     }
     let mut members = Vec::new();
     for (i, spec) in specs.iter().enumerate() {
@@ -433,7 +433,7 @@ fn try_action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> 
                     "'configuration_id' is a required property",
                 )
             })?;
-        configurations::find(world, &req.tenant, cfg)?;
+        configurations::find_to_attach(world, &req.tenant, cfg)?;
     }
     let (now, cfg) = (req.now, req.cfg);
     let c = world

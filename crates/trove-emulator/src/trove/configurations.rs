@@ -27,7 +27,8 @@ pub(crate) struct Configuration {
     pub(crate) instances: BTreeSet<String>,
 }
 
-/// Finds a tenant's group, or Trove's 404.
+/// Finds a tenant's group, or the 404 of Trove's `Configuration.load` (the group API and
+/// instance create).
 pub(crate) fn find<'w>(
     world: &'w Inner,
     tenant: &str,
@@ -37,19 +38,32 @@ pub(crate) fn find<'w>(
         .configurations
         .get(id)
         .filter(|c| c.tenant == tenant)
-        .ok_or_else(|| fault::not_found(&format!("Configuration group {id} cannot be found.")))
+        .ok_or_else(|| {
+            fault::not_found(&format!(
+                "Configuration group with ID {id} could not be found."
+            ))
+        })
 }
 
-/// Records that instance `instance_id` uses group `id` (for the instance update handler).
-// The instance handlers (update, apply modules) call this; until they do it is unused.
-#[allow(dead_code)]
+/// Finds a group to attach, or the 404 of Trove's `Configuration.find`, whose message differs
+/// from `find`'s (instance update and clusters).
+pub(crate) fn find_to_attach<'w>(
+    world: &'w Inner,
+    tenant: &str,
+    id: &str,
+) -> Result<&'w Configuration, Resp> {
+    find(world, tenant, id)
+        .map_err(|_| fault::not_found(&format!("Configuration group id: {id} could not be found.")))
+}
+
+/// Records that instance `instance_id` uses group `id`.
 pub(crate) fn attach(
     world: &mut Inner,
     tenant: &str,
     id: &str,
     instance_id: &str,
 ) -> Result<(), Resp> {
-    find(world, tenant, id)?;
+    find_to_attach(world, tenant, id)?;
     for c in world.configurations.values_mut() {
         c.instances.remove(instance_id);
     }
@@ -60,8 +74,6 @@ pub(crate) fn attach(
 }
 
 /// Records that instance `instance_id` no longer uses any group.
-// The instance handlers (update, apply modules) call this; until they do it is unused.
-#[allow(dead_code)]
 pub(crate) fn detach(world: &mut Inner, instance_id: &str) {
     for c in world.configurations.values_mut() {
         c.instances.remove(instance_id);
@@ -95,9 +107,10 @@ fn render(world: &Inner, c: &Configuration, detail: bool) -> Value {
         "datastore_name": datastores::DATASTORE_TYPE,
         "datastore_version_id": datastores::VERSION_ID,
         "datastore_version_name": datastores::VERSION_NAME,
-        "datastore_version_number": datastores::VERSION_NAME,
     });
+    // Only the detailed view (show, create) carries the version number.
     if detail {
+        v["datastore_version_number"] = json!(datastores::VERSION_NAME);
         v["values"] = Value::Object(c.values.clone());
         v["instance_count"] = json!(users_of(world, c).len());
     }

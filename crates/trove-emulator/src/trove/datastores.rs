@@ -65,6 +65,11 @@ pub(crate) fn version_missing(key: &str) -> Resp {
     fault::not_found(&format!("Datastore version '{key}' cannot be found."))
 }
 
+/// The same miss as the parameter controllers report it: a 400, not a 404.
+pub(crate) fn parameters_version_missing(key: &str) -> Resp {
+    fault::bad_request(&format!("Datastore version '{key}' cannot be found."))
+}
+
 /// The one volume type fake Cinder has.
 const VOLUME_TYPE_ID: &str = "c2f3a6b8-1f2e-4a7c-9a55-6d8a3b2f1e01";
 

@@ -33,6 +33,11 @@ pub(crate) fn find(id: &str) -> Option<&'static str> {
     FLAVORS.iter().find(|f| f.0 == id).map(|f| f.0)
 }
 
+/// Returns the RAM (MB) of the flavor whose `str_id` is `id`.
+pub(crate) fn ram(id: &str) -> Option<u32> {
+    FLAVORS.iter().find(|f| f.0 == id).map(|f| f.2)
+}
+
 /// Resolves a `flavorRef`: an id, or an href whose last segment is the id.
 pub(crate) fn resolve_ref(flavor_ref: &Value) -> Option<String> {
     let raw = match flavor_ref {

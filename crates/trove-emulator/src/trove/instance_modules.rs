@@ -90,14 +90,12 @@ fn apply(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
         ids.push(schema::string(mid, &format!("{p}['id']"))?.to_owned());
     }
     let admin = mgmt::is_admin(req);
-    for mid in &ids {
-        let visible = world.modules.get(mid).is_some_and(|m| {
+    // Trove loads the modules by id and silently skips those the tenant cannot see.
+    ids.retain(|mid| {
+        world.modules.get(mid).is_some_and(|m| {
             admin || m.tenant.as_deref() == Some(req.tenant.as_str()) || m.tenant.is_none()
-        });
-        if !visible {
-            return Err(module_missing(mid));
-        }
-    }
+        })
+    });
     ready_instance(req, world, id)?;
     for mid in &ids {
         modules::record_apply(world, mid, id);
@@ -110,13 +108,13 @@ fn apply(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
     Ok(json(StatusCode::OK, &json!({ "modules": items })))
 }
 
+/// Removes a module; one that exists but was never applied is removed all the same (200).
 fn remove(req: &Req<'_>, world: &mut Inner, id: &str, module: &str) -> Result<Resp, Resp> {
     ready_instance(req, world, id)?;
-    let Some(m) = world
-        .modules
-        .get_mut(module)
-        .filter(|m| m.applied.contains(id))
-    else {
+    let admin = mgmt::is_admin(req);
+    let Some(m) = world.modules.get_mut(module).filter(|m| {
+        admin || m.tenant.as_deref() == Some(req.tenant.as_str()) || m.tenant.is_none()
+    }) else {
         return Err(module_missing(module));
     };
     m.applied.remove(id);

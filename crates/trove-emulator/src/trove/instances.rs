@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use super::{backups, configurations, datastores, flavors, logs, modules, pagination, schema, Req};
 use crate::fault;
 use crate::response::{empty, json, Resp};
-use crate::state::{DbUser, Inner, Instance, InstanceTask, Started};
+use crate::state::{DbUser, Inner, Instance, InstanceFault, InstanceTask, Started};
 
 /// Fake mode reports the same disk usage for every ready instance.
 const USED_GB: f64 = 0.16;
@@ -29,20 +29,61 @@ enum View {
     Show,
 }
 
-/// The default (template) configuration of a mysql instance, as the guest reports it.
-const DEFAULT_CONFIGURATION: &[(&str, &str)] = &[
-    ("basedir", "/usr"),
-    ("connect_timeout", "15"),
-    ("datadir", "/var/lib/mysql/data"),
-    ("default_storage_engine", "innodb"),
-    ("innodb_buffer_pool_size", "600M"),
-    ("innodb_file_per_table", "1"),
-    ("max_allowed_packet", "4096K"),
-    ("max_connections", "400"),
-    ("port", "3306"),
-    ("user", "mysql"),
-    ("wait_timeout", "120"),
-];
+/// The `[mysqld]` section of Trove's mysql `config.template` for a flavor with `ram` MB, in
+/// template order: what `GET instances/{id}/configuration` reports. Sizes scale with the RAM
+/// as the template's `(n * flavor['ram']/512)|int` does.
+fn default_configuration(ram: u32, server_id: u32) -> Vec<(&'static str, String)> {
+    let scaled = |n: u64| (n * u64::from(ram) / 512).to_string();
+    vec![
+        ("port", "3306".into()),
+        ("basedir", "/usr".into()),
+        ("datadir", "/var/lib/mysql/data".into()),
+        ("secure-file-priv", "NULL".into()),
+        ("tmpdir", "/var/tmp".into()),
+        ("pid-file", "/var/run/mysqld/mysqld.pid".into()),
+        ("socket", "/var/run/mysqld/mysqld.sock".into()),
+        (
+            "default_authentication_plugin",
+            "mysql_native_password".into(),
+        ),
+        ("skip-external-locking", "1".into()),
+        ("key_buffer_size", format!("{}M", scaled(50))),
+        ("max_allowed_packet", format!("{}K", scaled(1024))),
+        ("thread_stack", "192K".into()),
+        ("thread_cache_size", scaled(4)),
+        ("myisam-recover-options", "BACKUP,FORCE".into()),
+        ("innodb_data_file_path", "ibdata1:10M:autoextend".into()),
+        ("innodb_buffer_pool_size", format!("{}M", scaled(150))),
+        ("innodb_file_per_table", "1".into()),
+        ("innodb_log_files_in_group", "2".into()),
+        ("innodb_log_file_size", "50M".into()),
+        ("innodb_log_buffer_size", "25M".into()),
+        ("connect_timeout", "15".into()),
+        ("wait_timeout", "120".into()),
+        ("join_buffer_size", "1M".into()),
+        ("read_buffer_size", "512K".into()),
+        ("read_rnd_buffer_size", "512K".into()),
+        ("sort_buffer_size", "1M".into()),
+        ("tmp_table_size", format!("{}M", scaled(16))),
+        ("max_heap_table_size", format!("{}M", scaled(16))),
+        ("table_open_cache", scaled(256)),
+        ("table_definition_cache", scaled(256)),
+        ("open_files_limit", scaled(512)),
+        ("max_user_connections", scaled(100)),
+        ("max_connections", scaled(100)),
+        ("default_storage_engine", "innodb".into()),
+        ("local-infile", "0".into()),
+        ("server_id", server_id.to_string()),
+        ("performance_schema", "ON".into()),
+    ]
+}
+
+/// A positive 31-bit number derived from the instance id, as the template's `server_id` is
+/// (Trove hashes the id; any stable hash will do).
+fn server_id(instance_id: &str) -> u32 {
+    let digest = super::modules::md5_hex(instance_id.as_bytes());
+    u32::from_str_radix(&digest[..8], 16).unwrap_or(1) & 0x7fff_ffff
+}
 
 /// Returns `(id, name)` of the configuration group attached to instance `id`.
 fn attached_configuration(world: &Inner, id: &str) -> Option<(String, String)> {
@@ -51,6 +92,11 @@ fn attached_configuration(world: &Inner, id: &str) -> Option<(String, String)> {
         .values()
         .find(|c| c.instances.contains(id))
         .map(|c| (c.id.clone(), c.name.clone()))
+}
+
+/// Renders the summary view of `GET instances`, which other lists (a module's instances) reuse.
+pub(crate) fn summary(req: &Req<'_>, world: &Inner, inst: &Instance) -> Value {
+    render(req, world, inst, View::Summary)
 }
 
 fn render(req: &Req<'_>, world: &Inner, inst: &Instance, view: View) -> Value {
@@ -117,6 +163,55 @@ pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<R
         ["instances", id, "configuration"] if m == Method::GET => configuration(req, world, id),
         _ => return None,
     })
+}
+
+/// An error Trove raises inside one of its instance notifications (restart, resize, delete,
+/// configuration attach and detach, replica promote/eject/detach, upgrade): besides the error
+/// answer, Trove stores its message as the instance's fault, shown until the next one.
+struct Refusal {
+    answer: fn(&str) -> Resp,
+    message: String,
+}
+
+impl Refusal {
+    fn bad_request(message: String) -> Self {
+        Self {
+            answer: fault::bad_request,
+            message,
+        }
+    }
+
+    fn unprocessable(message: String) -> Self {
+        Self {
+            answer: fault::unprocessable,
+            message,
+        }
+    }
+
+    fn not_found(message: String) -> Self {
+        Self {
+            answer: fault::not_found,
+            message,
+        }
+    }
+
+    fn over_limit(message: String) -> Self {
+        Self {
+            answer: fault::over_limit,
+            message,
+        }
+    }
+
+    /// Records the fault on instance `id` and returns the error answer.
+    fn answer(self, world: &mut Inner, id: &str, now: tokio::time::Instant) -> Resp {
+        if let Some(inst) = world.instances.get_mut(id) {
+            inst.fault = Some(InstanceFault {
+                message: fault::instance_fault_message(&self.message),
+                created: now,
+            });
+        }
+        (self.answer)(&self.message)
+    }
 }
 
 /// Lists a page: cut in id order, shown newest first (so the marker is not the last shown id).
@@ -301,14 +396,6 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Resp {
             return e;
         }
     }
-    if let Some(m) = new.modules.iter().find(|m| {
-        !world
-            .modules
-            .get(m.as_str())
-            .is_some_and(|m| m.tenant.is_none() || m.tenant.as_deref() == Some(&req.tenant))
-    }) {
-        return fault::not_found(&format!("Module with ID {m} could not be found."));
-    }
     let Some(size) = new.volume else {
         return fault::bad_request("Volume size was not specified.");
     };
@@ -348,7 +435,18 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Resp {
             return e;
         }
     }
-    for m in &new.modules {
+    // Trove loads the modules by id and silently skips those the tenant cannot see.
+    let visible: Vec<&String> = new
+        .modules
+        .iter()
+        .filter(|m| {
+            world
+                .modules
+                .get(m.as_str())
+                .is_some_and(|m| m.tenant.is_none() || m.tenant.as_deref() == Some(&req.tenant))
+        })
+        .collect();
+    for m in visible {
         modules::record_apply(world, m, &id);
     }
     let Some(inst) = world.instances.get(&id) else {
@@ -359,10 +457,14 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Resp {
 }
 
 fn too_big(req: &Req<'_>, size: u64) -> Resp {
-    fault::over_limit(&format!(
+    fault::over_limit(&too_big_message(req, size))
+}
+
+fn too_big_message(req: &Req<'_>, size: u64) -> String {
+    format!(
         "Volume 'size' cannot exceed maximum of {} GB, {size} cannot be accepted.",
         req.cfg.max_volume_size
-    ))
+    )
 }
 
 /// PUT/PATCH: rename, access, (no-op) configuration detach, replica detach, datastore version.
@@ -384,13 +486,18 @@ fn update(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
         Some(Ok(n)) => Some(n.to_owned()),
         None => None,
     };
+    // Checked before the instance is looked up, as Trove does.
+    if fields.len() - usize::from(name.is_some()) > 1 {
+        return fault::bad_request("Only one attribute (except 'name') is allowed to update.");
+    }
     let Some(inst) = world.instance(&req.tenant, id) else {
         return fault::resource_not_found(id);
     };
     let ready = inst.is_ready() && !backups::running_for(world, id);
     let detach_replica = fields.contains_key("replica_of") || fields.contains_key("slave_of");
     if detach_replica && inst.replica_of.is_none() {
-        return fault::bad_request(&format!("Instance {id} is not a replica."));
+        return Refusal::bad_request(format!("Instance {id} is not a replica."))
+            .answer(world, id, req.now);
     }
     let upgrade = match fields.get("datastore_version") {
         None => None,
@@ -401,6 +508,8 @@ fn update(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
         },
     };
     let configuration = match fields.get("configuration") {
+        // Trove reads an empty body as "detach the configuration group".
+        None if fields.is_empty() => Some(None),
         None => None,
         Some(Value::Null) => Some(None),
         Some(v) => match schema::string(v, "instance['configuration']") {
@@ -409,14 +518,22 @@ fn update(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
         },
     };
     if (detach_replica || upgrade.is_some() || configuration.is_some()) && !ready {
-        return fault::unprocessable(&format!("Instance {id} is not ready."));
+        return Refusal::unprocessable(format!("Instance {id} is not ready."))
+            .answer(world, id, req.now);
     }
     match &configuration {
         Some(Some(cfg)) => {
             if let Some((current, _)) = attached_configuration(world, id) {
-                return fault::bad_request(&format!(
+                return Refusal::bad_request(format!(
                     "Instance {id} already has a Configuration Group attached: {current}."
-                ));
+                ))
+                .answer(world, id, req.now);
+            }
+            if configurations::find_to_attach(world, &req.tenant, cfg).is_err() {
+                return Refusal::not_found(format!(
+                    "Configuration group id: {cfg} could not be found."
+                ))
+                .answer(world, id, req.now);
             }
             if let Err(e) = configurations::attach(world, &req.tenant, cfg, id) {
                 return e;
@@ -449,24 +566,22 @@ fn update(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
     empty(StatusCode::ACCEPTED)
 }
 
-/// `GET instances/{id}/configuration`: the template values, overridden by an attached group.
+/// `GET instances/{id}/configuration`: the default template rendered for the instance's
+/// flavor. An attached group does not show here: Trove renders the template, not the guest's
+/// live values.
 fn configuration(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
     if let Err(e) = super::ready_instance(req, world, id) {
         return e;
     }
+    let Some(inst) = world.instance(&req.tenant, id) else {
+        return fault::resource_not_found(id);
+    };
+    let ram = flavors::ram(&inst.flavor_id).unwrap_or(512);
     let mut values = Map::new();
-    for (k, v) in DEFAULT_CONFIGURATION {
+    for (k, v) in default_configuration(ram, server_id(id)) {
+        // Trove's view turns numeric values into numbers and leaves the rest as strings.
         let value = v.parse::<i64>().map_or_else(|_| json!(v), |n| json!(n));
-        values.insert((*k).to_owned(), value);
-    }
-    if let Some(cfg) = world
-        .configurations
-        .values()
-        .find(|c| c.instances.contains(id))
-    {
-        for (k, v) in &cfg.values {
-            values.insert(k.clone(), v.clone());
-        }
+        values.insert(k.to_owned(), value);
     }
     json(
         StatusCode::OK,
@@ -479,7 +594,8 @@ fn delete(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
         return fault::resource_not_found(id);
     };
     if inst.status == "BUILD" {
-        return fault::unprocessable(&format!("Instance {id} is not ready. (Status is BUILD)."));
+        return Refusal::unprocessable(format!("Instance {id} is not ready. (Status is BUILD)."))
+            .answer(world, id, req.now);
     }
     let deleting = matches!(
         inst.pending.as_ref().map(|p| &p.task),
@@ -536,7 +652,8 @@ fn action(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
         return empty(StatusCode::ACCEPTED);
     }
     if !inst.is_ready() || backup_running {
-        return fault::unprocessable(&format!("Instance {id} is not ready."));
+        return Refusal::unprocessable(format!("Instance {id} is not ready."))
+            .answer(world, id, req.now);
     }
     let started = match name {
         "restart" => inst.start(InstanceTask::Restart, "REBOOT", req.now, req.cfg.restart),
@@ -544,11 +661,11 @@ fn action(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
             let arg = arg.as_object().cloned().unwrap_or_default();
             match resize(req, inst, &arg) {
                 Ok(started) => started,
-                Err(e) => return e,
+                Err(refusal) => return refusal.answer(world, id, req.now),
             }
         }
         "promote_to_replica_source" => return promote(req, world, id),
-        _ => return eject(world, id),
+        _ => return eject(world, id).answer(world, id, req.now),
     };
     world.track(started);
     empty(StatusCode::ACCEPTED)
@@ -560,7 +677,8 @@ fn promote(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
         .instance(&req.tenant, id)
         .and_then(|i| i.replica_of.clone())
     else {
-        return fault::bad_request(&format!("Instance {id} is not a replica."));
+        return Refusal::bad_request(format!("Instance {id} is not a replica."))
+            .answer(world, id, req.now);
     };
     for other in world.instances.values_mut() {
         if other.id == source || other.replica_of.as_deref() == Some(source.as_str()) {
@@ -576,17 +694,17 @@ fn promote(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
 }
 
 /// Ejects source `id`; its guest always has a current heartbeat here, so Trove refuses.
-fn eject(world: &Inner, id: &str) -> Resp {
+fn eject(world: &Inner, id: &str) -> Refusal {
     let has_replicas = world
         .instances
         .values()
         .any(|r| r.replica_of.as_deref() == Some(id));
     if has_replicas {
-        fault::bad_request(&format!(
+        Refusal::bad_request(format!(
             "Replica Source {id} cannot be ejected as it has a current heartbeat"
         ))
     } else {
-        fault::bad_request(&format!("Instance {id} is not a replica source."))
+        Refusal::bad_request(format!("Instance {id} is not a replica source."))
     }
 }
 
@@ -623,17 +741,22 @@ fn validate_action(name: &str, arg: &Value) -> Result<(), Resp> {
     }
 }
 
-fn resize(req: &Req<'_>, inst: &mut Instance, arg: &Map<String, Value>) -> Result<Started, Resp> {
+fn resize(
+    req: &Req<'_>,
+    inst: &mut Instance,
+    arg: &Map<String, Value>,
+) -> Result<Started, Refusal> {
     if let Some(size) = arg.get("volume").and_then(|v| v.get("size")) {
-        let size = schema::volume_size(size, "resize['volume']['size']")?;
+        // `validate_action` has checked the size already.
+        let size = schema::volume_size(size, "resize['volume']['size']").unwrap_or_default();
         if size <= inst.volume_size {
-            return Err(fault::bad_request(&format!(
+            return Err(Refusal::bad_request(format!(
                 "The new volume 'size' must be larger than the current volume size of '{}'.",
                 inst.volume_size
             )));
         }
         if size > req.cfg.max_volume_size {
-            return Err(too_big(req, size));
+            return Err(Refusal::over_limit(too_big_message(req, size)));
         }
         return Ok(inst.start(
             InstanceTask::ResizeVolume,
@@ -645,12 +768,12 @@ fn resize(req: &Req<'_>, inst: &mut Instance, arg: &Map<String, Value>) -> Resul
     let flavor_ref = arg.get("flavorRef").cloned().unwrap_or(Value::Null);
     let flavor = flavors::resolve_ref(&flavor_ref).unwrap_or_default();
     if flavors::find(&flavor).is_none() {
-        return Err(fault::bad_request(&format!(
+        return Err(Refusal::bad_request(format!(
             "Resource {flavor} cannot be found."
         )));
     }
     if flavor == inst.flavor_id {
-        return Err(fault::bad_request(&format!(
+        return Err(Refusal::bad_request(format!(
             "The new flavor id must be different than the current flavor id of '{flavor}'."
         )));
     }

@@ -37,10 +37,11 @@ const BUILTIN_PARAMETERS: &[BuiltinParameter] = &[
         Some(31_536_000),
         false,
     ),
+    // Trove's maximum is 2^64 - 1, beyond what the emulator's bounds hold; 64 GiB stands in.
     (
         "innodb_buffer_pool_size",
         "integer",
-        Some(0),
+        Some(5_242_880),
         Some(68_719_476_736),
         true,
     ),
@@ -558,14 +559,12 @@ fn update_quotas(req: &Req<'_>, world: &mut Inner, project: &str) -> Result<Resp
     Ok(ok(json!({ "quotas": changed })))
 }
 
-fn parameter_view(world: &Inner, p: &Parameter) -> Value {
+fn parameter_view(p: &Parameter) -> Value {
     let mut v = json!({
         "name": p.name,
         "datastore_version_id": p.version_id,
         "restart_required": p.restart_required,
         "type": p.data_type,
-        "deleted": p.deleted_at.is_some(),
-        "deleted_at": p.deleted_at.map(|t| world.clock.trove(t)),
     });
     if let Some(max) = p.max {
         v["max_size"] = json!(max);
@@ -580,32 +579,29 @@ fn known_version(world: &mut Inner, v: &str) -> Result<(), Resp> {
     if versions(world).contains_key(v) {
         Ok(())
     } else {
-        Err(datastores::version_missing(v))
+        Err(datastores::parameters_version_missing(v))
     }
 }
 
 fn list_parameters(req: &Req<'_>, world: &mut Inner, v: &str) -> Result<Resp, Resp> {
     known_version(world, v)?;
     let _ = req;
-    let items: Vec<Value> = all_parameters(world, v)
-        .iter()
-        .map(|p| parameter_view(world, p))
-        .collect();
+    let items: Vec<Value> = parameters(world, v).iter().map(parameter_view).collect();
     Ok(ok(json!({ "configuration-parameters": items })))
 }
 
 fn parameter_missing(name: &str) -> Resp {
-    fault::not_found(&format!("Configuration parameter {name} cannot be found."))
+    fault::resource_not_found(name)
 }
 
 fn show_parameter(world: &mut Inner, v: &str, name: &str) -> Result<Resp, Resp> {
     known_version(world, v)?;
-    let all = all_parameters(world, v);
-    let p = all
+    let live = parameters(world, v);
+    let p = live
         .iter()
         .find(|p| p.name == name)
         .ok_or_else(|| parameter_missing(name))?;
-    Ok(ok(parameter_view(world, p)))
+    Ok(ok(parameter_view(p)))
 }
 
 /// Validates `{"configuration-parameter": {name, data_type, min_size, max_size,
@@ -652,7 +648,7 @@ fn create_parameter(req: &Req<'_>, world: &mut Inner, v: &str) -> Result<Resp, R
     let p = parameter_spec(req, v)?;
     if parameters(world, v).iter().any(|q| q.name == p.name) {
         return Err(fault::bad_request(&format!(
-            "Configuration parameter {} already exists.",
+            "{} parameter already exists for datastore version {v}.",
             p.name
         )));
     }
@@ -661,7 +657,7 @@ fn create_parameter(req: &Req<'_>, world: &mut Inner, v: &str) -> Result<Resp, R
 
 /// Records `p` as an admin change of version `v`'s parameters and answers with its view.
 fn store_parameter(world: &mut Inner, v: &str, p: Parameter) -> Resp {
-    let view = parameter_view(world, &p);
+    let view = parameter_view(&p);
     world
         .mgmt
         .parameters
@@ -679,10 +675,13 @@ fn update_parameter(req: &Req<'_>, world: &mut Inner, v: &str, name: &str) -> Re
     Ok(store_parameter(world, v, p))
 }
 
+/// Deletes without checking the version: Trove looks the parameter up directly, so any miss
+/// is its 400 "does not exist".
 fn delete_parameter(req: &Req<'_>, world: &mut Inner, v: &str, name: &str) -> Result<Resp, Resp> {
-    known_version(world, v)?;
     let Some(mut p) = parameters(world, v).into_iter().find(|q| q.name == name) else {
-        return Err(parameter_missing(name));
+        return Err(fault::bad_request(&format!(
+            "Parameter {name} does not exist in the database."
+        )));
     };
     p.deleted_at = Some(req.now);
     world

@@ -1,4 +1,4 @@
-//! Modules: list (`?datastore`), create, show, update (PUT 200), delete (200; 400 while
+//! Modules: list (`?datastore`), create, show, update (PUT 200), delete (200; 403 while
 //! applied), the instances that have a module (paged, or `count_only`), and reapply (202).
 //! Admin-only options answer 403 `ModuleAccessForbidden` to other tenants.
 
@@ -8,7 +8,7 @@ use http::{Method, StatusCode};
 use serde_json::{json, Map, Value};
 use tokio::time::Instant;
 
-use super::{clusters, datastores, mgmt, pagination, schema, Req};
+use super::{clusters, datastores, instances, mgmt, pagination, schema, Req};
 use crate::fault;
 use crate::response::{empty, json, Resp};
 use crate::state::Inner;
@@ -42,9 +42,7 @@ pub(crate) struct Module {
     pub(crate) applied: BTreeSet<String>,
 }
 
-/// Records that the module was applied to an instance (for the instance modules handler).
-// The instance handlers (update, apply modules) call this; until they do it is unused.
-#[allow(dead_code)]
+/// Records that the module was applied to an instance.
 pub(crate) fn record_apply(world: &mut Inner, module_id: &str, instance_id: &str) {
     if let Some(m) = world.modules.get_mut(module_id) {
         m.applied.insert(instance_id.to_owned());
@@ -88,13 +86,21 @@ fn render(world: &Inner, m: &Module, detail: bool) -> Value {
         "visible": m.visible,
         "created": world.clock.trove(m.created),
         "updated": world.clock.trove(m.updated),
+        "tenant": m.tenant.as_deref().unwrap_or("All"),
+        "datastore": m.datastore.as_deref().unwrap_or("all"),
+        "datastore_version": m.datastore_version.as_deref().unwrap_or("all"),
     });
     if detail {
         v["live_update"] = json!(m.live_update);
-        v["tenant"] = json!(m.tenant.as_deref().unwrap_or("All"));
-        v["datastore"] = json!(m.datastore.as_deref().unwrap_or("all"));
-        v["datastore_version"] = json!(m.datastore_version.as_deref().unwrap_or("all"));
     }
+    v
+}
+
+/// The show view. Trove 26 sets `instance_count` to `len()` of the `(items, marker)` pair that
+/// `InstanceModules.load` returns, so it is always 2 whatever the module is applied to.
+fn render_show(world: &Inner, m: &Module) -> Value {
+    let mut v = render(world, m, true);
+    v["instance_count"] = json!(2);
     v
 }
 
@@ -105,7 +111,7 @@ pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<R
         ["modules"] if m == Method::GET => list(req, world),
         ["modules"] if m == Method::POST => create(req, world),
         ["modules", id] if m == Method::GET => {
-            find(req, world, id).map(|m| ok(json!({"module": render(world, m, true)})))
+            find(req, world, id).map(|m| ok(json!({"module": render_show(world, m)})))
         }
         ["modules", id] if m == Method::PUT => update(req, world, id),
         ["modules", id] if m == Method::DELETE => delete(req, world, id),
@@ -144,40 +150,61 @@ fn flag(obj: &Map<String, Value>, key: &str) -> Option<bool> {
     })
 }
 
-/// The admin-only options a body asks for, as Trove lists them in its 403.
-fn admin_options(obj: &Map<String, Value>) -> Vec<&'static str> {
+/// The admin-only options a body asks for, as Trove's `validate_action` lists them: each with
+/// the value as sent, printed the Python way.
+fn admin_options(obj: &Map<String, Value>) -> Vec<String> {
     let mut opts = Vec::new();
-    if flag(obj, "auto_apply") == Some(true) {
-        opts.push("auto_apply");
-    }
     if flag(obj, "all_tenants") == Some(true) {
-        opts.push("all_tenants");
+        opts.push("Tenant: all".to_owned());
     }
-    if flag(obj, "priority_apply") == Some(true) {
-        opts.push("priority_apply");
+    for (key, label, admin_when) in [
+        ("auto_apply", "Auto", true),
+        ("visible", "Visible", false),
+        ("priority_apply", "Priority", true),
+    ] {
+        if let Some(v) = obj.get(key).filter(|_| flag(obj, key) == Some(admin_when)) {
+            opts.push(format!("{label}: {}", schema::pyrepr(v)));
+        }
     }
-    if flag(obj, "full_access") == Some(true) {
-        opts.push("full_access");
-    }
-    if flag(obj, "visible") == Some(false) {
-        opts.push("hidden");
+    // Any `full_access`, even 0, is an admin option.
+    if let Some(v) = obj.get("full_access") {
+        opts.push(format!("Full Access: {}", schema::pyrepr(v)));
     }
     opts
 }
 
-fn forbid_admin_options(req: &Req<'_>, obj: &Map<String, Value>, action: &str) -> Result<(), Resp> {
-    let opts = admin_options(obj);
+/// The admin-only options a stored module has (what deleting it needs an admin for).
+fn stored_admin_options(m: &Module) -> Vec<String> {
+    let mut opts = Vec::new();
+    if m.tenant.is_none() {
+        opts.push("Tenant: all".to_owned());
+    }
+    if m.auto_apply {
+        opts.push("Auto: True".to_owned());
+    }
+    if !m.visible {
+        opts.push("Visible: False".to_owned());
+    }
+    if m.priority_apply {
+        opts.push("Priority: True".to_owned());
+    }
+    opts
+}
+
+/// Trove's `ModuleAccessForbidden`, unless the caller is an admin or nothing needs one.
+fn forbid(req: &Req<'_>, action: &str, opts: &[String]) -> Result<(), Resp> {
     if opts.is_empty() || mgmt::is_admin(req) {
         return Ok(());
     }
-    Err(fault::fault(
+    Err(access_forbidden(action, &format!("({})", opts.join(", "))))
+}
+
+fn access_forbidden(action: &str, options: &str) -> Resp {
+    fault::fault(
         StatusCode::FORBIDDEN,
         "forbidden",
-        &format!(
-            "You must be admin to {action} a module with these options. Options: {}",
-            opts.join(", ")
-        ),
-    ))
+        &format!("You must be admin to {action} a module with these options. {options}"),
+    )
 }
 
 /// Reads `datastore: {type, version}`, checking both exist.
@@ -216,24 +243,31 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Result<Resp, Resp> {
             "Module type '{module_type}' was not found."
         )));
     }
-    forbid_admin_options(req, obj, "create")?;
+    forbid(req, "create", &admin_options(obj))?;
     let (datastore, datastore_version) = datastore_of(obj)?;
     let all_tenants = flag(obj, "all_tenants") == Some(true);
     let tenant = (!all_tenants).then(|| req.tenant.clone());
     if world.modules.values().any(|m| {
         m.name == name
+            && m.module_type.eq_ignore_ascii_case(&module_type)
             && m.tenant == tenant
             && m.datastore == datastore
             && m.datastore_version == datastore_version
     }) {
+        // Trove names the datastore and version by id here.
         return Err(fault::bad_request(&format!(
             "A module with the name '{name}' already exists for datastore '{}' and datastore \
              version '{}'",
-            datastore.as_deref().unwrap_or("all"),
-            datastore_version.as_deref().unwrap_or("all")
+            datastore
+                .as_ref()
+                .map_or("all", |_| datastores::DATASTORE_ID),
+            datastore_version
+                .as_ref()
+                .map_or("all", |_| datastores::VERSION_ID)
         )));
     }
-    let is_admin = !admin_options(obj).is_empty();
+    // A module an admin creates is an admin module, unless it is made `full_access`.
+    let is_admin = mgmt::is_admin(req) && flag(obj, "full_access") != Some(true);
     let module = Module {
         id: uuid::Uuid::new_v4().to_string(),
         tenant,
@@ -268,13 +302,9 @@ fn update(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
     let obj = schema::object(schema::envelope(&body, "module")?, "module")?;
     let current = find(req, world, id)?;
     if current.is_admin && !mgmt::is_admin(req) {
-        return Err(fault::fault(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "You must be admin to update a module with these options. Options: is_admin",
-        ));
+        return Err(access_forbidden("update", "(Module is an admin module)"));
     }
-    forbid_admin_options(req, obj, "update")?;
+    forbid(req, "update", &admin_options(obj))?;
     let (datastore, version) = datastore_of(obj)?;
     let name = obj
         .get("name")
@@ -336,15 +366,7 @@ fn holders(req: &Req<'_>, world: &Inner, m: &Module, clustered: bool) -> Vec<(St
         .iter()
         .filter_map(|id| world.instances.get(id))
         .filter(|i| mgmt::is_admin(req) || i.tenant == req.tenant)
-        .map(|i| {
-            (
-                i.id.clone(),
-                json!({"id": i.id, "name": i.name, "status": i.status,
-                    "links": req.links(&format!("instances/{}", i.id)),
-                    "flavor": {"id": i.flavor_id}, "volume": {"size": i.volume_size},
-                    "region": "RegionOne"}),
-            )
-        })
+        .map(|i| (i.id.clone(), instances::summary(req, world, i)))
         .collect();
     if clustered {
         for c in world.clusters.values() {
@@ -403,28 +425,18 @@ fn reapply(req: &Req<'_>, world: &Inner, id: &str) -> Result<Resp, Resp> {
     if let Some(md5) = arg.get("md5") {
         schema::string(md5, "reapply['md5']")?;
     }
-    let m = find(req, world, id)?;
-    if m.is_admin && !mgmt::is_admin(req) {
-        return Err(fault::fault(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "You must be admin to reapply a module with these options. Options: is_admin",
-        ));
-    }
+    // Trove lets any tenant that sees a module reapply it, admin module or not.
+    find(req, world, id)?;
     Ok(empty(StatusCode::ACCEPTED))
 }
 
 fn delete(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
     let m = find(req, world, id)?;
-    if m.is_admin && !mgmt::is_admin(req) {
+    forbid(req, "delete", &stored_admin_options(m))?;
+    if !m.live_update && !holders(req, world, m, true).is_empty() {
         return Err(fault::fault(
             StatusCode::FORBIDDEN,
             "forbidden",
-            "You must be admin to delete a module with these options. Options: is_admin",
-        ));
-    }
-    if !m.live_update && !holders(req, world, m, true).is_empty() {
-        return Err(fault::bad_request(
             "A module cannot be deleted or its contents modified if it has been applied to a \
              non-terminated instance, unless the module has been marked as 'live_update.' \
              Please remove the module from all non-terminated instances and try again.",

@@ -46,7 +46,7 @@ pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<R
         _ => return None,
     };
     if !datastores::find_version(version) {
-        return Some(datastores::version_missing(version));
+        return Some(datastores::parameters_version_missing(version));
     }
     let params = mgmt::parameters(world, datastores::VERSION_ID);
     Some(match name {
@@ -59,7 +59,7 @@ pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<R
         }
         Some(n) => match params.iter().find(|p| p.name == n) {
             Some(p) => json(StatusCode::OK, &view(p)),
-            None => fault::not_found(&format!("Configuration parameter {n} cannot be found.")),
+            None => fault::resource_not_found(n),
         },
     })
 }
