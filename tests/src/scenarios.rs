@@ -612,3 +612,500 @@ pub async fn keystone_v3_token_and_application_credential(target: &Target) {
         .await
         .expect("list with an application credential");
 }
+
+/// A parameter's `(name, type, min, max, restart required)`.
+type BuiltinParameter = (&'static str, &'static str, Option<i64>, Option<i64>, bool);
+
+/// The parameters of mysql 5.7.29 the emulator has built in, as Trove's
+/// `validation-rules.json` declares them. The
+/// real fake mode starts with none (nothing loads `validation-rules.json`), so the
+/// configuration-group scenario registers the same set there, and both servers then list the
+/// same parameters.
+const BUILTIN_PARAMETERS: &[BuiltinParameter] = &[
+    ("autocommit", "integer", Some(0), Some(1), false),
+    ("character_set_server", "string", None, None, false),
+    ("collation_server", "string", None, None, false),
+    (
+        "connect_timeout",
+        "integer",
+        Some(2),
+        Some(31_536_000),
+        false,
+    ),
+    (
+        "innodb_buffer_pool_size",
+        "integer",
+        Some(5_242_880),
+        Some(68_719_476_736),
+        true,
+    ),
+    ("local_infile", "integer", Some(0), Some(1), false),
+    (
+        "max_allowed_packet",
+        "integer",
+        Some(1024),
+        Some(1_073_741_824),
+        false,
+    ),
+    ("max_connections", "integer", Some(1), Some(100_000), false),
+    ("wait_timeout", "integer", Some(1), Some(31_536_000), false),
+];
+
+/// Registers [`BUILTIN_PARAMETERS`] for the datastore version through the management API, as
+/// an admin, unless they are there already (always on the emulator).
+///
+/// This goes around the SDK on purpose: the SDK's `ParameterSpec` sends `restart_required` as
+/// a JSON boolean, which Trove's schema (`boolean_string`, an integer 0 or 1) refuses with a
+/// 400, so setting up through it would fail on the real server.
+async fn register_group_parameters(target: &Target, version_id: &str) {
+    let admin = crate::target::unique_tenant("admin");
+    let base = format!(
+        "{}/v1.0/{admin}/mgmt/datastores/versions/{version_id}/parameters",
+        target.trove_url
+    );
+    for (name, kind, min, max, restart) in BUILTIN_PARAMETERS {
+        let (status, _) = raw(http::Method::GET, &format!("{base}/{name}"), &admin, None).await;
+        if status == 200 {
+            continue;
+        }
+        let mut spec = serde_json::json!({
+            "name": name, "data_type": kind, "restart_required": i32::from(*restart),
+        });
+        if let (Some(min), Some(max)) = (min, max) {
+            spec["min_size"] = (*min).into();
+            spec["max_size"] = (*max).into();
+        }
+        let body = serde_json::json!({ "configuration-parameter": spec });
+        let (status, answer) = raw(http::Method::POST, &base, &admin, Some(body)).await;
+        assert_eq!(status, 200, "registering {name}: {answer}");
+    }
+}
+
+/// Sends one JSON request with a fake-mode token, outside any recorded client.
+async fn raw(
+    method: http::Method,
+    url: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    use tower::ServiceExt;
+    let request = http::Request::builder()
+        .method(method)
+        .uri(url)
+        .header("x-auth-token", token)
+        .header("content-type", "application/json")
+        .header("accept", "application/json")
+        .body(bytes::Bytes::from(
+            body.map(|b| b.to_string()).unwrap_or_default(),
+        ))
+        .expect("request");
+    let transport: troveclient::HttpService = troveclient::stack::hyper_transport();
+    let response = transport.oneshot(request).await.expect("transport");
+    let value = serde_json::from_slice(response.body()).unwrap_or(serde_json::Value::Null);
+    (response.status().as_u16(), value)
+}
+
+/// Configuration groups and their parameters, an instance's default configuration, and
+/// modules, as far as the real fake mode supports them: parameters list and show (by
+/// datastore and by version id), groups create, list, show, PATCH, PUT, instances, delete (and
+/// the 400 while attached), attach at create and by update, detach; modules create, list,
+/// show, update, apply, the instances that have one (listed and counted), remove, delete (and
+/// the 403 while applied); instance logs only up to the guest, which fake mode lacks (see
+/// [`FAKE_MODE_REFUSES`]). The module list of an instance and the apply answer come from the
+/// guest, which is empty in fake mode, so only the call is checked, not its items.
+pub async fn configurations_and_modules(target: &Target, client: &Client) {
+    use std::collections::BTreeMap;
+    use troveclient::{InstanceStatus, UpdateConfiguration, UpdateModule};
+
+    let versions = client
+        .datastores()
+        .versions("mysql")
+        .await
+        .expect("versions");
+    let version = versions.first().expect("mysql has a version").clone();
+    register_group_parameters(target, &version.id).await;
+
+    // Parameters of the version, by datastore and version name and by version id.
+    let params = client
+        .configuration_parameters()
+        .list("mysql", &version.name)
+        .await
+        .expect("parameters");
+    assert!(
+        params.iter().any(|p| p.name == "max_connections"),
+        "{params:?}"
+    );
+    let by_id = client
+        .configuration_parameters()
+        .list_by_version(&version.id)
+        .await
+        .expect("parameters by version id");
+    assert_eq!(by_id.len(), params.len());
+    let max_connections = client
+        .configuration_parameters()
+        .get("mysql", &version.name, "max_connections")
+        .await
+        .expect("parameter");
+    assert_eq!(max_connections.kind, "integer");
+    assert_eq!(
+        (
+            max_connections.min.and_then(|n| n.as_i64()),
+            max_connections.max.and_then(|n| n.as_i64())
+        ),
+        (Some(1), Some(100_000))
+    );
+    let same = client
+        .configuration_parameters()
+        .get_by_version(&version.id, "max_connections")
+        .await
+        .expect("parameter by version id");
+    assert_eq!(same.name, "max_connections");
+    let unknown = client
+        .configuration_parameters()
+        .get("mysql", &version.name, "no_such_parameter")
+        .await
+        .unwrap_err();
+    assert!(unknown.is_not_found(), "{unknown}");
+
+    // A configuration group, and the values Trove refuses.
+    let group = client
+        .configurations()
+        .create("tuned")
+        .description("conformance")
+        .datastore("mysql", Some(version.name.clone()))
+        .value("max_connections", 100)
+        .await
+        .expect("create group");
+    assert_eq!(group.name, "tuned");
+    assert_eq!(
+        group.values.as_ref().map(|v| v["max_connections"].clone()),
+        Some(100.into())
+    );
+    let too_small = client
+        .configurations()
+        .create("bad")
+        .value("max_connections", 0)
+        .await
+        .unwrap_err();
+    assert!(too_small.is_unprocessable(), "{too_small}");
+    let not_a_parameter = client
+        .configurations()
+        .create("bad")
+        .value("no_such_parameter", 1)
+        .await
+        .unwrap_err();
+    assert!(not_a_parameter.is_unprocessable(), "{not_a_parameter}");
+    let listed = client.configurations().list().await.expect("groups");
+    assert!(listed.iter().any(|c| c.id == group.id), "{listed:?}");
+
+    // PATCH merges values; PUT replaces them, with the name and description.
+    client
+        .configurations()
+        .edit(
+            &group.id,
+            BTreeMap::from([("connect_timeout".to_owned(), 20.into())]),
+        )
+        .await
+        .expect("patch group");
+    let merged = client.configurations().get(&group.id).await.expect("show");
+    let values = merged.values.expect("values");
+    assert_eq!(
+        (
+            values["max_connections"].clone(),
+            values["connect_timeout"].clone()
+        ),
+        (100.into(), 20.into())
+    );
+    client
+        .configurations()
+        .update(
+            &group.id,
+            &UpdateConfiguration {
+                values: BTreeMap::from([("max_connections".to_owned(), 200.into())]),
+                name: Some("tuned-2".into()),
+                description: Some("replaced".into()),
+            },
+        )
+        .await
+        .expect("put group");
+    let replaced = client.configurations().get(&group.id).await.expect("show");
+    assert_eq!(replaced.name, "tuned-2");
+    assert_eq!(
+        replaced.values.expect("values").keys().collect::<Vec<_>>(),
+        ["max_connections"]
+    );
+    let missing = client
+        .configurations()
+        .get("00000000-0000-0000-0000-000000000000")
+        .await
+        .unwrap_err();
+    assert!(missing.is_not_found(), "{missing}");
+
+    // An instance created with the group; logs and the default configuration need it ready.
+    let created = client
+        .instances()
+        .create("configured", "1")
+        .volume(1)
+        .configuration(&group.id)
+        .await
+        .expect("create with a group");
+    assert_eq!(created.status, InstanceStatus::Build);
+    assert_eq!(
+        created.configuration.as_ref().map(|c| c.id.as_str()),
+        Some(group.id.as_str())
+    );
+    let id = created.id.clone();
+    let building = client.instances().logs(&id).await.unwrap_err();
+    assert!(building.is_unprocessable(), "{building}");
+    let nobody = client
+        .instances()
+        .logs("00000000-0000-0000-0000-000000000000")
+        .await
+        .unwrap_err();
+    assert!(nobody.is_not_found(), "{nobody}");
+    client
+        .instances()
+        .wait_ready(&id, target.wait)
+        .await
+        .expect("ready");
+
+    let users: Vec<_> = client
+        .configurations()
+        .instances(&group.id)
+        .into_stream()
+        .try_collect()
+        .await
+        .expect("group instances");
+    assert_eq!(
+        users.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+        [id.as_str()]
+    );
+    let defaults = client
+        .instances()
+        .configuration(&id)
+        .await
+        .expect("default configuration");
+    // The template for flavor 1 (512 MB), not the group's values.
+    assert_eq!(
+        (
+            defaults["port"].clone(),
+            defaults["max_connections"].clone()
+        ),
+        (3306.into(), 100.into())
+    );
+    let in_use = client.configurations().delete(&group.id).await.unwrap_err();
+    assert!(in_use.is_bad_request(), "{in_use}");
+    let twice = client
+        .instances()
+        .attach_configuration(&id, &group.id)
+        .await
+        .unwrap_err();
+    assert!(twice.is_bad_request(), "{twice}");
+
+    // Detach, attach again by update, detach.
+    client
+        .instances()
+        .detach_configuration(&id)
+        .await
+        .expect("detach");
+    assert!(client
+        .instances()
+        .get(&id)
+        .await
+        .expect("get")
+        .configuration
+        .is_none());
+    let unknown_group = client
+        .instances()
+        .attach_configuration(&id, "00000000-0000-0000-0000-000000000000")
+        .await
+        .unwrap_err();
+    assert!(unknown_group.is_not_found(), "{unknown_group}");
+    client
+        .instances()
+        .attach_configuration(&id, &group.id)
+        .await
+        .expect("attach");
+    assert_eq!(
+        client
+            .instances()
+            .get(&id)
+            .await
+            .expect("get")
+            .configuration
+            .map(|c| c.id),
+        Some(group.id.clone())
+    );
+    client
+        .instances()
+        .detach_configuration(&id)
+        .await
+        .expect("detach again");
+    let nobody_uses: Vec<_> = client
+        .configurations()
+        .instances(&group.id)
+        .into_stream()
+        .try_collect()
+        .await
+        .expect("group instances");
+    assert!(nobody_uses.is_empty(), "{nobody_uses:?}");
+    client
+        .configurations()
+        .delete(&group.id)
+        .await
+        .expect("delete group");
+    let gone = client.configurations().get(&group.id).await.unwrap_err();
+    assert!(gone.is_not_found(), "{gone}");
+
+    // Modules.
+    let module = client
+        .modules()
+        .create("pinger", "ping", "aGVsbG8=")
+        .description("conformance")
+        .datastore("mysql", Some(version.name.clone()))
+        .await
+        .expect("create module");
+    assert_eq!(module.kind.as_deref(), Some("ping"));
+    assert_eq!(module.datastore.as_deref(), Some("mysql"));
+    assert_eq!(module.is_admin, Some(false));
+    let unknown_type = client
+        .modules()
+        .create("x", "no_such_type", "eA==")
+        .await
+        .unwrap_err();
+    assert!(unknown_type.is_not_found(), "{unknown_type}");
+    let modules = client.modules().list().await.expect("modules");
+    assert!(modules.iter().any(|m| m.id == module.id), "{modules:?}");
+    assert_eq!(
+        client.modules().get(&module.id).await.expect("show").name,
+        "pinger"
+    );
+    let updated = client
+        .modules()
+        .update(
+            &module.id,
+            &UpdateModule {
+                description: Some("changed".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("update module");
+    assert_eq!(updated.description.as_deref(), Some("changed"));
+    assert!(client
+        .modules()
+        .instances(&module.id)
+        .await
+        .expect("module instances")
+        .is_empty());
+
+    client
+        .instances()
+        .apply_modules(&id, &[&module.id])
+        .await
+        .expect("apply");
+    client
+        .instances()
+        .modules(&id)
+        .await
+        .expect("instance modules");
+    let holders: Vec<_> = client
+        .modules()
+        .instances(&module.id)
+        .into_stream()
+        .try_collect()
+        .await
+        .expect("module instances");
+    assert_eq!(
+        holders.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+        [id.as_str()]
+    );
+    let counts = client
+        .modules()
+        .instance_counts(&module.id, false)
+        .await
+        .expect("counts");
+    assert_eq!(
+        counts.iter().map(|c| c.instance_count).collect::<Vec<_>>(),
+        [1]
+    );
+    let applied = client.modules().delete(&module.id).await.unwrap_err();
+    assert!(applied.is_forbidden(), "{applied}");
+    client
+        .instances()
+        .remove_module(&id, &module.id)
+        .await
+        .expect("remove");
+    assert!(client
+        .modules()
+        .instances(&module.id)
+        .await
+        .expect("module instances")
+        .is_empty());
+    client
+        .modules()
+        .delete(&module.id)
+        .await
+        .expect("delete module");
+    let gone = client.modules().get(&module.id).await.unwrap_err();
+    assert!(gone.is_not_found(), "{gone}");
+
+    client
+        .instances()
+        .delete(&id)
+        .await
+        .expect("delete instance");
+}
+
+/// What the real fake mode refuses among the operations above, with the exact answer seen from
+/// Trove 26.0.0: its fake guest agent has no `guest_log_list` and no `guest_log_action`, so
+/// every guest-log call on a ready instance fails with an unhandled `AttributeError`, which
+/// Trove answers as a 500 `instanceFault` ("Internal Server Error. Please keep this ID to help
+/// us figure out what went wrong: (<uuid>)."). The emulator answers these as a real guest
+/// would. Entries are `(operation, status, fault name)`.
+pub const FAKE_MODE_REFUSES: &[(&str, u16, &str)] = &[
+    ("list instance logs", 500, "instanceFault"),
+    ("show an instance log", 500, "instanceFault"),
+    ("enable an instance log", 500, "instanceFault"),
+    ("publish an instance log", 500, "instanceFault"),
+    ("disable an instance log", 500, "instanceFault"),
+    ("discard an instance log", 500, "instanceFault"),
+];
+
+/// Checks [`FAKE_MODE_REFUSES`] against a server in fake mode, on a ready instance.
+pub async fn fake_mode_refusals(target: &Target, client: &Client) {
+    let instance = client
+        .instances()
+        .create("refusals", "1")
+        .volume(1)
+        .await
+        .expect("create");
+    let id = instance.id;
+    client
+        .instances()
+        .wait_ready(&id, target.wait)
+        .await
+        .expect("ready");
+    let instances = client.instances();
+    let answers = [
+        instances.logs(&id).await.map(|_| ()),
+        instances.log(&id, "general").await.map(|_| ()),
+        instances.log_enable(&id, "general").await.map(|_| ()),
+        instances.log_publish(&id, "general").await.map(|_| ()),
+        instances.log_disable(&id, "general").await.map(|_| ()),
+        instances.log_discard(&id, "general").await.map(|_| ()),
+    ];
+    for ((operation, status, fault), answer) in FAKE_MODE_REFUSES.iter().zip(answers) {
+        let err = answer.expect_err(operation);
+        assert_eq!(
+            (err.status().map(|s| s.as_u16()), err.fault_name()),
+            (Some(*status), Some(*fault)),
+            "{operation}: {err}"
+        );
+        assert!(
+            err.to_string().contains("Internal Server Error"),
+            "{operation}: {err}"
+        );
+    }
+    client.instances().delete(&id).await.expect("delete");
+}

@@ -53,3 +53,9 @@ async fn operations() {
     let target = Target::emulator().await;
     scenarios::operations(&target, &target.fake_client(&unique_tenant("t"))).await;
 }
+
+#[tokio::test]
+async fn configurations_and_modules() {
+    let target = Target::emulator().await;
+    scenarios::configurations_and_modules(&target, &target.fake_client(&unique_tenant("t"))).await;
+}

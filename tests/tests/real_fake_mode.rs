@@ -33,6 +33,22 @@ async fn operations_on_the_real_server() {
 }
 
 #[tokio::test]
+async fn configurations_and_modules_on_the_real_server() {
+    let target = Target::real();
+    let client = target.fake_client(&unique_tenant("cfg"));
+    scenarios::configurations_and_modules(&target, &client).await;
+}
+
+/// What fake mode cannot do (its fake guest has no log calls) still fails as recorded in
+/// `FAKE_MODE_REFUSES`; if a new Trove starts answering, the list and the docs must change.
+#[tokio::test]
+async fn fake_mode_refuses_what_is_recorded() {
+    let target = Target::real();
+    let client = target.fake_client(&unique_tenant("refused"));
+    scenarios::fake_mode_refusals(&target, &client).await;
+}
+
+#[tokio::test]
 async fn the_emulator_answers_the_seed_like_the_real_server() {
     let real = Target::real();
     let emulator = Target::emulator().await;
@@ -44,6 +60,7 @@ async fn the_emulator_answers_the_seed_like_the_real_server() {
         scenarios::seed_walkthrough(target, &client).await;
         scenarios::operations(target, &client).await;
         scenarios::typed_errors(target, &client, &tenant).await;
+        scenarios::configurations_and_modules(target, &client).await;
         runs.push(normalize(&recorder.exchanges(), &tenant));
     }
     let problems = compare(&runs[0], &runs[1], ALLOWED_DIFFERENCES);
