@@ -93,7 +93,7 @@ async fn admin_options_need_an_admin() {
         .await
         .unwrap();
     assert_eq!(m.is_admin, Some(true));
-    assert_eq!(m.tenant.as_deref(), Some("All"));
+    assert_eq!(m.tenant.as_deref(), Some("all"));
     // Tenants see an all-tenants module but cannot change it.
     assert_eq!(user.modules().get(&m.id).await.unwrap().id, m.id);
     let refused = user.modules().delete(&m.id).await.unwrap_err();

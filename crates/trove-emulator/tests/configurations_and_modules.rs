@@ -278,4 +278,21 @@ async fn modules_views_refusals_and_instances() {
         404
     );
     assert_eq!(api.delete(&format!("modules/{module}")).await.status, 200);
+
+    // An admin's module is an admin module; tenants see it but cannot delete it.
+    let admin = Tenant::new(&api.svc, "admin-tenant");
+    let shared = json!({"module": {"name": "s", "module_type": "ping", "contents": "eA==",
+        "all_tenants": 1, "auto_apply": 1}});
+    let created = admin.post("modules", shared).await.json();
+    assert_eq!(
+        (&created["module"]["tenant"], &created["module"]["is_admin"]),
+        (&json!("all"), &json!(true))
+    );
+    let shared = created["module"]["id"].as_str().expect("id").to_owned();
+    let r = api.delete(&format!("modules/{shared}")).await;
+    assert_eq!(r.status, 403);
+    assert_eq!(
+        message(&r),
+        "You must be admin to delete a module with these options. (Tenant: all, Auto: True)"
+    );
 }

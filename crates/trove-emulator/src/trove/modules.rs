@@ -86,7 +86,7 @@ fn render(world: &Inner, m: &Module, detail: bool) -> Value {
         "visible": m.visible,
         "created": world.clock.trove(m.created),
         "updated": world.clock.trove(m.updated),
-        "tenant": m.tenant.as_deref().unwrap_or("All"),
+        "tenant": m.tenant.as_deref().unwrap_or("all"),
         "datastore": m.datastore.as_deref().unwrap_or("all"),
         "datastore_version": m.datastore_version.as_deref().unwrap_or("all"),
     });
