@@ -515,6 +515,27 @@ pub async fn operations(target: &Target, client: &Client) {
         .resize_volume(id, 2)
         .await
         .expect("resize volume is accepted");
+
+    // Clusters: fake mode's only datastore cannot form one.
+    assert!(client.clusters().list().await.expect("clusters").is_empty());
+    let refused = client
+        .clusters()
+        .create("c", "mysql", Some(version.name.clone()))
+        .instance(troveclient::ClusterInstanceSpec::new("1", 1))
+        .instance(troveclient::ClusterInstanceSpec::new("1", 1))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (refused.status().map(|s| s.as_u16()), refused.fault_name()),
+        (Some(501), Some("notImplemented")),
+        "{refused}"
+    );
+    assert!(
+        refused
+            .to_string()
+            .contains("Clusters not supported for mysql-5.7.29."),
+        "{refused}"
+    );
 }
 
 /// Operations whose request the real fake mode accepts but never completes, so the suite checks
