@@ -4,7 +4,8 @@
 use futures::TryStreamExt;
 use troveclient::{
     auth::{strategy::KeystoneV3, AuthError, AuthHttp, AuthStrategy, EndpointFilter, Session},
-    Client, DatabaseSpec, Dbaas, Error, InstanceExt, InstanceStatus, Secret, UserSpec,
+    Client, DatabaseSpec, Dbaas, Error, InstanceExt, InstanceStatus, ParameterSpec, Secret,
+    UserSpec,
 };
 
 use crate::target::Target;
@@ -673,57 +674,23 @@ const BUILTIN_PARAMETERS: &[BuiltinParameter] = &[
 ];
 
 /// Registers [`BUILTIN_PARAMETERS`] for the datastore version through the management API, as
-/// an admin, unless they are there already (always on the emulator).
-///
-/// This goes around the SDK on purpose: the SDK's `ParameterSpec` sends `restart_required` as
-/// a JSON boolean, which Trove's schema (`boolean_string`, an integer 0 or 1) refuses with a
-/// 400, so setting up through it would fail on the real server.
+/// an admin, unless they are there already (always on the emulator). Through the SDK, whose
+/// `ParameterSpec` sends `restart_required` as the `0`/`1` that Trove's schema
+/// (`boolean_string`) requires: a JSON boolean there is a 400 on the real server.
 async fn register_group_parameters(target: &Target, version_id: &str) {
-    let admin = crate::target::unique_tenant("admin");
-    let base = format!(
-        "{}/v1.0/{admin}/mgmt/datastores/versions/{version_id}/parameters",
-        target.trove_url
-    );
+    let admin = target.fake_client(&crate::target::unique_tenant("admin"));
     for (name, kind, min, max, restart) in BUILTIN_PARAMETERS {
-        let (status, _) = raw(http::Method::GET, &format!("{base}/{name}"), &admin, None).await;
-        if status == 200 {
+        if admin.mgmt().parameter(version_id, name).await.is_ok() {
             continue;
         }
-        let mut spec = serde_json::json!({
-            "name": name, "data_type": kind, "restart_required": i32::from(*restart),
-        });
-        if let (Some(min), Some(max)) = (min, max) {
-            spec["min_size"] = (*min).into();
-            spec["max_size"] = (*max).into();
-        }
-        let body = serde_json::json!({ "configuration-parameter": spec });
-        let (status, answer) = raw(http::Method::POST, &base, &admin, Some(body)).await;
-        assert_eq!(status, 200, "registering {name}: {answer}");
+        let spec = match (min, max) {
+            (Some(min), Some(max)) => ParameterSpec::integer(*name, *min, *max, *restart),
+            _ => ParameterSpec::of_type(*name, *kind, *restart),
+        };
+        let registered = admin.mgmt().create_parameter(version_id, &spec).await;
+        let registered = registered.unwrap_or_else(|e| panic!("registering {name}: {e}"));
+        assert_eq!(registered.name, *name);
     }
-}
-
-/// Sends one JSON request with a fake-mode token, outside any recorded client.
-async fn raw(
-    method: http::Method,
-    url: &str,
-    token: &str,
-    body: Option<serde_json::Value>,
-) -> (u16, serde_json::Value) {
-    use tower::ServiceExt;
-    let request = http::Request::builder()
-        .method(method)
-        .uri(url)
-        .header("x-auth-token", token)
-        .header("content-type", "application/json")
-        .header("accept", "application/json")
-        .body(bytes::Bytes::from(
-            body.map(|b| b.to_string()).unwrap_or_default(),
-        ))
-        .expect("request");
-    let transport: troveclient::HttpService = troveclient::stack::hyper_transport();
-    let response = transport.oneshot(request).await.expect("transport");
-    let value = serde_json::from_slice(response.body()).unwrap_or(serde_json::Value::Null);
-    (response.status().as_u16(), value)
 }
 
 /// Configuration groups and their parameters, an instance's default configuration, and
@@ -1007,12 +974,15 @@ pub async fn configurations_and_modules(target: &Target, client: &Client) {
             &module.id,
             &UpdateModule {
                 description: Some("changed".into()),
+                // A flag: Trove's schema takes it only as the integer 0 or 1.
+                visible: Some(true),
                 ..Default::default()
             },
         )
         .await
         .expect("update module");
     assert_eq!(updated.description.as_deref(), Some("changed"));
+    assert_eq!(updated.visible, Some(true));
     assert!(client
         .modules()
         .instances(&module.id)

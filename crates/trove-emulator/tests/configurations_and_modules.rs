@@ -296,3 +296,39 @@ async fn modules_views_refusals_and_instances() {
         "You must be admin to delete a module with these options. (Tenant: all, Auto: True)"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn module_flags_are_the_integers_0_and_1_as_trove_validates_them() {
+    let (_emu, api) = world();
+    let with = |flag: &str, value: Value| {
+        let mut body = json!({"module": {"name": "m", "module_type": "ping", "contents": "eA=="}});
+        body["module"][flag] = value;
+        body
+    };
+    let r = api.post("modules", with("live_update", json!(true))).await;
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        message(&r),
+        "Validation error: module['live_update'] True is not of type 'integer'"
+    );
+    let r = api.post("modules", with("visible", json!(2))).await;
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        message(&r),
+        "Validation error: module['visible'] 2 is greater than the maximum of 1"
+    );
+    let r = api.post("modules", with("live_update", json!(1))).await;
+    assert_eq!(r.status, 200);
+    let id = r.json()["module"]["id"].as_str().expect("id").to_owned();
+    let r = api
+        .put(
+            &format!("modules/{id}"),
+            json!({"module": {"visible": false}}),
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        message(&r),
+        "Validation error: module['visible'] False is not of type 'integer'"
+    );
+}

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use serde::de::{self, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A hypermedia link as Trove renders it (`{"href": ..., "rel": "self"}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +18,21 @@ pub struct Link {
 /// Returns the `href` of the first link whose `rel` equals `rel`.
 pub fn find_link<'a>(links: &'a [Link], rel: &str) -> Option<&'a str> {
     links.iter().find(|l| l.rel == rel).map(|l| l.href.as_str())
+}
+
+/// Serializes a flag as `0` or `1`: Trove's request schemas declare module flags and a
+/// parameter's `restart_required` as integers in `0..=1` (`boolean_string` in its apischema)
+/// and answer a JSON `true` with 400, so flags go out as python-troveclient sends them.
+pub fn bool_as_int<S: Serializer>(flag: &bool, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u8(u8::from(*flag))
+}
+
+/// Like [`bool_as_int`], for optional flags (skipped when absent by the field's attributes).
+pub fn opt_bool_as_int<S: Serializer>(flag: &Option<bool>, s: S) -> Result<S::Ok, S::Error> {
+    match flag {
+        Some(flag) => bool_as_int(flag, s),
+        None => s.serialize_none(),
+    }
 }
 
 /// Deserializes a JSON string or number into a `String`.

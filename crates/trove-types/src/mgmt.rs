@@ -14,6 +14,11 @@ fn flex_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> 
     flex_bool_with(d, &["true", "1"])
 }
 
+/// Reads a required flag sent as a bool, an integer or a string (see [`flex_bool`]).
+fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(flex_bool(d)?.unwrap_or(false))
+}
+
 /// Reads a boolean sent as a bool, an integer (non-zero is true) or a string, which is true
 /// when it is one of `truthy` (lowercase). The set differs by resource, as the servers do.
 pub(crate) fn flex_bool_with<'de, D: Deserializer<'de>>(
@@ -354,7 +359,11 @@ pub struct ParameterSpec {
     /// The largest value (required for integers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_size: Option<i64>,
-    /// Whether changing it needs a restart.
+    /// Whether changing it needs a restart (sent as `0` or `1`).
+    #[serde(
+        serialize_with = "crate::common::bool_as_int",
+        deserialize_with = "flag"
+    )]
     pub restart_required: bool,
 }
 
@@ -561,7 +570,7 @@ mod tests {
         assert_eq!(
             serde_json::to_value(ParameterSpecEnvelope { parameter: &p }).unwrap(),
             json!({"configuration-parameter": {"name": "max_connections", "data_type": "integer",
-                "min_size": 1, "max_size": 100, "restart_required": false}})
+                "min_size": 1, "max_size": 100, "restart_required": 0}})
         );
         let shown: MgmtParameter = serde_json::from_value(json!({"name": "x",
             "type": "integer", "min_size": 1, "max_size": 9, "restart_required": 1}))

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::common::{opt_string_or_number, string_or_number};
+use crate::common::{opt_bool_as_int, opt_string_or_number, string_or_number};
 use crate::instance::Instance;
 
 /// A module, as shown by `GET /modules/{id}` or as an item of a list.
@@ -154,28 +154,46 @@ pub struct CreateModule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Makes the module available to every tenant (admin only).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "opt_bool_as_int"
+    )]
     pub all_tenants: Option<bool>,
     /// Restricts the module to a datastore (and version).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub datastore: Option<ModuleDatastore>,
     /// Applies the module to new instances automatically (admin only).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "opt_bool_as_int"
+    )]
     pub auto_apply: Option<bool>,
     /// Whether tenants can see it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "opt_bool_as_int"
+    )]
     pub visible: Option<bool>,
     /// Allows applying it to running instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "opt_bool_as_int"
+    )]
     pub live_update: Option<bool>,
     /// Applies it before other modules (admin only).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "opt_bool_as_int"
+    )]
     pub priority_apply: Option<bool>,
     /// The order in which modules apply (0-9).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_order: Option<u8>,
     /// Gives the module full access to the guest (admin only).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "opt_bool_as_int"
+    )]
     pub full_access: Option<bool>,
 }
 
@@ -219,34 +237,58 @@ pub struct UpdateModule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Makes the module available to every tenant, or not.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "opt_bool_as_int"
+    )]
     pub all_tenants: Option<bool>,
     /// A new datastore restriction.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub datastore: Option<ModuleDatastore>,
     /// Lifts the datastore restriction.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "opt_bool_as_int"
+    )]
     pub all_datastores: Option<bool>,
     /// Lifts the datastore version restriction.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "opt_bool_as_int"
+    )]
     pub all_datastore_versions: Option<bool>,
     /// Applies the module to new instances automatically, or not.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "opt_bool_as_int"
+    )]
     pub auto_apply: Option<bool>,
     /// Whether tenants can see it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "opt_bool_as_int"
+    )]
     pub visible: Option<bool>,
     /// Allows applying it to running instances, or not.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "opt_bool_as_int"
+    )]
     pub live_update: Option<bool>,
     /// Applies it before other modules, or not.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "opt_bool_as_int"
+    )]
     pub priority_apply: Option<bool>,
     /// The order in which modules apply (0-9).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_order: Option<u8>,
     /// Gives the module full access to the guest, or not.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "opt_bool_as_int"
+    )]
     pub full_access: Option<bool>,
 }
 
@@ -298,6 +340,30 @@ mod tests {
         assert_eq!(m.module.visible, Some(true));
         assert_eq!(m.module.is_admin, Some(true));
         assert_eq!(m.module.kind.as_deref(), Some("ping"));
+    }
+
+    #[test]
+    fn flags_go_out_as_the_integers_trove_validates() {
+        let mut create = CreateModule::new("m", "ping", "x");
+        create.auto_apply = Some(true);
+        create.visible = Some(false);
+        create.all_tenants = Some(true);
+        create.live_update = Some(false);
+        let body = serde_json::to_value(ModuleBodyEnvelope { module: &create }).unwrap();
+        assert_eq!(
+            body,
+            json!({"module": {"name": "m", "module_type": "ping", "contents": "x",
+                "auto_apply": 1, "visible": 0, "all_tenants": 1, "live_update": 0}})
+        );
+        let update = UpdateModule {
+            all_datastores: Some(true),
+            priority_apply: Some(false),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(ModuleBodyEnvelope { module: &update }).unwrap(),
+            json!({"module": {"all_datastores": 1, "priority_apply": 0}})
+        );
     }
 
     #[test]

@@ -517,7 +517,7 @@ mod tests {
         assert_eq!(
             body(&op),
             json!({"configuration-parameter": {"name": "max_connections",
-                "data_type": "integer", "min_size": 1, "max_size": 10, "restart_required": true}})
+                "data_type": "integer", "min_size": 1, "max_size": 10, "restart_required": 1}})
         );
         let op = update_parameter_operation("v1", "max_connections", &spec).unwrap();
         assert_eq!(op.method(), Method::PUT);

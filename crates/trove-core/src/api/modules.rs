@@ -256,7 +256,7 @@ mod tests {
         };
         let op = update_operation("m1", &up).unwrap();
         assert_eq!((op.method(), op.path()), (&Method::PUT, "/modules/m1"));
-        assert_eq!(body(&op), json!({"module": {"all_datastores": true}}));
+        assert_eq!(body(&op), json!({"module": {"all_datastores": 1}}));
     }
 
     #[test]

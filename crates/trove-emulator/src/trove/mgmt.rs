@@ -615,7 +615,8 @@ fn parameter_spec(req: &Req<'_>, v: &str) -> Result<Parameter, Resp> {
     let name = schema::required(obj, "name", "configuration-parameter")?;
     let name = schema::string(name, "configuration-parameter['name']")?.to_owned();
     let restart = schema::required(obj, "restart_required", "configuration-parameter")?;
-    let restart_required = restart.as_bool().unwrap_or(restart.as_i64() == Some(1));
+    let restart_required =
+        schema::boolean_string(restart, "configuration-parameter['restart_required']")?;
     let data_type = obj
         .get("data_type")
         .and_then(Value::as_str)

@@ -142,6 +142,17 @@ fn list(req: &Req<'_>, world: &Inner) -> Result<Resp, Resp> {
     Ok(ok(json!({ "modules": items })))
 }
 
+/// Checks the flags Trove's module schema declares as `boolean_string` (the integer 0 or 1);
+/// the others (`priority_apply`, `full_access`) it takes in any form.
+fn check_flags(obj: &Map<String, Value>, keys: &[&str]) -> Result<(), Resp> {
+    for key in keys {
+        if let Some(v) = obj.get(*key) {
+            schema::boolean_string(v, &format!("module['{key}']"))?;
+        }
+    }
+    Ok(())
+}
+
 fn flag(obj: &Map<String, Value>, key: &str) -> Option<bool> {
     obj.get(key).and_then(|v| match v {
         Value::Bool(b) => Some(*b),
@@ -238,6 +249,10 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Result<Resp, Resp> {
     let module_type = schema::non_empty_string(module_type, "module['module_type']")?.to_owned();
     let contents = schema::required(obj, "contents", "module")?;
     let contents = schema::string(contents, "module['contents']")?.to_owned();
+    check_flags(
+        obj,
+        &["auto_apply", "all_tenants", "visible", "live_update"],
+    )?;
     if !MODULE_TYPES.contains(&module_type.to_ascii_lowercase().as_str()) {
         return Err(fault::not_found(&format!(
             "Module type '{module_type}' was not found."
@@ -300,6 +315,17 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Result<Resp, Resp> {
 fn update(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
     let body = req.ctx.json_body()?;
     let obj = schema::object(schema::envelope(&body, "module")?, "module")?;
+    check_flags(
+        obj,
+        &[
+            "auto_apply",
+            "all_tenants",
+            "all_datastores",
+            "all_datastore_versions",
+            "visible",
+            "live_update",
+        ],
+    )?;
     let current = find(req, world, id)?;
     if current.is_admin && !mgmt::is_admin(req) {
         return Err(access_forbidden("update", "(Module is an admin module)"));

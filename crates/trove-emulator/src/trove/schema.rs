@@ -62,6 +62,27 @@ pub(crate) fn required<'v>(
         .ok_or_else(|| fault::validation(path, &format!("'{key}' is a required property")))
 }
 
+/// Checks Trove's `boolean_string`: despite its name, an integer in `0..=1`. A JSON `true` is
+/// refused (`True is not of type 'integer'`), as Python's jsonschema does.
+pub(crate) fn boolean_string(v: &Value, path: &str) -> Result<bool, Resp> {
+    match v.as_i64() {
+        Some(0) => Ok(false),
+        Some(1) => Ok(true),
+        Some(i) if i < 0 => Err(fault::validation(
+            path,
+            &format!("{i} is less than the minimum of 0"),
+        )),
+        Some(i) => Err(fault::validation(
+            path,
+            &format!("{i} is greater than the maximum of 1"),
+        )),
+        None => Err(fault::validation(
+            path,
+            &format!("{} is not of type 'integer'", pyrepr(v)),
+        )),
+    }
+}
+
 /// Checks Trove's `non_empty_string`: a string of 1..=255 characters with a letter or digit.
 pub(crate) fn non_empty_string<'v>(v: &'v Value, path: &str) -> Result<&'v str, Resp> {
     let Some(s) = v.as_str() else {
