@@ -163,8 +163,9 @@ impl<'c> Instances<'c> {
         ListBackupsRequest::for_instance(self.client, id)
     }
 
-    /// Returns the configuration values the instance runs with (its datastore's template,
-    /// merged with an attached group).
+    /// Returns the instance's default configuration: its datastore's template, scaled to the
+    /// flavor. Trove 26 leaves an attached group's values out of this view; read those with
+    /// `configurations().get`.
     pub async fn configuration(&self, id: &str) -> Result<BTreeMap<String, Value>, Error> {
         let op = configuration_operation(id);
         Ok(self.client.execute(op).await?.instance.configuration)
