@@ -635,51 +635,14 @@ pub async fn keystone_v3_token_and_application_credential(target: &Target) {
         .expect("list with an application credential");
 }
 
-/// A parameter's `(name, type, min, max, restart required)`.
-type BuiltinParameter = (&'static str, &'static str, Option<i64>, Option<i64>, bool);
-
-/// The parameters of mysql 5.7.29 the emulator has built in, as Trove's
-/// `validation-rules.json` declares them. The
-/// real fake mode starts with none (nothing loads `validation-rules.json`), so the
-/// configuration-group scenario registers the same set there, and both servers then list the
-/// same parameters.
-const BUILTIN_PARAMETERS: &[BuiltinParameter] = &[
-    ("autocommit", "integer", Some(0), Some(1), false),
-    ("character_set_server", "string", None, None, false),
-    ("collation_server", "string", None, None, false),
-    (
-        "connect_timeout",
-        "integer",
-        Some(2),
-        Some(31_536_000),
-        false,
-    ),
-    (
-        "innodb_buffer_pool_size",
-        "integer",
-        Some(5_242_880),
-        Some(68_719_476_736),
-        true,
-    ),
-    ("local_infile", "integer", Some(0), Some(1), false),
-    (
-        "max_allowed_packet",
-        "integer",
-        Some(1024),
-        Some(1_073_741_824),
-        false,
-    ),
-    ("max_connections", "integer", Some(1), Some(100_000), false),
-    ("wait_timeout", "integer", Some(1), Some(31_536_000), false),
-];
-
-/// Registers [`BUILTIN_PARAMETERS`] for the datastore version through the management API, as
+/// Registers the emulator's built-in parameters ([`trove_emulator::BUILTIN_PARAMETERS`]) for
+/// the datastore version through the management API, so both servers list the same set, as
 /// an admin, unless they are there already (always on the emulator). Through the SDK, whose
 /// `ParameterSpec` sends `restart_required` as the `0`/`1` that Trove's schema
 /// (`boolean_string`) requires: a JSON boolean there is a 400 on the real server.
 async fn register_group_parameters(target: &Target, version_id: &str) {
     let admin = target.fake_client(&crate::target::unique_tenant("admin"));
-    for (name, kind, min, max, restart) in BUILTIN_PARAMETERS {
+    for (name, kind, min, max, restart) in trove_emulator::BUILTIN_PARAMETERS {
         if admin.mgmt().parameter(version_id, name).await.is_ok() {
             continue;
         }

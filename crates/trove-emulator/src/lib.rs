@@ -33,3 +33,4 @@ pub use config::{Config, Delay, KeystoneUser, ADMIN_PROJECT_ID, DEMO_PROJECT_ID}
 pub use faults::{FaultAction, FaultPlan, FaultRule, FaultSpecError};
 pub use keystone::TOKEN_PREFIX;
 pub use server::{Emulator, EmulatorService, RunningEmulator, MAX_BODY_BYTES};
+pub use trove::mgmt::{BuiltinParameter, BUILTIN_PARAMETERS};

@@ -23,10 +23,12 @@ const QUOTA_DEFAULTS: &[(&str, i64)] = &[
 ];
 
 /// A built-in parameter: name, type, min, max, restart required.
-type BuiltinParameter = (&'static str, &'static str, Option<i64>, Option<i64>, bool);
+pub type BuiltinParameter = (&'static str, &'static str, Option<i64>, Option<i64>, bool);
 
-/// The parameters of the built-in mysql version (a slice of Trove's `validation-rules.json`).
-const BUILTIN_PARAMETERS: &[BuiltinParameter] = &[
+/// The configuration parameters the emulator's mysql 5.7.29 has built in (a slice of Trove's
+/// `validation-rules.json`). A real Trove in fake mode starts with none; registering these
+/// through the management API makes it list the same set.
+pub const BUILTIN_PARAMETERS: &[BuiltinParameter] = &[
     ("autocommit", "integer", Some(0), Some(1), false),
     ("character_set_server", "string", None, None, false),
     ("collation_server", "string", None, None, false),
