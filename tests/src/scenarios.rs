@@ -8,10 +8,12 @@ use troveclient::{
     UserSpec,
 };
 
+use troveclient::wait::{poll_until, Check};
+
 use crate::target::Target;
 
 /// The seed document, section by section: versions, create with a volume, databases and users,
-/// get, BUILD -> ACTIVE by refreshing in place, delete -> SHUTDOWN -> NotFound, and 30
+/// get, BUILD -> ACTIVE (waited for, then refreshed in place), delete -> SHUTDOWN -> NotFound, and 30
 /// instances listed as 20 + 10 with `next`.
 pub async fn seed_walkthrough(target: &Target, client: &Client) {
     client.authenticate().await.expect("authenticate");
@@ -60,16 +62,22 @@ pub async fn seed_walkthrough(target: &Target, client: &Client) {
         ("BUILD", Some("1"))
     );
 
-    let deadline = tokio::time::Instant::now() + target.wait.timeout;
-    while instance.status == InstanceStatus::Build {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "still BUILD after {:?}",
-            target.wait.timeout
-        );
-        tokio::time::sleep(target.wait.interval).await;
-        instance.refresh(client).await.expect("refresh");
-    }
+    // The SDK's polling loop (tokio's clock, a deadline, backoff) rather than a hand-written
+    // sleep; the seed's in-place refresh follows once the wait is over.
+    let id = instance.id.clone();
+    poll_until(
+        format!("instance {id}"),
+        target.wait,
+        || async { client.instances().get(&id).await },
+        |i: &troveclient::Instance| match i.status {
+            InstanceStatus::Build => Check::Pending,
+            _ => Check::Done,
+        },
+        |i| i.status.to_string(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("still BUILD after {:?}: {e}", target.wait.timeout));
+    instance.refresh(client).await.expect("refresh");
     assert!(
         instance.status.is_ready(),
         "ready state: {}",
@@ -78,19 +86,34 @@ pub async fn seed_walkthrough(target: &Target, client: &Client) {
     assert_eq!(instance.volume.as_ref().map(|v| v.size), Some(1));
 
     instance.delete(client).await.expect("delete");
-    let mut saw_gone = false;
-    while tokio::time::Instant::now() < deadline {
-        match client.instances().get(&instance.id).await {
-            Ok(i) => assert_eq!(i.status, InstanceStatus::Shutdown),
-            Err(e) if e.is_not_found() => {
-                assert_eq!(e.fault_name(), Some("itemNotFound"));
-                saw_gone = true;
-                break;
+    // `None` once the instance is gone; until then it must show SHUTDOWN.
+    let gone = poll_until(
+        format!("deleted instance {id}"),
+        target.wait,
+        || async {
+            match client.instances().get(&id).await {
+                Ok(i) => Ok(Some(i)),
+                Err(e) if e.is_not_found() => {
+                    assert_eq!(e.fault_name(), Some("itemNotFound"));
+                    Ok(None)
+                }
+                Err(e) => panic!("get after delete: {e}"),
             }
-            Err(e) => panic!("get after delete: {e}"),
-        }
-        tokio::time::sleep(target.wait.interval).await;
-    }
+        },
+        |i: &Option<troveclient::Instance>| match i {
+            None => Check::Done,
+            Some(i) => {
+                assert_eq!(i.status, InstanceStatus::Shutdown);
+                Check::Pending
+            }
+        },
+        |i| {
+            i.as_ref()
+                .map_or("gone".to_owned(), |i| i.status.to_string())
+        },
+    )
+    .await;
+    let saw_gone = matches!(gone, Ok(None));
     assert!(saw_gone, "the deleted instance never went away");
 
     // Listing instances and Pagination
