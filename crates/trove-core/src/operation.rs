@@ -151,34 +151,14 @@ pub struct OperationInfo {
 impl<R: DeserializeOwned> Operation<R> {
     /// An operation whose success body is JSON decoded into `R`.
     pub fn json(method: Method, template: &'static str, path: String) -> Self {
-        let idempotent = method != Method::POST && method != Method::PATCH;
-        Operation {
-            method,
-            template,
-            path,
-            query: Vec::new(),
-            body: None,
-            idempotent,
-            decode: decode_json::<R>,
-            _out: PhantomData,
-        }
+        Operation::with_decoder(method, template, path, decode_json::<R>)
     }
 }
 
 impl Operation<()> {
     /// An operation whose success body is ignored (202 and 204 answers).
     pub fn empty(method: Method, template: &'static str, path: String) -> Self {
-        let idempotent = method != Method::POST && method != Method::PATCH;
-        Operation {
-            method,
-            template,
-            path,
-            query: Vec::new(),
-            body: None,
-            idempotent,
-            decode: |_, _| Ok(()),
-            _out: PhantomData,
-        }
+        Operation::with_decoder(method, template, path, |_, _| Ok(()))
     }
 }
 
@@ -186,6 +166,19 @@ impl<R: DeserializeOwned> Operation<Option<R>> {
     /// An operation whose success body is JSON decoded into `R`, or empty (`None`): for
     /// actions whose answer differs between server versions (202 with or without a body).
     pub fn json_or_empty(method: Method, template: &'static str, path: String) -> Self {
+        Operation::with_decoder(method, template, path, decode_json_or_empty::<R>)
+    }
+}
+
+impl<R> Operation<R> {
+    /// An operation without query or body, whose success body `decode` reads. POST and PATCH
+    /// are not idempotent unless declared so.
+    fn with_decoder(
+        method: Method,
+        template: &'static str,
+        path: String,
+        decode: Decoder<R>,
+    ) -> Self {
         let idempotent = method != Method::POST && method != Method::PATCH;
         Operation {
             method,
@@ -194,13 +187,11 @@ impl<R: DeserializeOwned> Operation<Option<R>> {
             query: Vec::new(),
             body: None,
             idempotent,
-            decode: decode_json_or_empty::<R>,
+            decode,
             _out: PhantomData,
         }
     }
-}
 
-impl<R> Operation<R> {
     /// Sets the JSON body.
     pub fn with_json<B: Serialize + ?Sized>(mut self, body: &B) -> Result<Self, Error> {
         let bytes = serde_json::to_vec(body).map_err(|e| Error::InvalidRequest(e.to_string()))?;

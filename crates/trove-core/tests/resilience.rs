@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::Full;
-use scripted::{ok, status, Act, Server};
+use scripted::{ok, status, Act, Count, Server};
 use tokio::time::Instant;
 use tower::retry::budget::TpsBudget;
 use trove_core::{Client, ClientBuilder, Error, RetryConfig, SendState};
@@ -385,23 +385,6 @@ async fn rate_and_concurrency_limits_apply_across_clones() {
 #[tokio::test(start_paused = true)]
 #[serial_test::serial]
 async fn call_layers_see_each_call_once_and_attempt_layers_every_attempt() {
-    #[derive(Clone)]
-    struct Count<S>(S, Arc<AtomicUsize>);
-    impl<S: tower::Service<http::Request<Bytes>>> tower::Service<http::Request<Bytes>> for Count<S> {
-        type Response = S::Response;
-        type Error = S::Error;
-        type Future = S::Future;
-        fn poll_ready(
-            &mut self,
-            cx: &mut std::task::Context<'_>,
-        ) -> std::task::Poll<Result<(), S::Error>> {
-            self.0.poll_ready(cx)
-        }
-        fn call(&mut self, req: http::Request<Bytes>) -> S::Future {
-            self.1.fetch_add(1, Ordering::SeqCst);
-            self.0.call(req)
-        }
-    }
     let calls = Arc::new(AtomicUsize::new(0));
     let attempts = Arc::new(AtomicUsize::new(0));
     let (c1, a1) = (calls.clone(), attempts.clone());

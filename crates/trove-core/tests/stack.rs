@@ -9,10 +9,9 @@ mod scripted;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use bytes::Bytes;
 use futures::future::BoxFuture;
 use futures::TryStreamExt;
-use scripted::{answer, Seen, Server};
+use scripted::{answer, Count, Seen, Server};
 use trove_auth::{AuthError, AuthHttp, AuthStrategy, EndpointFilter, Secret, Session};
 use trove_core::{Client, Error};
 
@@ -244,23 +243,6 @@ async fn absolute_urls_carry_no_token_and_need_no_auth() {
 
 #[tokio::test]
 async fn user_layers_see_every_request_including_replays() {
-    #[derive(Clone)]
-    struct Count<S>(S, Arc<AtomicUsize>);
-    impl<S: tower::Service<http::Request<Bytes>>> tower::Service<http::Request<Bytes>> for Count<S> {
-        type Response = S::Response;
-        type Error = S::Error;
-        type Future = S::Future;
-        fn poll_ready(
-            &mut self,
-            cx: &mut std::task::Context<'_>,
-        ) -> std::task::Poll<Result<(), S::Error>> {
-            self.0.poll_ready(cx)
-        }
-        fn call(&mut self, req: http::Request<Bytes>) -> S::Future {
-            self.1.fetch_add(1, Ordering::SeqCst);
-            self.0.call(req)
-        }
-    }
     let count = Arc::new(AtomicUsize::new(0));
     let c2 = count.clone();
     let client = Client::builder()

@@ -158,3 +158,25 @@ impl Server {
         })
     }
 }
+
+/// A layer's service that counts the requests passing through it into its counter.
+#[derive(Clone)]
+pub struct Count<S>(pub S, pub Arc<AtomicUsize>);
+
+impl<S: tower::Service<http::Request<Bytes>>> tower::Service<http::Request<Bytes>> for Count<S> {
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), S::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<Bytes>) -> S::Future {
+        self.1.fetch_add(1, Ordering::SeqCst);
+        self.0.call(req)
+    }
+}
