@@ -7,7 +7,7 @@
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures::future::BoxFuture;
 use http::Uri;
 use http_body::Body;
@@ -179,10 +179,50 @@ where
         Box::pin(async move {
             let response = fut.await.map_err(Into::into)?;
             let (parts, body) = response.into_parts();
-            let bytes = body.collect().await.map_err(Into::into)?.to_bytes();
+            let bytes = read_body(body).await.map_err(Into::into)?;
             Ok(http::Response::from_parts(parts, bytes))
         })
     }
+}
+
+/// The most a body's announced length reserves up front; a longer body grows the buffer as it
+/// arrives, so a wrong or hostile `Content-Length` cannot make the client allocate it at once.
+const MAX_RESERVE: u64 = 16 * 1024 * 1024;
+
+/// Reads `body` into one contiguous buffer.
+///
+/// `BodyExt::collect` keeps every chunk until the end and then copies them all, so a large page
+/// needs twice its size for a moment; here the buffer is sized from the body's length and each
+/// chunk is freed as soon as it is copied. A body that arrives in one chunk is kept as it is.
+pub(crate) async fn read_body<B>(body: B) -> Result<Bytes, B::Error>
+where
+    B: Body<Data = Bytes>,
+{
+    let mut body = std::pin::pin!(body);
+    let first = loop {
+        match body.frame().await {
+            None => return Ok(Bytes::new()),
+            Some(frame) => {
+                if let Ok(data) = frame?.into_data() {
+                    break data;
+                }
+            }
+        }
+    };
+    if body.is_end_stream() {
+        return Ok(first);
+    }
+    let rest = body.size_hint();
+    let rest = rest.exact().unwrap_or(rest.lower()).min(MAX_RESERVE);
+    let mut buffer = BytesMut::with_capacity(first.len() + usize::try_from(rest).unwrap_or(0));
+    buffer.extend_from_slice(&first);
+    drop(first);
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame?.into_data() {
+            buffer.extend_from_slice(&data);
+        }
+    }
+    Ok(buffer.freeze())
 }
 
 /// hyper-util's client, with its errors classified by whether the request went out.
@@ -242,16 +282,12 @@ impl Service<http::Request<Bytes>> for HyperClient {
                 }) as BoxError
             })?;
             let (parts, body) = response.into_parts();
-            let bytes = body
-                .collect()
-                .await
-                .map_err(|e| {
-                    Box::new(TransportError {
-                        state: SendState::MaybeSent,
-                        source: Box::new(e),
-                    }) as BoxError
-                })?
-                .to_bytes();
+            let bytes = read_body(body).await.map_err(|e| {
+                Box::new(TransportError {
+                    state: SendState::MaybeSent,
+                    source: Box::new(e),
+                }) as BoxError
+            })?;
             Ok(http::Response::from_parts(parts, bytes))
         })
     }
@@ -308,6 +344,88 @@ mod tests {
 
     fn get(url: String) -> http::Request<Bytes> {
         http::Request::get(url).body(Bytes::new()).unwrap()
+    }
+
+    /// A body that yields the given frames and announces `hint` as its remaining length.
+    struct Chunks {
+        frames: std::collections::VecDeque<Result<http_body::Frame<Bytes>, &'static str>>,
+        hint: http_body::SizeHint,
+    }
+
+    impl Chunks {
+        fn new(data: &[&'static [u8]], hint: http_body::SizeHint) -> Self {
+            let frames = data
+                .iter()
+                .map(|d| Ok(http_body::Frame::data(Bytes::from_static(d))))
+                .collect();
+            Chunks { frames, hint }
+        }
+    }
+
+    impl Body for Chunks {
+        type Data = Bytes;
+        type Error = &'static str;
+
+        fn poll_frame(
+            mut self: std::pin::Pin<&mut Self>,
+            _cx: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Bytes>, &'static str>>> {
+            Poll::Ready(self.frames.pop_front())
+        }
+
+        fn is_end_stream(&self) -> bool {
+            self.frames.is_empty()
+        }
+
+        fn size_hint(&self) -> http_body::SizeHint {
+            self.hint
+        }
+    }
+
+    #[tokio::test]
+    async fn a_body_in_one_chunk_is_kept_without_a_copy() {
+        static PAGE: &[u8] = b"{\"instances\": []}";
+        let body = read_body(Chunks::new(&[PAGE], http_body::SizeHint::with_exact(0)))
+            .await
+            .unwrap();
+        assert_eq!(body.as_ptr(), PAGE.as_ptr());
+    }
+
+    #[tokio::test]
+    async fn chunks_are_joined_in_order_whatever_the_announced_length() {
+        let chunks: &[&'static [u8]] = &[b"{\"a\"", b": [1,", b" 2]}"];
+        for hint in [
+            http_body::SizeHint::with_exact(9),
+            http_body::SizeHint::new(),
+            http_body::SizeHint::with_exact(2),
+            // A length no client could reserve: the buffer must grow as data arrives instead.
+            http_body::SizeHint::with_exact(1 << 50),
+        ] {
+            let body = read_body(Chunks::new(chunks, hint)).await.unwrap();
+            assert_eq!(body.as_ref(), b"{\"a\": [1, 2]}");
+        }
+    }
+
+    #[tokio::test]
+    async fn trailers_are_skipped_and_an_empty_body_is_empty() {
+        let mut body = Chunks::new(&[b"[1]"], http_body::SizeHint::new());
+        body.frames
+            .push_front(Ok(http_body::Frame::trailers(http::HeaderMap::new())));
+        body.frames
+            .push_back(Ok(http_body::Frame::trailers(http::HeaderMap::new())));
+        assert_eq!(read_body(body).await.unwrap().as_ref(), b"[1]");
+        let empty = Chunks::new(&[], http_body::SizeHint::new());
+        assert!(read_body(empty).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_error_in_the_middle_of_a_body_is_returned() {
+        let mut body = Chunks::new(&[b"[1,", b"2]"], http_body::SizeHint::new());
+        body.frames.insert(1, Err("connection reset"));
+        assert_eq!(read_body(body).await, Err("connection reset"));
+        let mut first = Chunks::new(&[b"[1]"], http_body::SizeHint::new());
+        first.frames.push_front(Err("refused"));
+        assert_eq!(read_body(first).await, Err("refused"));
     }
 
     #[tokio::test]
