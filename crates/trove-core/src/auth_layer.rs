@@ -182,10 +182,10 @@ fn authorize(
     let mut uri = http::uri::Parts::default();
     uri.scheme = Some(prepared.scheme.clone());
     uri.authority = Some(prepared.authority.clone());
-    uri.path_and_query = Some(PathAndQuery::try_from(format!(
-        "{}{path_and_query}",
-        prepared.base_path
-    ))?);
+    let mut path = String::with_capacity(prepared.base_path.len() + path_and_query.len());
+    path.push_str(&prepared.base_path);
+    path.push_str(path_and_query);
+    uri.path_and_query = Some(PathAndQuery::try_from(path)?);
     let mut out = http::Request::new(request.body().clone());
     *out.method_mut() = request.method().clone();
     *out.uri_mut() = Uri::from_parts(uri)?;

@@ -36,8 +36,9 @@ use crate::transport::TransportError;
 
 /// The number of the attempt a request or response belongs to, starting at 1.
 ///
-/// The retry policy stamps it on each replayed request (a request without it is attempt 1) and
-/// on the final response, so layers below retry and the caller can tell attempts apart.
+/// The retry policy stamps it on each replayed request and on the final response of a replayed
+/// call; a request or response without it is attempt 1. Layers below retry and the caller can
+/// so tell attempts apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Attempt(pub u32);
 
@@ -301,7 +302,9 @@ impl Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError> for RetryPoli
             }
         }
         let stop = |result: &mut Result<http::Response<Bytes>, BoxError>| {
-            if let Ok(response) = result {
+            // A response without the stamp is attempt 1 (`Attempt::of`); stamping only replays
+            // spares every first-try answer two allocations.
+            if let (Ok(response), true) = (result, attempt > 1) {
                 response.extensions_mut().insert(Attempt(attempt));
             }
             None
