@@ -2,11 +2,14 @@
 //! 1000-instance page, and taking the marker out of a `next` link.
 //!
 //! The bodies have the shape and size of the shared bench harness's fixtures (744 B instance,
-//! 734 KB page). Run with `cargo bench -p trove-types --bench decode`.
+//! 734 KB page). `page_1000_floor_struct` decodes the same page into the harness floor's
+//! 12-field struct, so the full model's own cost shows without a server. Run with
+//! `cargo bench -p trove-types --bench decode`.
 
 #![allow(missing_docs)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use trove_types::instance::{InstanceEnvelope, InstanceList};
 use trove_types::{next_marker, Link, Paged};
@@ -46,6 +49,57 @@ fn page(n: usize) -> Vec<u8> {
     .unwrap_or_default()
 }
 
+/// The benchmark harness floor's instance: only the fields the page carries, plain strings.
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct FloorInstance {
+    id: String,
+    name: String,
+    status: String,
+    flavor: FloorFlavor,
+    volume: Option<FloorVolume>,
+    datastore: FloorDatastore,
+    #[serde(default)]
+    links: Vec<Link>,
+    created: String,
+    updated: String,
+    #[serde(default)]
+    ip: Vec<String>,
+    region: Option<String>,
+    tenant_id: Option<String>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct FloorFlavor {
+    id: String,
+    #[serde(default)]
+    links: Vec<Link>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct FloorVolume {
+    size: u64,
+    used: Option<f64>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct FloorDatastore {
+    #[serde(rename = "type")]
+    kind: String,
+    version: String,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct FloorList {
+    instances: Vec<FloorInstance>,
+    #[serde(default)]
+    links: Vec<Link>,
+}
+
 fn bench_decode(c: &mut Criterion) {
     let one = serde_json::to_vec(&json!({"instance": instance(0)})).unwrap_or_default();
     let mut g = c.benchmark_group("decode");
@@ -57,6 +111,9 @@ fn bench_decode(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(big.len() as u64));
     g.bench_function("page_1000", |b| {
         b.iter(|| serde_json::from_slice::<InstanceList>(black_box(&big)))
+    });
+    g.bench_function("page_1000_floor_struct", |b| {
+        b.iter(|| serde_json::from_slice::<FloorList>(black_box(&big)))
     });
     g.finish();
 }
