@@ -825,7 +825,7 @@ pub async fn configurations_and_modules(target: &Target, client: &Client) {
         .expect("create with a group");
     assert_eq!(created.status, InstanceStatus::Build);
     assert_eq!(
-        created.configuration.as_ref().map(|c| c.id.as_str()),
+        created.configuration().map(|c| c.id.as_str()),
         Some(group.id.as_str())
     );
     let id = created.id.clone();
@@ -887,7 +887,7 @@ pub async fn configurations_and_modules(target: &Target, client: &Client) {
         .get(&id)
         .await
         .expect("get")
-        .configuration
+        .configuration()
         .is_none());
     let unknown_group = client
         .instances()
@@ -906,8 +906,8 @@ pub async fn configurations_and_modules(target: &Target, client: &Client) {
             .get(&id)
             .await
             .expect("get")
-            .configuration
-            .map(|c| c.id),
+            .configuration()
+            .map(|c| c.id.clone()),
         Some(group.id.clone())
     );
     client

@@ -44,7 +44,7 @@ async fn create_wait_show_member_and_delete() {
         .get_instance(&cluster.id, &ready.instances[1].id)
         .await
         .unwrap();
-    assert_eq!(member.cluster_id.as_deref(), Some(cluster.id.as_str()));
+    assert_eq!(member.cluster_id(), Some(cluster.id.as_str()));
     assert!(member.status.is_ready());
     let missing = client
         .clusters()

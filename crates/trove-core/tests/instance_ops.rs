@@ -58,7 +58,7 @@ async fn configuration_attach_detach_and_default() {
         .await
         .unwrap();
     let shown = client.instances().get(&id).await.unwrap();
-    assert_eq!(shown.configuration.unwrap().id, group.id);
+    assert_eq!(shown.configuration().unwrap().id, group.id);
     // The real server keeps answering with the template, not the attached group's values.
     let effective = client.instances().configuration(&id).await.unwrap();
     assert_eq!(effective, defaults);
@@ -74,7 +74,7 @@ async fn configuration_attach_detach_and_default() {
         .get(&id)
         .await
         .unwrap()
-        .configuration
+        .configuration()
         .is_none());
     let err = client
         .instances()
@@ -133,13 +133,13 @@ async fn replicas_promote_detach_eject() {
         .replica_of(&source)
         .await
         .unwrap();
-    assert_eq!(replica.replica_of.as_ref().unwrap().id, source);
+    assert_eq!(replica.replica_of().unwrap().id, source);
     instances
         .wait_ready(&replica.id, emulated::wait())
         .await
         .unwrap();
     let shown = instances.get(&source).await.unwrap();
-    assert_eq!(shown.replicas[0].id, replica.id);
+    assert_eq!(shown.replicas()[0].id, replica.id);
     let err = instances.eject_replica_source(&source).await.unwrap_err();
     assert!(err.is_bad_request(), "{err}");
     let err = instances
@@ -157,14 +157,14 @@ async fn replicas_promote_detach_eject() {
         .await
         .unwrap();
     let old_source = instances.get(&source).await.unwrap();
-    assert_eq!(old_source.replica_of.unwrap().id, replica.id);
+    assert_eq!(old_source.replica_of().unwrap().id, replica.id);
     instances.detach_replica(&source).await.unwrap();
     assert_eq!(status(&client, &source).await, InstanceStatus::Detach);
     let detached = instances
         .wait_ready(&source, emulated::wait())
         .await
         .unwrap();
-    assert!(detached.replica_of.is_none());
+    assert!(detached.replica_of().is_none());
     let err = instances.detach_replica(&source).await.unwrap_err();
     assert!(err.is_bad_request(), "{err}");
 }
@@ -311,7 +311,7 @@ async fn create_with_every_option_users_ask_for() {
         .wait_ready(&created.id, emulated::wait())
         .await
         .unwrap();
-    assert_eq!(ready.configuration.unwrap().id, group.id);
+    assert_eq!(ready.configuration().unwrap().id, group.id);
     assert_eq!(
         client.instances().modules(&created.id).await.unwrap().len(),
         1

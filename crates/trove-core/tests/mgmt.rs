@@ -100,7 +100,7 @@ async fn admin_instance_views_filters_and_pages() {
     assert_eq!(
         with_members
             .iter()
-            .filter(|i| i.instance.cluster_id.is_some())
+            .filter(|i| i.instance.cluster_id().is_some())
             .count(),
         3
     );

@@ -65,7 +65,7 @@ pub use trove_types::configuration_parameter::ConfigurationParameter;
 pub use trove_types::database::Database;
 pub use trove_types::datastore::{Datastore, DatastoreVersion, VolumeType};
 pub use trove_types::flavor::Flavor;
-pub use trove_types::instance::{Access, DatabaseSpec, NicSpec, UserSpec};
+pub use trove_types::instance::{Access, DatabaseSpec, InstanceDetails, NicSpec, UserSpec};
 pub use trove_types::instance_action::{InstanceAction, UpdateInstance};
 pub use trove_types::limit::{Limit, LimitList};
 pub use trove_types::log::{GuestLog, LogAction, LogStatus, LogType};
