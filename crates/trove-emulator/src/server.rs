@@ -114,28 +114,13 @@ impl Emulator {
         let now = world.clock.now();
         for i in 0..n {
             let seq = world.next_seq();
-            let instance = crate::state::Instance {
-                id: uuid::Uuid::new_v4().to_string(),
-                tenant: tenant.to_owned(),
+            let instance = crate::state::Instance::ready(
+                uuid::Uuid::new_v4().to_string(),
+                tenant.to_owned(),
                 seq,
-                name: format!("seed-{i}"),
-                status: "ACTIVE",
-                operating_status: "HEALTHY",
-                flavor_id: "1".to_owned(),
-                volume_size: 1,
-                created: now,
-                updated: now,
-                service_status_updated: now,
-                fault: None,
-                access: serde_json::json!({}),
-                pending: None,
-                databases: Default::default(),
-                users: Default::default(),
-                root_enabled: false,
-                replica_of: None,
-                logs: crate::trove::logs::initial(),
-                ssl: Default::default(),
-            };
+                format!("seed-{i}"),
+                now,
+            );
             world.instances.insert(instance.id.clone(), instance);
         }
     }

@@ -239,6 +239,33 @@ pub(crate) struct Instance {
 }
 
 impl Instance {
+    /// An idle `ACTIVE` instance (flavor 1, 1 GB, no databases, users, task or fault) created
+    /// at `now`; the create API overrides what the request sets, seeding keeps it as it is.
+    pub(crate) fn ready(id: String, tenant: String, seq: u64, name: String, now: Instant) -> Self {
+        Instance {
+            id,
+            tenant,
+            seq,
+            name,
+            status: "ACTIVE",
+            operating_status: "HEALTHY",
+            flavor_id: "1".to_owned(),
+            volume_size: 1,
+            created: now,
+            updated: now,
+            service_status_updated: now,
+            fault: None,
+            access: serde_json::json!({}),
+            pending: None,
+            databases: BTreeSet::new(),
+            users: BTreeMap::new(),
+            root_enabled: false,
+            replica_of: None,
+            logs: crate::trove::logs::initial(),
+            ssl: Default::default(),
+        }
+    }
+
     /// True when the instance can take actions and guest calls.
     pub(crate) fn is_ready(&self) -> bool {
         self.pending.is_none() && self.status == "ACTIVE"
@@ -503,28 +530,7 @@ mod tests {
         let seq = world.next_seq();
         world.instances.insert(
             id.to_owned(),
-            Instance {
-                id: id.to_owned(),
-                tenant: "t".to_owned(),
-                seq,
-                name: id.to_owned(),
-                status: "ACTIVE",
-                operating_status: "HEALTHY",
-                flavor_id: "1".to_owned(),
-                volume_size: 1,
-                created: now,
-                updated: now,
-                service_status_updated: now,
-                fault: None,
-                access: serde_json::json!({}),
-                pending: None,
-                databases: BTreeSet::new(),
-                users: BTreeMap::new(),
-                root_enabled: false,
-                replica_of: None,
-                logs: BTreeMap::new(),
-                ssl: Default::default(),
-            },
+            Instance::ready(id.to_owned(), "t".to_owned(), seq, id.to_owned(), now),
         );
     }
 

@@ -10,7 +10,7 @@ use std::ops::Bound;
 use http::{Method, StatusCode};
 use serde_json::{json, Map, Value};
 
-use super::{backups, configurations, datastores, flavors, logs, modules, pagination, schema, Req};
+use super::{backups, configurations, datastores, flavors, modules, pagination, schema, Req};
 use crate::fault;
 use crate::response::{empty, json, Resp};
 use crate::state::{DbUser, Inner, Instance, InstanceFault, InstanceTask, Started};
@@ -405,26 +405,21 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Resp {
     let now = req.now;
     let seq = world.next_seq();
     let mut inst = Instance {
-        id: uuid::Uuid::new_v4().to_string(),
-        tenant: req.tenant.clone(),
-        seq,
-        name: new.name,
         status: "BUILD",
         operating_status: "",
         flavor_id,
         volume_size: size,
-        created: now,
-        updated: now,
-        service_status_updated: now,
-        fault: None,
         access: new.access,
-        pending: None,
         databases: new.databases,
         users: new.users,
-        root_enabled: false,
         replica_of: new.replica_of,
-        logs: logs::initial(),
-        ssl: Default::default(),
+        ..Instance::ready(
+            uuid::Uuid::new_v4().to_string(),
+            req.tenant.clone(),
+            seq,
+            new.name,
+            now,
+        )
     };
     let started = inst.start(InstanceTask::Build, "BUILD", now, req.cfg.build);
     let id = inst.id.clone();
