@@ -16,6 +16,7 @@ pub mod error;
 pub mod operation;
 pub mod pagination;
 pub mod rate_limit;
+pub mod replay;
 pub mod retry;
 pub mod stack;
 pub mod timeout;

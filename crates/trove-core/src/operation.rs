@@ -113,10 +113,11 @@ impl<R> Operation<R> {
 
     /// Builds the HTTP request. The URI is origin-form unless the path is an absolute URL.
     pub fn to_request(&self) -> Result<http::Request<Bytes>, Error> {
-        let uri = self.path_and_query();
+        // The `String` becomes the URI's buffer as it is; `uri(&str)` would copy it.
+        let uri = http::Uri::try_from(self.path_and_query()).map_err(|e| self.invalid(e))?;
         let mut builder = http::Request::builder()
             .method(self.method.clone())
-            .uri(&uri);
+            .uri(uri);
         if self.body.is_some() {
             builder = builder.header(http::header::CONTENT_TYPE, "application/json");
         }
@@ -126,7 +127,11 @@ impl<R> Operation<R> {
                 idempotent: self.idempotent,
             })
             .body(self.body.clone().unwrap_or_default())
-            .map_err(|e| Error::InvalidRequest(format!("{} {uri}: {e}", self.method)))
+            .map_err(|e| self.invalid(e))
+    }
+
+    fn invalid(&self, e: impl std::fmt::Display) -> Error {
+        Error::InvalidRequest(format!("{} {}: {e}", self.method, self.path_and_query()))
     }
 
     /// Decodes a success response into the output.

@@ -31,6 +31,7 @@ use tower::retry::Policy;
 
 use crate::error::{BoxError, SendState};
 use crate::operation::OperationInfo;
+use crate::replay::KeptExtensions;
 use crate::timeout::AttemptTimedOut;
 use crate::transport::TransportError;
 
@@ -172,9 +173,15 @@ impl RetryConfig {
 }
 
 /// The retry [`Policy`] of the stack; see the module documentation for what it retries.
+///
+/// The copy of a request kept for a replay carries no extension map: `clone_request` keeps the
+/// extensions aside ([`KeptExtensions`], plain values for the SDK's own) in the policy, which
+/// tower's `Retry` clones into each call's future right after, and `retry` puts them back
+/// into the copy only when it is about to be sent.
 #[derive(Clone, Debug)]
 pub struct RetryPolicy {
     config: Arc<RetryConfig>,
+    kept: Option<KeptExtensions>,
 }
 
 impl RetryPolicy {
@@ -182,6 +189,7 @@ impl RetryPolicy {
     pub fn new(config: RetryConfig) -> Self {
         RetryPolicy {
             config: Arc::new(config),
+            kept: None,
         }
     }
 
@@ -220,7 +228,14 @@ pub fn retry_reason(
     request: &http::Request<Bytes>,
     result: &Result<http::Response<Bytes>, BoxError>,
 ) -> Option<RetryReason> {
-    let idempotent = is_idempotent(request);
+    reason(is_idempotent(request), result)
+}
+
+/// [`retry_reason`] for a request whose idempotency is known.
+fn reason(
+    idempotent: bool,
+    result: &Result<http::Response<Bytes>, BoxError>,
+) -> Option<RetryReason> {
     match result {
         Ok(response) => {
             let status = response.status();
@@ -250,11 +265,16 @@ pub fn retry_reason(
 pub fn is_idempotent(request: &http::Request<Bytes>) -> bool {
     match request.extensions().get::<OperationInfo>() {
         Some(info) => info.idempotent,
-        None => matches!(
-            *request.method(),
-            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
-        ),
+        None => method_is_idempotent(request.method()),
     }
+}
+
+/// Whether a method is idempotent by definition (RFC 9110 §9.2.2, `TRACE` aside).
+pub(crate) fn method_is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+    )
 }
 
 /// Returns whether a failed attempt may have reached the server; `None` for failures that are
@@ -294,7 +314,13 @@ impl Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError> for RetryPoli
         request: &mut http::Request<Bytes>,
         result: &mut Result<http::Response<Bytes>, BoxError>,
     ) -> Option<Self::Future> {
-        let attempt = Attempt::of(request.extensions());
+        // The copy made by `clone_request` has no extensions of its own; its are in `kept`. A
+        // request that has some was not made by it (a direct call): read those.
+        let kept = self.kept.take().filter(|_| request.extensions().is_empty());
+        let (attempt, idempotent) = match &kept {
+            Some(kept) => (kept.attempt(), kept.is_idempotent(request.method())),
+            None => (Attempt::of(request.extensions()), is_idempotent(request)),
+        };
         let budget = self.config.budget.as_ref();
         if attempt == 1 {
             if let Some(budget) = budget {
@@ -309,7 +335,7 @@ impl Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError> for RetryPoli
             }
             None
         };
-        let Some(reason) = retry_reason(request, result) else {
+        let Some(reason) = reason(idempotent, result) else {
             return stop(result);
         };
         if attempt >= self.config.max_attempts {
@@ -345,12 +371,24 @@ impl Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError> for RetryPoli
             delay_ms = delay.as_millis() as u64,
             "retrying"
         );
+        if let Some(kept) = kept {
+            *request.extensions_mut() = kept.restore();
+        }
         request.extensions_mut().insert(Attempt(attempt + 1));
         Some(Box::pin(tokio::time::sleep(delay)))
     }
 
     fn clone_request(&mut self, request: &http::Request<Bytes>) -> Option<http::Request<Bytes>> {
-        (self.config.max_attempts > 1).then(|| request.clone())
+        if self.config.max_attempts <= 1 {
+            return None;
+        }
+        self.kept = Some(KeptExtensions::of(request.extensions()));
+        let mut copy = http::Request::new(request.body().clone());
+        *copy.method_mut() = request.method().clone();
+        *copy.uri_mut() = request.uri().clone();
+        *copy.version_mut() = request.version();
+        *copy.headers_mut() = request.headers().clone();
+        Some(copy)
     }
 }
 

@@ -7,13 +7,17 @@
 mod scripted;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
 
 use futures::future::BoxFuture;
 use futures::TryStreamExt;
 use scripted::{answer, Count, Seen, Server};
+use tower::util::MapRequestLayer;
 use trove_auth::{AuthError, AuthHttp, AuthStrategy, EndpointFilter, Secret, Session};
-use trove_core::{Client, Error};
+use trove_core::operation::OperationInfo;
+use trove_core::{Attempt, Client, Error, RetryConfig};
 
 /// Issues `tok-1`, `tok-2`, ... for endpoint `http://trove.test/v1.0/p1`.
 #[derive(Debug, Default)]
@@ -100,6 +104,57 @@ async fn a_401_causes_one_reauth_and_one_replay_never_a_loop() {
     let err = client.instances().get("i-1").await.unwrap_err();
     assert!(err.is_unauthorized(), "{err}");
     assert_eq!(server.seen().len(), 2);
+}
+
+/// A caller's own extension, set above retry by a call layer.
+#[derive(Clone, Debug, PartialEq)]
+struct Tag(&'static str);
+
+#[tokio::test(start_paused = true)]
+async fn retries_and_the_401_replay_carry_the_extensions_of_the_original() {
+    for tagged in [false, true] {
+        // 503 (retry replays the call), 401 (auth replays the attempt), then 200.
+        let server = Server::default();
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let log = sent.clone();
+        let mut builder = Client::builder()
+            .auth(Numbered::default())
+            .retry(RetryConfig::default().jitter(false).budget(None))
+            .transport(server.transport(move |req, n| {
+                let ext = req.extensions();
+                log.lock().unwrap().push((
+                    Attempt::of(ext),
+                    ext.get::<OperationInfo>()
+                        .map(|i| (i.template, i.idempotent)),
+                    ext.get::<Tag>().cloned(),
+                ));
+                match n {
+                    0 => answer(503, ""),
+                    1 => answer(401, "{}"),
+                    _ => answer(200, INSTANCE),
+                }
+            }));
+        if tagged {
+            builder = builder.call_layer(MapRequestLayer::new(|mut r: http::Request<Bytes>| {
+                r.extensions_mut().insert(Tag("mine"));
+                r
+            }));
+        }
+        builder
+            .build()
+            .unwrap()
+            .instances()
+            .get("i-1")
+            .await
+            .unwrap();
+        let op = Some(("/instances/{id}", true));
+        let tag = tagged.then_some(Tag("mine"));
+        assert_eq!(
+            *sent.lock().unwrap(),
+            [(1, op, tag.clone()), (2, op, tag.clone()), (2, op, tag)],
+            "tagged: {tagged}"
+        );
+    }
 }
 
 #[tokio::test]
