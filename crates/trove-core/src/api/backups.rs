@@ -15,7 +15,7 @@ use trove_types::backup::{
 use crate::api::list::ListRequest;
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{encode_segment, Operation};
+use crate::operation::{segment_path, Operation};
 use crate::pagination::Page;
 use crate::wait::{poll_until, Check, WaitOptions};
 
@@ -297,7 +297,7 @@ pub fn instance_list_operation(instance_id: &str) -> Operation<BackupList> {
     Operation::json(
         Method::GET,
         "/instances/{id}/backups",
-        format!("/instances/{}/backups", encode_segment(instance_id)),
+        segment_path("/instances/", instance_id, "/backups"),
     )
 }
 
@@ -312,7 +312,7 @@ pub fn get_operation(id: &str) -> Operation<BackupEnvelope> {
     Operation::json(
         Method::GET,
         "/backups/{id}",
-        format!("/backups/{}", encode_segment(id)),
+        segment_path("/backups/", id, ""),
     )
 }
 
@@ -321,7 +321,7 @@ pub fn delete_operation(id: &str) -> Operation<()> {
     Operation::empty(
         Method::DELETE,
         "/backups/{id}",
-        format!("/backups/{}", encode_segment(id)),
+        segment_path("/backups/", id, ""),
     )
 }
 

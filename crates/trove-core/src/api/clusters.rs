@@ -15,7 +15,7 @@ use trove_types::Instance;
 use crate::api::list::ListRequest;
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{encode_segment, Operation};
+use crate::operation::{encode_segment, segment_path, Operation};
 use crate::wait::{poll_until, Check, WaitOptions};
 
 /// Operations on clusters.
@@ -263,7 +263,7 @@ impl<'c> IntoFuture for CreateClusterRequest<'c> {
 }
 
 fn cluster_path(id: &str) -> String {
-    format!("/clusters/{}", encode_segment(id))
+    segment_path("/clusters/", id, "")
 }
 
 /// `GET /clusters` (add `limit` and `marker` with [`ListRequest`]).

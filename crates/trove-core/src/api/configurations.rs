@@ -16,7 +16,7 @@ use trove_types::instance::DatastoreSpec;
 use crate::api::list::ListRequest;
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{encode_segment, Operation};
+use crate::operation::{segment_path, Operation};
 
 /// Operations on configuration groups.
 #[derive(Debug, Clone, Copy)]
@@ -130,7 +130,7 @@ impl<'c> IntoFuture for CreateConfigurationRequest<'c> {
 }
 
 fn group_path(id: &str) -> String {
-    format!("/configurations/{}", encode_segment(id))
+    segment_path("/configurations/", id, "")
 }
 
 /// `GET /configurations`.

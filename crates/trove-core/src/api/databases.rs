@@ -7,7 +7,7 @@ use trove_types::instance::DatabaseSpec;
 use crate::api::list::ListRequest;
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{encode_segment, Operation};
+use crate::operation::{encode_segment, segment_path, Operation};
 
 /// Operations on the databases of one instance: `client.databases(&instance_id)`.
 #[derive(Debug, Clone)]
@@ -46,7 +46,7 @@ impl<'c> Databases<'c> {
 }
 
 fn collection(instance_id: &str) -> String {
-    format!("/instances/{}/databases", encode_segment(instance_id))
+    segment_path("/instances/", instance_id, "/databases")
 }
 
 /// `GET /instances/{id}/databases` (add `limit` and `marker` for one page).

@@ -10,7 +10,7 @@ use trove_types::flavor::{Flavor, FlavorList};
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{encode_segment, Operation};
+use crate::operation::{encode_segment, segment_path, Operation};
 
 /// Operations on datastores: `client.datastores()`.
 #[derive(Debug, Clone, Copy)]
@@ -85,7 +85,7 @@ impl<'c> Datastores<'c> {
 }
 
 fn one(datastore: &str) -> String {
-    format!("/datastores/{}", encode_segment(datastore))
+    segment_path("/datastores/", datastore, "")
 }
 
 fn version_path(datastore: &str, version: &str) -> String {
@@ -130,7 +130,7 @@ pub fn version_by_uuid_operation(version_id: &str) -> Operation<DatastoreVersion
     Operation::json(
         Method::GET,
         "/datastores/versions/{uuid}",
-        format!("/datastores/versions/{}", encode_segment(version_id)),
+        segment_path("/datastores/versions/", version_id, ""),
     )
 }
 

@@ -5,7 +5,7 @@ use trove_types::flavor::{Flavor, FlavorEnvelope, FlavorList};
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{encode_segment, Operation};
+use crate::operation::{segment_path, Operation};
 
 /// Operations on flavors: `client.flavors()`.
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +39,7 @@ pub fn get_operation(id: &str) -> Operation<FlavorEnvelope> {
     Operation::json(
         Method::GET,
         "/flavors/{id}",
-        format!("/flavors/{}", encode_segment(id)),
+        segment_path("/flavors/", id, ""),
     )
 }
 

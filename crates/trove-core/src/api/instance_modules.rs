@@ -7,7 +7,7 @@ use trove_types::module_ref::{ApplyModulesEnvelope, InstanceModule, InstanceModu
 
 use crate::api::instances::Instances;
 use crate::error::Error;
-use crate::operation::{encode_segment, Operation};
+use crate::operation::{encode_segment, segment_path, Operation};
 
 impl Instances<'_> {
     /// Lists the modules applied to an instance, as Trove recorded them.
@@ -44,7 +44,7 @@ impl Instances<'_> {
 }
 
 fn path(id: &str) -> String {
-    format!("/instances/{}/modules", encode_segment(id))
+    segment_path("/instances/", id, "/modules")
 }
 
 /// `GET /instances/{id}/modules[?from_guest=true&include_contents=true]`.

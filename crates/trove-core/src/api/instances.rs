@@ -22,7 +22,7 @@ use trove_types::{Instance, InstanceStatus};
 use crate::api::backups::ListBackupsRequest;
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{encode_segment, Operation};
+use crate::operation::{segment_path, Operation};
 use crate::pagination::{stream_items, Page};
 use crate::wait::{poll_until, Check, WaitOptions};
 
@@ -475,7 +475,7 @@ pub fn get_operation(id: &str) -> Operation<InstanceEnvelope> {
     Operation::json(
         Method::GET,
         "/instances/{id}",
-        format!("/instances/{}", encode_segment(id)),
+        segment_path("/instances/", id, ""),
     )
 }
 
@@ -484,7 +484,7 @@ pub fn delete_operation(id: &str) -> Operation<()> {
     Operation::empty(
         Method::DELETE,
         "/instances/{id}",
-        format!("/instances/{}", encode_segment(id)),
+        segment_path("/instances/", id, ""),
     )
 }
 
@@ -493,7 +493,7 @@ pub fn update_operation(id: &str, changes: &UpdateInstance) -> Result<Operation<
     Operation::empty(
         Method::PUT,
         "/instances/{id}",
-        format!("/instances/{}", encode_segment(id)),
+        segment_path("/instances/", id, ""),
     )
     .with_json(&UpdateInstanceEnvelope { instance: changes })
 }
@@ -504,7 +504,7 @@ pub fn edit_operation(id: &str, changes: &UpdateInstance) -> Result<Operation<()
     Operation::empty(
         Method::PATCH,
         "/instances/{id}",
-        format!("/instances/{}", encode_segment(id)),
+        segment_path("/instances/", id, ""),
     )
     .idempotent(true)
     .with_json(&UpdateInstanceEnvelope { instance: changes })
@@ -516,7 +516,7 @@ pub fn action_operation(id: &str, action: &InstanceAction) -> Result<Operation<(
     Operation::empty(
         Method::POST,
         "/instances/{id}/action",
-        format!("/instances/{}/action", encode_segment(id)),
+        segment_path("/instances/", id, "/action"),
     )
     .with_json(action)
 }
@@ -526,7 +526,7 @@ pub fn configuration_operation(id: &str) -> Operation<InstanceConfigurationEnvel
     Operation::json(
         Method::GET,
         "/instances/{id}/configuration",
-        format!("/instances/{}/configuration", encode_segment(id)),
+        segment_path("/instances/", id, "/configuration"),
     )
 }
 

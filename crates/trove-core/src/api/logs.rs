@@ -7,7 +7,7 @@ use trove_types::log::{GuestLog, GuestLogEnvelope, GuestLogList, LogAction, LogA
 
 use crate::api::instances::Instances;
 use crate::error::Error;
-use crate::operation::{encode_segment, Operation};
+use crate::operation::{segment_path, Operation};
 
 impl Instances<'_> {
     /// Lists the guest logs of an instance (Trove answers 501 when Swift is missing).
@@ -53,7 +53,7 @@ impl Instances<'_> {
 }
 
 fn path(id: &str) -> String {
-    format!("/instances/{}/log", encode_segment(id))
+    segment_path("/instances/", id, "/log")
 }
 
 /// `GET /instances/{id}/log`.

@@ -15,7 +15,7 @@ use trove_types::mgmt::{
 use crate::api::list::ListRequest;
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{encode_segment, Operation};
+use crate::operation::{encode_segment, segment_path, Operation};
 
 /// Admin operations.
 #[derive(Debug, Clone, Copy)]
@@ -255,7 +255,7 @@ impl ListRequest<'_, MgmtInstanceList> {
 }
 
 fn instance_path(id: &str) -> String {
-    format!("/mgmt/instances/{}", encode_segment(id))
+    segment_path("/mgmt/instances/", id, "")
 }
 
 fn parameters_path(version_id: &str) -> String {
@@ -270,7 +270,7 @@ fn parameter_path(version_id: &str, name: &str) -> String {
 }
 
 fn version_path(id: &str) -> String {
-    format!("/mgmt/datastore-versions/{}", encode_segment(id))
+    segment_path("/mgmt/datastore-versions/", id, "")
 }
 
 /// `GET /mgmt/instances`.
@@ -352,7 +352,7 @@ pub fn get_cluster_operation(id: &str) -> Operation<MgmtClusterEnvelope> {
     Operation::json(
         Method::GET,
         "/mgmt/clusters/{id}",
-        format!("/mgmt/clusters/{}", encode_segment(id)),
+        segment_path("/mgmt/clusters/", id, ""),
     )
 }
 
@@ -362,7 +362,7 @@ pub fn cluster_reset_task_operation(id: &str) -> Result<Operation<()>, Error> {
     Ok(Operation::empty(
         Method::POST,
         "/mgmt/clusters/{id}/action",
-        format!("/mgmt/clusters/{}/action", encode_segment(id)),
+        segment_path("/mgmt/clusters/", id, "/action"),
     )
     .with_json(&MgmtClusterResetTask::default())?
     .idempotent(true))

@@ -14,7 +14,7 @@ use trove_types::module::{
 use crate::api::list::ListRequest;
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{encode_segment, Operation};
+use crate::operation::{segment_path, Operation};
 
 /// Operations on modules.
 #[derive(Debug, Clone, Copy)]
@@ -172,7 +172,7 @@ impl<'c> IntoFuture for CreateModuleRequest<'c> {
 }
 
 fn module_path(id: &str) -> String {
-    format!("/modules/{}", encode_segment(id))
+    segment_path("/modules/", id, "")
 }
 
 fn instances_path(id: &str) -> String {

@@ -5,7 +5,7 @@ use trove_types::quota::{QuotaLimits, QuotaUsageList};
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{encode_segment, Operation};
+use crate::operation::{segment_path, Operation};
 
 /// Operations on quotas.
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +36,7 @@ impl<'c> Quotas<'c> {
 }
 
 fn quota_path(project_id: &str) -> String {
-    format!("/mgmt/quotas/{}", encode_segment(project_id))
+    segment_path("/mgmt/quotas/", project_id, "")
 }
 
 /// `GET /mgmt/quotas/{project}`.

@@ -6,7 +6,7 @@ use trove_types::Secret;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{encode_segment, Operation};
+use crate::operation::{segment_path, Operation};
 
 /// Operations on an instance's root user: `client.root(&instance_id)`.
 #[derive(Debug, Clone)]
@@ -118,7 +118,7 @@ pub struct RootPath {
 pub fn instance_path(id: &str) -> RootPath {
     RootPath {
         template: "/instances/{id}/root",
-        path: format!("/instances/{}/root", encode_segment(id)),
+        path: segment_path("/instances/", id, "/root"),
     }
 }
 
@@ -126,7 +126,7 @@ pub fn instance_path(id: &str) -> RootPath {
 pub fn cluster_path(id: &str) -> RootPath {
     RootPath {
         template: "/clusters/{id}/root",
-        path: format!("/clusters/{}/root", encode_segment(id)),
+        path: segment_path("/clusters/", id, "/root"),
     }
 }
 

@@ -8,7 +8,7 @@ use trove_types::ssl::{Ssl, SslAction, SslActionEnvelope, SslEnvelope};
 
 use crate::api::instances::Instances;
 use crate::error::Error;
-use crate::operation::{encode_segment, Operation};
+use crate::operation::{segment_path, Operation};
 
 impl Instances<'_> {
     /// Returns the TLS state; `include_certificate` adds the certificate's PEM payload.
@@ -44,7 +44,7 @@ impl Instances<'_> {
 }
 
 fn path(id: &str) -> String {
-    format!("/instances/{}/ssl", encode_segment(id))
+    segment_path("/instances/", id, "/ssl")
 }
 
 /// `GET /instances/{id}/ssl[?include_certificate=true]`.

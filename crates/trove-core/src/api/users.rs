@@ -15,7 +15,7 @@ use trove_types::user::{
 use crate::api::list::ListRequest;
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{encode_segment, Operation};
+use crate::operation::{encode_segment, segment_path, Operation};
 
 /// A user's name and, optionally, host: `"jsmith".into()` or `("jsmith", "10.0.0.%").into()`.
 ///
@@ -153,7 +153,7 @@ impl<'c> Users<'c> {
 }
 
 fn collection(instance_id: &str) -> String {
-    format!("/instances/{}/users", encode_segment(instance_id))
+    segment_path("/instances/", instance_id, "/users")
 }
 
 fn one(instance_id: &str, user: UserName<'_>) -> String {
