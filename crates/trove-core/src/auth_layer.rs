@@ -13,7 +13,7 @@ use tower::{Layer, Service, ServiceExt};
 use trove_auth::{AuthHttp, Session, TokenCache};
 
 use crate::error::BoxError;
-use crate::replay::KeptExtensions;
+use crate::replay::copy_for_replay;
 use crate::transport::HttpService;
 
 /// The header Trove (and every OpenStack service) reads the token from.
@@ -155,12 +155,10 @@ where
             } = shared.as_ref();
             let session = cache.session(auth_http.as_ref()).await?;
             let prepared = prepare(slot, session.clone())?;
-            // The first try takes the request's extensions; the replay after a 401 gets them
-            // back from `kept`, which copies no map for the SDK's own (see `replay`).
-            let (mut parts, body) = request.into_parts();
-            let kept = KeptExtensions::of(&parts.extensions);
-            let extensions = std::mem::take(&mut parts.extensions);
-            let first = authorize(&parts, body.clone(), extensions, &prepared)?;
+            // The copy for the replay after a 401 keeps the SDK's own extensions as values
+            // and copies no map for them (see `replay`).
+            let (copy, kept) = copy_for_replay(&request);
+            let first = authorize(request, &prepared)?;
             // `inner` is ready (polled by `poll_ready`) and is used again for the rare replay,
             // instead of cloning the stack below for every call just in case (issue #8).
             let response = inner.call(first).await?;
@@ -174,37 +172,31 @@ where
             cache.invalidate(&session);
             let session = cache.session(auth_http.as_ref()).await?;
             let prepared = prepare(slot, session)?;
-            let replay = authorize(&parts, body, kept.restore(), &prepared)?;
-            inner.oneshot(replay).await
+            let mut replay = copy;
+            *replay.extensions_mut() = kept.restore();
+            inner.oneshot(authorize(replay, &prepared)?).await
         })
     }
 }
 
-/// Builds the request of `parts`, `body` and `extensions` with its URI resolved against the
-/// session endpoint and the token added.
+/// Resolves `request`'s URI against the session endpoint and adds the token.
 fn authorize(
-    request: &http::request::Parts,
-    body: Bytes,
-    extensions: http::Extensions,
+    mut request: http::Request<Bytes>,
     prepared: &Prepared,
 ) -> Result<http::Request<Bytes>, BoxError> {
-    let path_and_query = request.uri.path_and_query().map_or("/", |p| p.as_str());
-    let mut uri = http::uri::Parts::default();
-    uri.scheme = Some(prepared.scheme.clone());
-    uri.authority = Some(prepared.authority.clone());
+    let path_and_query = request.uri().path_and_query().map_or("/", |p| p.as_str());
     let mut path = String::with_capacity(prepared.base_path.len() + path_and_query.len());
     path.push_str(&prepared.base_path);
     path.push_str(path_and_query);
+    let mut uri = http::uri::Parts::default();
+    uri.scheme = Some(prepared.scheme.clone());
+    uri.authority = Some(prepared.authority.clone());
     uri.path_and_query = Some(PathAndQuery::try_from(path)?);
-    let mut out = http::Request::new(body);
-    *out.method_mut() = request.method.clone();
-    *out.uri_mut() = Uri::from_parts(uri)?;
-    *out.version_mut() = request.version;
-    *out.headers_mut() = request.headers.clone();
-    *out.extensions_mut() = extensions;
-    out.headers_mut()
+    *request.uri_mut() = Uri::from_parts(uri)?;
+    request
+        .headers_mut()
         .insert(AUTH_TOKEN_HEADER, prepared.token.clone());
-    Ok(out)
+    Ok(request)
 }
 
 /// The [`AuthHttp`] handed to strategies: the transport below the auth layer.

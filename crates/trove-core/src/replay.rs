@@ -10,6 +10,7 @@
 
 use std::sync::Arc;
 
+use bytes::Bytes;
 use http::{Extensions, Method};
 
 use crate::operation::OperationInfo;
@@ -85,6 +86,17 @@ impl KeptExtensions {
             }
         }
     }
+}
+
+/// A copy of `request` for a replay, without its extensions, and the extensions kept aside:
+/// put them back with [`KeptExtensions::restore`] when the copy is sent.
+pub fn copy_for_replay(request: &http::Request<Bytes>) -> (http::Request<Bytes>, KeptExtensions) {
+    let mut copy = http::Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    (copy, KeptExtensions::of(request.extensions()))
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ use tower::retry::Policy;
 
 use crate::error::{BoxError, SendState};
 use crate::operation::OperationInfo;
-use crate::replay::KeptExtensions;
+use crate::replay::{copy_for_replay, KeptExtensions};
 use crate::timeout::AttemptTimedOut;
 use crate::transport::TransportError;
 
@@ -382,12 +382,8 @@ impl Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError> for RetryPoli
         if self.config.max_attempts <= 1 {
             return None;
         }
-        self.kept = Some(KeptExtensions::of(request.extensions()));
-        let mut copy = http::Request::new(request.body().clone());
-        *copy.method_mut() = request.method().clone();
-        *copy.uri_mut() = request.uri().clone();
-        *copy.version_mut() = request.version();
-        *copy.headers_mut() = request.headers().clone();
+        let (copy, kept) = copy_for_replay(request);
+        self.kept = Some(kept);
         Some(copy)
     }
 }
