@@ -12,11 +12,12 @@ use http::header::{HeaderName, HeaderValue};
 use http::uri::{Authority, PathAndQuery, Scheme};
 use http::Uri;
 use tower::{Layer, Service, ServiceExt};
-use trove_auth::{AuthHttp, Session, TokenCache};
+use trove_auth::{AuthError, AuthHttp, Session, TokenCache};
 
-use crate::error::BoxError;
+use crate::error::{BoxError, SendState};
 use crate::replay::{copy_for_replay, KeptExtensions};
 use crate::transport::HttpService;
+use crate::transport::TransportError;
 
 /// The header Trove (and every OpenStack service) reads the token from.
 pub const AUTH_TOKEN: &str = "x-auth-token";
@@ -64,11 +65,20 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn new(session: Arc<Session>) -> Result<Self, BoxError> {
-        let endpoint: Uri = session.endpoint.parse()?;
+    /// Fails with [`AuthError::InvalidConfig`] when the session cannot be used in HTTP: an
+    /// endpoint that is not an absolute URL, or a token that is not a valid header value. The
+    /// message never includes the token.
+    fn new(session: Arc<Session>) -> Result<Self, AuthError> {
+        let not_absolute = || {
+            AuthError::InvalidConfig(format!(
+                "the endpoint {:?} is not an absolute URL",
+                session.endpoint
+            ))
+        };
+        let endpoint: Uri = session.endpoint.parse().map_err(|_| not_absolute())?;
         let parts = endpoint.into_parts();
         let (Some(scheme), Some(authority)) = (parts.scheme, parts.authority) else {
-            return Err(format!("endpoint {} is not an absolute URL", session.endpoint).into());
+            return Err(not_absolute());
         };
         let base_path = parts
             .path_and_query
@@ -76,7 +86,11 @@ impl Prepared {
             .map_or("", |p| p.as_str())
             .trim_end_matches('/')
             .to_owned();
-        let mut token = HeaderValue::from_str(session.token.expose())?;
+        let mut token = HeaderValue::from_str(session.token.expose()).map_err(|_| {
+            AuthError::InvalidConfig(
+                "the token has characters an HTTP header cannot carry".to_owned(),
+            )
+        })?;
         token.set_sensitive(true);
         Ok(Prepared {
             session,
@@ -337,8 +351,14 @@ fn authorize(
     let mut uri = http::uri::Parts::default();
     uri.scheme = Some(prepared.scheme.clone());
     uri.authority = Some(prepared.authority.clone());
-    uri.path_and_query = Some(PathAndQuery::try_from(path)?);
-    *request.uri_mut() = Uri::from_parts(uri)?;
+    // Both halves were parsed before, so joining them cannot fail in practice; if it did,
+    // nothing was sent, and the error says so.
+    let not_sent = |source: BoxError| TransportError {
+        state: SendState::NotSent,
+        source,
+    };
+    uri.path_and_query = Some(PathAndQuery::try_from(path).map_err(|e| not_sent(e.into()))?);
+    *request.uri_mut() = Uri::from_parts(uri).map_err(|e| not_sent(e.into()))?;
     request
         .headers_mut()
         .insert(AUTH_TOKEN_HEADER, prepared.token.clone());

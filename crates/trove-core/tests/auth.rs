@@ -504,3 +504,37 @@ async fn the_token_only_goes_to_the_catalog_endpoint() {
         .iter()
         .any(|(u, _)| u.starts_with("http://elsewhere.test")));
 }
+
+#[tokio::test]
+#[serial_test::serial]
+async fn a_token_that_cannot_be_a_header_fails_the_call_as_an_auth_error_before_sending() {
+    let sent = Arc::new(AtomicUsize::new(0));
+    let emu = emulator();
+    let svc = emu.service();
+    let transport = {
+        let sent = sent.clone();
+        tower::service_fn(move |req: http::Request<Full<Bytes>>| {
+            sent.fetch_add(1, Ordering::SeqCst);
+            let mut svc = svc.clone();
+            tower::Service::call(&mut svc, req)
+        })
+    };
+    let secret = "line-one\nline-two";
+    let client = Client::builder()
+        .token(
+            secret,
+            &format!("http://localhost:8779/v1.0/{DEMO_PROJECT_ID}"),
+        )
+        .transport(transport)
+        .build();
+    let err = match client {
+        Ok(client) => client.instances().list().await.unwrap_err(),
+        Err(err) => err,
+    };
+    assert!(
+        matches!(err, Error::Auth(AuthError::InvalidConfig(_))),
+        "{err:?}"
+    );
+    assert_eq!(sent.load(Ordering::SeqCst), 0);
+    assert!(!format!("{err:?} {err}").contains("line-one"), "{err:?}");
+}
