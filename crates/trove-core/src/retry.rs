@@ -19,12 +19,14 @@
 
 use std::collections::hash_map::RandomState;
 use std::fmt;
+use std::future::Ready;
 use std::hash::{BuildHasher, Hasher};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures::future::Either;
 use http::{Method, StatusCode};
 use tower::retry::budget::{Budget, TpsBudget};
 use tower::retry::Policy;
@@ -307,7 +309,7 @@ pub fn retry_after(response: &http::Response<Bytes>) -> Option<u64> {
 }
 
 impl Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError> for RetryPolicy {
-    type Future = Pin<Box<tokio::time::Sleep>>;
+    type Future = Either<Ready<()>, Pin<Box<tokio::time::Sleep>>>;
 
     fn retry(
         &mut self,
@@ -375,7 +377,11 @@ impl Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError> for RetryPoli
             *request.extensions_mut() = kept.restore();
         }
         request.extensions_mut().insert(Attempt(attempt + 1));
-        Some(Box::pin(tokio::time::sleep(delay)))
+        if delay.is_zero() {
+            // tokio's timer would round a zero sleep up to its next millisecond tick.
+            return Some(Either::Left(std::future::ready(())));
+        }
+        Some(Either::Right(Box::pin(tokio::time::sleep(delay))))
     }
 
     fn clone_request(&mut self, request: &http::Request<Bytes>) -> Option<http::Request<Bytes>> {

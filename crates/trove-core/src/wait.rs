@@ -174,7 +174,13 @@ where
                 elapsed: start.elapsed(),
             })));
         }
-        tokio::time::sleep(pause.min(deadline - now)).await;
+        if pause.is_zero() {
+            // tokio's timer rounds a zero sleep up to its next millisecond tick; a zero
+            // interval means "poll again at once", so only give other tasks their turn.
+            tokio::task::yield_now().await;
+        } else {
+            tokio::time::sleep(pause.min(deadline - now)).await;
+        }
         pause = options
             .max_interval
             .min(pause.mul_f64(options.backoff.max(1.0)));

@@ -229,7 +229,8 @@ async fn a_stream_stops_when_the_server_repeats_the_marker() {
     assert_eq!(server.seen().len(), 2);
 }
 
-#[tokio::test]
+// Paused: the 502 is retried after the default backoff.
+#[tokio::test(start_paused = true)]
 async fn errors_are_typed_and_malformed_answers_are_errors_not_panics() {
     let client = Client::builder()
         .auth(Numbered::default())

@@ -187,7 +187,8 @@ impl EmulatorService {
             .pick(req.method(), req.uri().path(), over_tcp);
         match action {
             Some(FaultAction::ResetBeforeRead) => return Err(faults::ConnectionReset),
-            Some(FaultAction::Delay(d)) => tokio::time::sleep(d).await,
+            // A zero delay answers at once; tokio's timer would round it up to a millisecond.
+            Some(FaultAction::Delay(d)) if !d.is_zero() => tokio::time::sleep(d).await,
             _ => {}
         }
         let (parts, body) = req.into_parts();
