@@ -163,40 +163,57 @@ where
         }
         // The ready service goes into the future; a fresh clone stays for the next call.
         let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let inner = std::mem::replace(&mut self.inner, clone);
         let shared = self.shared.clone();
         // The common case, a fresh session in the cache, needs no `await` before sending: the
         // request is sent from here and the future is a plain state, not a boxed `async` block
         // (a 1.3 KB allocation per call, issue #8).
-        let Some(session) = shared.cache.cached() else {
-            return AuthFuture::new(State::Slow {
-                future: Box::pin(authenticate_then_send(inner, shared, request)),
-            });
+        let state = match shared.cache.cached() {
+            Some(session) => send(inner, shared, session, request),
+            None => State::Slow {
+                future: Box::pin(async move {
+                    let session = shared.cache.session(shared.auth_http.as_ref()).await?;
+                    AuthFuture::new(send(inner, shared, session, request)).await
+                }),
+            },
         };
-        let prepared = match prepare(&shared.prepared, session.clone()) {
-            Ok(prepared) => prepared,
-            Err(error) => return AuthFuture::new(State::Failed { error: Some(error) }),
-        };
-        // The copy for the replay after a 401 keeps the SDK's own extensions as values and
-        // copies no map for them (see `replay`).
-        let (copy, kept) = copy_for_replay(&request);
-        let first = match authorize(request, &prepared) {
-            Ok(first) => first,
-            Err(error) => return AuthFuture::new(State::Failed { error: Some(error) }),
-        };
-        // `inner` is ready (polled by `poll_ready`); it is kept for the rare replay instead of
-        // cloning the stack below for every call just in case.
-        let future = inner.call(first);
-        AuthFuture::new(State::Sent {
-            future,
-            replay: Some(Replay {
-                inner,
-                shared,
-                session,
-                copy,
-                kept,
-            }),
-        })
+        AuthFuture::new(state)
+    }
+}
+
+/// Sends `request` with `session`'s token through the ready service `inner`, keeping what a
+/// replay after a 401 needs.
+fn send<S>(
+    mut inner: S,
+    shared: Arc<Shared>,
+    session: Arc<Session>,
+    request: http::Request<Bytes>,
+) -> State<S>
+where
+    S: Service<http::Request<Bytes>>,
+{
+    let prepared = match prepare(&shared.prepared, session.clone()) {
+        Ok(prepared) => prepared,
+        Err(error) => return State::Failed { error: Some(error) },
+    };
+    // The copy for the replay after a 401 keeps the SDK's own extensions as values and copies
+    // no map for them (see `replay`).
+    let (copy, kept) = copy_for_replay(&request);
+    let first = match authorize(request, &prepared) {
+        Ok(first) => first,
+        Err(error) => return State::Failed { error: Some(error) },
+    };
+    // `inner` is kept for the rare replay instead of cloning the stack below for every call
+    // just in case.
+    State::Sent {
+        future: inner.call(first),
+        replay: Some(Replay {
+            inner,
+            shared,
+            session,
+            copy,
+            kept,
+        }),
     }
 }
 
@@ -284,33 +301,6 @@ where
         state.set(State::Slow { future });
         poll
     }
-}
-
-/// The path of a call that finds no fresh session: authenticate, send, and replay once after
-/// a 401.
-async fn authenticate_then_send<S>(
-    mut inner: S,
-    shared: Arc<Shared>,
-    request: http::Request<Bytes>,
-) -> Result<http::Response<Bytes>, BoxError>
-where
-    S: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>,
-{
-    let session = shared.cache.session(shared.auth_http.as_ref()).await?;
-    let prepared = prepare(&shared.prepared, session.clone())?;
-    let (copy, kept) = copy_for_replay(&request);
-    let response = inner.call(authorize(request, &prepared)?).await?;
-    if response.status() != http::StatusCode::UNAUTHORIZED {
-        return Ok(response);
-    }
-    reauthenticate_and_replay(Replay {
-        inner,
-        shared,
-        session,
-        copy,
-        kept,
-    })
-    .await
 }
 
 /// After a 401: drops the rejected session, obtains a new one, and replays the request once.
