@@ -6,7 +6,7 @@
 //! | --- | --- | --- | --- |
 //! | 1 | overall timeout per call ([`tower::timeout::TimeoutLayer`]); fails with [`Error::Timeout`](crate::Error::Timeout) carrying the limit | 60 s | [`timeout`](crate::ClientBuilder::timeout) |
 //! | 2 | call layers, first added outermost: see each call once | none | [`call_layer`](crate::ClientBuilder::call_layer) |
-//! | 3 | retry ([`crate::retry::RetryPolicy`]): idempotency-aware, `Retry-After`, jittered exponential backoff, shared [`TpsBudget`](tower::retry::budget::TpsBudget) | 3 attempts, 200 ms doubling to 20 s, `Retry-After` up to 30 s | [`retry`](crate::ClientBuilder::retry) |
+//! | 3 | retry ([`crate::retry::RetryPolicy`]): idempotency-aware, `Retry-After`, jittered exponential backoff, shared [`TpsBudget`](tower::retry::budget::TpsBudget); starts no wait that would outlast the overall timeout | 3 attempts, 200 ms doubling to 20 s, `Retry-After` up to 30 s | [`retry`](crate::ClientBuilder::retry) |
 //! | 4 | concurrency limit ([`tower::limit::ConcurrencyLimitLayer`]), per attempt | off | [`concurrency_limit`](crate::ClientBuilder::concurrency_limit) |
 //! | 5 | rate limit ([`crate::rate_limit::SharedRateLimitLayer`]), per attempt | off | [`rate_limit`](crate::ClientBuilder::rate_limit) |
 //! | 6 | user layers, first added outermost: see **every attempt** (replays included) and its outcome, attempt timeouts included | none | [`layer`](crate::ClientBuilder::layer) |
@@ -133,8 +133,9 @@ where
         + 'static,
     S::Future: Send + 'static,
 {
-    let retry = (settings.retry.get_max_attempts() > 1)
-        .then(|| tower::retry::RetryLayer::new(RetryPolicy::new(settings.retry)));
+    let retry = (settings.retry.get_max_attempts() > 1).then(|| {
+        tower::retry::RetryLayer::new(RetryPolicy::new(settings.retry).with_call_timeout(timeout))
+    });
     let calls = ServiceBuilder::new()
         .option_layer(retry)
         .option_layer(settings.concurrency_limit.map(ConcurrencyLimitLayer::new))
