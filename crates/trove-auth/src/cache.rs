@@ -10,7 +10,9 @@ use crate::error::AuthError;
 use crate::session::{trim_endpoint, Session};
 use crate::strategy::{AuthHttp, AuthStrategy};
 
-/// How long before its expiry a token is replaced; long enough for a slow call to finish.
+/// The longest time before its expiry a token is replaced by default; long enough for a slow
+/// call to finish. A token is replaced at the latest halfway through its life (see
+/// [`TokenCache::with_refresh_margin`]).
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(300);
 
 /// Holds the current [`Session`] and replaces it when it is about to expire or was rejected.
@@ -57,10 +59,20 @@ impl TokenCache {
         self
     }
 
-    /// Replaces tokens `margin` before they expire.
+    /// Replaces tokens `margin` before they expire (default [`DEFAULT_REFRESH_MARGIN`]), or
+    /// halfway through their life when that comes later: a margin as long as the token's
+    /// lifetime would make every call authenticate.
     pub fn with_refresh_margin(mut self, margin: Duration) -> Self {
         self.margin = margin;
         self
+    }
+
+    /// Returns the margin applied to `session`: the configured one, at most half its lifetime.
+    pub fn refresh_margin_for(&self, session: &Session) -> Duration {
+        match session.lifetime() {
+            Some(lifetime) => self.margin.min(lifetime / 2),
+            None => self.margin,
+        }
     }
 
     /// Returns the strategy.
@@ -78,7 +90,7 @@ impl TokenCache {
         let guard = self.current.read().unwrap_or_else(|e| e.into_inner());
         guard
             .as_ref()
-            .filter(|s| !s.expires_within(self.clock.now(), self.margin))
+            .filter(|s| !s.expires_within(self.clock.now(), self.refresh_margin_for(s)))
             .cloned()
     }
 
@@ -105,6 +117,11 @@ impl TokenCache {
             Ok(mut session) => {
                 if let Some(endpoint) = &self.endpoint_override {
                     session.endpoint.clone_from(endpoint);
+                }
+                // Without the server's word, the lifetime counts from now: the margin can then
+                // only come out shorter than the token's real half-life, never longer.
+                if session.issued_at.is_none() && session.expires_at.is_some() {
+                    session.issued_at = Some(self.clock.now());
                 }
                 let session = Arc::new(session);
                 *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(session.clone());
@@ -180,6 +197,7 @@ mod tests {
                     endpoint: "http://e/v1.0/p".into(),
                     project_id: None,
                     expires_at: Some(self.clock.now() + Duration::from_secs(3600)),
+                    issued_at: None,
                     catalog: None,
                 })
             })
@@ -263,5 +281,106 @@ mod tests {
             strategy.calls.load(Ordering::SeqCst) < 50,
             "every waiter re-sent bad credentials"
         );
+    }
+
+    /// The wall clock of paused tokio time: it moves exactly as the test's virtual time does.
+    #[derive(Debug)]
+    struct TokioClock {
+        base: SystemTime,
+        start: tokio::time::Instant,
+    }
+    impl Clock for TokioClock {
+        fn now(&self) -> SystemTime {
+            self.base + self.start.elapsed()
+        }
+    }
+
+    /// Issues tokens that live `lifetime`, stamped like Keystone's (`issued_at` when the
+    /// request arrived), after 100 ms of virtual latency.
+    #[derive(Debug)]
+    struct Issuing {
+        clock: Arc<TokioClock>,
+        lifetime: Duration,
+        calls: AtomicU64,
+    }
+    impl AuthStrategy for Issuing {
+        fn authenticate<'a>(
+            &'a self,
+            _http: &'a dyn AuthHttp,
+            _filter: &'a EndpointFilter,
+        ) -> BoxFuture<'a, Result<Session, AuthError>> {
+            Box::pin(async move {
+                let issued = self.clock.now();
+                let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                Ok(Session {
+                    token: Secret::new(format!("t{n}")),
+                    endpoint: "http://e/v1.0/p".into(),
+                    project_id: None,
+                    expires_at: Some(issued + self.lifetime),
+                    issued_at: Some(issued),
+                    catalog: None,
+                })
+            })
+        }
+        fn name(&self) -> &'static str {
+            "issuing"
+        }
+    }
+
+    /// Runs 200 callers that each ask for a session at the same 40 ticks, `lifetime / 9`
+    /// apart (four lifetimes and a third); returns the number of authentications, checking
+    /// that no caller got an expired token.
+    async fn authentications_for(lifetime: Duration, margin: Option<Duration>) -> u64 {
+        let clock = Arc::new(TokioClock {
+            base: std::time::UNIX_EPOCH + Duration::from_secs(1_000_000),
+            start: tokio::time::Instant::now(),
+        });
+        let strategy = Arc::new(Issuing {
+            clock: clock.clone(),
+            lifetime,
+            calls: AtomicU64::new(0),
+        });
+        let mut cache =
+            TokenCache::new(strategy.clone(), EndpointFilter::default()).with_clock(clock.clone());
+        if let Some(margin) = margin {
+            cache = cache.with_refresh_margin(margin);
+        }
+        let cache = Arc::new(cache);
+        let tick = lifetime / 9;
+        let start = tokio::time::Instant::now();
+        let tasks: Vec<_> = (0..200)
+            .map(|_| {
+                let (cache, clock) = (cache.clone(), clock.clone());
+                tokio::spawn(async move {
+                    for k in 0..40 {
+                        tokio::time::sleep_until(start + tick * k).await;
+                        let session = cache.session(&NoHttp).await.unwrap();
+                        assert!(session.expires_at.unwrap() > clock.now(), "expired token");
+                    }
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(cache.auth_count(), strategy.calls.load(Ordering::SeqCst));
+        strategy.calls.load(Ordering::SeqCst)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn every_token_lifetime_costs_one_authentication_per_token_for_all_callers() {
+        // The margin is min(300 s, lifetime / 2), so a token is replaced at the first tick
+        // once it is lifetime - margin old: 10 s, 60 s, 300 s and 3300 s, that is 4.5 ticks
+        // (replaced every 5th tick: 0, 5, ... 35) or, for an hour, 8.25 ticks (every 9th).
+        let secs = Duration::from_secs;
+        assert_eq!(authentications_for(secs(20), None).await, 8);
+        assert_eq!(authentications_for(secs(120), None).await, 8);
+        assert_eq!(authentications_for(secs(600), None).await, 8);
+        assert_eq!(authentications_for(secs(3600), None).await, 5);
+        // A margin set on the builder is capped at half the lifetime...
+        assert_eq!(authentications_for(secs(120), Some(secs(300))).await, 8);
+        // ...and a shorter one replaces later: 15 s old is 6.75 ticks, so every 7th.
+        assert_eq!(authentications_for(secs(20), Some(secs(5))).await, 6);
     }
 }

@@ -174,6 +174,10 @@ pub struct CloudConfig {
     /// TLS settings (`cacert`, `cert`, `key`, `verify`, `insecure` / `OS_CACERT`, `OS_CERT`,
     /// `OS_KEY`, `OS_INSECURE`).
     pub tls: TlsSettings,
+    /// `token_refresh_margin` / `OS_TOKEN_REFRESH_MARGIN`, in seconds: how long before its
+    /// expiry a token is replaced, at most half its lifetime (see
+    /// [`TokenCache::with_refresh_margin`](crate::TokenCache::with_refresh_margin)).
+    pub refresh_margin: Option<std::time::Duration>,
     /// The files the values came from.
     pub files: Vec<PathBuf>,
 }
@@ -216,6 +220,7 @@ const TOP_KEYS: &[&str] = &[
     "key",
     "insecure",
     "verify",
+    "token_refresh_margin",
 ];
 
 /// Older spellings, mapped to the key they mean.
@@ -423,6 +428,18 @@ impl ConfigLoader {
             client_key: take("key").map(|p| self.expand(&p)),
             insecure,
         };
+        let refresh_margin = take("token_refresh_margin")
+            .map(|v| {
+                v.trim()
+                    .parse::<u64>()
+                    .map(std::time::Duration::from_secs)
+                    .map_err(|_| {
+                        AuthError::InvalidConfig(format!(
+                            "token_refresh_margin must be a whole number of seconds, not {v:?}"
+                        ))
+                    })
+            })
+            .transpose()?;
         Ok(CloudConfig {
             cloud,
             auth_type: take("auth_type"),
@@ -434,6 +451,7 @@ impl ConfigLoader {
             database_service_name: take("database_service_name"),
             endpoint_override: take("database_endpoint_override"),
             tls,
+            refresh_margin,
             files: Vec::new(),
         })
     }
@@ -952,6 +970,30 @@ clouds:
             .with_search_path(vec![])
             .load(None);
         assert!(matches!(none, Err(AuthError::InvalidConfig(_))));
+    }
+
+    #[test]
+    fn the_refresh_margin_comes_from_clouds_yaml_or_the_environment() {
+        let loader = ConfigLoader::new(env([])).with_search_path(vec![]);
+        let yaml = "clouds:\n  short:\n    auth_type: fake\n    token_refresh_margin: 5\n";
+        let c = loader.load_str(yaml, "short").unwrap();
+        assert_eq!(c.refresh_margin, Some(std::time::Duration::from_secs(5)));
+        let bad = "clouds:\n  short:\n    auth_type: fake\n    token_refresh_margin: soon\n";
+        let e = loader.load_str(bad, "short").unwrap_err();
+        assert!(e.to_string().contains("token_refresh_margin"), "{e}");
+        let from_env = ConfigLoader::new(env([
+            ("OS_AUTH_URL", "http://k:5000/v3"),
+            ("OS_TOKEN_REFRESH_MARGIN", "42"),
+        ]))
+        .with_search_path(vec![])
+        .load(None)
+        .unwrap();
+        assert_eq!(
+            from_env.refresh_margin,
+            Some(std::time::Duration::from_secs(42))
+        );
+        let unset = loader.load_str(CLOUDS, "prod").unwrap();
+        assert_eq!(unset.refresh_margin, None);
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub mod error;
 pub mod session;
 pub mod strategy;
 
-pub use cache::TokenCache;
+pub use cache::{TokenCache, DEFAULT_REFRESH_MARGIN};
 pub use catalog::{Catalog, EndpointFilter, Interface};
 pub use clock::{Clock, SystemClock};
 pub use config::{CloudConfig, ConfigLoader, EnvSource, MapEnv, ProcessEnv, TlsSettings};

@@ -18,6 +18,10 @@ pub struct Session {
     pub project_id: Option<String>,
     /// When the token expires; `None` means never (fake and static tokens).
     pub expires_at: Option<SystemTime>,
+    /// When the identity service issued the token (Keystone's `issued_at`); when it does not
+    /// say, the token cache fills in the time it received the token. With `expires_at` it gives
+    /// the token's lifetime, which the refresh margin follows.
+    pub issued_at: Option<SystemTime>,
     /// The service catalog, when the identity service sent one.
     pub catalog: Option<Catalog>,
 }
@@ -29,6 +33,12 @@ impl Session {
             None => false,
             Some(at) => now + margin >= at,
         }
+    }
+
+    /// Returns how long the token lives from issue to expiry, when both are known.
+    pub fn lifetime(&self) -> Option<Duration> {
+        let (issued, expires) = (self.issued_at?, self.expires_at?);
+        Some(expires.duration_since(issued).unwrap_or(Duration::ZERO))
     }
 }
 

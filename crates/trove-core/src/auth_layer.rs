@@ -172,7 +172,7 @@ where
             Some(session) => send(inner, shared, session, request),
             None => State::Slow {
                 future: Box::pin(async move {
-                    let session = shared.cache.session(shared.auth_http.as_ref()).await?;
+                    let session = session_of(&shared).await?;
                     AuthFuture::new(send(inner, shared, session, request)).await
                 }),
             },
@@ -322,11 +322,34 @@ where
         "401 from Trove: re-authenticating once"
     );
     shared.cache.invalidate(&session);
-    let session = shared.cache.session(shared.auth_http.as_ref()).await?;
+    let session = session_of(&shared).await?;
     let prepared = prepare(&shared.prepared, session)?;
     let mut replay = copy;
     *replay.extensions_mut() = kept.restore();
     inner.oneshot(authorize(replay, &prepared)?).await
+}
+
+/// Returns a fresh session from the cache, authenticating on a task of its own: a call that
+/// is dropped while it waits (its deadline, a `select!`) leaves the authentication to finish
+/// and the token in the cache for the calls that still wait, instead of throwing away a token
+/// being issued and making the next caller ask again.
+async fn session_of(shared: &Arc<Shared>) -> Result<Arc<Session>, BoxError> {
+    let cache = shared.cache.clone();
+    let http = shared.auth_http.clone();
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return Ok(cache.session(http.as_ref()).await?);
+    };
+    match runtime
+        .spawn(async move { cache.session(http.as_ref()).await })
+        .await
+    {
+        Ok(session) => Ok(session?),
+        Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+        Err(_) => Err(AuthError::InvalidConfig(
+            "authentication was cancelled: the runtime is shutting down".to_owned(),
+        )
+        .into()),
+    }
 }
 
 /// Resolves `request`'s URI against the session endpoint and adds the token.

@@ -196,6 +196,7 @@ pub struct ClientBuilder {
     timeout: Option<Option<Duration>>,
     user_agent: Option<HeaderValue>,
     clock: Option<Arc<dyn Clock>>,
+    refresh_margin: Option<Duration>,
     stack: Settings,
 }
 
@@ -252,6 +253,9 @@ impl ClientBuilder {
         self.filter = config.endpoint_filter()?;
         self.endpoint_override.clone_from(&config.endpoint_override);
         self.tls = config.tls().clone();
+        if let Some(margin) = config.refresh_margin {
+            self.refresh_margin = Some(margin);
+        }
         Ok(self)
     }
 
@@ -427,6 +431,15 @@ impl ClientBuilder {
         Ok(self)
     }
 
+    /// Replaces a token `margin` before it expires (default
+    /// [`DEFAULT_REFRESH_MARGIN`](trove_auth::DEFAULT_REFRESH_MARGIN), 300 s), or halfway
+    /// through its life when that comes later, so short-lived tokens are still shared by all
+    /// concurrent calls (one authentication per token).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = Some(margin);
+        self
+    }
+
     /// Reads the time for token expiry from `clock`.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = Some(clock);
@@ -460,6 +473,9 @@ impl ClientBuilder {
                 TokenCache::new(s, self.filter).with_endpoint_override(self.endpoint_override);
             if let Some(clock) = self.clock {
                 cache = cache.with_clock(clock);
+            }
+            if let Some(margin) = self.refresh_margin {
+                cache = cache.with_refresh_margin(margin);
             }
             Arc::new(cache)
         });

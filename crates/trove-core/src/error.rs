@@ -55,8 +55,12 @@ pub enum Error {
 }
 
 /// An error status from the Trove API, with everything the server said about it.
+///
+/// Its `Display` names the fault as Trove does. A rate limit (413 or 429 with a wait) reads as
+/// the server's own words plus the wait:
+/// `GET /instances failed: rate-limited by the server (overLimit): Only 30 GET request(s) can
+/// be made to * every minute.; retry after 2 s (request id -)`.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{method} {path} failed: {status} {}: {} (request id {})", fault.name, fault.message, request_id.as_deref().unwrap_or("-"))]
 pub struct ApiError {
     /// The HTTP method of the call.
     pub method: Method,
@@ -72,6 +76,37 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
     /// The raw body.
     pub body: Bytes,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let request_id = self.request_id.as_deref().unwrap_or("-");
+        let (method, path, name) = (&self.method, &self.path, &self.fault.name);
+        let code = self.status.as_u16();
+        match (code, self.retry_after) {
+            (413 | 429, Some(secs)) => {
+                // The details say which limit ("Only 30 GET request(s) ..."); the message only
+                // that there was one.
+                let words = self.fault.details.as_deref().unwrap_or(&self.fault.message);
+                write!(
+                    f,
+                    "{method} {path} failed: rate-limited by the server ({name}): {words}; \
+                     retry after {secs} s (request id {request_id})"
+                )
+            }
+            // HTTP's reason for 413 ("Payload Too Large") is not what Trove means by it.
+            (413, None) => write!(
+                f,
+                "{method} {path} failed: {code} {name}: {} (request id {request_id})",
+                self.fault.message
+            ),
+            _ => write!(
+                f,
+                "{method} {path} failed: {} {name}: {} (request id {request_id})",
+                self.status, self.fault.message
+            ),
+        }
+    }
 }
 
 impl ApiError {

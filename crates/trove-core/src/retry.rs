@@ -16,6 +16,11 @@
 //! duplicate it. A `Retry-After` longer than [`RetryConfig::max_retry_after`] is not waited for:
 //! the error is returned at once, carrying the server's value in
 //! [`ApiError::retry_after`](crate::ApiError::retry_after).
+//!
+//! Nor is a wait (`Retry-After` or backoff) started that would end at or past the call's
+//! overall deadline ([`RetryPolicy::with_call_timeout`]): sleeping into the deadline would
+//! turn an answer the server gave (a 413 that says nothing was created) into a timeout that
+//! says the request may have been processed. The last answer is returned instead, at once.
 
 use std::collections::hash_map::RandomState;
 use std::fmt;
@@ -184,6 +189,9 @@ impl RetryConfig {
 pub struct RetryPolicy {
     config: Arc<RetryConfig>,
     kept: Option<KeptExtensions>,
+    call_timeout: Option<Duration>,
+    /// When the current call's overall timeout ends; set as the call starts.
+    deadline: Option<tokio::time::Instant>,
 }
 
 impl RetryPolicy {
@@ -192,7 +200,16 @@ impl RetryPolicy {
         RetryPolicy {
             config: Arc::new(config),
             kept: None,
+            call_timeout: None,
+            deadline: None,
         }
+    }
+
+    /// Starts no wait that would end at or past `timeout` after the call began: the overall
+    /// timeout of the stack above, which the client sets to its own.
+    pub fn with_call_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.call_timeout = timeout;
+        self
     }
 
     fn backoff(&self, retry: u32) -> Duration {
@@ -361,6 +378,17 @@ impl Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError> for RetryPoli
             }
             _ => self.backoff(attempt),
         };
+        if let Some(deadline) = self.deadline {
+            if tokio::time::Instant::now() + delay >= deadline {
+                tracing::debug!(
+                    attempt,
+                    ?reason,
+                    delay_ms = delay.as_millis() as u64,
+                    "not retrying: the wait would outlast the call's deadline"
+                );
+                return stop(result);
+            }
+        }
         if let Some(budget) = budget {
             if !budget.withdraw() {
                 tracing::debug!(attempt, ?reason, "not retrying: retry budget exhausted");
@@ -389,6 +417,13 @@ impl Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError> for RetryPoli
             return None;
         }
         let (copy, kept) = copy_for_replay(request);
+        if kept.attempt() == 1 {
+            // The first attempt's copy is made as the call enters the stack, right below its
+            // overall timeout: its deadline starts now.
+            self.deadline = self
+                .call_timeout
+                .map(|timeout| tokio::time::Instant::now() + timeout);
+        }
         self.kept = Some(kept);
         Some(copy)
     }

@@ -6,13 +6,13 @@
 //! | --- | --- | --- | --- |
 //! | 1 | overall timeout per call ([`tower::timeout::TimeoutLayer`]); fails with [`Error::Timeout`](crate::Error::Timeout) carrying the limit | 60 s | [`timeout`](crate::ClientBuilder::timeout) |
 //! | 2 | call layers, first added outermost: see each call once | none | [`call_layer`](crate::ClientBuilder::call_layer) |
-//! | 3 | retry ([`crate::retry::RetryPolicy`]): idempotency-aware, `Retry-After`, jittered exponential backoff, shared [`TpsBudget`](tower::retry::budget::TpsBudget) | 3 attempts, 200 ms doubling to 20 s, `Retry-After` up to 30 s | [`retry`](crate::ClientBuilder::retry) |
+//! | 3 | retry ([`crate::retry::RetryPolicy`]): idempotency-aware, `Retry-After`, jittered exponential backoff, shared [`TpsBudget`](tower::retry::budget::TpsBudget); starts no wait that would outlast the overall timeout | 3 attempts, 200 ms doubling to 20 s, `Retry-After` up to 30 s | [`retry`](crate::ClientBuilder::retry) |
 //! | 4 | concurrency limit ([`tower::limit::ConcurrencyLimitLayer`]), per attempt | off | [`concurrency_limit`](crate::ClientBuilder::concurrency_limit) |
 //! | 5 | rate limit ([`crate::rate_limit::SharedRateLimitLayer`]), per attempt | off | [`rate_limit`](crate::ClientBuilder::rate_limit) |
 //! | 6 | user layers, first added outermost: see **every attempt** (replays included) and its outcome, attempt timeouts included | none | [`layer`](crate::ClientBuilder::layer) |
 //! | 7 | tracing ([`crate::trace::TraceLayer`]): one `trove.attempt` span per attempt; no header or body is recorded | on (DEBUG) | — |
-//! | 8 | per-attempt timeout ([`crate::timeout::AttemptTimeoutLayer`]) | 30 s | [`attempt_timeout`](crate::ClientBuilder::attempt_timeout) |
-//! | 9 | auth ([`crate::auth_layer::AuthLayer`]): endpoint resolution, `X-Auth-Token` (marked sensitive), one re-authentication and one replay after a 401 | on | [`auth`](crate::ClientBuilder::auth) |
+//! | 8 | auth ([`crate::auth_layer::AuthLayer`]): endpoint resolution, `X-Auth-Token` (marked sensitive), one re-authentication and one replay after a 401; authentication runs on its own task | on | [`auth`](crate::ClientBuilder::auth) |
+//! | 9 | per-attempt timeout ([`crate::timeout::AttemptTimeoutLayer`]): times each request sent to Trove, not the wait for a token | 30 s | [`attempt_timeout`](crate::ClientBuilder::attempt_timeout) |
 //! | 10 | default headers (`Accept`, `User-Agent`) | on | [`user_agent`](crate::ClientBuilder::user_agent) |
 //! | 11 | the transport: hyper-util's client (connect timeout 10 s) unless the user gave another service | hyper | [`transport`](crate::ClientBuilder::transport), [`connect_timeout`](crate::ClientBuilder::connect_timeout) |
 //!
@@ -25,6 +25,10 @@
 //!   attempt; a layer that should see each call once goes in with `call_layer`;
 //! * tracing sits above the attempt timeout, so a timed-out attempt still closes its span with
 //!   the error;
+//! * auth sits above the attempt timeout, so waiting for a token (a slow identity service, or
+//!   another call's authentication) is bounded by the call's deadline, not cut short by the
+//!   attempt timer and retried as if Trove had hung; the request to Trove, and its replay
+//!   after a 401, are each timed as an attempt;
 //! * strategies authenticate through layers 10 and 11 only, so user layers, retries and the
 //!   timeouts of a call do not apply twice to the identity service.
 
@@ -110,8 +114,8 @@ pub(crate) fn assemble(parts: StackParts, base: Base) -> HttpService {
     let settings = parts.settings;
     let attempt = ServiceBuilder::new()
         .layer(TraceLayer)
-        .option_layer(settings.attempt_timeout.map(AttemptTimeoutLayer::new))
         .option_layer(parts.auth)
+        .option_layer(settings.attempt_timeout.map(AttemptTimeoutLayer::new))
         .service(base);
     if parts.user_layers.is_empty() {
         return above_attempt(attempt, settings, parts.timeout);
@@ -133,8 +137,9 @@ where
         + 'static,
     S::Future: Send + 'static,
 {
-    let retry = (settings.retry.get_max_attempts() > 1)
-        .then(|| tower::retry::RetryLayer::new(RetryPolicy::new(settings.retry)));
+    let retry = (settings.retry.get_max_attempts() > 1).then(|| {
+        tower::retry::RetryLayer::new(RetryPolicy::new(settings.retry).with_call_timeout(timeout))
+    });
     let calls = ServiceBuilder::new()
         .option_layer(retry)
         .option_layer(settings.concurrency_limit.map(ConcurrencyLimitLayer::new))

@@ -243,6 +243,7 @@ impl AuthStrategy for VaultIssued {
                 endpoint: format!("http://localhost:8779/v1.0/{DEMO_PROJECT_ID}"),
                 project_id: Some(DEMO_PROJECT_ID.into()),
                 expires_at: None,
+                issued_at: None,
                 catalog: None,
             })
         })

@@ -169,7 +169,8 @@ async fn a_hung_attempt_is_abandoned_and_a_get_retried() {
 #[tokio::test(start_paused = true)]
 #[serial_test::serial]
 async fn the_overall_deadline_holds_across_retries_and_waits() {
-    // A server that always asks for 20 s more: the 45 s deadline ends the call mid-wait.
+    // A server that always asks for 20 s more: after the answers at 0 s, 20 s and 40 s, a third
+    // wait would end past the 45 s deadline, so the last answer comes back at once.
     let server = Server::with_latency(LATENCY);
     let c = client(&server, |_, _| {
         Act::Answer(503, vec![("retry-after", "20".into())], String::new())
@@ -185,12 +186,10 @@ async fn the_overall_deadline_holds_across_retries_and_waits() {
     .unwrap();
     let start = Instant::now();
     let err = c.instances().get("i-1").await.unwrap_err();
-    assert!(
-        matches!(err, Error::Timeout(d) if d == Duration::from_secs(45)),
-        "{err}"
-    );
-    assert_eq!(err.send_state(), Some(SendState::MaybeSent));
-    assert_eq!(start.elapsed(), Duration::from_secs(45));
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err}");
+    assert_eq!(err.send_state(), None, "the server answered");
+    assert_eq!(err.api().unwrap().retry_after, Some(20));
+    assert_eq!(start.elapsed(), Duration::from_millis(40_000 + 30));
     assert_eq!(server.count("GET"), 3, "at 0 s, 20 s and 40 s");
 
     // A server that never answers, with no attempt timeout: the deadline alone ends the call.
@@ -207,6 +206,93 @@ async fn the_overall_deadline_holds_across_retries_and_waits() {
         "{err}"
     );
     assert_eq!(start.elapsed(), Duration::from_secs(7));
+}
+
+#[tokio::test(start_paused = true)]
+#[serial_test::serial]
+async fn no_wait_starts_that_would_end_past_the_deadline() {
+    // Trove's limiter refusing a create for 50 s, under a 45 s deadline: the typed 413 comes
+    // back at once, saying the server answered, with the server's wait and one POST sent.
+    let cases: [(&str, Act); 3] = [
+        ("POST", over_limit(Some("50"), Some("50"))),
+        (
+            "POST",
+            Act::Answer(429, vec![("retry-after", "50".into())], String::new()),
+        ),
+        (
+            "GET",
+            Act::Answer(503, vec![("retry-after", "50".into())], String::new()),
+        ),
+    ];
+    for (method, act) in cases {
+        let server = Server::with_latency(LATENCY);
+        let c = client(&server, move |_, _| act.clone())
+            .retry(
+                RetryConfig::default()
+                    .max_retry_after(Duration::from_secs(60))
+                    .budget(None),
+            )
+            .timeout(Some(Duration::from_secs(45)))
+            .build()
+            .unwrap();
+        let start = Instant::now();
+        let err = if method == "POST" {
+            c.instances().create("db", "1").await.unwrap_err()
+        } else {
+            c.instances().get("i-1").await.unwrap_err()
+        };
+        assert!(err.api().is_some(), "{method}: {err:?}");
+        assert_eq!(err.send_state(), None, "{method}: the server answered");
+        assert_eq!(err.api().unwrap().retry_after, Some(50));
+        assert_eq!(start.elapsed(), LATENCY, "{method}: no wait");
+        assert_eq!(server.count(method), 1);
+    }
+    let server = Server::with_latency(LATENCY);
+    let c = client(&server, |_, _| over_limit(Some("50"), None))
+        .retry(RetryConfig::default().max_retry_after(Duration::from_secs(60)))
+        .timeout(Some(Duration::from_secs(45)))
+        .build()
+        .unwrap();
+    let err = c.instances().create("db", "1").await.unwrap_err();
+    assert!(err.is_over_limit());
+    assert_eq!(err.fault_name(), Some("overLimit"));
+
+    // A wait that fits is still taken; a backoff that does not is not.
+    let server = Server::with_latency(LATENCY);
+    let c = client(&server, |_, n| {
+        if n == 0 {
+            over_limit(Some("44"), None)
+        } else {
+            ok(INSTANCE)
+        }
+    })
+    .retry(
+        RetryConfig::default()
+            .max_retry_after(Duration::from_secs(60))
+            .budget(None),
+    )
+    .timeout(Some(Duration::from_secs(45)))
+    .build()
+    .unwrap();
+    let start = Instant::now();
+    c.instances().create("db", "1").await.unwrap();
+    assert_eq!(start.elapsed(), Duration::from_millis(44_000 + 20));
+    let server = Server::with_latency(LATENCY);
+    let c = client(&server, |_, _| status(502))
+        .retry(
+            RetryConfig::default()
+                .initial_backoff(Duration::from_secs(10))
+                .jitter(false)
+                .budget(None),
+        )
+        .timeout(Some(Duration::from_secs(5)))
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    let err = c.instances().get("i-1").await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+    assert_eq!(start.elapsed(), LATENCY);
+    assert_eq!(server.count("GET"), 1);
 }
 
 fn over_limit(retry_after_header: Option<&str>, retry_after_body: Option<&str>) -> Act {

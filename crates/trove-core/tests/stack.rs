@@ -36,6 +36,7 @@ impl AuthStrategy for Numbered {
                 endpoint: "http://trove.test/v1.0/p1".into(),
                 project_id: Some("p1".into()),
                 expires_at: None,
+                issued_at: None,
                 catalog: None,
             })
         })

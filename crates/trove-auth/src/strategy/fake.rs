@@ -54,6 +54,7 @@ impl AuthStrategy for FakeAuth {
                 endpoint: self.endpoint.clone(),
                 project_id: Some(self.tenant.clone()),
                 expires_at: None,
+                issued_at: None,
                 catalog: None,
             })
         })

@@ -192,6 +192,8 @@ pub(crate) struct V2Token {
     #[serde(default)]
     pub(crate) expires: Option<String>,
     #[serde(default)]
+    pub(crate) issued_at: Option<String>,
+    #[serde(default)]
     pub(crate) tenant: Option<V2Tenant>,
 }
 
@@ -218,11 +220,14 @@ impl V2Token {
                 parse_expiry(s).ok_or_else(|| answer.malformed(format!("token expires {s:?}")))
             })
             .transpose()?;
+        // An unreadable `issued_at` only costs the lifetime-based refresh margin.
+        let issued_at = self.issued_at.as_deref().and_then(parse_expiry);
         Ok(Session {
             token: self.id,
             endpoint,
             project_id: self.tenant.and_then(|t| t.id),
             expires_at,
+            issued_at,
             catalog: Some(catalog),
         })
     }

@@ -293,11 +293,22 @@ impl KeystoneV3 {
                     .map_err(|e| answer.malformed(format!("expires_at {s:?}: {e}")))
             })
             .transpose()?;
+        let issued_at = body
+            .token
+            .issued_at
+            .as_deref()
+            .map(|s| {
+                OffsetDateTime::parse(s, &Rfc3339)
+                    .map(std::time::SystemTime::from)
+                    .map_err(|e| answer.malformed(format!("issued_at {s:?}: {e}")))
+            })
+            .transpose()?;
         Ok(Session {
             token: Secret::new(token),
             endpoint,
             project_id: body.token.project.map(|p| p.id),
             expires_at,
+            issued_at,
             catalog: Some(catalog),
         })
     }
@@ -347,6 +358,8 @@ struct TokenInner {
     #[serde(default)]
     expires_at: Option<String>,
     #[serde(default)]
+    issued_at: Option<String>,
+    #[serde(default)]
     project: Option<ProjectRef>,
     #[serde(default)]
     catalog: Option<Value>,
@@ -370,6 +383,7 @@ mod tests {
     }
 
     const OK_BODY: &str = r#"{"token": {"expires_at": "2026-11-27T12:02:22.000000Z",
+        "issued_at": "2026-11-27T12:01:42.000000Z",
         "project": {"id": "720853f5", "name": "demo"},
         "catalog": [{"type": "database", "name": "trove", "endpoints": [
             {"interface": "public", "region": "RegionOne", "url": "http://127.0.0.1:8779/v1.0/720853f5"},
@@ -475,6 +489,7 @@ mod tests {
         assert_eq!(s.project_id.as_deref(), Some("720853f5"));
         let expected = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_795_780_942);
         assert_eq!(s.expires_at, Some(expected));
+        assert_eq!(s.lifetime(), Some(std::time::Duration::from_secs(40)));
     }
 
     #[test]

@@ -38,6 +38,7 @@ impl AuthStrategy for StaticToken {
                 endpoint: self.endpoint.clone(),
                 project_id: None,
                 expires_at: None,
+                issued_at: None,
                 catalog: None,
             })
         })

@@ -1,0 +1,117 @@
+//! Waiting for a token against a slow identity service, in paused time: the wait is bounded by
+//! the call's deadline, not the per-attempt timeout, and a call dropped while it waits leaves
+//! the authentication to finish for the others.
+
+// A test that cannot set up its scripted server should fail loudly.
+#![allow(clippy::unwrap_used)]
+
+mod scripted;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use scripted::{ok, Server};
+use tokio::time::Instant;
+use trove_auth::{AuthError, AuthHttp, AuthStrategy, EndpointFilter, Secret, Session};
+use trove_core::{Client, Error, RetryConfig};
+
+const INSTANCE: &str =
+    r#"{"instance": {"id": "i-1", "name": "db", "status": "ACTIVE", "links": []}}"#;
+
+/// An identity service that takes `delay` to issue `tok-1`, `tok-2`, ...
+#[derive(Debug)]
+struct Slow {
+    delay: Duration,
+    issued: Arc<AtomicUsize>,
+}
+
+impl AuthStrategy for Slow {
+    fn authenticate<'a>(
+        &'a self,
+        _http: &'a dyn AuthHttp,
+        _filter: &'a EndpointFilter,
+    ) -> BoxFuture<'a, Result<Session, AuthError>> {
+        Box::pin(async move {
+            tokio::time::sleep(self.delay).await;
+            let n = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
+            Ok(Session {
+                token: Secret::new(format!("tok-{n}")),
+                endpoint: "http://trove.test/v1.0/p1".into(),
+                project_id: Some("p1".into()),
+                expires_at: None,
+                issued_at: None,
+                catalog: None,
+            })
+        })
+    }
+    fn name(&self) -> &'static str {
+        "slow"
+    }
+}
+
+fn client(server: &Server, issued: &Arc<AtomicUsize>, delay: Duration) -> Client {
+    Client::builder()
+        .auth(Slow {
+            delay,
+            issued: issued.clone(),
+        })
+        .transport(server.transport(|_, _| ok(INSTANCE)))
+        .attempt_timeout(Some(Duration::from_secs(2)))
+        .timeout(Some(Duration::from_secs(30)))
+        .retry(RetryConfig::default().jitter(false).budget(None))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_login_slower_than_the_attempt_timeout_completes_once_for_all_callers() {
+    let server = Server::with_latency(Duration::from_millis(10));
+    let issued = Arc::new(AtomicUsize::new(0));
+    let c = client(&server, &issued, Duration::from_secs(5));
+    let start = Instant::now();
+    let calls: Vec<_> = (0..48)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move { c.instances().get("i-1").await.map(|i| i.id) })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap().unwrap(), "i-1");
+    }
+    assert_eq!(issued.load(Ordering::SeqCst), 1, "one token for all");
+    assert_eq!(server.count("GET"), 48, "no attempt was abandoned");
+    assert_eq!(start.elapsed(), Duration::from_millis(5_010));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_dropped_call_leaves_the_token_being_issued_to_the_next() {
+    let server = Server::with_latency(Duration::from_millis(10));
+    let issued = Arc::new(AtomicUsize::new(0));
+    let c = client(&server, &issued, Duration::from_secs(5));
+    // The caller gives up after 1 s, mid-authentication.
+    let gave_up = tokio::time::timeout(Duration::from_secs(1), c.instances().get("i-1")).await;
+    assert!(gave_up.is_err());
+    // The next call shares the authentication still running: done 4 s later, one token.
+    let start = Instant::now();
+    c.instances().get("i-1").await.unwrap();
+    assert_eq!(start.elapsed(), Duration::from_millis(4_010));
+    assert_eq!(issued.load(Ordering::SeqCst), 1);
+    assert_eq!(server.count("GET"), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_wait_for_a_token_is_bounded_by_the_calls_deadline() {
+    let server = Server::with_latency(Duration::from_millis(10));
+    let issued = Arc::new(AtomicUsize::new(0));
+    let c = client(&server, &issued, Duration::from_secs(40));
+    let start = Instant::now();
+    let err = c.instances().get("i-1").await.unwrap_err();
+    assert!(
+        matches!(err, Error::Timeout(d) if d == Duration::from_secs(30)),
+        "{err}"
+    );
+    assert_eq!(start.elapsed(), Duration::from_secs(30));
+    assert_eq!(server.count("GET"), 0);
+}
