@@ -50,6 +50,20 @@ impl<'c> Instances<'c> {
         }
     }
 
+    /// Starts a create request for `name`, a replica of instance `source_id`. A replica takes
+    /// its flavor, volume and datastore from its source, so the builder has no setter for them
+    /// (Trove refuses a replica create that names one), nor for locality, databases or users.
+    pub fn create_replica(
+        &self,
+        name: impl Into<String>,
+        source_id: impl Into<String>,
+    ) -> CreateReplicaRequest<'c> {
+        CreateReplicaRequest {
+            client: self.client,
+            body: CreateInstance::replica(name, source_id),
+        }
+    }
+
     /// Creates an instance from a complete request body.
     pub async fn create_from(&self, body: &CreateInstance) -> Result<Instance, Error> {
         Ok(self.client.execute(create_operation(body)?).await?.instance)
@@ -336,18 +350,6 @@ impl<'c> CreateInstanceRequest<'c> {
         self
     }
 
-    /// Creates a replica of instance `source_id`.
-    pub fn replica_of(mut self, source_id: impl Into<String>) -> Self {
-        self.body.replica_of = Some(source_id.into());
-        self
-    }
-
-    /// Creates `count` replicas (1 to 3) at once; with [`CreateInstanceRequest::replica_of`].
-    pub fn replica_count(mut self, count: u32) -> Self {
-        self.body.replica_count = Some(count);
-        self
-    }
-
     /// Sets the server-group policy: `affinity` or `anti-affinity`.
     pub fn locality(mut self, policy: impl Into<String>) -> Self {
         self.body.locality = Some(policy.into());
@@ -392,6 +394,86 @@ impl<'c> CreateInstanceRequest<'c> {
 }
 
 impl<'c> IntoFuture for CreateInstanceRequest<'c> {
+    type Output = Result<Instance, Error>;
+    type IntoFuture = BoxFuture<'c, Result<Instance, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A replica create request being built; `.await` sends it. Made by
+/// [`Instances::create_replica`].
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateReplicaRequest<'c> {
+    client: &'c Client,
+    body: CreateInstance,
+}
+
+impl<'c> CreateReplicaRequest<'c> {
+    /// Creates `count` replicas (1 to 3) at once; Trove names them `<name>-1`, `<name>-2`...
+    /// and answers with one of them.
+    pub fn replica_count(mut self, count: u32) -> Self {
+        self.body.replica_count = Some(count);
+        self
+    }
+
+    /// Sets the availability zone.
+    pub fn availability_zone(mut self, zone: impl Into<String>) -> Self {
+        self.body.availability_zone = Some(zone.into());
+        self
+    }
+
+    /// Attaches network `network_id` (optionally on subnet `subnet_id`). A replica cannot have
+    /// a fixed IP address: Trove refuses one.
+    pub fn network(mut self, network_id: impl Into<String>, subnet_id: Option<String>) -> Self {
+        self.body.nics.push(NicSpec {
+            network_id: Some(network_id.into()),
+            subnet_id,
+            ip_address: None,
+        });
+        self
+    }
+
+    /// Attaches configuration group `configuration_id`; without it the replica gets its
+    /// source's group.
+    pub fn configuration(mut self, configuration_id: impl Into<String>) -> Self {
+        self.body.configuration = Some(configuration_id.into());
+        self
+    }
+
+    /// Creates the replica in region `region`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.body.region_name = Some(region.into());
+        self
+    }
+
+    /// Applies module `module_id` at create time.
+    pub fn module(mut self, module_id: impl Into<String>) -> Self {
+        self.body.modules.push(ModuleRef {
+            id: module_id.into(),
+        });
+        self
+    }
+
+    /// Sets network access (`is_public`, `allowed_cidrs`).
+    pub fn access(mut self, access: Access) -> Self {
+        self.body.access = Some(access);
+        self
+    }
+
+    /// Returns the body that will be sent.
+    pub fn body(&self) -> &CreateInstance {
+        &self.body
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<Instance, Error> {
+        Instances::new(self.client).create_from(&self.body).await
+    }
+}
+
+impl<'c> IntoFuture for CreateReplicaRequest<'c> {
     type Output = Result<Instance, Error>;
     type IntoFuture = BoxFuture<'c, Result<Instance, Error>>;
     fn into_future(self) -> Self::IntoFuture {
