@@ -223,3 +223,40 @@ async fn a_plain_create_needs_a_flavor_and_one_instance() {
     assert_eq!(r.status, 400);
     assert_eq!(fault(&r, "badRequest"), "Resource None cannot be found.");
 }
+
+/// Follows trove/common/apischema.py `instance["edit"]` and `instance["update"]` as
+/// trove/instance/service.py selects them: `PATCH` takes no `access` (Trove's schema message),
+/// `PUT` does, and `PUT` with `configuration: null` detaches the group.
+#[tokio::test(start_paused = true)]
+async fn patch_takes_no_access_put_does() {
+    let (_emu, api) = api();
+    let id = ready(&api, "p", "1", 1).await;
+    let path = format!("instances/{id}");
+    let access = json!({"instance": {"access": {"is_public": true}}});
+    let r = api
+        .call(http::Method::PATCH, &path, Some(access.clone()))
+        .await;
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        fault(&r, "badRequest"),
+        "Validation error: instance Additional properties are not allowed ('access' was \
+         unexpected)"
+    );
+    let r = api
+        .call(
+            http::Method::PATCH,
+            &path,
+            Some(json!({"instance": {"name": "renamed"}})),
+        )
+        .await;
+    assert_eq!(r.status, 202);
+    let r = api.put(&path, access).await;
+    assert_eq!(r.status, 202, "{}", String::from_utf8_lossy(&r.body));
+    let shown = api.get(&path).await.json();
+    assert_eq!(shown["instance"]["access"]["is_public"], true);
+    assert_eq!(shown["instance"]["name"], "renamed");
+    let r = api
+        .put(&path, json!({"instance": {"configuration": null}}))
+        .await;
+    assert_eq!(r.status, 202, "{}", String::from_utf8_lossy(&r.body));
+}

@@ -93,7 +93,8 @@ impl<'c> Instances<'c> {
         self.client.execute(update_operation(id, changes)?).await
     }
 
-    /// Updates an instance with the deprecated `PATCH` alias of [`Instances::update`].
+    /// Updates an instance with the deprecated `PATCH` alias of [`Instances::update`]. Trove's
+    /// `PATCH` takes no `access`: such an update fails with [`Error::InvalidRequest`] unsent.
     pub async fn edit(&self, id: &str, changes: &UpdateInstance) -> Result<(), Error> {
         self.client.execute(edit_operation(id, changes)?).await
     }
@@ -581,8 +582,16 @@ pub fn update_operation(id: &str, changes: &UpdateInstance) -> Result<Operation<
 }
 
 /// `PATCH /instances/{id}`, the deprecated alias of [`update_operation`]. Marked idempotent
-/// because the server runs the very same update.
+/// because the server runs the very same update. Trove validates `PATCH` against its `edit`
+/// schema, which has no `access`: an update with `access` is refused here, before sending;
+/// send it with [`update_operation`] (`PUT`).
 pub fn edit_operation(id: &str, changes: &UpdateInstance) -> Result<Operation<()>, Error> {
+    if changes.access.is_some() {
+        return Err(Error::InvalidRequest(
+            "PATCH /instances/{id} takes no `access` (Trove's edit schema); use update (PUT)"
+                .to_owned(),
+        ));
+    }
     Operation::empty(
         Method::PATCH,
         "/instances/{id}",
@@ -683,6 +692,18 @@ mod tests {
             configuration_operation("i1").path(),
             "/instances/i1/configuration"
         );
+    }
+
+    /// Trove 26 validates `PATCH` against `instance:edit` (trove/common/apischema.py), which has
+    /// no `access`; `PUT` (`instance:update`) has it.
+    #[test]
+    fn access_goes_through_put_never_patch() {
+        let access = UpdateInstance::access(Access::default());
+        let err = edit_operation("i1", &access).unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest(_)), "{err}");
+        let op = update_operation("i1", &access).unwrap();
+        assert_eq!(op.method(), Method::PUT);
+        assert_eq!(&op.body().unwrap()[..], br#"{"instance":{"access":{}}}"#);
     }
 
     #[test]

@@ -625,6 +625,40 @@ fn update(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
             Ok(f) => f.clone(),
             Err(e) => return e,
         };
+    // `PATCH` is validated against Trove's `instance:edit` schema, which has no `access`
+    // (trove/common/apischema.py); `PUT` (`instance:update`) has it but no `slave_of`.
+    let allowed: &[&str] = if req.ctx.method == Method::PATCH {
+        &[
+            "slave_of",
+            "replica_of",
+            "name",
+            "configuration",
+            "datastore_version",
+        ]
+    } else {
+        &[
+            "name",
+            "replica_of",
+            "configuration",
+            "datastore_version",
+            "access",
+        ]
+    };
+    let unexpected: Vec<String> = fields
+        .keys()
+        .filter(|k| !allowed.contains(&k.as_str()))
+        .map(|k| format!("'{k}'"))
+        .collect();
+    if !unexpected.is_empty() {
+        let verb = if unexpected.len() == 1 { "was" } else { "were" };
+        return fault::validation(
+            "instance",
+            &format!(
+                "Additional properties are not allowed ({} {verb} unexpected)",
+                unexpected.join(", ")
+            ),
+        );
+    }
     let name = match fields
         .get("name")
         .map(|n| schema::non_empty_string(n, "instance['name']"))
