@@ -1091,16 +1091,16 @@ fn ssl_enable_show_disable_rollback() {
 fn replicas_promote_and_eject() {
     let env = start();
     let source = env.create_active("src");
-    let replica = env.waited(&[
-        "instance",
-        "create",
-        "rep",
-        "1",
-        "--size",
-        "1",
-        "--replica-of",
-        "src",
-    ]);
+    // Trove refuses a flavor or volume on a replica create; the CLI does not send them.
+    for extra in [&["1"][..], &["--size", "1"], &["--locality", "affinity"]] {
+        let mut args = vec!["instance", "create", "rep", "--replica-of", "src"];
+        args.extend_from_slice(extra);
+        let err = env.fails(&args, 2);
+        assert!(err.contains("cannot be used with"), "{err}");
+    }
+    let err = env.fails(&["instance", "create", "plain", "--size", "1"], 2);
+    assert!(err.contains("<FLAVOR>"), "{err}");
+    let replica = env.waited(&["instance", "create", "rep", "--replica-of", "src"]);
     assert_eq!(replica["replica_of"]["id"], source.as_str(), "{replica}");
     let promoted = env.waited(&["instance", "promote", "rep"]);
     assert_eq!(promoted["status"], "ACTIVE", "{promoted}");

@@ -414,14 +414,17 @@ crate::list_envelope!(
 
 /// The body of `POST /instances`, the create request.
 ///
-/// Build it with [`CreateInstance::new`] and its setters; absent options are not sent.
+/// Build it with [`CreateInstance::new`] (a new instance) or [`CreateInstance::replica`] (a
+/// replica, which takes its flavor, volume and datastore from its source); absent options are
+/// not sent. Trove refuses a replica create that names a flavor, volume, datastore, locality,
+/// databases or users (`trove/instance/service.py`, `create()`).
 #[derive(Debug, Clone, Serialize)]
 pub struct CreateInstance {
     /// The instance name (required).
     pub name: String,
-    /// The flavor id (required).
-    #[serde(rename = "flavorRef")]
-    pub flavor_ref: String,
+    /// The flavor id: required for a new instance, absent for a replica.
+    #[serde(rename = "flavorRef", skip_serializing_if = "Option::is_none")]
+    pub flavor_ref: Option<String>,
     /// The data volume.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub volume: Option<VolumeSpec>,
@@ -470,8 +473,24 @@ impl CreateInstance {
     /// Starts a create request for an instance named `name` on flavor `flavor_ref`.
     pub fn new(name: impl Into<String>, flavor_ref: impl Into<String>) -> Self {
         CreateInstance {
-            name: name.into(),
-            flavor_ref: flavor_ref.into(),
+            flavor_ref: Some(flavor_ref.into()),
+            ..Self::bare(name.into())
+        }
+    }
+
+    /// Starts a create request for `name`, a replica of instance `source_id`: no flavor,
+    /// volume or datastore, which the replica takes from its source.
+    pub fn replica(name: impl Into<String>, source_id: impl Into<String>) -> Self {
+        CreateInstance {
+            replica_of: Some(source_id.into()),
+            ..Self::bare(name.into())
+        }
+    }
+
+    fn bare(name: String) -> Self {
+        CreateInstance {
+            name,
+            flavor_ref: None,
             volume: None,
             databases: Vec::new(),
             users: Vec::new(),

@@ -31,7 +31,9 @@ pub use trove_core::api::configurations::{Configurations, CreateConfigurationReq
 pub use trove_core::api::databases::Databases;
 pub use trove_core::api::datastores::Datastores;
 pub use trove_core::api::flavors::Flavors;
-pub use trove_core::api::instances::{CreateInstanceRequest, ListInstancesRequest};
+pub use trove_core::api::instances::{
+    CreateInstanceRequest, CreateReplicaRequest, ListInstancesRequest,
+};
 pub use trove_core::api::limits::Limits;
 pub use trove_core::api::list::ListRequest;
 pub use trove_core::api::mgmt::Mgmt;

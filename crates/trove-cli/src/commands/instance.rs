@@ -1,5 +1,7 @@
 //! `trove instance ...`: database instances.
 
+use std::future::IntoFuture as _;
+
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use serde_json::Value;
@@ -186,8 +188,9 @@ pub struct ShowCmd {
 pub struct CreateCmd {
     /// Name of the new instance.
     name: String,
-    /// Flavor id.
-    flavor: String,
+    /// Flavor id; required unless --replica-of (a replica runs on its source's flavor).
+    #[arg(required_unless_present = "replica_of")]
+    flavor: Option<String>,
     /// Size of the data volume in GB.
     #[arg(long, value_name = "GB")]
     size: Option<u64>,
@@ -227,8 +230,16 @@ pub struct CreateCmd {
     /// Configuration group to attach (id or name).
     #[arg(long, value_name = "CONFIGURATION")]
     configuration: Option<String>,
-    /// Create a replica of this instance (id or name).
-    #[arg(long, value_name = "INSTANCE")]
+    /// Create a replica of this instance (id or name). The replica takes its source's flavor,
+    /// volume and datastore, and Trove refuses them (and locality, databases, users) here.
+    #[arg(
+        long,
+        value_name = "INSTANCE",
+        conflicts_with_all = [
+            "flavor", "size", "volume_type", "datastore", "locality", "databases", "users",
+            "backup"
+        ]
+    )]
     replica_of: Option<String>,
     /// Number of replicas to create (with --replica-of).
     #[arg(long, value_name = "N", requires = "replica_of")]
@@ -461,46 +472,89 @@ async fn create(ctx: &Ctx, c: CreateCmd) -> anyhow::Result<()> {
         }
         users.push(spec);
     }
-    let mut request = client.instances().create(c.name.clone(), c.flavor.clone());
-    if let Some(size) = c.size {
-        request = match c.volume_type.clone() {
-            Some(kind) => request.volume_typed(size, kind),
-            None => request.volume(size),
-        };
-    }
-    for db in &c.databases {
-        request = request.database(DatabaseSpec::new(db.clone()));
-    }
-    for user in users {
-        request = request.user(user);
-    }
-    if let Some(kind) = c.datastore.clone() {
-        request = request.datastore(kind, c.datastore_version.clone());
-    }
-    if let Some(zone) = c.availability_zone.clone() {
-        request = request.availability_zone(zone);
-    }
-    for nic in nics {
-        request = request.nic(nic);
-    }
-    let request = request.with(|body| {
-        if let (Some(ds), Some(n)) = (body.datastore.as_mut(), &c.datastore_version_number) {
-            ds.version_number = Some(n.clone());
-        }
-        body.restore_point = backup.map(|b| RestorePoint { backup_ref: b });
-        body.configuration = configuration;
-        body.replica_of = replica_of;
-        body.replica_count = c.replica_count;
-        body.locality = c.locality.clone();
-        body.region_name = c.region.clone();
-        body.modules = modules;
-        if c.is_public || !c.allowed_cidrs.is_empty() {
-            body.access = Some(Access {
-                is_public: c.is_public.then_some(true),
-                allowed_cidrs: (!c.allowed_cidrs.is_empty()).then(|| c.allowed_cidrs.clone()),
-            });
-        }
+    let access = (c.is_public || !c.allowed_cidrs.is_empty()).then(|| Access {
+        is_public: c.is_public.then_some(true),
+        allowed_cidrs: (!c.allowed_cidrs.is_empty()).then(|| c.allowed_cidrs.clone()),
     });
+    let request = match (replica_of, c.flavor.clone()) {
+        (Some(source), _) => {
+            let mut request = client.instances().create_replica(c.name.clone(), source);
+            if let Some(n) = c.replica_count {
+                request = request.replica_count(n);
+            }
+            if let Some(zone) = c.availability_zone.clone() {
+                request = request.availability_zone(zone);
+            }
+            for nic in nics {
+                if nic.ip_address.is_some() {
+                    return Err(UsageError(
+                        "a replica cannot have a fixed IP address (--nic ip-address=)".into(),
+                    )
+                    .into());
+                }
+                if let Some(net) = nic.network_id {
+                    request = request.network(net, nic.subnet_id);
+                }
+            }
+            if let Some(conf) = configuration {
+                request = request.configuration(conf);
+            }
+            if let Some(region) = c.region.clone() {
+                request = request.region(region);
+            }
+            for m in modules {
+                request = request.module(m.id);
+            }
+            if let Some(access) = access {
+                request = request.access(access);
+            }
+            request.into_future()
+        }
+        (None, Some(flavor)) => {
+            let mut request = client.instances().create(c.name.clone(), flavor);
+            if let Some(size) = c.size {
+                request = match c.volume_type.clone() {
+                    Some(kind) => request.volume_typed(size, kind),
+                    None => request.volume(size),
+                };
+            }
+            for db in &c.databases {
+                request = request.database(DatabaseSpec::new(db.clone()));
+            }
+            for user in users {
+                request = request.user(user);
+            }
+            if let Some(kind) = c.datastore.clone() {
+                request = request.datastore(kind, c.datastore_version.clone());
+            }
+            if let Some(zone) = c.availability_zone.clone() {
+                request = request.availability_zone(zone);
+            }
+            for nic in nics {
+                request = request.nic(nic);
+            }
+            request
+                .with(|body| {
+                    if let (Some(ds), Some(n)) =
+                        (body.datastore.as_mut(), &c.datastore_version_number)
+                    {
+                        ds.version_number = Some(n.clone());
+                    }
+                    body.restore_point = backup.map(|b| RestorePoint { backup_ref: b });
+                    body.configuration = configuration;
+                    body.locality = c.locality.clone();
+                    body.region_name = c.region.clone();
+                    body.modules = modules;
+                    body.access = access;
+                })
+                .into_future()
+        }
+        (None, None) => {
+            return Err(
+                UsageError("a flavor is required unless --replica-of is given".into()).into(),
+            )
+        }
+    };
     let instance = request.await.context("creating the instance")?;
     let instance = if c.wait.wait {
         wait_ready(ctx, &c.wait, &instance.id).await?

@@ -50,6 +50,20 @@ impl<'c> Instances<'c> {
         }
     }
 
+    /// Starts a create request for `name`, a replica of instance `source_id`. A replica takes
+    /// its flavor, volume and datastore from its source, so the builder has no setter for them
+    /// (Trove refuses a replica create that names one), nor for locality, databases or users.
+    pub fn create_replica(
+        &self,
+        name: impl Into<String>,
+        source_id: impl Into<String>,
+    ) -> CreateReplicaRequest<'c> {
+        CreateReplicaRequest {
+            client: self.client,
+            body: CreateInstance::replica(name, source_id),
+        }
+    }
+
     /// Creates an instance from a complete request body.
     pub async fn create_from(&self, body: &CreateInstance) -> Result<Instance, Error> {
         Ok(self.client.execute(create_operation(body)?).await?.instance)
@@ -79,7 +93,8 @@ impl<'c> Instances<'c> {
         self.client.execute(update_operation(id, changes)?).await
     }
 
-    /// Updates an instance with the deprecated `PATCH` alias of [`Instances::update`].
+    /// Updates an instance with the deprecated `PATCH` alias of [`Instances::update`]. Trove's
+    /// `PATCH` takes no `access`: such an update fails with [`Error::InvalidRequest`] unsent.
     pub async fn edit(&self, id: &str, changes: &UpdateInstance) -> Result<(), Error> {
         self.client.execute(edit_operation(id, changes)?).await
     }
@@ -336,18 +351,6 @@ impl<'c> CreateInstanceRequest<'c> {
         self
     }
 
-    /// Creates a replica of instance `source_id`.
-    pub fn replica_of(mut self, source_id: impl Into<String>) -> Self {
-        self.body.replica_of = Some(source_id.into());
-        self
-    }
-
-    /// Creates `count` replicas (1 to 3) at once; with [`CreateInstanceRequest::replica_of`].
-    pub fn replica_count(mut self, count: u32) -> Self {
-        self.body.replica_count = Some(count);
-        self
-    }
-
     /// Sets the server-group policy: `affinity` or `anti-affinity`.
     pub fn locality(mut self, policy: impl Into<String>) -> Self {
         self.body.locality = Some(policy.into());
@@ -392,6 +395,86 @@ impl<'c> CreateInstanceRequest<'c> {
 }
 
 impl<'c> IntoFuture for CreateInstanceRequest<'c> {
+    type Output = Result<Instance, Error>;
+    type IntoFuture = BoxFuture<'c, Result<Instance, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A replica create request being built; `.await` sends it. Made by
+/// [`Instances::create_replica`].
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateReplicaRequest<'c> {
+    client: &'c Client,
+    body: CreateInstance,
+}
+
+impl<'c> CreateReplicaRequest<'c> {
+    /// Creates `count` replicas (1 to 3) at once; Trove names them `<name>-1`, `<name>-2`...
+    /// and answers with one of them.
+    pub fn replica_count(mut self, count: u32) -> Self {
+        self.body.replica_count = Some(count);
+        self
+    }
+
+    /// Sets the availability zone.
+    pub fn availability_zone(mut self, zone: impl Into<String>) -> Self {
+        self.body.availability_zone = Some(zone.into());
+        self
+    }
+
+    /// Attaches network `network_id` (optionally on subnet `subnet_id`). A replica cannot have
+    /// a fixed IP address: Trove refuses one.
+    pub fn network(mut self, network_id: impl Into<String>, subnet_id: Option<String>) -> Self {
+        self.body.nics.push(NicSpec {
+            network_id: Some(network_id.into()),
+            subnet_id,
+            ip_address: None,
+        });
+        self
+    }
+
+    /// Attaches configuration group `configuration_id`; without it the replica gets its
+    /// source's group.
+    pub fn configuration(mut self, configuration_id: impl Into<String>) -> Self {
+        self.body.configuration = Some(configuration_id.into());
+        self
+    }
+
+    /// Creates the replica in region `region`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.body.region_name = Some(region.into());
+        self
+    }
+
+    /// Applies module `module_id` at create time.
+    pub fn module(mut self, module_id: impl Into<String>) -> Self {
+        self.body.modules.push(ModuleRef {
+            id: module_id.into(),
+        });
+        self
+    }
+
+    /// Sets network access (`is_public`, `allowed_cidrs`).
+    pub fn access(mut self, access: Access) -> Self {
+        self.body.access = Some(access);
+        self
+    }
+
+    /// Returns the body that will be sent.
+    pub fn body(&self) -> &CreateInstance {
+        &self.body
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<Instance, Error> {
+        Instances::new(self.client).create_from(&self.body).await
+    }
+}
+
+impl<'c> IntoFuture for CreateReplicaRequest<'c> {
     type Output = Result<Instance, Error>;
     type IntoFuture = BoxFuture<'c, Result<Instance, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -499,8 +582,16 @@ pub fn update_operation(id: &str, changes: &UpdateInstance) -> Result<Operation<
 }
 
 /// `PATCH /instances/{id}`, the deprecated alias of [`update_operation`]. Marked idempotent
-/// because the server runs the very same update.
+/// because the server runs the very same update. Trove validates `PATCH` against its `edit`
+/// schema, which has no `access`: an update with `access` is refused here, before sending;
+/// send it with [`update_operation`] (`PUT`).
 pub fn edit_operation(id: &str, changes: &UpdateInstance) -> Result<Operation<()>, Error> {
+    if changes.access.is_some() {
+        return Err(Error::InvalidRequest(
+            "PATCH /instances/{id} takes no `access` (Trove's edit schema); use update (PUT)"
+                .to_owned(),
+        ));
+    }
     Operation::empty(
         Method::PATCH,
         "/instances/{id}",
@@ -601,6 +692,18 @@ mod tests {
             configuration_operation("i1").path(),
             "/instances/i1/configuration"
         );
+    }
+
+    /// Trove 26 validates `PATCH` against `instance:edit` (trove/common/apischema.py), which has
+    /// no `access`; `PUT` (`instance:update`) has it.
+    #[test]
+    fn access_goes_through_put_never_patch() {
+        let access = UpdateInstance::access(Access::default());
+        let err = edit_operation("i1", &access).unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest(_)), "{err}");
+        let op = update_operation("i1", &access).unwrap();
+        assert_eq!(op.method(), Method::PUT);
+        assert_eq!(&op.body().unwrap()[..], br#"{"instance":{"access":{}}}"#);
     }
 
     #[test]

@@ -268,31 +268,54 @@ fn show(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
 /// A validated create request.
 struct NewInstance {
     name: String,
-    flavor_ref: Value,
+    /// `None` when the body has no `flavorRef`, as a replica create must.
+    flavor_ref: Option<Value>,
     volume: Option<u64>,
     databases: BTreeSet<String>,
     users: BTreeMap<(String, String), DbUser>,
     datastore: Option<(Option<String>, Option<String>)>,
+    /// True when `datastore` is a non-empty object (Python's truthiness, as Trove tests it).
+    datastore_given: bool,
+    /// True when `locality` is truthy.
+    locality_given: bool,
+    /// True when the (single) nic names a fixed IP address.
+    nic_ip_given: bool,
+    replica_count: Option<u64>,
     access: Value,
     configuration: Option<String>,
     modules: Vec<String>,
     replica_of: Option<String>,
 }
 
+/// Python's truthiness of a JSON value, which Trove's controller tests options with.
+fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::Object(o)) => !o.is_empty(),
+        Some(Value::Number(n)) => n.as_f64() != Some(0.0),
+        Some(Value::Bool(true)) => true,
+    }
+}
+
 /// Validates what Trove's JSON schema checks, with its messages.
 fn validate_create(body: &Value) -> Result<NewInstance, Resp> {
     let inst = schema::object(schema::envelope(body, "instance")?, "instance")?;
     let name = schema::required(inst, "name", "instance")?;
-    let flavor_ref = schema::required(inst, "flavorRef", "instance")?.clone();
     let name = schema::non_empty_string(name, "instance['name']")?.to_owned();
-    if !(flavor_ref.is_i64() || flavor_ref.as_str().is_some_and(|s| !s.is_empty())) {
-        return Err(fault::validation(
-            "instance['flavorRef']",
-            &format!(
-                "{} is not valid under any of the given schemas",
-                schema::pyrepr(&flavor_ref)
-            ),
-        ));
+    // The schema lets `flavorRef` out: a replica takes its source's flavor.
+    let flavor_ref = inst.get("flavorRef").cloned();
+    if let Some(flavor_ref) = &flavor_ref {
+        if !(flavor_ref.is_i64() || flavor_ref.as_str().is_some_and(|s| !s.is_empty())) {
+            return Err(fault::validation(
+                "instance['flavorRef']",
+                &format!(
+                    "{} is not valid under any of the given schemas",
+                    schema::pyrepr(flavor_ref)
+                ),
+            ));
+        }
     }
     let volume = match inst.get("volume") {
         None => None,
@@ -344,6 +367,11 @@ fn validate_create(body: &Value) -> Result<NewInstance, Resp> {
             module_ids.push(schema::string(id, &format!("{p}['id']"))?.to_owned());
         }
     }
+    let nic_ip_given = inst
+        .get("nics")
+        .and_then(Value::as_array)
+        .and_then(|n| n.first())
+        .is_some_and(|nic| truthy(nic.get("ip_address")));
     Ok(NewInstance {
         name,
         flavor_ref,
@@ -351,6 +379,10 @@ fn validate_create(body: &Value) -> Result<NewInstance, Resp> {
         databases,
         users,
         datastore,
+        datastore_given: truthy(inst.get("datastore")),
+        locality_given: truthy(inst.get("locality")),
+        nic_ip_given,
+        replica_count: inst.get("replica_count").and_then(Value::as_u64),
         access,
         configuration,
         modules: module_ids,
@@ -358,66 +390,192 @@ fn validate_create(body: &Value) -> Result<NewInstance, Resp> {
     })
 }
 
+/// The options a replica create may not carry, in the order Trove's controller tests them,
+/// with its messages (`trove/instance/service.py`, `create()`).
+fn refuse_replica_options(new: &NewInstance) -> Result<(), Resp> {
+    let refused = [
+        (new.flavor_ref.is_some(), "flavor"),
+        (new.datastore_given, "datastore"),
+        (new.volume.is_some(), "volume"),
+        (new.locality_given, "locality"),
+    ];
+    match refused.iter().find(|(given, _)| *given) {
+        Some((_, what)) => Err(fault::bad_request(&format!(
+            "Cannot specify {what} when creating replicas."
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// What a replica takes from its source: flavor, volume size and (unless the request names
+/// one) configuration group. Checks the source as Trove does: it must exist, must not be a
+/// replica itself and must be able to take an action.
+fn replica_source(
+    req: &Req<'_>,
+    world: &Inner,
+    new: &NewInstance,
+    source: &str,
+) -> Result<(String, u64, Option<String>), Resp> {
+    let Some(src) = world.instance(&req.tenant, source) else {
+        return Err(fault::resource_not_found(source));
+    };
+    if src.replica_of.is_some() {
+        // Trove raises `Forbidden`, which its controllers map to 401.
+        return Err(fault::fault(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            &format!("Cannot create a replica of a replica {source}"),
+        ));
+    }
+    if !new.databases.is_empty() || !new.users.is_empty() {
+        return Err(fault::bad_request(
+            "Cannot create a replica with users or databases.",
+        ));
+    }
+    if new.nic_ip_given {
+        return Err(fault::bad_request(
+            "Cannot specify IP address when creating replicas.",
+        ));
+    }
+    if !src.is_ready() || backups::running_for(world, source) {
+        let (kind, status) = if src.status != "ACTIVE" {
+            ("instance", src.status)
+        } else if src.pending.is_some() {
+            ("task", src.status)
+        } else {
+            ("instance", "BACKUP")
+        };
+        return Err(fault::unprocessable(&format!(
+            "Instance {source} is not currently available for an action to be performed \
+             ({kind} status was {status})."
+        )));
+    }
+    let configuration = attached_configuration(world, source).map(|(id, _)| id);
+    Ok((src.flavor_id.clone(), src.volume_size, configuration))
+}
+
 fn create(req: &Req<'_>, world: &mut Inner) -> Resp {
-    let new = match req.ctx.json_body().and_then(|b| validate_create(&b)) {
+    let mut new = match req.ctx.json_body().and_then(|b| validate_create(&b)) {
         Ok(n) => n,
         Err(e) => return e,
     };
-    let flavor_id = flavors::resolve_ref(&new.flavor_ref).unwrap_or_default();
-    if flavors::find(&flavor_id).is_none() {
-        let raw = new
-            .flavor_ref
-            .as_str()
-            .map(str::to_owned)
-            .unwrap_or_else(|| new.flavor_ref.to_string());
-        return fault::bad_request(&format!("Resource {raw} cannot be found."));
-    }
-    if let Some((ds_type, ds_version)) = &new.datastore {
-        if let Some(t) = ds_type
-            .as_deref()
-            .filter(|t| !datastores::find_datastore(t))
-        {
-            return fault::not_found(&format!("Datastore '{t}' cannot be found."));
+    let inherited = match new.replica_of.as_deref() {
+        Some(source) => {
+            if let Err(e) = refuse_replica_options(&new) {
+                return e;
+            }
+            match replica_source(req, world, &new, source) {
+                Ok(inherited) => Some(inherited),
+                Err(e) => return e,
+            }
         }
-        if let Some(v) = ds_version
-            .as_deref()
-            .filter(|v| !datastores::find_version(v))
-        {
-            return datastores::version_missing(v);
+        None => {
+            if let Some(n) = new.replica_count.filter(|n| *n > 1) {
+                return fault::bad_request(&format!(
+                    "Replica count only valid when creating replicas. Cannot create {n} \
+                     instances."
+                ));
+            }
+            None
         }
-    }
-    if let Some(source) = new.replica_of.as_deref() {
-        if world.instance(&req.tenant, source).is_none() {
-            return fault::not_found(&format!("Resource {source} cannot be found."));
+    };
+    let (flavor_id, size) = match inherited {
+        Some((flavor, size, configuration)) => {
+            if new.configuration.is_none() {
+                new.configuration = configuration;
+            }
+            (flavor, size)
         }
-    }
+        None => {
+            let flavor_ref = new.flavor_ref.clone().unwrap_or(Value::Null);
+            let flavor_id = flavors::resolve_ref(&flavor_ref).unwrap_or_default();
+            if flavors::find(&flavor_id).is_none() {
+                // Trove formats a missing `flavorRef` as Python's `None`.
+                let raw = match &flavor_ref {
+                    Value::Null => "None".to_owned(),
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                return fault::bad_request(&format!("Resource {raw} cannot be found."));
+            }
+            if let Some((ds_type, ds_version)) = &new.datastore {
+                if let Some(t) = ds_type
+                    .as_deref()
+                    .filter(|t| !datastores::find_datastore(t))
+                {
+                    return fault::not_found(&format!("Datastore '{t}' cannot be found."));
+                }
+                if let Some(v) = ds_version
+                    .as_deref()
+                    .filter(|v| !datastores::find_version(v))
+                {
+                    return datastores::version_missing(v);
+                }
+            }
+            let Some(size) = new.volume else {
+                return fault::bad_request("Volume size was not specified.");
+            };
+            (flavor_id, size)
+        }
+    };
     if let Some(cfg) = new.configuration.as_deref() {
         if let Err(e) = configurations::find(world, &req.tenant, cfg) {
             return e;
         }
     }
-    let Some(size) = new.volume else {
-        return fault::bad_request("Volume size was not specified.");
-    };
     if size > req.cfg.max_volume_size {
         return too_big(req, size);
     }
+    // A replica create with `replica_count` N makes N replicas named `<name>-1`..`<name>-N`
+    // and answers with the last one made, as Trove's `Instance.create` does.
+    let count = match (&new.replica_of, new.replica_count) {
+        (Some(_), Some(n)) if n > 1 => n,
+        _ => 1,
+    };
+    let mut last = None;
+    for index in 1..=count {
+        let name = if count > 1 {
+            format!("{}-{index}", new.name)
+        } else {
+            new.name.clone()
+        };
+        match create_one(req, world, &new, name, &flavor_id, size) {
+            Ok(id) => last = Some(id),
+            Err(e) => return e,
+        }
+    }
+    let Some(inst) = last.and_then(|id| world.instances.get(&id)) else {
+        return fault::internal_error();
+    };
+    let body = json!({"instance": render(req, world, inst, View::Show)});
+    json(StatusCode::OK, &body)
+}
+
+/// Makes one instance of a validated create request; returns its id.
+fn create_one(
+    req: &Req<'_>,
+    world: &mut Inner,
+    new: &NewInstance,
+    name: String,
+    flavor_id: &str,
+    size: u64,
+) -> Result<String, Resp> {
     let now = req.now;
     let seq = world.next_seq();
     let mut inst = Instance {
         status: "BUILD",
         operating_status: "",
-        flavor_id,
+        flavor_id: flavor_id.to_owned(),
         volume_size: size,
-        access: new.access,
-        databases: new.databases,
-        users: new.users,
-        replica_of: new.replica_of,
+        access: new.access.clone(),
+        databases: new.databases.clone(),
+        users: new.users.clone(),
+        replica_of: new.replica_of.clone(),
         ..Instance::ready(
             uuid::Uuid::new_v4().to_string(),
             req.tenant.clone(),
             seq,
-            new.name,
+            name,
             now,
         )
     };
@@ -426,9 +584,7 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Resp {
     world.instances.insert(id.clone(), inst);
     world.track(started);
     if let Some(cfg) = new.configuration.as_deref() {
-        if let Err(e) = configurations::attach(world, &req.tenant, cfg, &id) {
-            return e;
-        }
+        configurations::attach(world, &req.tenant, cfg, &id)?;
     }
     // Trove loads the modules by id and silently skips those the tenant cannot see.
     let visible: Vec<&String> = new
@@ -444,11 +600,7 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Resp {
     for m in visible {
         modules::record_apply(world, m, &id);
     }
-    let Some(inst) = world.instances.get(&id) else {
-        return fault::internal_error();
-    };
-    let body = json!({"instance": render(req, world, inst, View::Show)});
-    json(StatusCode::OK, &body)
+    Ok(id)
 }
 
 fn too_big(req: &Req<'_>, size: u64) -> Resp {
@@ -473,6 +625,40 @@ fn update(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
             Ok(f) => f.clone(),
             Err(e) => return e,
         };
+    // `PATCH` is validated against Trove's `instance:edit` schema, which has no `access`
+    // (trove/common/apischema.py); `PUT` (`instance:update`) has it but no `slave_of`.
+    let allowed: &[&str] = if req.ctx.method == Method::PATCH {
+        &[
+            "slave_of",
+            "replica_of",
+            "name",
+            "configuration",
+            "datastore_version",
+        ]
+    } else {
+        &[
+            "name",
+            "replica_of",
+            "configuration",
+            "datastore_version",
+            "access",
+        ]
+    };
+    let unexpected: Vec<String> = fields
+        .keys()
+        .filter(|k| !allowed.contains(&k.as_str()))
+        .map(|k| format!("'{k}'"))
+        .collect();
+    if !unexpected.is_empty() {
+        let verb = if unexpected.len() == 1 { "was" } else { "were" };
+        return fault::validation(
+            "instance",
+            &format!(
+                "Additional properties are not allowed ({} {verb} unexpected)",
+                unexpected.join(", ")
+            ),
+        );
+    }
     let name = match fields
         .get("name")
         .map(|n| schema::non_empty_string(n, "instance['name']"))
