@@ -378,15 +378,18 @@ fn authorize(
     Ok(request)
 }
 
-/// The [`AuthHttp`] handed to strategies: the transport below the auth layer.
+/// The [`AuthHttp`] handed to strategies: the transport below the auth layer, each request
+/// bounded by the identity timeout. Authentication is not timed by the call's attempts, so
+/// this limit is what keeps a hung identity service from holding every caller's token.
 pub struct StackAuthHttp {
     service: HttpService,
+    limit: Option<std::time::Duration>,
 }
 
 impl StackAuthHttp {
-    /// Sends auth requests through `service`.
-    pub fn new(service: HttpService) -> Self {
-        StackAuthHttp { service }
+    /// Sends auth requests through `service`, each limited to `limit` (`None`: no limit).
+    pub fn new(service: HttpService, limit: Option<std::time::Duration>) -> Self {
+        StackAuthHttp { service, limit }
     }
 }
 
@@ -396,6 +399,16 @@ impl AuthHttp for StackAuthHttp {
         request: http::Request<Bytes>,
     ) -> BoxFuture<'_, Result<http::Response<Bytes>, BoxError>> {
         let service = self.service.clone();
-        Box::pin(service.oneshot(request))
+        let limit = self.limit;
+        Box::pin(async move {
+            let sent = service.oneshot(request);
+            match limit {
+                None => sent.await,
+                Some(limit) => match tokio::time::timeout(limit, sent).await {
+                    Ok(answer) => answer,
+                    Err(_) => Err(Box::new(crate::timeout::IdentityTimedOut(limit)) as BoxError),
+                },
+            }
+        })
     }
 }

@@ -395,6 +395,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Limits each request to the identity service to `limit` (default 30 s); `None` removes
+    /// the limit. The wait for a token is not timed by [`attempt_timeout`](Self::attempt_timeout)
+    /// but by this and the call's [`timeout`](Self::timeout); a request that runs out of it
+    /// fails the authentication with [`AuthError::Connect`](trove_auth::AuthError::Connect).
+    pub fn identity_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.stack.identity_timeout = limit;
+        self
+    }
+
     /// Limits opening a TCP connection to `limit` (default 10 s) in the default transport;
     /// `None` removes the limit.
     pub fn connect_timeout(mut self, limit: Option<Duration>) -> Self {
@@ -467,7 +476,10 @@ impl ClientBuilder {
             )),
         };
         let base = stack::base(transport, user_agent);
-        let auth_http = Arc::new(StackAuthHttp::new(HttpService::new(base.clone())));
+        let auth_http = Arc::new(StackAuthHttp::new(
+            HttpService::new(base.clone()),
+            self.stack.identity_timeout,
+        ));
         let cache = strategy.map(|s| {
             let mut cache =
                 TokenCache::new(s, self.filter).with_endpoint_override(self.endpoint_override);

@@ -31,6 +31,6 @@ pub use error::{ApiError, BoxError, DecodeError, Error, SendState};
 pub use operation::Operation;
 pub use pagination::Page;
 pub use retry::{Attempt, RetryConfig};
-pub use timeout::AttemptTimedOut;
+pub use timeout::{AttemptTimedOut, IdentityTimedOut};
 pub use transport::HttpService;
 pub use wait::{WaitError, WaitOptions};

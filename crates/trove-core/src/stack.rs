@@ -11,7 +11,7 @@
 //! | 5 | rate limit ([`crate::rate_limit::SharedRateLimitLayer`]), per attempt | off | [`rate_limit`](crate::ClientBuilder::rate_limit) |
 //! | 6 | user layers, first added outermost: see **every attempt** (replays included) and its outcome, attempt timeouts included | none | [`layer`](crate::ClientBuilder::layer) |
 //! | 7 | tracing ([`crate::trace::TraceLayer`]): one `trove.attempt` span per attempt; no header or body is recorded | on (DEBUG) | — |
-//! | 8 | auth ([`crate::auth_layer::AuthLayer`]): endpoint resolution, `X-Auth-Token` (marked sensitive), one re-authentication and one replay after a 401; authentication runs on its own task | on | [`auth`](crate::ClientBuilder::auth) |
+//! | 8 | auth ([`crate::auth_layer::AuthLayer`]): endpoint resolution, `X-Auth-Token` (marked sensitive), one re-authentication and one replay after a 401; authentication runs on its own task, each identity request bounded by the identity timeout | on, identity timeout 30 s | [`auth`](crate::ClientBuilder::auth), [`identity_timeout`](crate::ClientBuilder::identity_timeout) |
 //! | 9 | per-attempt timeout ([`crate::timeout::AttemptTimeoutLayer`]): times each request sent to Trove, not the wait for a token | 30 s | [`attempt_timeout`](crate::ClientBuilder::attempt_timeout) |
 //! | 10 | default headers (`Accept`, `User-Agent`) | on | [`user_agent`](crate::ClientBuilder::user_agent) |
 //! | 11 | the transport: hyper-util's client (connect timeout 10 s) unless the user gave another service | hyper | [`transport`](crate::ClientBuilder::transport), [`connect_timeout`](crate::ClientBuilder::connect_timeout) |
@@ -51,6 +51,8 @@ use crate::transport::{HttpService, Transport};
 
 /// The default limit on one attempt.
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default limit on one request to the identity service.
+pub const DEFAULT_IDENTITY_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default limit on opening a TCP connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -62,6 +64,7 @@ pub(crate) type BoxedLayer = Arc<dyn Fn(HttpService) -> HttpService + Send + Syn
 pub(crate) struct Settings {
     pub attempt_timeout: Option<Duration>,
     pub connect_timeout: Option<Duration>,
+    pub identity_timeout: Option<Duration>,
     pub retry: RetryConfig,
     pub concurrency_limit: Option<usize>,
     pub rate_limit: Option<(u64, Duration)>,
@@ -73,6 +76,7 @@ impl Default for Settings {
         Settings {
             attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            identity_timeout: Some(DEFAULT_IDENTITY_TIMEOUT),
             retry: RetryConfig::default(),
             concurrency_limit: None,
             rate_limit: None,

@@ -15,6 +15,12 @@ use crate::error::BoxError;
 #[error("the attempt did not finish within {0:?}")]
 pub struct AttemptTimedOut(pub Duration);
 
+/// The error of a request to the identity service that did not finish within the identity
+/// timeout ([`ClientBuilder::identity_timeout`](crate::ClientBuilder::identity_timeout)).
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("the identity service did not answer within {0:?}")]
+pub struct IdentityTimedOut(pub Duration);
+
 /// Bounds each request through the wrapped service to a duration; see [`AttemptTimeout`].
 #[derive(Debug, Clone, Copy)]
 pub struct AttemptTimeoutLayer {

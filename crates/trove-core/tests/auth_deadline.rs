@@ -115,3 +115,78 @@ async fn the_wait_for_a_token_is_bounded_by_the_calls_deadline() {
     assert_eq!(start.elapsed(), Duration::from_secs(30));
     assert_eq!(server.count("GET"), 0);
 }
+
+/// Asks the identity service at `http://keystone.test/v3/auth/tokens` through the client's
+/// [`AuthHttp`], as the Keystone strategies do, and issues `tok-<n>` when it answers.
+#[derive(Debug)]
+struct ThroughHttp;
+
+impl AuthStrategy for ThroughHttp {
+    fn authenticate<'a>(
+        &'a self,
+        http: &'a dyn AuthHttp,
+        _filter: &'a EndpointFilter,
+    ) -> BoxFuture<'a, Result<Session, AuthError>> {
+        Box::pin(async move {
+            let url = "http://keystone.test/v3/auth/tokens";
+            let request = http::Request::post(url).body(bytes::Bytes::new()).unwrap();
+            let answer = http
+                .send(request)
+                .await
+                .map_err(|source| AuthError::Connect {
+                    url: url.into(),
+                    source,
+                })?;
+            Ok(Session {
+                token: Secret::new(String::from_utf8(answer.body().to_vec()).unwrap()),
+                endpoint: "http://trove.test/v1.0/p1".into(),
+                project_id: Some("p1".into()),
+                expires_at: None,
+                issued_at: None,
+                catalog: None,
+            })
+        })
+    }
+    fn name(&self) -> &'static str {
+        "through-http"
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_hung_identity_service_is_given_up_after_the_identity_timeout() {
+    // The first login hangs; the identity timeout (5 s, longer than the 2 s attempt timeout)
+    // ends it, and the next login is answered.
+    let server = Server::with_latency(Duration::from_millis(10));
+    let c = Client::builder()
+        .auth(ThroughHttp)
+        .transport(server.transport(|req, n| {
+            if req.uri().host() == Some("keystone.test") {
+                if n == 0 {
+                    scripted::Act::Hang
+                } else {
+                    scripted::answer(201, "tok-2")
+                }
+            } else {
+                ok(INSTANCE)
+            }
+        }))
+        .attempt_timeout(Some(Duration::from_secs(2)))
+        .identity_timeout(Some(Duration::from_secs(5)))
+        .timeout(Some(Duration::from_secs(30)))
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    let err = c.instances().get("i-1").await.unwrap_err();
+    assert_eq!(start.elapsed(), Duration::from_secs(5), "{err}");
+    assert!(
+        err.to_string()
+            .contains("the identity service did not answer within 5s"),
+        "{err}"
+    );
+    assert_eq!(server.count("GET"), 0, "nothing was sent to Trove");
+    c.instances().get("i-1").await.unwrap();
+    let seen = server.seen();
+    assert_eq!(seen.last().unwrap().token.as_deref(), Some("tok-2"));
+    assert_eq!(server.count("POST"), 2, "two logins");
+}
