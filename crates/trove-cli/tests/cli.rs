@@ -1067,7 +1067,19 @@ fn ssl_enable_show_disable_rollback() {
     let env = start();
     env.create_active("tls");
     assert_eq!(env.json(&["ssl", "show", "tls"])["status"], "off");
-    let on = env.json(&["ssl", "enable", "tls", "--mode", "enforced"]);
+    // Trove requires a Barbican container to enable TLS; the CLI does not send an enable
+    // without one.
+    let err = env.fails(&["ssl", "enable", "tls", "--mode", "enforced"], 2);
+    assert!(err.contains("--container-ref"), "{err}");
+    let on = env.json(&[
+        "ssl",
+        "enable",
+        "tls",
+        "--mode",
+        "enforced",
+        "--container-ref",
+        "https://barbican.example.com/v1/containers/c1",
+    ]);
     assert_eq!(on["status"], "on", "{on}");
     assert_eq!(on["mode"], "enforced", "{on}");
     assert_eq!(on["restart_required"], true, "{on}");
@@ -1081,10 +1093,22 @@ fn ssl_enable_show_disable_rollback() {
         (&back["status"], &back["mode"]),
         (&json!("on"), &json!("enforced"))
     );
-    // The server picks the mode when none is given.
-    assert_eq!(env.json(&["ssl", "enable", "tls"])["status"], "on");
-    let err = env.fails(&["ssl", "enable", "tls", "--mode", "loose"], 1);
-    assert!(err.contains("(HTTP 400)"), "{err}");
+    // Trove takes basic, enforced and mtls only; the CLI refuses another mode unsent.
+    let err = env.fails(
+        &[
+            "ssl",
+            "enable",
+            "tls",
+            "--mode",
+            "builtin",
+            "--container-ref",
+            "c",
+        ],
+        2,
+    );
+    assert!(err.contains("expected basic, enforced or mtls"), "{err}");
+    let basic = env.json(&["ssl", "enable", "tls", "--container-ref", "c"]);
+    assert_eq!(basic["mode"], "basic", "{basic}");
 }
 
 #[test]

@@ -10,7 +10,7 @@ use trove_core::Client;
 use trove_types::instance::Access;
 use trove_types::instance_action::UpdateInstance;
 use trove_types::log::{LogAction, LogStatus, LogType};
-use trove_types::ssl::SslAction;
+use trove_types::ssl::{SslAction, SslMode};
 use trove_types::InstanceStatus;
 
 async fn status(client: &Client, id: &str) -> InstanceStatus {
@@ -260,7 +260,14 @@ async fn ssl_enable_get_disable_rollback() {
     let instances = client.instances();
     let id = emulated::ready_instance(&client, "tls").await;
     assert!(!instances.ssl(&id, false).await.unwrap().is_on());
-    let on = instances.ssl_enable(&id, "enforced").await.unwrap();
+    let on = instances
+        .ssl_enable(
+            &id,
+            SslMode::Enforced,
+            "https://barbican.example.com/v1/containers/c1",
+        )
+        .await
+        .unwrap();
     assert!(on.is_on());
     assert_eq!(on.restart_required, Some(true));
     let shown = instances.ssl(&id, true).await.unwrap();
@@ -270,11 +277,22 @@ async fn ssl_enable_get_disable_rollback() {
     assert!(plain.certificate.unwrap().payload.is_none());
     assert!(!instances.ssl_disable(&id).await.unwrap().is_on());
     assert!(instances.ssl_rollback(&id).await.unwrap().is_on());
-    let err = instances
-        .ssl_action(&id, &SslAction::default())
-        .await
-        .unwrap_err();
-    assert!(err.is_bad_request(), "{err}");
+    // The action type can hold neither an enable without a container nor several actions:
+    // each builds exactly one of Trove's bodies.
+    let bodies = [
+        SslAction::enable(SslMode::Mtls, "c").password_ref("p"),
+        SslAction::disable(),
+        SslAction::rollback().password_ref("ignored"),
+    ]
+    .map(|a| serde_json::to_value(a).unwrap());
+    assert_eq!(
+        bodies,
+        [
+            serde_json::json!({"enable": true, "mode": "mtls", "container_ref": "c", "password_ref": "p"}),
+            serde_json::json!({"disable": true}),
+            serde_json::json!({"rollback": true}),
+        ]
+    );
 }
 
 #[tokio::test(start_paused = true)]

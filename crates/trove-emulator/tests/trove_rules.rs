@@ -260,3 +260,78 @@ async fn patch_takes_no_access_put_does() {
         .await;
     assert_eq!(r.status, 202, "{}", String::from_utf8_lossy(&r.body));
 }
+
+async fn ssl(api: &Tenant, id: &str, body: Value) -> Reply {
+    api.post(&format!("instances/{id}/ssl"), json!({ "ssl": body }))
+        .await
+}
+
+/// Follows trove/instance/service.py `ssl_action()`: an enable needs a truthy
+/// `container_ref`, several actions at once are refused, a replica takes only rollback, and
+/// the mode (default basic) must be basic, enforced or mtls: `builtin` is refused.
+#[tokio::test(start_paused = true)]
+async fn ssl_actions_follow_trove() {
+    let (_emu, api) = api();
+    let source = ready(&api, "src", "1", 1).await;
+    let cases = [
+        (
+            json!({"enable": true, "mode": "basic"}),
+            "You should provide container_ref for enabling ssl.",
+        ),
+        (
+            json!({"enable": true, "container_ref": ""}),
+            "You should provide container_ref for enabling ssl.",
+        ),
+        (
+            json!({"enable": true, "disable": true, "container_ref": "c"}),
+            "Cannot do several operations at once.",
+        ),
+        (
+            json!({"disable": true, "rollback": true}),
+            "Cannot do several operations at once.",
+        ),
+        (
+            json!({"enable": true, "mode": "builtin", "container_ref": "c"}),
+            "Unknown SSL mode. Available options are: basic, enforced, mtls",
+        ),
+        (
+            json!({"disable": true, "mode": "loose"}),
+            "Unknown SSL mode. Available options are: basic, enforced, mtls",
+        ),
+    ];
+    for (body, message) in cases {
+        let r = ssl(&api, &source, body.clone()).await;
+        assert_eq!(r.status, 400, "{body}");
+        assert_eq!(fault(&r, "badRequest"), message, "{body}");
+    }
+    let r = ssl(&api, &source, json!({"enable": true, "container_ref": "c"})).await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["ssl"]["mode"], "basic");
+
+    let r = create(&api, json!({"name": "rep", "replica_of": source})).await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let replica = r.json()["instance"]["id"].as_str().unwrap().to_owned();
+    tokio::time::advance(Duration::from_secs(3)).await;
+    for body in [
+        json!({"enable": true, "container_ref": "c"}),
+        json!({"disable": true}),
+    ] {
+        let r = ssl(&api, &replica, body).await;
+        assert_eq!(r.status, 400);
+        assert_eq!(
+            fault(&r, "badRequest"),
+            "Unable to modify ssl on the replica. Please perform the action on the primary \
+             instead."
+        );
+    }
+    // Rollback is allowed on a replica, before the mode is looked at.
+    let r = ssl(&api, &replica, json!({"rollback": true, "mode": "loose"})).await;
+    assert_ne!(
+        r.json()["badRequest"]["message"],
+        "Unable to modify ssl on the replica. Please perform the action on the primary instead."
+    );
+    assert_ne!(
+        r.json()["badRequest"]["message"],
+        "Unknown SSL mode. Available options are: basic, enforced, mtls"
+    );
+}

@@ -51,65 +51,105 @@ pub struct SslEnvelope {
     pub ssl: Ssl,
 }
 
-/// One SSL action (`POST /instances/{id}/ssl`); exactly one of enable, disable, rollback.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct SslAction {
-    /// `true` to turn TLS on.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    /// `true` to turn TLS off.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disable: Option<bool>,
-    /// `true` to go back to the previous certificate.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rollback: Option<bool>,
-    /// The mode to enable: `basic`, `enforced`, `mtls` or `builtin`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
-    /// The Barbican container holding the certificate and key.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub container_ref: Option<String>,
-    /// The Barbican secret holding the key's password.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password_ref: Option<String>,
+/// A TLS mode an enable may ask for. Trove 26 takes only these three
+/// (`trove/instance/service.py` `ssl_action()`); `builtin` is what `GET` shows for the
+/// server's default, never a mode to ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SslMode {
+    /// TLS offered; clients may still connect in the clear.
+    Basic,
+    /// Clients must use TLS.
+    Enforced,
+    /// Clients must use TLS and present a certificate.
+    Mtls,
+}
+
+impl std::str::FromStr for SslMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "basic" => Ok(SslMode::Basic),
+            "enforced" => Ok(SslMode::Enforced),
+            "mtls" => Ok(SslMode::Mtls),
+            other => Err(format!(
+                "unknown SSL mode {other:?}; expected basic, enforced or mtls"
+            )),
+        }
+    }
+}
+
+/// One SSL action (`POST /instances/{id}/ssl`). Trove refuses an enable without a Barbican
+/// container and a body with several actions, so the type holds exactly one action and an
+/// enable always carries its container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SslAction {
+    /// Turn TLS on in `mode` with the certificate in Barbican container `container_ref`.
+    Enable {
+        /// The mode.
+        mode: SslMode,
+        /// The Barbican container holding the certificate and key.
+        container_ref: String,
+        /// The Barbican secret holding the key's password.
+        password_ref: Option<String>,
+    },
+    /// Turn TLS off.
+    Disable,
+    /// Go back to the previous certificate (the one action a replica takes).
+    Rollback,
 }
 
 impl SslAction {
-    /// Turns TLS on in `mode`.
-    pub fn enable(mode: impl Into<String>) -> Self {
-        SslAction {
-            enable: Some(true),
-            mode: Some(mode.into()),
-            ..Self::default()
+    /// Turns TLS on in `mode` with the certificate in Barbican container `container_ref`.
+    pub fn enable(mode: SslMode, container_ref: impl Into<String>) -> Self {
+        SslAction::Enable {
+            mode,
+            container_ref: container_ref.into(),
+            password_ref: None,
         }
     }
 
     /// Turns TLS off.
     pub fn disable() -> Self {
-        SslAction {
-            disable: Some(true),
-            ..Self::default()
-        }
+        SslAction::Disable
     }
 
     /// Goes back to the previous certificate.
     pub fn rollback() -> Self {
-        SslAction {
-            rollback: Some(true),
-            ..Self::default()
+        SslAction::Rollback
+    }
+
+    /// Uses the key password in Barbican secret `password_ref`; only an enable carries one,
+    /// so on another action this does nothing.
+    pub fn password_ref(mut self, password: impl Into<String>) -> Self {
+        if let SslAction::Enable { password_ref, .. } = &mut self {
+            *password_ref = Some(password.into());
         }
-    }
-
-    /// Uses the certificate in Barbican container `container_ref`.
-    pub fn container_ref(mut self, container_ref: impl Into<String>) -> Self {
-        self.container_ref = Some(container_ref.into());
         self
     }
+}
 
-    /// Uses the key password in Barbican secret `password_ref`.
-    pub fn password_ref(mut self, password_ref: impl Into<String>) -> Self {
-        self.password_ref = Some(password_ref.into());
-        self
+impl Serialize for SslAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        match self {
+            SslAction::Enable {
+                mode,
+                container_ref,
+                password_ref,
+            } => {
+                map.serialize_entry("enable", &true)?;
+                map.serialize_entry("mode", mode)?;
+                map.serialize_entry("container_ref", container_ref)?;
+                if let Some(p) = password_ref {
+                    map.serialize_entry("password_ref", p)?;
+                }
+            }
+            SslAction::Disable => map.serialize_entry("disable", &true)?,
+            SslAction::Rollback => map.serialize_entry("rollback", &true)?,
+        }
+        map.end()
     }
 }
 
@@ -129,7 +169,7 @@ mod tests {
     fn actions_serialize_one_key() {
         let v = |a: &SslAction| serde_json::to_value(SslActionEnvelope { ssl: a }).unwrap();
         assert_eq!(
-            v(&SslAction::enable("basic").container_ref("c")),
+            v(&SslAction::enable(SslMode::Basic, "c")),
             json!({"ssl": {"enable": true, "mode": "basic", "container_ref": "c"}})
         );
         assert_eq!(v(&SslAction::disable()), json!({"ssl": {"disable": true}}));

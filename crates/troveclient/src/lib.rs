@@ -80,7 +80,7 @@ pub use trove_types::module::{CreateModule, Module, ModuleInstanceCount, Reapply
 pub use trove_types::module_ref::InstanceModule;
 pub use trove_types::quota::{QuotaLimits, QuotaUsage, QuotaUsageList};
 pub use trove_types::root::RootUser;
-pub use trove_types::ssl::{Ssl, SslAction};
+pub use trove_types::ssl::{Ssl, SslAction, SslMode};
 pub use trove_types::user::{PasswordChange, UpdateUser, User};
 pub use trove_types::{Fault, Instance, InstanceStatus, Link, Secret, Version};
 

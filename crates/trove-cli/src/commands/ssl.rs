@@ -1,7 +1,7 @@
 //! `trove ssl ...`: TLS of an instance's datastore.
 
 use clap::{Args, Subcommand};
-use troveclient::SslAction;
+use troveclient::{SslAction, SslMode};
 
 use crate::commands::instance;
 use crate::context::Ctx;
@@ -16,9 +16,8 @@ pub enum Cmd {
     Show(ShowCmd),
     /// Turn TLS on.
     #[command(after_help = "Examples:
-  trove ssl enable db1
-  trove ssl enable db1 --mode enforced
-  trove ssl enable db1 --container-ref https://barbican.example.com/v1/containers/ID")]
+  trove ssl enable db1 --container-ref https://barbican.example.com/v1/containers/ID
+  trove ssl enable db1 --mode enforced --container-ref https://barbican.example.com/v1/containers/ID")]
     Enable(EnableCmd),
     /// Turn TLS off.
     #[command(after_help = "Examples:
@@ -52,13 +51,13 @@ pub struct ShowCmd {
 pub struct EnableCmd {
     /// Instance id or name.
     instance: String,
-    /// basic, enforced (clients must use TLS), mtls (clients need certificates too) or
-    /// builtin; the server's default when not given.
-    #[arg(long)]
-    mode: Option<String>,
-    /// Barbican container holding the certificate and key to use.
+    /// basic (the default), enforced (clients must use TLS) or mtls (clients need
+    /// certificates too).
+    #[arg(long, default_value = "basic")]
+    mode: SslMode,
+    /// Barbican container holding the certificate and key to use (Trove requires one).
     #[arg(long, value_name = "REF")]
-    container_ref: Option<String>,
+    container_ref: String,
     /// Barbican secret holding the key's password.
     #[arg(long, value_name = "REF")]
     password_ref: Option<String>,
@@ -74,16 +73,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         }
         Cmd::Enable(c) => {
             let id = instance::find(ctx, &c.instance).await?.id;
-            let mut action = match c.mode {
-                Some(mode) => SslAction::enable(mode),
-                None => SslAction {
-                    enable: Some(true),
-                    ..SslAction::default()
-                },
-            };
-            if let Some(r) = c.container_ref {
-                action = action.container_ref(r);
-            }
+            let mut action = SslAction::enable(c.mode, c.container_ref);
             if let Some(r) = c.password_ref {
                 action = action.password_ref(r);
             }

@@ -4,7 +4,7 @@
 //! They are methods of [`Instances`]: `client.instances().ssl(&id, false)`.
 
 use http::Method;
-use trove_types::ssl::{Ssl, SslAction, SslActionEnvelope, SslEnvelope};
+use trove_types::ssl::{Ssl, SslAction, SslActionEnvelope, SslEnvelope, SslMode};
 
 use crate::api::instances::Instances;
 use crate::error::Error;
@@ -26,10 +26,17 @@ impl Instances<'_> {
             .ssl)
     }
 
-    /// Turns TLS on in `mode` (`basic`, `enforced`, `mtls` or `builtin`) with the server's
-    /// certificate; use [`Instances::ssl_action`] to pass a Barbican container.
-    pub async fn ssl_enable(&self, id: &str, mode: &str) -> Result<Ssl, Error> {
-        self.ssl_action(id, &SslAction::enable(mode)).await
+    /// Turns TLS on in `mode` with the certificate in Barbican container `container_ref`
+    /// (Trove refuses an enable without one); use [`Instances::ssl_action`] to add a
+    /// password secret.
+    pub async fn ssl_enable(
+        &self,
+        id: &str,
+        mode: SslMode,
+        container_ref: &str,
+    ) -> Result<Ssl, Error> {
+        self.ssl_action(id, &SslAction::enable(mode, container_ref))
+            .await
     }
 
     /// Turns TLS off.

@@ -288,7 +288,7 @@ struct NewInstance {
 }
 
 /// Python's truthiness of a JSON value, which Trove's controller tests options with.
-fn truthy(v: Option<&Value>) -> bool {
+pub(super) fn truthy(v: Option<&Value>) -> bool {
     match v {
         None | Some(Value::Null) | Some(Value::Bool(false)) => false,
         Some(Value::String(s)) => !s.is_empty(),

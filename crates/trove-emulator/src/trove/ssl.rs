@@ -1,16 +1,17 @@
 //! TLS of an instance's datastore: `GET` the state (optionally with the certificate) and `POST`
-//! one of enable, disable or rollback. Only a primary instance (not a replica) takes actions.
+//! at most one of enable, disable or rollback. A replica takes only rollback.
 
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
 
+use super::instances::truthy;
 use super::{ready_instance, Req};
 use crate::fault;
 use crate::response::{json, Resp};
 use crate::state::Inner;
 
-/// The modes Trove accepts.
-const MODES: &[&str] = &["basic", "enforced", "mtls", "builtin"];
+/// The modes an enable may ask for (`builtin` is only what `GET` shows for the default).
+const MODES: &[&str] = &["basic", "enforced", "mtls"];
 
 /// The TLS state of an instance: the mode when on, and the state before the last change.
 #[derive(Debug, Clone, Default)]
@@ -66,34 +67,46 @@ fn action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
     let Some(ssl) = body.get("ssl").and_then(Value::as_object) else {
         return Err(fault::validation("ssl", "is a required property"));
     };
-    let on = |k: &str| ssl.get(k).and_then(Value::as_bool).unwrap_or(false);
+    // Trove tests each option with Python's truthiness, in this order
+    // (trove/instance/service.py `ssl_action()`), after checking the instance can act.
+    let inst = ready_instance(req, world, id)?;
+    let on = |k: &str| truthy(ssl.get(k));
+    if on("enable") && !on("container_ref") {
+        return Err(fault::bad_request(
+            "You should provide container_ref for enabling ssl.",
+        ));
+    }
     let chosen: Vec<&str> = ["enable", "disable", "rollback"]
         .into_iter()
         .filter(|k| on(k))
         .collect();
-    if chosen.len() != 1 {
+    if chosen.len() > 1 {
+        return Err(fault::bad_request("Cannot do several operations at once."));
+    }
+    // Rollback is the one action Trove allows on a replica.
+    if chosen.first() != Some(&"rollback") && inst.replica_of.is_some() {
         return Err(fault::bad_request(
-            "Exactly one of enable, disable and rollback must be given.",
+            "Unable to modify ssl on the replica. \
+             Please perform the action on the primary instead.",
         ));
     }
-    let mode = match ssl.get("mode").map(|m| m.as_str()) {
+    let mode = match ssl.get("mode") {
         None => "basic".to_owned(),
-        Some(Some(m)) if MODES.contains(&m) => m.to_owned(),
+        Some(Value::String(m)) if MODES.contains(&m.as_str()) => m.clone(),
+        Some(_) if chosen.first() == Some(&"rollback") => "basic".to_owned(),
         Some(_) => {
             return Err(fault::bad_request(&format!(
-                "Invalid SSL mode; expected one of {}.",
+                "Unknown SSL mode. Available options are: {}",
                 MODES.join(", ")
             )))
         }
     };
-    let inst = ready_instance(req, world, id)?;
-    if inst.replica_of.is_some() {
-        return Err(fault::bad_request(&format!(
-            "SSL can only be changed on a primary instance; {id} is a replica."
-        )));
-    }
+    let Some(&chosen) = chosen.first() else {
+        // With no action Trove passes nothing to the guest; the state is unchanged.
+        return Ok(state_answer(&inst.ssl.mode, false));
+    };
     let before = inst.ssl.mode.clone();
-    match chosen[0] {
+    match chosen {
         "enable" => inst.ssl.mode = Some(mode),
         "disable" => inst.ssl.mode = None,
         _ => match inst.ssl.previous.take() {
@@ -105,15 +118,20 @@ fn action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
             }
         },
     }
-    if chosen[0] != "rollback" {
+    if chosen != "rollback" {
         inst.ssl.previous = Some(before.clone());
     }
+    let restart = before != inst.ssl.mode;
+    Ok(state_answer(&inst.ssl.mode, restart))
+}
+
+fn state_answer(mode: &Option<String>, restart_required: bool) -> Resp {
     let mut out = json!({
-        "status": if inst.ssl.mode.is_some() { "on" } else { "off" },
-        "restart_required": before != inst.ssl.mode,
+        "status": if mode.is_some() { "on" } else { "off" },
+        "restart_required": restart_required,
     });
-    if let Some(mode) = &inst.ssl.mode {
+    if let Some(mode) = mode {
         out["mode"] = json!(mode);
     }
-    Ok(json(StatusCode::OK, &json!({ "ssl": out })))
+    json(StatusCode::OK, &json!({ "ssl": out }))
 }
