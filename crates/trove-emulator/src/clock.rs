@@ -54,6 +54,18 @@ impl Clock {
         self.wall_base + at.saturating_duration_since(self.mono_base).as_secs()
     }
 
+    /// Returns the instant of a Unix time (seconds), the inverse of [`Clock::unix`] (times before
+    /// the clock's start map to its start when tokio cannot represent them).
+    pub(crate) fn instant_of(&self, unix: u64) -> Instant {
+        if unix >= self.wall_base {
+            let ahead = Duration::from_secs(unix - self.wall_base);
+            self.mono_base.checked_add(ahead).unwrap_or(self.mono_base)
+        } else {
+            let behind = Duration::from_secs(self.wall_base - unix);
+            self.mono_base.checked_sub(behind).unwrap_or(self.mono_base)
+        }
+    }
+
     /// Formats an instant as Trove does: `YYYY-MM-DDTHH:MM:SS`, no zone.
     pub(crate) fn trove(&self, at: Instant) -> String {
         format_unix(self.unix(at))

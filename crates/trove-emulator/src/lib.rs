@@ -23,6 +23,7 @@ mod fault;
 pub mod faults;
 mod keystone;
 mod legacy_auth;
+mod persist;
 mod request;
 mod response;
 mod router;

@@ -127,6 +127,26 @@ impl Emulator {
         self.shared.lock().settle_all()
     }
 
+    /// Saves the instances and backups to `path` (owner-only, by atomic rename), finishing
+    /// pending tasks first; `--state FILE` calls this at shutdown.
+    pub fn save_state(&self, path: &std::path::Path) -> std::io::Result<()> {
+        let bytes = crate::persist::snapshot(&mut self.shared.lock())
+            .map_err(std::io::Error::other)?;
+        crate::persist::write_file(path, &bytes)
+    }
+
+    /// Replaces the instances and backups with those saved in `path`; a file that does not
+    /// parse is an `InvalidData` error and leaves the world unchanged.
+    pub fn load_state(&self, path: &std::path::Path) -> std::io::Result<()> {
+        let bytes = std::fs::read(path)?;
+        crate::persist::restore(&mut self.shared.lock(), &bytes).map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{}: {e}", path.display()),
+            )
+        })
+    }
+
     /// Moves the emulator's clock forward by `by`, as `POST /_emulator/clock?advance=` does:
     /// tasks fall due and tokens expire as if the time had passed.
     pub fn advance_clock(&self, by: std::time::Duration) {

@@ -481,6 +481,11 @@ impl Inner {
         finished
     }
 
+    /// Makes later sequence numbers exceed `seq` (after loading saved resources).
+    pub(crate) fn bump_seq(&mut self, seq: u64) {
+        self.seq = self.seq.max(seq);
+    }
+
     /// Returns a fresh, increasing creation sequence number.
     pub(crate) fn next_seq(&mut self) -> u64 {
         self.seq += 1;
