@@ -190,8 +190,13 @@ pub(crate) fn restore(world: &mut Inner, bytes: &[u8]) -> Result<(), String> {
             );
         }
         max_seq = max_seq.max(s.seq);
-        let mut instance =
-            Instance::ready(s.id.clone(), s.tenant, s.seq, s.name, clock.instant_of(s.created));
+        let mut instance = Instance::ready(
+            s.id.clone(),
+            s.tenant,
+            s.seq,
+            s.name,
+            clock.instant_of(s.created),
+        );
         instance.status = intern(&s.status)?;
         instance.operating_status = intern(&s.operating_status)?;
         instance.flavor_id = s.flavor_id;

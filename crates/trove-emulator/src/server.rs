@@ -130,8 +130,8 @@ impl Emulator {
     /// Saves the instances and backups to `path` (owner-only, by atomic rename), finishing
     /// pending tasks first; `--state FILE` calls this at shutdown.
     pub fn save_state(&self, path: &std::path::Path) -> std::io::Result<()> {
-        let bytes = crate::persist::snapshot(&mut self.shared.lock())
-            .map_err(std::io::Error::other)?;
+        let bytes =
+            crate::persist::snapshot(&mut self.shared.lock()).map_err(std::io::Error::other)?;
         crate::persist::write_file(path, &bytes)
     }
 
