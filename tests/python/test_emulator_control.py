@@ -21,21 +21,45 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 PASSWORD = "abcdef"
 
 
-@pytest.fixture(scope="module")
-def emulator():
-    binary = os.environ.get("TROVE_EMULATOR_BIN", str(ROOT / "target/debug/trove-emulator"))
+BINARY = os.environ.get("TROVE_EMULATOR_BIN", str(ROOT / "target/debug/trove-emulator"))
+
+
+def start(*args):
+    """Starts the binary on a free port; returns the process and its URL."""
     proc = subprocess.Popen(
-        [binary, "--port", "0"],
+        [BINARY, "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
     )
     line = proc.stdout.readline()
     assert "listening on" in line, line
-    url = line.split("listening on", 1)[1].strip()
-    yield url
+    return proc, line.split("listening on", 1)[1].strip()
+
+
+def stop(proc):
+    """SIGTERM, which the binary answers by saving --state and exiting 0."""
     proc.terminate()
-    proc.wait(timeout=10)
+    assert proc.wait(timeout=10) == 0
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    proc, url = start()
+    yield url
+    stop(proc)
+
+
+def password_session(url):
+    auth = identity.v3.Password(
+        auth_url=url + "/v3",
+        username="jsmith",
+        password=PASSWORD,
+        project_name="demo",
+        user_domain_name="Default",
+        project_domain_name="Default",
+    )
+    return session.Session(auth=auth)
 
 
 def control(url, method, path, body=None):
@@ -48,15 +72,7 @@ def control(url, method, path, body=None):
 @pytest.fixture()
 def trove(emulator):
     control(emulator, "POST", "reset")
-    auth = identity.v3.Password(
-        auth_url=emulator + "/v3",
-        username="jsmith",
-        password=PASSWORD,
-        project_name="demo",
-        user_domain_name="Default",
-        project_domain_name="Default",
-    )
-    sess = session.Session(auth=auth)
+    sess = password_session(emulator)
     yield client.Client(session=sess), sess
     control(emulator, "POST", "reset")
 
@@ -109,3 +125,21 @@ def test_bad_input_is_a_json_400(emulator):
         urllib.request.urlopen(req, timeout=10)
     assert err.value.code == 400
     assert "not a number" in json.loads(err.value.read())["error"]["message"]
+
+
+def test_state_file_survives_a_restart(tmp_path):
+    state = str(tmp_path / "state.json")
+    proc, url = start("--state", state)
+    db = client.Client(session=password_session(url))
+    created = db.instances.create("kept", "1", volume={"size": 1})
+    stop(proc)
+
+    proc, url = start("--state", state)
+    try:
+        db = client.Client(session=password_session(url))
+        # The save finished the build.
+        assert [(i.id, i.name, i.status) for i in db.instances.list()] == [
+            (created.id, "kept", "ACTIVE")
+        ]
+    finally:
+        stop(proc)

@@ -60,6 +60,8 @@ async fn main() -> std::io::Result<()> {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
+        // Stdout carries only the "listening on URL" line, which scripts read to find the port.
+        .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
     let mut config = Config {
