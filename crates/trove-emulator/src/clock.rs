@@ -51,7 +51,15 @@ impl Clock {
 
     /// Returns the Unix time (seconds) of an instant.
     pub(crate) fn unix(&self, at: Instant) -> u64 {
-        self.wall_base + at.saturating_duration_since(self.mono_base).as_secs()
+        match at.checked_duration_since(self.mono_base) {
+            Some(ahead) => self.wall_base + ahead.as_secs(),
+            // Before the start: times loaded from a state file. Rounded down like the rest.
+            None => {
+                let behind = self.mono_base.duration_since(at);
+                let secs = behind.as_secs() + u64::from(behind.subsec_nanos() > 0);
+                self.wall_base.saturating_sub(secs)
+            }
+        }
     }
 
     /// Returns the instant of a Unix time (seconds), the inverse of [`Clock::unix`] (times before

@@ -161,3 +161,24 @@ async fn a_bad_state_file_is_refused_and_changes_nothing() {
     let missing = emulator.load_state(&dir.0.join("absent.json")).unwrap_err();
     assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
 }
+
+#[tokio::test(start_paused = true)]
+async fn loaded_times_before_the_start_keep_their_date() {
+    let dir = TempPath::new("old-times");
+    std::fs::write(
+        dir.file(),
+        r#"{"version": 1, "backups": [], "instances": [{"id": "old", "tenant": "TENANT",
+          "seq": 7, "name": "n", "status": "ACTIVE", "operating_status": "HEALTHY",
+          "flavor_id": "1", "volume_size": 1, "created": 1000000000, "updated": 1000000061,
+          "service_status_updated": 1000000061, "fault": null, "access": {}, "databases": [],
+          "users": [], "root_enabled": false, "replica_of": null}]}"#
+            .replace("TENANT", TENANT),
+    )
+    .unwrap();
+    let emulator = Emulator::new(Config::default());
+    emulator.load_state(&dir.file()).unwrap();
+    let api = Tenant::new(&emulator.service(), TENANT);
+    let shown = api.get("instances/old").await.json()["instance"].clone();
+    assert_eq!(shown["created"], "2001-09-09T01:46:40");
+    assert_eq!(shown["updated"], "2001-09-09T01:47:41");
+}
