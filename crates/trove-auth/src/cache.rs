@@ -8,6 +8,7 @@ use crate::catalog::EndpointFilter;
 use crate::clock::{Clock, SystemClock};
 use crate::error::AuthError;
 use crate::session::{trim_endpoint, Session};
+use crate::store::{TokenKey, TokenStore, STORE_MIN_VALIDITY};
 use crate::strategy::{AuthHttp, AuthStrategy};
 
 /// The longest time before its expiry a token is replaced by default; long enough for a slow
@@ -30,6 +31,7 @@ pub struct TokenCache {
     current: RwLock<Option<Arc<Session>>>,
     refresh: tokio::sync::Mutex<Option<Arc<AuthError>>>,
     attempts: AtomicU64,
+    store: Option<(Arc<dyn TokenStore>, TokenKey)>,
 }
 
 impl TokenCache {
@@ -44,7 +46,32 @@ impl TokenCache {
             current: RwLock::new(None),
             refresh: tokio::sync::Mutex::new(None),
             attempts: AtomicU64::new(0),
+            store: None,
         }
+    }
+
+    /// Keeps sessions in `store` under `key` between runs: a stored session still valid for
+    /// [`STORE_MIN_VALIDITY`] (or the refresh margin, if longer) is used without authenticating,
+    /// and each new session is saved there.
+    pub fn with_store(mut self, store: Arc<dyn TokenStore>, key: TokenKey) -> Self {
+        self.store = Some((store, key));
+        self
+    }
+
+    /// Returns the stored session, when it is fresh enough to use.
+    fn load_stored(&self) -> Option<Arc<Session>> {
+        let (store, key) = self.store.as_ref()?;
+        let mut session = store.load(key)?;
+        let need = self.margin.max(STORE_MIN_VALIDITY);
+        if session.expires_at.is_none() || session.expires_within(self.clock.now(), need) {
+            tracing::debug!("the stored token expires too soon; authenticating");
+            return None;
+        }
+        if let Some(endpoint) = &self.endpoint_override {
+            session.endpoint.clone_from(endpoint);
+        }
+        tracing::debug!("using the stored token");
+        Some(Arc::new(session))
     }
 
     /// Uses `endpoint` instead of the one the strategy found (`OS_ENDPOINT_OVERRIDE`).
@@ -111,10 +138,21 @@ impl TokenCache {
                 return Err(AuthError::Shared(err.clone()));
             }
         }
+        if let Some(session) = self.load_stored() {
+            *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(session.clone());
+            *last_failure = None;
+            return Ok(session);
+        }
         self.attempts.fetch_add(1, Ordering::AcqRel);
         tracing::debug!(strategy = self.strategy.name(), "authenticating");
         match self.strategy.authenticate(http, &self.filter).await {
             Ok(mut session) => {
+                // Saved before the override, which is applied again on load.
+                if let Some((store, key)) = &self.store {
+                    if session.expires_at.is_some() {
+                        store.save(key, &session);
+                    }
+                }
                 if let Some(endpoint) = &self.endpoint_override {
                     session.endpoint.clone_from(endpoint);
                 }
@@ -147,6 +185,9 @@ impl TokenCache {
             .is_some_and(|current| Arc::ptr_eq(current, stale))
         {
             *guard = None;
+            if let Some((store, key)) = &self.store {
+                store.discard(key);
+            }
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod session;
+pub mod store;
 pub mod strategy;
 
 pub use cache::{TokenCache, DEFAULT_REFRESH_MARGIN};
@@ -35,5 +36,6 @@ pub use clock::{Clock, SystemClock};
 pub use config::{CloudConfig, ConfigLoader, EnvSource, MapEnv, ProcessEnv, TlsSettings};
 pub use error::AuthError;
 pub use session::Session;
+pub use store::{FileTokenStore, TokenKey, TokenStore, STORE_MIN_VALIDITY};
 pub use strategy::{by_name, AuthHttp, AuthStrategy, BoxError, Credentials, NoHttp};
 pub use trove_types::Secret;

@@ -99,6 +99,21 @@ pub struct AuthArgs {
     /// Do not verify the server's TLS certificate [env: OS_INSECURE].
     #[arg(long)]
     pub insecure: bool,
+    /// Do not read or save tokens in the cache ($XDG_CACHE_HOME/trove/tokens, else
+    /// ~/.cache/trove/tokens); OS_TOKEN_CACHE=0 (or false, no, off) does the same.
+    #[arg(long)]
+    pub no_token_cache: bool,
+}
+
+/// The variable that turns the token cache off with `0`, `false`, `no` or `off`.
+pub const TOKEN_CACHE_ENV: &str = "OS_TOKEN_CACHE";
+
+/// True unless `value` (of `OS_TOKEN_CACHE`) turns the cache off.
+fn cache_enabled_by(value: Option<&str>) -> bool {
+    !matches!(
+        value.map(|v| v.trim().to_ascii_lowercase()).as_deref(),
+        Some("0" | "false" | "no" | "off")
+    )
 }
 
 /// Reads a password or token from the command line into a [`Secret`], so that the parsed
@@ -127,6 +142,13 @@ impl AuthArgs {
             .config(&config)
             .map_err(|e| UsageError(format!("{e}")))?
             .user_agent(concat!("trove-cli/", env!("CARGO_PKG_VERSION")))?;
+        let env = std::env::var(TOKEN_CACHE_ENV).ok();
+        let builder = match troveclient::auth::FileTokenStore::in_user_cache() {
+            Some(store) if !self.no_token_cache && cache_enabled_by(env.as_deref()) => {
+                builder.token_store(std::sync::Arc::new(store))
+            }
+            _ => builder,
+        };
         Ok(builder.build()?)
     }
 
@@ -260,5 +282,20 @@ mod tests {
             ..Default::default()
         };
         assert!(a.client().unwrap_err().to_string().contains("sideways"));
+    }
+}
+
+#[cfg(test)]
+mod token_cache_switch_tests {
+    use super::cache_enabled_by;
+
+    #[test]
+    fn only_explicit_off_values_turn_the_cache_off() {
+        for off in ["0", "false", "No", " off "] {
+            assert!(!cache_enabled_by(Some(off)), "{off}");
+        }
+        for on in [None, Some("1"), Some("yes"), Some("")] {
+            assert!(cache_enabled_by(on), "{on:?}");
+        }
     }
 }

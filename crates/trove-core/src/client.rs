@@ -11,7 +11,7 @@ use tracing::Instrument;
 use trove_auth::strategy::StaticToken;
 use trove_auth::{
     AuthStrategy, Clock, CloudConfig, ConfigLoader, Credentials, EndpointFilter, Interface, Secret,
-    Session, TlsSettings, TokenCache,
+    Session, TlsSettings, TokenCache, TokenKey, TokenStore,
 };
 
 use crate::auth_layer::{AuthLayer, StackAuthHttp};
@@ -198,6 +198,10 @@ pub struct ClientBuilder {
     clock: Option<Arc<dyn Clock>>,
     refresh_margin: Option<Duration>,
     stack: Settings,
+    token_store: Option<Arc<dyn TokenStore>>,
+    token_key: Option<TokenKey>,
+    /// The configuration the strategy came from, to key the token store at build time.
+    key_config: Option<CloudConfig>,
 }
 
 impl ClientBuilder {
@@ -226,6 +230,7 @@ impl ClientBuilder {
     /// Uses a strategy object, such as one of your own.
     pub fn auth(mut self, strategy: impl AuthStrategy) -> Self {
         self.strategy = Some(Arc::new(strategy));
+        self.key_config = None;
         self
     }
 
@@ -256,7 +261,24 @@ impl ClientBuilder {
         if let Some(margin) = config.refresh_margin {
             self.refresh_margin = Some(margin);
         }
+        self.key_config = Some(config.clone());
         Ok(self)
+    }
+
+    /// Keeps tokens in `store` between runs (see [`trove_auth::store`]): a stored token still
+    /// valid for a minute is used without asking the identity service. The key is derived from
+    /// the configuration given to [`ClientBuilder::config`] (auth URL, user, project, domains,
+    /// region, interface, service; never a secret), or set with [`ClientBuilder::token_key`];
+    /// without either, or for a configuration that takes a token as input, nothing is stored.
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.token_store = Some(store);
+        self
+    }
+
+    /// Sets the key of the token store, for a strategy set with [`ClientBuilder::auth`].
+    pub fn token_key(mut self, key: TokenKey) -> Self {
+        self.token_key = Some(key);
+        self
     }
 
     /// Trusts the CA certificates of the PEM file `path` instead of the default roots.
@@ -480,6 +502,7 @@ impl ClientBuilder {
             HttpService::new(base.clone()),
             self.stack.identity_timeout,
         ));
+        let filter_for_key = self.filter.clone();
         let cache = strategy.map(|s| {
             let mut cache =
                 TokenCache::new(s, self.filter).with_endpoint_override(self.endpoint_override);
@@ -488,6 +511,14 @@ impl ClientBuilder {
             }
             if let Some(margin) = self.refresh_margin {
                 cache = cache.with_refresh_margin(margin);
+            }
+            let key = self.token_key.or_else(|| {
+                self.key_config
+                    .as_ref()
+                    .and_then(|c| TokenKey::for_config(c, &filter_for_key))
+            });
+            if let (Some(store), Some(key)) = (self.token_store, key) {
+                cache = cache.with_store(store, key);
             }
             Arc::new(cache)
         });

@@ -9,6 +9,8 @@ use tokio::time::Instant;
 pub(crate) struct Clock {
     wall_base: u64,
     mono_base: Instant,
+    /// Time skipped by the control API's `clock?advance=`, added to every reading.
+    skipped: Duration,
 }
 
 impl Clock {
@@ -25,22 +27,67 @@ impl Clock {
         Self {
             wall_base,
             mono_base: Instant::now(),
+            skipped: Duration::ZERO,
         }
     }
 
-    /// Returns the current tokio instant.
+    /// Returns the current tokio instant, plus the time skipped with [`Clock::advance`].
     pub(crate) fn now(&self) -> Instant {
-        Instant::now()
+        let now = Instant::now();
+        // The control API caps each advance, so this only falls back after centuries of skips.
+        now.checked_add(self.skipped).unwrap_or(now)
+    }
+
+    /// Moves the emulator's time `by` forward: tasks fall due and tokens expire as if it had
+    /// passed, while the process's own timers (fault delays) are untouched.
+    pub(crate) fn advance(&mut self, by: Duration) {
+        self.skipped = self.skipped.saturating_add(by);
+    }
+
+    /// Returns the time skipped so far.
+    pub(crate) fn skipped(&self) -> Duration {
+        self.skipped
     }
 
     /// Returns the Unix time (seconds) of an instant.
     pub(crate) fn unix(&self, at: Instant) -> u64 {
-        self.wall_base + at.saturating_duration_since(self.mono_base).as_secs()
+        match at.checked_duration_since(self.mono_base) {
+            Some(ahead) => self.wall_base + ahead.as_secs(),
+            // Before the start: times loaded from a state file. Rounded down like the rest.
+            None => {
+                let behind = self.mono_base.duration_since(at);
+                let secs = behind.as_secs() + u64::from(behind.subsec_nanos() > 0);
+                self.wall_base.saturating_sub(secs)
+            }
+        }
+    }
+
+    /// Returns the instant of a Unix time (seconds), the inverse of [`Clock::unix`] (times before
+    /// the clock's start map to its start when tokio cannot represent them).
+    pub(crate) fn instant_of(&self, unix: u64) -> Instant {
+        if unix >= self.wall_base {
+            let ahead = Duration::from_secs(unix - self.wall_base);
+            self.mono_base.checked_add(ahead).unwrap_or(self.mono_base)
+        } else {
+            let behind = Duration::from_secs(self.wall_base - unix);
+            self.mono_base.checked_sub(behind).unwrap_or(self.mono_base)
+        }
     }
 
     /// Formats an instant as Trove does: `YYYY-MM-DDTHH:MM:SS`, no zone.
     pub(crate) fn trove(&self, at: Instant) -> String {
         format_unix(self.unix(at))
+    }
+
+    /// Formats an instant to the millisecond, `YYYY-MM-DDTHH:MM:SS.mmmZ`, without the skipped
+    /// time (the request log's wall-clock times).
+    pub(crate) fn wall_millis(&self, at: Instant) -> String {
+        let since = at.saturating_duration_since(self.mono_base);
+        format!(
+            "{}.{:03}Z",
+            format_unix(self.wall_base + since.as_secs()),
+            since.subsec_millis()
+        )
     }
 
     /// Formats an instant plus an offset as `YYYY-MM-DDTHH:MM:SSZ` (Trove limits).

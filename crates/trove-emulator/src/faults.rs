@@ -323,6 +323,10 @@ impl Faults {
         *self.lock() = plan.rules.into_iter().map(|r| (r, 0, 0)).collect();
     }
 
+    pub(crate) fn rule_count(&self) -> usize {
+        self.lock().len()
+    }
+
     pub(crate) fn fired(&self) -> u64 {
         self.fired.load(Ordering::Relaxed)
     }

@@ -18,10 +18,12 @@
 
 mod clock;
 mod config;
+mod control;
 mod fault;
 pub mod faults;
 mod keystone;
 mod legacy_auth;
+mod persist;
 mod request;
 mod response;
 mod router;
@@ -30,6 +32,7 @@ mod state;
 mod trove;
 
 pub use config::{Config, Delay, KeystoneUser, ADMIN_PROJECT_ID, DEMO_PROJECT_ID};
+pub use control::REQUEST_LOG_CAPACITY;
 pub use faults::{FaultAction, FaultPlan, FaultRule, FaultSpecError};
 pub use keystone::TOKEN_PREFIX;
 pub use server::{Emulator, EmulatorService, RunningEmulator, MAX_BODY_BYTES};

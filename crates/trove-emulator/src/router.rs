@@ -1,5 +1,5 @@
-//! Top-level dispatch: `/` (Trove versions), `/v1.0/...` (Trove, after auth) and `/v3/...`
-//! (Keystone), plus the headers every response carries.
+//! Top-level dispatch: `/` (Trove versions), `/v1.0/...` (Trove, after auth), `/v3/...`
+//! (Keystone) and `/_emulator/...` (the control API), plus the headers every response carries.
 
 use std::sync::atomic::Ordering;
 
@@ -22,6 +22,7 @@ pub(crate) fn handle(shared: &Shared, ctx: &Ctx) -> Resp {
         ["v3", rest @ ..] => keystone::handle(shared, ctx, rest),
         ["v2.0", rest @ ..] => crate::legacy_auth::handle_v2(shared, ctx, rest),
         ["v1.1", rest @ ..] => crate::legacy_auth::handle_v11(shared, ctx, rest),
+        [crate::control::PREFIX, rest @ ..] => crate::control::handle(shared, ctx, rest),
         _ => fault::no_route(),
     };
     let request_id = format!("req-{}", uuid::Uuid::new_v4());

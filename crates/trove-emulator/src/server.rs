@@ -110,19 +110,47 @@ impl Emulator {
     /// Adds `n` ready (`ACTIVE`, flavor 1, 1 GB) instances to `tenant` directly, without the
     /// create API, so load and pagination benchmarks can start from 100,000 instances at once.
     pub fn seed_instances(&self, tenant: &str, n: usize) {
-        let mut world = self.shared.lock();
-        let now = world.clock.now();
-        for i in 0..n {
-            let seq = world.next_seq();
-            let instance = crate::state::Instance::ready(
-                uuid::Uuid::new_v4().to_string(),
-                tenant.to_owned(),
-                seq,
-                format!("seed-{i}"),
-                now,
-            );
-            world.instances.insert(instance.id.clone(), instance);
-        }
+        crate::control::seed_instances(&self.shared, tenant, "seed", n);
+    }
+
+    /// Empties the Trove world, the fault plan and the request log, as `POST /_emulator/reset`
+    /// does; issued Keystone tokens stay valid.
+    pub fn reset(&self) {
+        self.shared.lock().reset(&self.shared.config);
+        self.shared.faults.set(FaultPlan::default());
+        self.shared.control.clear();
+    }
+
+    /// Finishes every pending task now (BUILD to ACTIVE, backups to COMPLETED, deletes gone), as
+    /// `POST /_emulator/settle` does; returns how many finished.
+    pub fn settle_all(&self) -> usize {
+        self.shared.lock().settle_all()
+    }
+
+    /// Saves the instances and backups to `path` (owner-only, by atomic rename), finishing
+    /// pending tasks first; `--state FILE` calls this at shutdown.
+    pub fn save_state(&self, path: &std::path::Path) -> std::io::Result<()> {
+        let bytes =
+            crate::persist::snapshot(&mut self.shared.lock()).map_err(std::io::Error::other)?;
+        crate::persist::write_file(path, &bytes)
+    }
+
+    /// Replaces the instances and backups with those saved in `path`; a file that does not
+    /// parse is an `InvalidData` error and leaves the world unchanged.
+    pub fn load_state(&self, path: &std::path::Path) -> std::io::Result<()> {
+        let bytes = std::fs::read(path)?;
+        crate::persist::restore(&mut self.shared.lock(), &bytes).map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{}: {e}", path.display()),
+            )
+        })
+    }
+
+    /// Moves the emulator's clock forward by `by`, as `POST /_emulator/clock?advance=` does:
+    /// tasks fall due and tokens expire as if the time had passed.
+    pub fn advance_clock(&self, by: std::time::Duration) {
+        self.shared.lock().clock.advance(by);
     }
 }
 
@@ -138,6 +166,14 @@ pub struct EmulatorService {
 impl EmulatorService {
     /// Answers one request whose body is already buffered.
     pub fn call_bytes(&self, req: http::Request<Bytes>) -> http::Response<Full<Bytes>> {
+        let (method, uri) = (req.method().clone(), req.uri().clone());
+        let resp = self.route(req);
+        self.record(&method, &uri, Some(&resp), None);
+        resp
+    }
+
+    /// Answers one buffered request without logging it.
+    fn route(&self, req: http::Request<Bytes>) -> Resp {
         let (parts, body) = req.into_parts();
         let ctx = Ctx::new(&parts, body, self.shared.config.advertised_host.as_deref());
         router::handle(&self.shared, &ctx)
@@ -181,12 +217,18 @@ impl EmulatorService {
         B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        let action = self
-            .shared
-            .faults
-            .pick(req.method(), req.uri().path(), over_tcp);
+        let (method, uri) = (req.method().clone(), req.uri().clone());
+        // Control requests are never faulted, so a test can always clear the faults it set.
+        let action = if crate::control::is_control(uri.path()) {
+            None
+        } else {
+            self.shared.faults.pick(&method, uri.path(), over_tcp)
+        };
         match action {
-            Some(FaultAction::ResetBeforeRead) => return Err(faults::ConnectionReset),
+            Some(FaultAction::ResetBeforeRead) => {
+                self.record(&method, &uri, None, action.as_ref());
+                return Err(faults::ConnectionReset);
+            }
             // A zero delay answers at once; tokio's timer would round it up to a millisecond.
             Some(FaultAction::Delay(d)) if !d.is_zero() => tokio::time::sleep(d).await,
             _ => {}
@@ -194,7 +236,11 @@ impl EmulatorService {
         let (parts, body) = req.into_parts();
         let bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
             Ok(collected) => collected.to_bytes(),
-            Err(e) => return Ok(body_error(self, &*e)),
+            Err(e) => {
+                let resp = body_error(self, &*e);
+                self.record(&method, &uri, Some(&resp), action.as_ref());
+                return Ok(resp);
+            }
         };
         let resp = match action {
             Some(FaultAction::Status {
@@ -202,15 +248,53 @@ impl EmulatorService {
                 retry_after,
             }) => {
                 self.shared.requests.fetch_add(1, Ordering::Relaxed);
-                return Ok(faults::status_answer(status, retry_after));
+                let resp = faults::status_answer(status, retry_after);
+                self.record(&method, &uri, Some(&resp), action.as_ref());
+                return Ok(resp);
             }
             Some(FaultAction::Unauthorized) => {
                 self.shared.requests.fetch_add(1, Ordering::Relaxed);
-                return Ok(fault::unauthorized("http://localhost/identity"));
+                let resp = fault::unauthorized("http://localhost/identity");
+                self.record(&method, &uri, Some(&resp), action.as_ref());
+                return Ok(resp);
             }
-            _ => self.call_bytes(http::Request::from_parts(parts, bytes)),
+            _ => self.route(http::Request::from_parts(parts, bytes)),
         };
-        faults::spoil(resp, action).await
+        let status = resp.status().as_u16();
+        let request_id = resp
+            .headers()
+            .get("x-openstack-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let out = faults::spoil(resp, action.clone()).await;
+        self.shared.control.record(
+            &method,
+            &uri,
+            out.is_ok().then_some(status),
+            request_id.as_deref(),
+            action.as_ref(),
+        );
+        out
+    }
+
+    /// Adds an exchange to the control API's request log.
+    fn record(
+        &self,
+        method: &http::Method,
+        uri: &http::Uri,
+        resp: Option<&Resp>,
+        action: Option<&FaultAction>,
+    ) {
+        let request_id = resp
+            .and_then(|r| r.headers().get("x-openstack-request-id"))
+            .and_then(|v| v.to_str().ok());
+        self.shared.control.record(
+            method,
+            uri,
+            resp.map(|r| r.status().as_u16()),
+            request_id,
+            action,
+        );
     }
 }
 

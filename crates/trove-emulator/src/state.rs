@@ -21,6 +21,8 @@ pub(crate) struct Shared {
     pub(crate) requests: AtomicU64,
     /// The fault injection plan (empty unless a test or `--faults` sets one).
     pub(crate) faults: crate::faults::Faults,
+    /// The control API's request log.
+    pub(crate) control: crate::control::Control,
     inner: Mutex<Inner>,
 }
 
@@ -31,6 +33,7 @@ impl Shared {
             config,
             requests: AtomicU64::new(0),
             faults: crate::faults::Faults::default(),
+            control: crate::control::Control::default(),
             inner: Mutex::new(inner),
         }
     }
@@ -72,6 +75,11 @@ impl<T> Pending<T> {
             Delay::Time(d) => self.started.checked_add(d).filter(|end| now >= *end),
             Delay::Reads(n) => (self.shows >= n).then_some(now),
         }
+    }
+
+    /// Makes the task due now, whatever its delay (the control API's settle).
+    pub(crate) fn force(&mut self) {
+        self.delay = Delay::Reads(0);
     }
 
     /// Counts one GET-show of the resource, for `Delay::Reads`.
@@ -420,6 +428,62 @@ impl Inner {
             mgmt: Default::default(),
             user_ids,
         }
+    }
+
+    /// Empties the Trove world (instances, backups, clusters, configurations, modules, registered
+    /// datastores, strategies), keeping what belongs to Keystone (issued tokens, user ids) and the
+    /// clock, so a client's session outlives the reset.
+    pub(crate) fn reset(&mut self, config: &Config) {
+        let mut fresh = Inner::new(config);
+        fresh.clock = self.clock;
+        fresh.tokens = std::mem::take(&mut self.tokens);
+        fresh.user_ids = std::mem::take(&mut self.user_ids);
+        *self = fresh;
+    }
+
+    /// Finishes every pending task now, whatever its delay, including tasks that started
+    /// another; returns how many finished.
+    pub(crate) fn settle_all(&mut self) -> usize {
+        let mut finished = 0;
+        // A finished task never starts another today; the bound guards against one that would.
+        for _ in 0..8 {
+            let mut due: Vec<(Kind, String)> = Vec::new();
+            for (id, i) in &mut self.instances {
+                if let Some(p) = i.pending.as_mut() {
+                    p.force();
+                    due.push((Kind::Instance, id.clone()));
+                }
+            }
+            for (id, b) in &mut self.backups {
+                if let Some(p) = b.pending.as_mut() {
+                    p.force();
+                    due.push((Kind::Backup, id.clone()));
+                }
+            }
+            for (id, c) in &mut self.clusters {
+                if let Some(p) = c.pending.as_mut() {
+                    p.force();
+                    due.push((Kind::Cluster, id.clone()));
+                }
+            }
+            if due.is_empty() {
+                break;
+            }
+            let now = self.clock.now();
+            for (kind, id) in &due {
+                self.settle_one(*kind, id, now);
+            }
+            finished += due.len();
+        }
+        // The index still lists the settled tasks; like any stale entry, each is dropped when
+        // it comes up.
+        self.settle(self.clock.now());
+        finished
+    }
+
+    /// Makes later sequence numbers exceed `seq` (after loading saved resources).
+    pub(crate) fn bump_seq(&mut self, seq: u64) {
+        self.seq = self.seq.max(seq);
     }
 
     /// Returns a fresh, increasing creation sequence number.

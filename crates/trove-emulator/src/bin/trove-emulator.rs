@@ -31,6 +31,26 @@ struct Args {
     /// (see the `faults` module of the library).
     #[arg(long)]
     faults: Option<String>,
+    /// Load instances and backups from this file at start (when it exists) and save them to
+    /// it at shutdown (SIGINT or SIGTERM).
+    #[arg(long, value_name = "FILE")]
+    state: Option<std::path::PathBuf>,
+}
+
+/// Waits for SIGINT (Ctrl-C) or, on Unix, SIGTERM.
+async fn shutdown_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
 }
 
 #[tokio::main]
@@ -40,6 +60,8 @@ async fn main() -> std::io::Result<()> {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
+        // Stdout carries only the "listening on URL" line, which scripts read to find the port.
+        .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
     let mut config = Config {
@@ -61,13 +83,21 @@ async fn main() -> std::io::Result<()> {
         tracing::info!(rules = plan.rules.len(), "injecting faults");
         emulator.set_faults(plan);
     }
+    if let Some(path) = args.state.as_deref().filter(|p| p.exists()) {
+        emulator.load_state(path)?;
+        tracing::info!(path = %path.display(), "loaded state");
+    }
     let server = emulator
         .serve(SocketAddr::new(args.bind, args.port))
         .await?;
     println!("trove-emulator listening on {}", server.url());
     tracing::info!(url = %server.url(), "listening");
-    tokio::signal::ctrl_c().await?;
+    shutdown_signal().await?;
     tracing::info!("shutting down");
     server.shutdown().await;
+    if let Some(path) = &args.state {
+        emulator.save_state(path)?;
+        tracing::info!(path = %path.display(), "saved state");
+    }
     Ok(())
 }
