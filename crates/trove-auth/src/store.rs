@@ -116,6 +116,9 @@ struct Stored {
     project_id: Option<String>,
     /// Unix seconds.
     expires_at: Option<u64>,
+    /// Unix seconds; kept so the refresh margin still follows the token's lifetime after a load.
+    #[serde(default)]
+    issued_at: Option<u64>,
     catalog: Option<Vec<StoredService>>,
 }
 
@@ -146,6 +149,9 @@ impl Stored {
             // Rounded down, so a stored token never looks valid for longer than it is.
             expires_at: s
                 .expires_at
+                .map(|t| t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())),
+            issued_at: s
+                .issued_at
                 .map(|t| t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())),
             catalog: s.catalog.as_ref().map(|c| {
                 c.services
@@ -207,6 +213,7 @@ impl Stored {
             endpoint: self.endpoint,
             project_id: self.project_id,
             expires_at: self.expires_at.map(|s| UNIX_EPOCH + Duration::from_secs(s)),
+            issued_at: self.issued_at.map(|s| UNIX_EPOCH + Duration::from_secs(s)),
             catalog,
         })
     }

@@ -48,6 +48,7 @@ fn session(token: &str, expires_in: u64) -> Session {
         token: Secret::new(token),
         endpoint: "http://db:8779/v1.0/p1".to_owned(),
         project_id: Some("p1".to_owned()),
+        issued_at: None,
         expires_at: Some(UNIX_EPOCH + Duration::from_secs(NOW + expires_in)),
         catalog: Some(Catalog {
             services: vec![CatalogService {
