@@ -23,6 +23,7 @@ pub mod faults;
 mod keystone;
 mod legacy_auth;
 mod request;
+pub mod request_schema;
 mod response;
 mod router;
 mod server;
