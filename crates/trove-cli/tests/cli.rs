@@ -151,7 +151,7 @@ impl Env {
         let member = ["--instance", "flavor=2,volume=2"];
         let c = self.waited(
             &[
-                &["cluster", "create", name, "mongodb"][..],
+                &["cluster", "create", name, "mongodb", "3.6"][..],
                 &member,
                 &member,
                 &member,
@@ -1027,7 +1027,7 @@ fn modules_on_cluster_members() {
     let member = ["--instance", "flavor=2,volume=2,module=clustered"];
     env.waited(
         &[
-            &["cluster", "create", "cm", "mongodb"][..],
+            &["cluster", "create", "cm", "mongodb", "3.6"][..],
             &member,
             &member,
             &member,

@@ -1,7 +1,7 @@
 //! Trove 26.0.0's request JSON schemas, applied to a request body the way Trove's wsgi layer does.
 //!
 //! The schemas come from `schemas/trove-26-request-schemas.json` (exported from Trove's
-//! `apischema.py`, see the README beside it). Trove picks a route's schema in each controller's
+//! `apischema.py` by `extract-trove-schemas.py` beside it). Trove picks a route's schema in each controller's
 //! `get_schema`, validates with `jsonschema.Draft4Validator`, sorts every error by its instance
 //! path and joins them in `format_validation_msg` (`trove/common/wsgi.py`). This module does the
 //! same with the `jsonschema` crate doing the validation and Python's wording rebuilt from each
