@@ -1173,8 +1173,14 @@ fn mgmt_instances_across_projects() {
     env.admin(&["mgmt", "instance", "reset-task-status", &id])
         .ok();
     assert_eq!(
-        env.admin(&["mgmt", "instance", "rebuild", &id, "image-1"])
-            .ok(),
+        env.admin(&[
+            "mgmt",
+            "instance",
+            "rebuild",
+            &id,
+            "5a0c6e2b-3d4f-4a1b-8c9d-0e1f2a3b4c5d"
+        ])
+        .ok(),
         ""
     );
 
@@ -1236,6 +1242,7 @@ fn mgmt_clusters() {
         "create",
         "stuck",
         "mongodb",
+        "3.6",
         "--instance",
         "flavor=7,volume=1",
     ]);

@@ -258,7 +258,7 @@ impl Table {
     }
 }
 
-/// Removes every `"required": []` in the schema.
+/// Removes every `"required": []` in the schema and gives each pattern Python's `$`.
 fn drop_empty_required(v: &mut Value) {
     match v {
         Value::Object(m) => {
@@ -266,6 +266,15 @@ fn drop_empty_required(v: &mut Value) {
                 .is_some_and(|r| r.as_array().is_some_and(Vec::is_empty))
             {
                 m.remove("required");
+            }
+            // Python's `re.search` lets a final `$` match before a trailing newline; the
+            // crate's regex matches `$` only at the very end.
+            if let Some(Value::String(p)) = m.get_mut("pattern") {
+                let escaped = p.trim_end_matches('$').ends_with('\\');
+                if p.ends_with('$') && !escaped {
+                    p.truncate(p.len() - 1);
+                    p.push_str("\\n?$");
+                }
             }
             m.values_mut().for_each(drop_empty_required);
         }
@@ -491,7 +500,10 @@ impl Compiled {
                     num(parent.and_then(|p| p.get("maximum")))
                 )
             }
-            K::Pattern { pattern } => format!("{r} does not match {}", py_str(pattern)),
+            K::Pattern { pattern } => {
+                let original = keyword_value.and_then(Value::as_str).unwrap_or(pattern);
+                format!("{r} does not match {}", py_str(original))
+            }
             K::Enum { options } => format!("{r} is not one of {}", pyrepr(options)),
             K::UniqueItems => format!("{r} has non-unique elements"),
             K::AdditionalProperties { unexpected } => {

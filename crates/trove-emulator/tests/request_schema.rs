@@ -143,3 +143,16 @@ async fn validation_comes_before_the_lookup() {
         "Validation error: restart [] is not of type 'object'"
     );
 }
+
+/// Python's `re.search` (jsonschema's `pattern`) lets `$` match before a final newline, so a
+/// module whose contents end in a newline passes trove/common/apischema.py's pattern.
+#[test]
+fn a_final_newline_matches_dollar_as_in_python() {
+    let body = br#"{"module": {"name": "m", "module_type": "ping", "contents": "ping\n"}}"#;
+    assert_eq!(
+        request_schema::check("POST", "/12345/modules", body),
+        Verdict::Valid
+    );
+    let two = br#"{"module": {"name": "m", "module_type": "ping", "contents": "\n\n"}}"#;
+    assert!(!request_schema::check("POST", "/12345/modules", two).passes());
+}
