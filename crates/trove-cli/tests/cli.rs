@@ -151,7 +151,7 @@ impl Env {
         let member = ["--instance", "flavor=2,volume=2"];
         let c = self.waited(
             &[
-                &["cluster", "create", name, "mongodb"][..],
+                &["cluster", "create", name, "mongodb", "3.6"][..],
                 &member,
                 &member,
                 &member,
@@ -1027,7 +1027,7 @@ fn modules_on_cluster_members() {
     let member = ["--instance", "flavor=2,volume=2,module=clustered"];
     env.waited(
         &[
-            &["cluster", "create", "cm", "mongodb"][..],
+            &["cluster", "create", "cm", "mongodb", "3.6"][..],
             &member,
             &member,
             &member,
@@ -1197,8 +1197,14 @@ fn mgmt_instances_across_projects() {
     env.admin(&["mgmt", "instance", "reset-task-status", &id])
         .ok();
     assert_eq!(
-        env.admin(&["mgmt", "instance", "rebuild", &id, "image-1"])
-            .ok(),
+        env.admin(&[
+            "mgmt",
+            "instance",
+            "rebuild",
+            &id,
+            "5a0c6e2b-3d4f-4a1b-8c9d-0e1f2a3b4c5d"
+        ])
+        .ok(),
         ""
     );
 
@@ -1260,6 +1266,7 @@ fn mgmt_clusters() {
         "create",
         "stuck",
         "mongodb",
+        "3.6",
         "--instance",
         "flavor=7,volume=1",
     ]);

@@ -75,7 +75,7 @@ async fn actions_grow_shrink_restart_upgrade_and_configuration() {
     let client = emulated::client(&emulator);
     let clusters = client.clusters();
     let c = clusters
-        .create("c2", "redis", None)
+        .create("c2", "redis", Some("4.0".into()))
         .instances(2, "7", 1)
         .await
         .unwrap();
@@ -152,7 +152,7 @@ async fn list_pages_by_id_and_streams_everything() {
     for i in 0..23 {
         client
             .clusters()
-            .create(format!("c{i}"), "cassandra", None)
+            .create(format!("c{i}"), "cassandra", Some("3.11".into()))
             .instances(1, "7", 1)
             .await
             .unwrap();
@@ -191,34 +191,34 @@ async fn create_is_validated_as_trove_does() {
     let client = emulated::client(&emulator);
     let mysql = client
         .clusters()
-        .create("c", "mysql", None)
+        .create("c", "mysql", Some("5.7".into()))
         .instances(1, "7", 1)
         .await
         .unwrap_err();
     assert_eq!(mysql.status().map(|s| s.as_u16()), Some(501));
     let unknown = client
         .clusters()
-        .create("c", "nosuchdb", None)
+        .create("c", "nosuchdb", Some("1".into()))
         .instances(1, "7", 1)
         .await
         .unwrap_err();
     assert!(unknown.is_not_found());
     let no_members = client
         .clusters()
-        .create("c", "mongodb", None)
+        .create("c", "mongodb", Some("3.6".into()))
         .await
         .unwrap_err();
     assert_eq!(no_members.fault_name(), Some("badRequest"));
     let bad_flavor = client
         .clusters()
-        .create("c", "mongodb", None)
+        .create("c", "mongodb", Some("3.6".into()))
         .instances(1, "999", 1)
         .await
         .unwrap_err();
     assert_eq!(bad_flavor.status().map(|s| s.as_u16()), Some(400));
     let too_big = client
         .clusters()
-        .create("c", "mongodb", None)
+        .create("c", "mongodb", Some("3.6".into()))
         .instances(1, "7", 1000)
         .await
         .unwrap_err();
@@ -231,7 +231,7 @@ async fn a_wait_that_times_out_carries_the_last_task() {
     let client = emulated::client(&emulator);
     let c = client
         .clusters()
-        .create("slow", "mongodb", None)
+        .create("slow", "mongodb", Some("3.6".into()))
         .instances(1, "7", 1)
         .await
         .unwrap();

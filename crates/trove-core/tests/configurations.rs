@@ -149,7 +149,7 @@ async fn a_group_in_use_cannot_be_deleted() {
         .unwrap();
     let cluster = client
         .clusters()
-        .create("c", "mongodb", None)
+        .create("c", "mongodb", Some("3.6".into()))
         .instances(3, "7", 1)
         .configuration(group.id.clone())
         .await

@@ -78,7 +78,7 @@ async fn configuration_attach_detach_and_default() {
         .is_none());
     let err = client
         .instances()
-        .attach_configuration(&id, "nope")
+        .attach_configuration(&id, "00000000-0000-4000-8000-000000000000")
         .await
         .unwrap_err();
     assert!(err.is_not_found(), "{err}");
@@ -344,8 +344,8 @@ async fn create_with_every_option_users_ask_for() {
         .datastore_version_number("5.7.29")
         .availability_zone("nova")
         .nic(trove_types::instance::NicSpec {
-            network_id: Some("net-1".into()),
-            subnet_id: Some("sub-1".into()),
+            network_id: Some("0e9a6f3c-1b2d-4c5e-8f70-112233445566".into()),
+            subnet_id: Some("7d1e2f3a-4b5c-4d6e-9f80-665544332211".into()),
             ip_address: Some("10.0.0.5".into()),
         })
         .configuration(&group.id)
@@ -364,7 +364,7 @@ async fn create_with_every_option_users_ask_for() {
     assert_eq!(body["datastore"]["version_number"], "5.7.29");
     assert_eq!(
         body["nics"],
-        serde_json::json!([{"network_id": "net-1", "subnet_id": "sub-1", "ip_address": "10.0.0.5"}])
+        serde_json::json!([{"network_id": "0e9a6f3c-1b2d-4c5e-8f70-112233445566", "subnet_id": "7d1e2f3a-4b5c-4d6e-9f80-665544332211", "ip_address": "10.0.0.5"}])
     );
     assert_eq!(body["modules"], serde_json::json!([{"id": module.id}]));
     assert_eq!(body["locality"], "anti-affinity");

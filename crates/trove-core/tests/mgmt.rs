@@ -83,7 +83,7 @@ async fn admin_instance_views_filters_and_pages() {
 
     // Cluster members only with include_clustered.
     user.clusters()
-        .create("c", "mongodb", None)
+        .create("c", "mongodb", Some("3.6".into()))
         .instances(3, "7", 1)
         .await
         .unwrap();
@@ -142,7 +142,9 @@ async fn admin_instance_actions_and_guest_calls() {
         .status
         .is_ready());
 
-    mgmt.rebuild(&inst.id, "image-1").await.unwrap();
+    mgmt.rebuild(&inst.id, "5a0c6e2b-3d4f-4a1b-8c9d-0e1f2a3b4c5d")
+        .await
+        .unwrap();
     user.instances()
         .wait_ready(&inst.id, emulated::fast())
         .await
@@ -191,7 +193,7 @@ async fn admin_clusters_list_show_and_reset_task() {
     let admin = emulated::admin(&emulator);
     let c = user
         .clusters()
-        .create("stuck", "mongodb", None)
+        .create("stuck", "mongodb", Some("3.6".into()))
         .instances(1, "7", 1)
         .await
         .unwrap();

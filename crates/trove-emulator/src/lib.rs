@@ -25,6 +25,7 @@ mod keystone;
 mod legacy_auth;
 mod persist;
 mod request;
+pub mod request_schema;
 mod response;
 mod router;
 mod server;

@@ -31,6 +31,7 @@ use crate::config::Config;
 use crate::fault;
 use crate::keystone;
 use crate::request::Ctx;
+use crate::request_schema::{self, Verdict};
 use crate::response::Resp;
 use crate::state::{Inner, Instance, Shared};
 
@@ -86,6 +87,19 @@ pub(crate) fn handle(shared: &Shared, ctx: &Ctx, path: &[&str]) -> Resp {
     let mut rest = &path[1..];
     if let [head @ .., ""] = rest {
         rest = head;
+    }
+    // Trove validates the body against the route's schema before the controller runs, so a
+    // violation answers 400 even for an unknown instance.
+    let routed = if let [head @ .., ""] = path {
+        head
+    } else {
+        path
+    };
+    match request_schema::check_segments(ctx.method.as_str(), routed, &ctx.body) {
+        Verdict::Invalid(message) => return fault::bad_request(&message),
+        Verdict::ServerError => return fault::internal_error(),
+        Verdict::Malformed => return fault::malformed_body(),
+        Verdict::NoSchema | Verdict::Valid => {}
     }
     let req = Req {
         ctx,

@@ -6,29 +6,7 @@ use serde_json::Value;
 use crate::fault;
 use crate::response::Resp;
 
-/// Renders a JSON value the way Python's `repr` shows the decoded value.
-pub(crate) fn pyrepr(v: &Value) -> String {
-    match v {
-        Value::Null => "None".to_owned(),
-        Value::Bool(true) => "True".to_owned(),
-        Value::Bool(false) => "False".to_owned(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
-        Value::Array(items) => {
-            format!(
-                "[{}]",
-                items.iter().map(pyrepr).collect::<Vec<_>>().join(", ")
-            )
-        }
-        Value::Object(map) => format!(
-            "{{{}}}",
-            map.iter()
-                .map(|(k, v)| format!("'{k}': {}", pyrepr(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
+pub(crate) use crate::request_schema::pyrepr;
 
 /// Returns the top-level object under `key`; anything else is the real server's 500.
 pub(crate) fn envelope<'v>(body: &'v Value, key: &str) -> Result<&'v Value, Resp> {
