@@ -448,6 +448,10 @@ fn a_body_trove_refuses_is_detected() {
         }),
         ..Default::default()
     };
-    let v = verdict(&instances::edit_operation(ID, &access).unwrap());
+    // The SDK refuses to build it, and the schema refuses the same body sent by hand.
+    assert!(instances::edit_operation(ID, &access).is_err());
+    let raw = serde_json::to_vec(&serde_json::json!({"instance": {"access": {"is_public": true}}}))
+        .unwrap();
+    let v = request_schema::check("PATCH", &format!("/12345/instances/{ID}"), &raw);
     assert!(!v.passes(), "{v:?}");
 }
