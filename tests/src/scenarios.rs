@@ -1086,3 +1086,88 @@ pub async fn fake_mode_refusals(target: &Target, client: &Client) {
     }
     client.instances().delete(&id).await.expect("delete");
 }
+
+/// Sends `body` with `method` to `path` and returns the fault the server answered with.
+async fn refused(
+    client: &Client,
+    method: http::Method,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, String) {
+    let op = troveclient::Operation::<serde_json::Value>::json(method, "/raw", path.to_owned())
+        .with_json(&body)
+        .expect("body");
+    let err = client.execute(op).await.expect_err("the server refuses it");
+    let api = err
+        .api()
+        .unwrap_or_else(|| panic!("not an API error: {err}"));
+    (api.status.as_u16(), api.fault.message.clone())
+}
+
+/// Rules Trove 26 applies before any fake service, sent as raw bodies so the SDK's own checks
+/// cannot hide them, with the status and message each must get:
+/// * replica create naming a flavor, datastore or volume, and `replica_count` without a
+///   replica: `trove/instance/service.py` `InstanceController.create()`;
+/// * a PATCH carrying `access`, and a create with a bad name and volume size: the `edit` and
+///   `create` schemas of `trove/common/apischema.py`, reported by
+///   `trove/common/wsgi.py` `Controller.format_validation_msg`.
+pub async fn trove_rules(client: &Client) {
+    use http::Method;
+    let source = "00000000-0000-0000-0000-00000000beef";
+    let cases: [(Method, String, serde_json::Value, u16, &str); 6] = [
+        (
+            Method::POST,
+            "/instances".into(),
+            serde_json::json!({"instance": {"name": "r", "flavorRef": "1", "replica_of": source}}),
+            400,
+            "Cannot specify flavor when creating replicas.",
+        ),
+        (
+            Method::POST,
+            "/instances".into(),
+            serde_json::json!({"instance": {"name": "r", "replica_of": source,
+                "datastore": {"type": "mysql"}}}),
+            400,
+            "Cannot specify datastore when creating replicas.",
+        ),
+        (
+            Method::POST,
+            "/instances".into(),
+            serde_json::json!({"instance": {"name": "r", "replica_of": source,
+                "volume": {"size": 1}}}),
+            400,
+            "Cannot specify volume when creating replicas.",
+        ),
+        (
+            Method::POST,
+            "/instances".into(),
+            serde_json::json!({"instance": {"name": "x", "flavorRef": "1",
+                "volume": {"size": 1}, "replica_count": 2}}),
+            400,
+            "Replica count only valid when creating replicas. Cannot create 2 instances.",
+        ),
+        (
+            Method::PATCH,
+            format!("/instances/{source}"),
+            serde_json::json!({"instance": {"access": {"is_public": true}}}),
+            400,
+            "Validation error: instance Additional properties are not allowed ('access' was \
+             unexpected)",
+        ),
+        (
+            Method::POST,
+            "/instances".into(),
+            serde_json::json!({"instance": {"name": "!!!", "flavorRef": "1",
+                "volume": {"size": 0}}}),
+            400,
+            "Validation error: instance['name'] '!!!' does not match '^.*[0-9a-zA-Z]+.*$'; \
+             instance['volume']['size'] 0 is not valid under any of the given schemas; \
+             0 is less than the minimum of 1; 0 is not of type 'string'",
+        ),
+    ];
+    for (method, path, body, status, message) in cases {
+        let what = format!("{method} {path} {body}");
+        let got = refused(client, method, &path, body).await;
+        assert_eq!(got, (status, message.to_owned()), "{what}");
+    }
+}

@@ -59,3 +59,9 @@ async fn configurations_and_modules() {
     let target = Target::emulator().await;
     scenarios::configurations_and_modules(&target, &target.fake_client(&unique_tenant("t"))).await;
 }
+
+#[tokio::test]
+async fn trove_rules() {
+    let target = Target::emulator().await;
+    scenarios::trove_rules(&target.fake_client(&unique_tenant("t"))).await;
+}

@@ -39,6 +39,13 @@ async fn configurations_and_modules_on_the_real_server() {
     scenarios::configurations_and_modules(&target, &client).await;
 }
 
+/// The controller and schema rules the emulator follows answer the same on the real server.
+#[tokio::test]
+async fn trove_rules_on_the_real_server() {
+    let target = Target::real();
+    scenarios::trove_rules(&target.fake_client(&unique_tenant("rules"))).await;
+}
+
 /// What fake mode cannot do (its fake guest has no log calls) still fails as recorded in
 /// `FAKE_MODE_REFUSES`; if a new Trove starts answering, the list and the docs must change.
 #[tokio::test]
