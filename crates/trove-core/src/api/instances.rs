@@ -270,6 +270,58 @@ impl InstanceExt for Instance {
     }
 }
 
+/// The setters, accessors and sending that a create and a replica create share: both fill one
+/// `CreateInstance` body and send it to the same route.
+macro_rules! create_request_common {
+    ($request:ident) => {
+        impl<'c> $request<'c> {
+            /// Sets the availability zone.
+            pub fn availability_zone(mut self, zone: impl Into<String>) -> Self {
+                self.body.availability_zone = Some(zone.into());
+                self
+            }
+
+            /// Creates the instance in region `region`.
+            pub fn region(mut self, region: impl Into<String>) -> Self {
+                self.body.region_name = Some(region.into());
+                self
+            }
+
+            /// Applies module `module_id` at create time.
+            pub fn module(mut self, module_id: impl Into<String>) -> Self {
+                self.body.modules.push(ModuleRef {
+                    id: module_id.into(),
+                });
+                self
+            }
+
+            /// Sets network access (`is_public`, `allowed_cidrs`).
+            pub fn access(mut self, access: Access) -> Self {
+                self.body.access = Some(access);
+                self
+            }
+
+            /// Returns the body that will be sent.
+            pub fn body(&self) -> &CreateInstance {
+                &self.body
+            }
+
+            /// Sends the request.
+            pub async fn send(self) -> Result<Instance, Error> {
+                Instances::new(self.client).create_from(&self.body).await
+            }
+        }
+
+        impl<'c> IntoFuture for $request<'c> {
+            type Output = Result<Instance, Error>;
+            type IntoFuture = BoxFuture<'c, Result<Instance, Error>>;
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+
 /// A create request being built; `.await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -316,12 +368,6 @@ impl<'c> CreateInstanceRequest<'c> {
         self
     }
 
-    /// Sets the availability zone.
-    pub fn availability_zone(mut self, zone: impl Into<String>) -> Self {
-        self.body.availability_zone = Some(zone.into());
-        self
-    }
-
     /// Attaches a network.
     pub fn nic(mut self, nic: NicSpec) -> Self {
         self.body.nics.push(nic);
@@ -357,50 +403,14 @@ impl<'c> CreateInstanceRequest<'c> {
         self
     }
 
-    /// Creates the instance in region `region`.
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.body.region_name = Some(region.into());
-        self
-    }
-
-    /// Applies module `module_id` at create time.
-    pub fn module(mut self, module_id: impl Into<String>) -> Self {
-        self.body.modules.push(ModuleRef {
-            id: module_id.into(),
-        });
-        self
-    }
-
-    /// Sets network access (`is_public`, `allowed_cidrs`).
-    pub fn access(mut self, access: Access) -> Self {
-        self.body.access = Some(access);
-        self
-    }
-
     /// Gives access to the whole body for fields without a setter.
     pub fn with(mut self, edit: impl FnOnce(&mut CreateInstance)) -> Self {
         edit(&mut self.body);
         self
     }
-
-    /// Returns the body that will be sent.
-    pub fn body(&self) -> &CreateInstance {
-        &self.body
-    }
-
-    /// Sends the request.
-    pub async fn send(self) -> Result<Instance, Error> {
-        Instances::new(self.client).create_from(&self.body).await
-    }
 }
 
-impl<'c> IntoFuture for CreateInstanceRequest<'c> {
-    type Output = Result<Instance, Error>;
-    type IntoFuture = BoxFuture<'c, Result<Instance, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+create_request_common!(CreateInstanceRequest);
 
 /// A replica create request being built; `.await` sends it. Made by
 /// [`Instances::create_replica`].
@@ -416,12 +426,6 @@ impl<'c> CreateReplicaRequest<'c> {
     /// and answers with one of them.
     pub fn replica_count(mut self, count: u32) -> Self {
         self.body.replica_count = Some(count);
-        self
-    }
-
-    /// Sets the availability zone.
-    pub fn availability_zone(mut self, zone: impl Into<String>) -> Self {
-        self.body.availability_zone = Some(zone.into());
         self
     }
 
@@ -442,45 +446,9 @@ impl<'c> CreateReplicaRequest<'c> {
         self.body.configuration = Some(configuration_id.into());
         self
     }
-
-    /// Creates the replica in region `region`.
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.body.region_name = Some(region.into());
-        self
-    }
-
-    /// Applies module `module_id` at create time.
-    pub fn module(mut self, module_id: impl Into<String>) -> Self {
-        self.body.modules.push(ModuleRef {
-            id: module_id.into(),
-        });
-        self
-    }
-
-    /// Sets network access (`is_public`, `allowed_cidrs`).
-    pub fn access(mut self, access: Access) -> Self {
-        self.body.access = Some(access);
-        self
-    }
-
-    /// Returns the body that will be sent.
-    pub fn body(&self) -> &CreateInstance {
-        &self.body
-    }
-
-    /// Sends the request.
-    pub async fn send(self) -> Result<Instance, Error> {
-        Instances::new(self.client).create_from(&self.body).await
-    }
 }
 
-impl<'c> IntoFuture for CreateReplicaRequest<'c> {
-    type Output = Result<Instance, Error>;
-    type IntoFuture = BoxFuture<'c, Result<Instance, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+create_request_common!(CreateReplicaRequest);
 
 #[derive(Debug, Clone, Default)]
 struct ListQuery {
