@@ -1171,3 +1171,193 @@ pub async fn trove_rules(client: &Client) {
         assert_eq!(got, (status, message.to_owned()), "{what}");
     }
 }
+
+/// Trove 26's own verdicts on request bodies, replayed over HTTP: every case of
+/// `crates/trove-emulator/schemas/expected-messages.json` that Trove refuses with a 400 (a
+/// schema violation, `trove/common/wsgi.py` `Resource.__call__` then
+/// `Controller.format_validation_msg`) or a 500 (an error at the body's root), with the status
+/// and, for a 400, the message. Validation runs before any controller, so the cases need no
+/// resource: the ids in their paths name nothing. Bodies that are not JSON are left to the
+/// offline check (`crates/trove-emulator/tests/request_schema.rs`).
+pub async fn schema_verdicts(client: &Client) -> usize {
+    const EXPECTED: &str =
+        include_str!("../../crates/trove-emulator/schemas/expected-messages.json");
+    let doc: serde_json::Value = serde_json::from_str(EXPECTED).expect("expected-messages.json");
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for case in doc["cases"].as_array().expect("cases") {
+        let expect = case["expect"].as_str().expect("expect");
+        if expect != "400" && expect != "500" {
+            continue;
+        }
+        let Ok(body) = serde_json::from_str::<serde_json::Value>(case["body"].as_str().unwrap())
+        else {
+            continue;
+        };
+        let method: http::Method = case["method"].as_str().unwrap().parse().unwrap();
+        // `/v1.0/12345/instances/...` -> `/instances/...`: the client adds its own tenant.
+        let full = case["path"].as_str().unwrap();
+        let path = &full["/v1.0/".len()..];
+        let path = &path[path.find('/').expect("tenant segment")..];
+        let (status, message) = refused(client, method.clone(), path, body.clone()).await;
+        let want_status: u16 = expect.parse().unwrap();
+        let message_ok = expect != "400" || Some(message.as_str()) == case["message"].as_str();
+        if status != want_status || !message_ok {
+            wrong.push(format!(
+                "{method} {path} {body}\n  want {want_status} {}\n  got  {status} {message}",
+                case["message"]
+            ));
+        }
+        checked += 1;
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {checked} verdicts differ from Trove 26's:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    checked
+}
+
+/// Rules that need a live primary and replica, sent as raw bodies so the SDK's own checks
+/// cannot hide them:
+/// * `trove/instance/service.py` `InstanceController.ssl_action()`: an enable without
+///   `container_ref`, several actions at once, an unknown mode (for enable and disable alike),
+///   and any action but rollback on a replica;
+/// * `trove/instance/service.py` `InstanceController.create()` and
+///   `trove/instance/models.py` `Instance.create()`: a replica of a replica (Trove raises
+///   `Forbidden`, answered 401), a replica with users, a replica of an unknown instance.
+///
+/// Along the way a replica is created end to end with the SDK's replica call and must settle
+/// ACTIVE, linked both ways, with its source's flavor and volume.
+pub async fn replica_and_ssl_rules(target: &Target, client: &Client) {
+    use http::Method;
+    let instances = client.instances();
+    let source = instances
+        .create("rules-source", "1")
+        .volume(1)
+        .await
+        .expect("create source");
+    let source = instances
+        .wait_ready(&source.id, target.wait)
+        .await
+        .expect("source ready");
+    let replica = instances
+        .create_replica("rules-replica", &source.id)
+        .await
+        .expect("create replica");
+    let replica = instances
+        .wait_ready(&replica.id, target.wait)
+        .await
+        .expect("replica ready");
+    let (src, rep) = (source.id.as_str(), replica.id.as_str());
+    assert_eq!(
+        replica.flavor.as_ref().map(|f| f.id.as_str()),
+        Some("1"),
+        "a replica takes its source's flavor"
+    );
+    assert_eq!(replica.volume.as_ref().map(|v| v.size), Some(1));
+    let details = |i: &troveclient::Instance| i.details.clone().unwrap_or_default();
+    assert_eq!(
+        details(&replica).replica_of.map(|r| r.id).as_deref(),
+        Some(src)
+    );
+    let shown = instances.get(src).await.expect("source");
+    let replicas: Vec<String> = details(&shown).replicas.into_iter().map(|r| r.id).collect();
+    assert_eq!(replicas, [rep], "the source lists its replica");
+
+    let ssl = |id: &str| format!("/instances/{id}/ssl");
+    let cases: Vec<(Method, String, serde_json::Value, u16, String)> = vec![
+        (
+            Method::POST,
+            ssl(src),
+            serde_json::json!({"ssl": {"enable": true}}),
+            400,
+            "You should provide container_ref for enabling ssl.".into(),
+        ),
+        (
+            Method::POST,
+            ssl(src),
+            serde_json::json!({"ssl": {"enable": true, "disable": true, "container_ref": "c"}}),
+            400,
+            "Cannot do several operations at once.".into(),
+        ),
+        (
+            Method::POST,
+            ssl(src),
+            serde_json::json!({"ssl": {"enable": true, "container_ref": "c", "mode": "builtin"}}),
+            400,
+            "Unknown SSL mode. Available options are: basic, enforced, mtls".into(),
+        ),
+        (
+            Method::POST,
+            ssl(src),
+            serde_json::json!({"ssl": {"disable": true, "mode": "builtin"}}),
+            400,
+            "Unknown SSL mode. Available options are: basic, enforced, mtls".into(),
+        ),
+        (
+            Method::POST,
+            ssl(rep),
+            serde_json::json!({"ssl": {"enable": true, "container_ref": "c"}}),
+            400,
+            "Unable to modify ssl on the replica. Please perform the action on the primary \
+             instead."
+                .into(),
+        ),
+        (
+            Method::POST,
+            "/instances".into(),
+            serde_json::json!({"instance": {"name": "r2", "replica_of": rep}}),
+            401,
+            format!("Cannot create a replica of a replica {rep}"),
+        ),
+        (
+            Method::POST,
+            "/instances".into(),
+            serde_json::json!({"instance": {"name": "r3", "replica_of": src,
+                "users": [{"name": "u", "password": "p"}]}}),
+            400,
+            "Cannot create a replica with users or databases.".into(),
+        ),
+        (
+            Method::POST,
+            "/instances".into(),
+            serde_json::json!({"instance": {"name": "r4",
+                "replica_of": "00000000-0000-0000-0000-000000000000"}}),
+            404,
+            "Resource 00000000-0000-0000-0000-000000000000 cannot be found.".into(),
+        ),
+    ];
+    for (method, path, body, status, message) in cases {
+        let what = format!("{method} {path} {body}");
+        let got = refused(client, method, &path, body).await;
+        assert_eq!(got, (status, message), "{what}");
+    }
+    // `trove/instance/models.py` `Instance.delete()`: a source with a replica that is not yet
+    // deleted (even one being deleted) is refused with `ReplicaSourceDeleteForbidden`.
+    let source_first = instances
+        .delete(src)
+        .await
+        .expect_err("source with a replica");
+    assert_eq!(
+        (
+            source_first.status().map(|s| s.as_u16()),
+            source_first.fault_name()
+        ),
+        (Some(403), Some("forbidden")),
+        "{source_first}"
+    );
+    assert!(
+        source_first
+            .to_string()
+            .contains("Detach replicas before deleting replica source."),
+        "{source_first}"
+    );
+    instances.delete(rep).await.expect("delete replica");
+    instances
+        .wait_deleted(rep, target.wait)
+        .await
+        .expect("replica deleted");
+    instances.delete(src).await.expect("delete source");
+}

@@ -65,3 +65,17 @@ async fn trove_rules() {
     let target = Target::emulator().await;
     scenarios::trove_rules(&target.fake_client(&unique_tenant("t"))).await;
 }
+
+#[tokio::test]
+async fn schema_verdicts() {
+    let target = Target::emulator().await;
+    let checked = scenarios::schema_verdicts(&target.fake_client(&unique_tenant("t"))).await;
+    assert!(checked > 50, "only {checked} verdicts replayed");
+}
+
+#[tokio::test]
+async fn replica_and_ssl_rules() {
+    let target = Target::emulator().await;
+    let client = target.fake_client(&unique_tenant("t"));
+    scenarios::replica_and_ssl_rules(&target, &client).await;
+}

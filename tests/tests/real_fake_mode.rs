@@ -46,6 +46,23 @@ async fn trove_rules_on_the_real_server() {
     scenarios::trove_rules(&target.fake_client(&unique_tenant("rules"))).await;
 }
 
+/// Trove's schema verdicts (400 messages and 500s), as its own code gives them offline, are
+/// what the live server answers.
+#[tokio::test]
+async fn schema_verdicts_on_the_real_server() {
+    let target = Target::real();
+    let checked = scenarios::schema_verdicts(&target.fake_client(&unique_tenant("schema"))).await;
+    assert!(checked > 50, "only {checked} verdicts replayed");
+}
+
+/// A replica made end to end in fake mode, and the SSL and replica rules that need one.
+#[tokio::test]
+async fn replica_and_ssl_rules_on_the_real_server() {
+    let target = Target::real();
+    let client = target.fake_client(&unique_tenant("replica"));
+    scenarios::replica_and_ssl_rules(&target, &client).await;
+}
+
 /// What fake mode cannot do (its fake guest has no log calls) still fails as recorded in
 /// `FAKE_MODE_REFUSES`; if a new Trove starts answering, the list and the docs must change.
 #[tokio::test]

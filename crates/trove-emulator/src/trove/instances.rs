@@ -778,6 +778,22 @@ fn delete(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
         return Refusal::unprocessable(format!("Instance {id} is not ready. (Status is BUILD)."))
             .answer(world, id, req.now);
     }
+    // Trove's `Instance.delete()` refuses a source while any replica row is not yet deleted,
+    // and a replica being deleted still has its row until the delete completes.
+    if world
+        .instances
+        .values()
+        .any(|r| r.replica_of.as_deref() == Some(id))
+    {
+        return fault::fault(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Detach replicas before deleting replica source.",
+        );
+    }
+    let Some(inst) = world.instance_mut(&req.tenant, id) else {
+        return fault::resource_not_found(id);
+    };
     let deleting = matches!(
         inst.pending.as_ref().map(|p| &p.task),
         Some(InstanceTask::Delete)
