@@ -544,7 +544,7 @@ pub async fn operations(target: &Target, client: &Client) {
     assert!(client.clusters().list().await.expect("clusters").is_empty());
     let refused = client
         .clusters()
-        .create("c", "mysql", Some(version.name.clone()))
+        .create("c", "mysql", version.name.clone())
         .instance(troveclient::ClusterInstanceSpec::new("1", 1))
         .instance(troveclient::ClusterInstanceSpec::new("1", 1))
         .await

@@ -83,7 +83,7 @@ async fn admin_instance_views_filters_and_pages() {
 
     // Cluster members only with include_clustered.
     user.clusters()
-        .create("c", "mongodb", Some("3.6".into()))
+        .create("c", "mongodb", "3.6")
         .instances(3, "7", 1)
         .await
         .unwrap();
@@ -193,7 +193,7 @@ async fn admin_clusters_list_show_and_reset_task() {
     let admin = emulated::admin(&emulator);
     let c = user
         .clusters()
-        .create("stuck", "mongodb", Some("3.6".into()))
+        .create("stuck", "mongodb", "3.6")
         .instances(1, "7", 1)
         .await
         .unwrap();

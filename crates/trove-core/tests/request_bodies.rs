@@ -87,7 +87,7 @@ fn full_instance() -> CreateInstance {
         .collate("utf8_general_ci")];
     c.users = vec![UserSpec::new("app", "s3cret").host("%").database("sales")];
     c.datastore = Some(DatastoreSpec {
-        kind: "mysql".into(),
+        kind: Some("mysql".into()),
         version: Some("5.7".into()),
         version_number: None,
     });
@@ -143,7 +143,7 @@ fn instance_bodies_meet_trove_schemas() {
         ip_address: Some("10.0.0.5".into()),
     }];
     nics.datastore = Some(DatastoreSpec {
-        kind: "mysql".into(),
+        kind: Some("mysql".into()),
         version: None,
         version_number: Some("5.7.29".into()),
     });
@@ -294,7 +294,7 @@ fn configuration_and_module_bodies_meet_trove_schemas() {
     create.values = values.clone();
     create.description = Some("d".into());
     create.datastore = Some(DatastoreSpec {
-        kind: "mysql".into(),
+        kind: Some("mysql".into()),
         version: Some("5.7".into()),
         version_number: None,
     });
@@ -345,7 +345,7 @@ fn configuration_and_module_bodies_meet_trove_schemas() {
 #[test]
 fn cluster_bodies_meet_trove_schemas() {
     let mut ck = Check::default();
-    let mut create = CreateCluster::new("c", "mongodb", Some("3.6".into()));
+    let mut create = CreateCluster::new("c", "mongodb", "3.6");
     let mut member = ClusterInstanceSpec::new("7", 1);
     member.nics = vec![NicSpec {
         network_id: Some(ID.into()),
