@@ -355,7 +355,8 @@ crate::list_envelope!(
 pub struct ParameterSpec {
     /// The parameter name.
     pub name: String,
-    /// The type: `integer`, `string`, `boolean` or `float`.
+    /// The type: `integer` or `string`, the two Trove 26's `configuration_parameter` schema
+    /// takes (its pattern is `integer|string`; `boolean` and `float` are refused with a 400).
     pub data_type: String,
     /// The smallest value (required for integers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -383,7 +384,8 @@ impl ParameterSpec {
         }
     }
 
-    /// A parameter `name` of a type without bounds (`string`, `boolean`, `float`).
+    /// A parameter `name` of a type without bounds (`string`; Trove 26's schema refuses the
+    /// other unbounded types).
     pub fn of_type(
         name: impl Into<String>,
         data_type: impl Into<String>,
