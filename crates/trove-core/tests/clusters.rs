@@ -245,3 +245,44 @@ async fn a_wait_that_times_out_carries_the_last_task() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+/// Follows trove/common/strategies/cluster/experimental/mongodb/api.py
+/// `MongoDbCluster.add_shard` (via trove/cluster/service.py `ClusterController.action`): a
+/// shard like the first one is added; other datastores refuse the action.
+#[tokio::test(start_paused = true)]
+async fn add_shard_copies_the_first_shard() {
+    let emulator = emulated::emulator();
+    let client = emulated::client(&emulator);
+    let clusters = client.clusters();
+    let cluster = clusters
+        .create("s", "mongodb", "3.6")
+        .instances(2, "7", 1)
+        .await
+        .unwrap();
+    clusters
+        .wait_ready(&cluster.id, emulated::fast())
+        .await
+        .unwrap();
+    let adding = clusters.add_shard(&cluster.id).await.unwrap().unwrap();
+    assert_eq!(adding.task_name(), ClusterTaskName::AddingShard);
+    let ready = clusters
+        .wait_ready(&cluster.id, emulated::fast())
+        .await
+        .unwrap();
+    let shards: std::collections::BTreeSet<_> =
+        ready.instances.iter().map(|m| m.shard_id.clone()).collect();
+    assert_eq!((ready.instances.len(), shards.len()), (4, 2), "{ready:?}");
+    assert!(ready.instances.iter().all(|m| m.ip.is_empty()));
+
+    let redis = clusters
+        .create("r", "redis", "4.0")
+        .instances(1, "7", 1)
+        .await
+        .unwrap();
+    clusters
+        .wait_ready(&redis.id, emulated::fast())
+        .await
+        .unwrap();
+    let err = clusters.add_shard(&redis.id).await.unwrap_err();
+    assert_eq!(emulated::status(&err), Some(400), "{err}");
+}

@@ -332,3 +332,77 @@ async fn datastore_versions_lifecycle() {
         .unwrap_err()
         .is_not_found());
 }
+
+/// Follows trove/extensions/mgmt/instances/views.py `DiagnosticsView` (camelCase fields read
+/// into the model) and trove/extensions/mgmt/instances/service.py
+/// `MgmtInstanceController.show` (a deleted instance only with `deleted=true`), and
+/// trove/instance/service.py `_action_reset_status` (`force_delete`).
+#[tokio::test(start_paused = true)]
+async fn diagnostics_deleted_instances_and_forced_reset() {
+    let emulator = emulated::emulator();
+    let user = emulated::client(&emulator);
+    let admin = emulated::admin(&emulator);
+    let id = emulated::ready_instance(&user, "gone").await;
+    let mgmt = admin.mgmt();
+    let diag = mgmt.diagnostics(&id).await.unwrap();
+    assert!(
+        [
+            diag.fd_size,
+            diag.vm_size,
+            diag.vm_peak,
+            diag.vm_rss,
+            diag.vm_hwm
+        ]
+        .iter()
+        .all(Option::is_some),
+        "{diag:?}"
+    );
+    user.instances()
+        .reset_status_force_delete(&id)
+        .await
+        .unwrap();
+    assert!(mgmt.rebuild(&id, "cirros").await.is_err(), "not a UUID");
+    user.instances().delete(&id).await.unwrap();
+    user.instances()
+        .wait_deleted(&id, emulated::wait())
+        .await
+        .unwrap();
+    assert!(mgmt.instance(&id).await.unwrap_err().is_not_found());
+    let gone = mgmt.instance_including_deleted(&id).await.unwrap();
+    assert_eq!(gone.deleted, Some(true));
+    assert!(gone.deleted_at.is_some());
+}
+
+/// Follows trove/extensions/mgmt/datastores/service.py `DatastoreVersionController` and
+/// views.py: `registry_ext` and `repl_strategy` are stored on create and edit and shown.
+#[tokio::test(start_paused = true)]
+async fn datastore_versions_registry_ext_and_repl_strategy() {
+    let emulator = emulated::emulator();
+    let admin = emulated::admin(&emulator);
+    let mgmt = admin.mgmt();
+    let mut new = CreateDatastoreVersion::new("mysql", "mysql", "8.0");
+    new.image_tags = vec!["trove".into()];
+    new.repl_strategy = Some("my.Strategy".into());
+    mgmt.create_datastore_version(&new).await.unwrap();
+    let created = mgmt
+        .datastore_versions()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.name == "8.0")
+        .unwrap();
+    assert_eq!(
+        created.registry_ext.as_deref(),
+        Some("trove.guestagent.datastore.mysql.manager.Manager")
+    );
+    assert_eq!(created.repl_strategy.as_deref(), Some("my.Strategy"));
+    let edit = EditDatastoreVersion {
+        registry_ext: Some("my.Manager".into()),
+        ..Default::default()
+    };
+    mgmt.edit_datastore_version(&created.id, &edit)
+        .await
+        .unwrap();
+    let shown = mgmt.datastore_version(&created.id).await.unwrap();
+    assert_eq!(shown.registry_ext.as_deref(), Some("my.Manager"));
+}
