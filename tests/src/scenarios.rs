@@ -1115,8 +1115,9 @@ async fn refused(
 ///   change, and an import of an unknown datastore version or missing its size:
 ///   `trove/backup/service.py` `BackupController.create`, `trove/backup/models.py`
 ///   `Backup.create` and apischema `backup:create`;
-/// * a cluster create without a datastore version (apischema `cluster`), and `add_shard` on
-///   an unknown cluster: `trove/cluster/service.py` `ClusterController`.
+/// * a cluster create without a datastore version (apischema `cluster`), `add_shard` on an
+///   unknown cluster and two actions in one body: `trove/cluster/service.py`
+///   `ClusterController`.
 pub async fn trove_rules(client: &Client) {
     use http::Method;
     let source = "00000000-0000-0000-0000-00000000beef";
@@ -1225,6 +1226,13 @@ pub async fn trove_rules(client: &Client) {
             serde_json::json!({"add_shard": {}}),
             404,
             &cluster_missing,
+        ),
+        (
+            Method::POST,
+            format!("/clusters/{source}"),
+            serde_json::json!({"restart": {}, "add_shard": {}}),
+            400,
+            "Action request should have exactly one action specified in body",
         ),
     ];
     for (method, path, body, status, message) in cases {

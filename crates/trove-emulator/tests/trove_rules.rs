@@ -687,3 +687,30 @@ async fn configuration_datastore_follows_get_datastore_version() {
         (404, "Datastore version '8.0' cannot be found.".to_owned())
     );
 }
+
+/// Follows trove/cluster/service.py `ClusterController.action` (one action per body, the
+/// cluster loaded before the action is looked at) and trove/cluster/models.py
+/// `Cluster.action` ("Action X not supported").
+#[tokio::test(start_paused = true)]
+async fn cluster_action_bodies_follow_cluster_controller_action() {
+    let (_emu, api) = api();
+    let missing = "clusters/00000000-0000-0000-0000-00000000beef";
+    let r = api.post(missing, json!({"defragment": {}})).await;
+    assert_eq!(r.status.as_u16(), 404);
+    let c = cluster(&api, "mongodb", "3.6", 1).await;
+    let path = format!("clusters/{}", c["id"].as_str().unwrap());
+    let r = api.post(&path, json!({"defragment": {}})).await;
+    assert_eq!(
+        (r.status.as_u16(), fault(&r, "badRequest")),
+        (400, "Action defragment not supported".to_owned())
+    );
+    let r = api
+        .post(&path, json!({"restart": {}, "defragment": {}}))
+        .await;
+    assert_eq!(
+        r.status.as_u16(),
+        400,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+}

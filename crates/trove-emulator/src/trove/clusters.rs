@@ -428,19 +428,29 @@ fn action(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
 
 fn try_action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
     let body = req.ctx.json_body()?;
+    // trove/cluster/service.py ClusterController.action: the body's shape, then the cluster,
+    // then the action (trove/cluster/models.py Cluster.action names an unknown one).
     let obj: Map<String, Value> = body.as_object().cloned().unwrap_or_default();
+    if obj.is_empty() {
+        return Err(fault::bad_request("Invalid request body."));
+    }
     if obj.len() != 1 {
         return Err(fault::bad_request(
-            "Invalid request body: the body must contain exactly one action.",
+            "Action request should have exactly one action specified in body",
         ));
     }
     let Some((name, arg)) = obj.iter().next() else {
         return Err(fault::internal_error());
     };
+    if !world
+        .clusters
+        .get(id)
+        .is_some_and(|c| c.tenant == req.tenant)
+    {
+        return Err(not_found(id));
+    }
     if !ACTIONS.contains(&name.as_str()) {
-        return Err(fault::bad_request(&format!(
-            "Invalid cluster action: {name}."
-        )));
+        return Err(fault::bad_request(&format!("Action {name} not supported")));
     }
     if name == "configuration_attach" {
         let cfg = arg
