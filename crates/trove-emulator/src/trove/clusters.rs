@@ -442,10 +442,10 @@ fn try_action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> 
     let Some((name, arg)) = obj.iter().next() else {
         return Err(fault::internal_error());
     };
-    if !world
+    if world
         .clusters
         .get(id)
-        .is_some_and(|c| c.tenant == req.tenant)
+        .is_none_or(|c| c.tenant != req.tenant)
     {
         return Err(not_found(id));
     }
