@@ -544,7 +544,7 @@ pub async fn operations(target: &Target, client: &Client) {
     assert!(client.clusters().list().await.expect("clusters").is_empty());
     let refused = client
         .clusters()
-        .create("c", "mysql", Some(version.name.clone()))
+        .create("c", "mysql", version.name.clone())
         .instance(troveclient::ClusterInstanceSpec::new("1", 1))
         .instance(troveclient::ClusterInstanceSpec::new("1", 1))
         .await
@@ -1110,11 +1110,30 @@ async fn refused(
 ///   replica: `trove/instance/service.py` `InstanceController.create()`;
 /// * a PATCH carrying `access`, and a create with a bad name and volume size: the `edit` and
 ///   `create` schemas of `trove/common/apischema.py`, reported by
-///   `trove/common/wsgi.py` `Controller.format_validation_msg`.
+///   `trove/common/wsgi.py` `Controller.format_validation_msg`;
+/// * a backup without an instance or `restore_from`, with a container shell quoting would
+///   change, and an import of an unknown datastore version or missing its size:
+///   `trove/backup/service.py` `BackupController.create`, `trove/backup/models.py`
+///   `Backup.create` and apischema `backup:create`;
+/// * a cluster create without a datastore version (apischema `cluster`), `add_shard` on an
+///   unknown cluster and two actions in one body: `trove/cluster/service.py`
+///   `ClusterController`.
 pub async fn trove_rules(client: &Client) {
     use http::Method;
     let source = "00000000-0000-0000-0000-00000000beef";
-    let cases: [(Method, String, serde_json::Value, u16, &str); 6] = [
+    let unknown_version = "00000000-0000-0000-0000-000000000bad";
+    let import = |version: &str| {
+        serde_json::json!({"backup": {"name": "imp", "restore_from": {
+            "remote_location": "http://swift/c/o", "local_datastore_version_id": version,
+            "size": 1}}})
+    };
+    let version_missing = format!("Datastore version '{unknown_version}' cannot be found.");
+    let cluster_missing = format!("Cluster '{source}' cannot be found.");
+    let mut no_size = import(unknown_version);
+    if let Some(from) = no_size["backup"]["restore_from"].as_object_mut() {
+        from.remove("size");
+    }
+    let cases: Vec<(Method, String, serde_json::Value, u16, &str)> = vec![
         (
             Method::POST,
             "/instances".into(),
@@ -1164,12 +1183,113 @@ pub async fn trove_rules(client: &Client) {
              instance['volume']['size'] 0 is not valid under any of the given schemas; \
              0 is less than the minimum of 1; 0 is not of type 'string'",
         ),
+        (
+            Method::POST,
+            "/backups".into(),
+            serde_json::json!({"backup": {"name": "b"}}),
+            400,
+            "instance is missing.",
+        ),
+        (
+            Method::POST,
+            "/backups".into(),
+            serde_json::json!({"backup": {"name": "b", "instance": source,
+                "swift_container": "c;rm"}}),
+            400,
+            "The value is not allowed: c;rm.",
+        ),
+        (
+            Method::POST,
+            "/backups".into(),
+            import(unknown_version),
+            400,
+            &version_missing,
+        ),
+        (
+            Method::POST,
+            "/backups".into(),
+            no_size,
+            400,
+            "Validation error: backup['restore_from'] 'size' is a required property",
+        ),
+        (
+            Method::POST,
+            "/clusters".into(),
+            serde_json::json!({"cluster": {"name": "c", "datastore": {"type": "mongodb"},
+                "instances": [{"flavorRef": "1", "volume": {"size": 1}}]}}),
+            400,
+            "Validation error: cluster['datastore'] 'version' is a required property",
+        ),
+        (
+            Method::POST,
+            format!("/clusters/{source}"),
+            serde_json::json!({"add_shard": {}}),
+            404,
+            &cluster_missing,
+        ),
+        (
+            Method::POST,
+            format!("/clusters/{source}"),
+            serde_json::json!({"restart": {}, "add_shard": {}}),
+            400,
+            "Action request should have exactly one action specified in body",
+        ),
     ];
     for (method, path, body, status, message) in cases {
         let what = format!("{method} {path} {body}");
         let got = refused(client, method, &path, body).await;
         assert_eq!(got, (status, message.to_owned()), "{what}");
     }
+}
+
+/// Admin rules Trove 26 applies before any fake service, for a client whose project makes it
+/// an admin (a name starting with `admin`, as fake mode and the emulator take it):
+/// * a rebuild whose image is not a UUID: apischema `mgmt_instance` `rebuild`, read by
+///   `trove/extensions/mgmt/instances/service.py` `MgmtInstanceController.action`;
+/// * an unknown instance shown with `?deleted=true`: 404 (`MgmtInstanceController.show`);
+/// * PATCH on a datastore version with repeated image tags: apischema
+///   `mgmt_datastore_version` `edit`, which `trove/common/extensions.py`
+///   `TroveExtensionMiddleware` routes PATCH to.
+pub async fn trove_admin_rules(client: &Client) {
+    use http::Method;
+    let missing = "00000000-0000-0000-0000-00000000beef";
+    let cases = [
+        (
+            Method::POST,
+            format!("/mgmt/instances/{missing}/action"),
+            serde_json::json!({"rebuild": {"image_id": "cirros"}}),
+            400,
+            "Validation error: rebuild['image_id'] 'cirros' does not match \
+             '^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$'"
+                .to_owned(),
+        ),
+        (
+            Method::PATCH,
+            format!("/mgmt/datastore-versions/{missing}"),
+            serde_json::json!({"image_tags": ["a", "a"]}),
+            400,
+            "Validation error: image_tags ['a', 'a'] has non-unique elements".to_owned(),
+        ),
+    ];
+    for (method, path, body, status, message) in cases {
+        let what = format!("{method} {path} {body}");
+        let got = refused(client, method, &path, body).await;
+        assert_eq!(got, (status, message), "{what}");
+    }
+    let op = troveclient::Operation::<serde_json::Value>::json(
+        http::Method::GET,
+        "/raw",
+        format!("/mgmt/instances/{missing}"),
+    )
+    .query("deleted", Some("true"));
+    let err = client.execute(op).await.expect_err("no such instance");
+    let api = err
+        .api()
+        .unwrap_or_else(|| panic!("not an API error: {err}"));
+    assert_eq!(
+        (api.status.as_u16(), api.fault.message.as_str()),
+        (404, format!("Resource {missing} cannot be found.").as_str())
+    );
 }
 
 /// Trove 26's own verdicts on request bodies, replayed over HTTP: every case of

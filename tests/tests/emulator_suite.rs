@@ -79,3 +79,9 @@ async fn replica_and_ssl_rules() {
     let client = target.fake_client(&unique_tenant("t"));
     scenarios::replica_and_ssl_rules(&target, &client).await;
 }
+
+#[tokio::test]
+async fn trove_admin_rules() {
+    let target = Target::emulator().await;
+    scenarios::trove_admin_rules(&target.fake_client(&unique_tenant("admin"))).await;
+}

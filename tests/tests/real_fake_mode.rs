@@ -63,6 +63,14 @@ async fn replica_and_ssl_rules_on_the_real_server() {
     scenarios::replica_and_ssl_rules(&target, &client).await;
 }
 
+/// The admin rules the emulator follows answer the same on the real server (an `admin...`
+/// project is an admin in fake mode).
+#[tokio::test]
+async fn trove_admin_rules_on_the_real_server() {
+    let target = Target::real();
+    scenarios::trove_admin_rules(&target.fake_client(&unique_tenant("admin"))).await;
+}
+
 /// What fake mode cannot do (its fake guest has no log calls) still fails as recorded in
 /// `FAKE_MODE_REFUSES`; if a new Trove starts answering, the list and the docs must change.
 #[tokio::test]

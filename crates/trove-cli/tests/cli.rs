@@ -947,6 +947,7 @@ fn clusters_wait_for_their_members() {
             "create",
             "c2",
             "mongodb",
+            "3.6",
             "--instance",
             "volume=1",
         ],
@@ -1398,4 +1399,196 @@ fn mgmt_parameters_and_datastore_versions() {
     );
     env.admin(&["mgmt", "datastore-version", "show", &id])
         .fails(1);
+}
+
+/// Every command whose body follows a Trove 26 rule, across its options, against the
+/// emulator, which validates each body with Trove's request schemas
+/// (crates/trove-emulator/schemas) and its controller rules: a body Trove would refuse fails
+/// the command. Follows trove/backup/service.py `BackupController.create` (storage_driver,
+/// restore_from), trove/cluster/service.py `ClusterController` (a version on create,
+/// add_shard), trove/instance/service.py `_action_reset_status` (force_delete),
+/// trove/configuration/service.py `ConfigurationsController.create` (datastore version
+/// without a type, version_number), trove/extensions/mgmt/instances/service.py (show
+/// deleted, rebuild) and trove/extensions/mgmt/datastores/service.py (registry_ext,
+/// repl_strategy).
+#[test]
+fn commands_send_bodies_trove_takes() {
+    let env = start();
+    env.create_active("src");
+    let b = env.waited(&[
+        "backup",
+        "create",
+        "src",
+        "full",
+        "--description",
+        "d",
+        "--swift-container",
+        "bk",
+        "--storage-driver",
+        "swift",
+    ]);
+    assert_eq!(b["status"], "COMPLETED", "{b}");
+    let b = env.waited(&[
+        "backup",
+        "create",
+        "src",
+        "incr",
+        "--incremental",
+        "--storage-driver",
+        "cinder",
+    ]);
+    assert_eq!(b["status"], "COMPLETED", "{b}");
+    let versions = env.admin(&["mgmt", "datastore-version", "list"]).json();
+    let version = versions[0]["ID"].as_str().unwrap().to_owned();
+    let imported = env.json(&[
+        "backup",
+        "import",
+        "imported",
+        "--restore-from",
+        "https://swift.example.com/v1/AUTH_x/database_backups/b1.xbstream.gz.enc",
+        "--restore-datastore-version",
+        &version,
+        "--restore-size",
+        "0.5",
+        "--description",
+        "from another region",
+        "--storage-driver",
+        "swift",
+    ]);
+    assert_eq!(
+        (
+            &imported["status"],
+            &imported["instance_id"],
+            &imported["size"]
+        ),
+        (&json!("RESTORED"), &Value::Null, &json!(0.5)),
+        "{imported}"
+    );
+    let err = env.fails(
+        &[
+            "backup",
+            "import",
+            "bad",
+            "--restore-from",
+            "https://swift/c/o",
+            "--restore-datastore-version",
+            "5.7.29",
+            "--restore-size",
+            "1",
+        ],
+        1,
+    );
+    assert!(err.contains("not a UUID"), "{err}");
+
+    // A cluster needs its datastore version; add_shard copies the first shard.
+    let err = env.fails(
+        &[
+            "cluster",
+            "create",
+            "c0",
+            "mongodb",
+            "--instance",
+            "flavor=2,volume=2",
+        ],
+        2,
+    );
+    assert!(err.contains("VERSION"), "{err}");
+    env.create_cluster("c1");
+    let shard = env.waited(&["cluster", "add-shard", "c1"]);
+    assert_eq!(shard["instances"].as_array().unwrap().len(), 6, "{shard}");
+
+    for datastore in [
+        &["--datastore-version", "5.7.29"][..],
+        &[
+            "--datastore",
+            "mysql",
+            "--datastore-version",
+            "5.7.29",
+            "--datastore-version-number",
+            "5.7.29",
+        ][..],
+    ] {
+        let g = env.json(&[&["configuration", "create", "g"][..], datastore].concat());
+        assert_eq!(g["datastore_version_name"], "5.7.29", "{g}");
+        env.ok(&["configuration", "delete", &id_of(&g)]);
+    }
+
+    let stuck = env.create_active("stuck");
+    assert_eq!(
+        env.ok(&["instance", "reset-status", &stuck, "--force-delete"]),
+        ""
+    );
+    let image = "00000000-0000-0000-0000-000000000001";
+    let err = env
+        .admin(&["mgmt", "instance", "rebuild", &stuck, "cirros"])
+        .fails(2);
+    assert!(err.contains("not a UUID"), "{err}");
+    assert_eq!(
+        env.admin(&["mgmt", "instance", "rebuild", &stuck, image])
+            .ok(),
+        ""
+    );
+    assert_eq!(
+        env.trove(&["instance", "delete", &stuck]).waiting().ok(),
+        ""
+    );
+    env.admin(&["mgmt", "instance", "show", &stuck]).fails(1);
+    let gone = env
+        .admin(&["mgmt", "instance", "show", &stuck, "--deleted"])
+        .json();
+    assert_eq!(gone["deleted"], true, "{gone}");
+
+    let created = env
+        .admin(&[
+            "mgmt",
+            "datastore-version",
+            "create",
+            "8.0",
+            "mysql",
+            "mysql",
+        ])
+        .args([
+            "--image",
+            image,
+            "--registry-ext",
+            "my.Manager",
+            "--repl-strategy",
+            "my.Strategy",
+            "--version-number",
+            "8.0.30",
+            "--default",
+            "--inactive",
+        ])
+        .json();
+    assert_eq!(
+        (&created["registry_ext"], &created["repl_strategy"]),
+        (&json!("my.Manager"), &json!("my.Strategy")),
+        "{created}"
+    );
+    let id = id_of(&created);
+    assert_eq!(
+        env.admin(&[
+            "mgmt",
+            "datastore-version",
+            "update",
+            &id,
+            "--registry-ext",
+            "other.Manager",
+            "--repl-strategy",
+            "other.Strategy",
+            "--image-tag",
+            "trove",
+            "--active",
+        ])
+        .ok(),
+        ""
+    );
+    let shown = env
+        .admin(&["mgmt", "datastore-version", "show", &id])
+        .json();
+    assert_eq!(
+        (&shown["registry_ext"], &shown["repl_strategy"]),
+        (&json!("other.Manager"), &json!("other.Strategy")),
+        "{shown}"
+    );
 }

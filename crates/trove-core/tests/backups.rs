@@ -263,3 +263,44 @@ async fn wait_for_fails_on_failed_states_with_the_last_status() {
         .unwrap();
     assert_eq!(b.status, BackupStatus::Completed);
 }
+
+/// Follows trove/backup/service.py `BackupController.create` and trove/backup/models.py
+/// `Backup.create`: an import records the given data as a `RESTORED` backup of no instance;
+/// a backup with a storage driver is taken as usual.
+#[tokio::test(start_paused = true)]
+async fn import_and_storage_driver() {
+    let emu = emulated::emulator();
+    let client = emulated::client(&emu);
+    let version = "44aaf438-dcbb-4e42-989d-e8222b7353c3";
+    let from = trove_types::backup::RestoreFrom::new("http://swift/c/b.xbstream", version, 2.5);
+    let imported = client
+        .backups()
+        .import("imported", from)
+        .description("from another region")
+        .storage_driver("swift")
+        .await
+        .unwrap();
+    assert_eq!(imported.status, BackupStatus::Restored);
+    assert_eq!(imported.instance_id, None);
+    assert_eq!(imported.size, Some(2.5));
+    assert_eq!(
+        imported.location_ref.as_deref(),
+        Some("http://swift/c/b.xbstream")
+    );
+    let unknown = trove_types::backup::RestoreFrom::new(
+        "http://swift/c/b.xbstream",
+        "00000000-0000-0000-0000-000000000bad",
+        1.0,
+    );
+    let err = client.backups().import("x", unknown).await.unwrap_err();
+    assert_eq!(emulated::status(&err), Some(400), "{err}");
+
+    let id = emulated::ready_instance(&client, "sd").await;
+    let taken = client
+        .backups()
+        .create("with-driver", &id)
+        .storage_driver("swift")
+        .await
+        .unwrap();
+    assert_eq!(taken.instance_id.as_deref(), Some(id.as_str()));
+}

@@ -18,7 +18,7 @@ async fn create_wait_show_member_and_delete() {
     let client = emulated::client(&emulator);
     let cluster = client
         .clusters()
-        .create("c1", "mongodb", Some("3.6".into()))
+        .create("c1", "mongodb", "3.6")
         .instances(3, "7", 1)
         .locality("anti-affinity")
         .await
@@ -75,7 +75,7 @@ async fn actions_grow_shrink_restart_upgrade_and_configuration() {
     let client = emulated::client(&emulator);
     let clusters = client.clusters();
     let c = clusters
-        .create("c2", "redis", Some("4.0".into()))
+        .create("c2", "redis", "4.0")
         .instances(2, "7", 1)
         .await
         .unwrap();
@@ -152,7 +152,7 @@ async fn list_pages_by_id_and_streams_everything() {
     for i in 0..23 {
         client
             .clusters()
-            .create(format!("c{i}"), "cassandra", Some("3.11".into()))
+            .create(format!("c{i}"), "cassandra", "3.11")
             .instances(1, "7", 1)
             .await
             .unwrap();
@@ -191,34 +191,34 @@ async fn create_is_validated_as_trove_does() {
     let client = emulated::client(&emulator);
     let mysql = client
         .clusters()
-        .create("c", "mysql", Some("5.7".into()))
+        .create("c", "mysql", "5.7")
         .instances(1, "7", 1)
         .await
         .unwrap_err();
     assert_eq!(mysql.status().map(|s| s.as_u16()), Some(501));
     let unknown = client
         .clusters()
-        .create("c", "nosuchdb", Some("1".into()))
+        .create("c", "nosuchdb", "1")
         .instances(1, "7", 1)
         .await
         .unwrap_err();
     assert!(unknown.is_not_found());
     let no_members = client
         .clusters()
-        .create("c", "mongodb", Some("3.6".into()))
+        .create("c", "mongodb", "3.6")
         .await
         .unwrap_err();
     assert_eq!(no_members.fault_name(), Some("badRequest"));
     let bad_flavor = client
         .clusters()
-        .create("c", "mongodb", Some("3.6".into()))
+        .create("c", "mongodb", "3.6")
         .instances(1, "999", 1)
         .await
         .unwrap_err();
     assert_eq!(bad_flavor.status().map(|s| s.as_u16()), Some(400));
     let too_big = client
         .clusters()
-        .create("c", "mongodb", Some("3.6".into()))
+        .create("c", "mongodb", "3.6")
         .instances(1, "7", 1000)
         .await
         .unwrap_err();
@@ -231,7 +231,7 @@ async fn a_wait_that_times_out_carries_the_last_task() {
     let client = emulated::client(&emulator);
     let c = client
         .clusters()
-        .create("slow", "mongodb", Some("3.6".into()))
+        .create("slow", "mongodb", "3.6")
         .instances(1, "7", 1)
         .await
         .unwrap();
@@ -244,4 +244,45 @@ async fn a_wait_that_times_out_carries_the_last_task() {
         Error::Wait(w) => assert_eq!(w.last_status.as_deref(), Some("BUILDING_INITIAL")),
         other => panic!("unexpected {other:?}"),
     }
+}
+
+/// Follows trove/common/strategies/cluster/experimental/mongodb/api.py
+/// `MongoDbCluster.add_shard` (via trove/cluster/service.py `ClusterController.action`): a
+/// shard like the first one is added; other datastores refuse the action.
+#[tokio::test(start_paused = true)]
+async fn add_shard_copies_the_first_shard() {
+    let emulator = emulated::emulator();
+    let client = emulated::client(&emulator);
+    let clusters = client.clusters();
+    let cluster = clusters
+        .create("s", "mongodb", "3.6")
+        .instances(2, "7", 1)
+        .await
+        .unwrap();
+    clusters
+        .wait_ready(&cluster.id, emulated::fast())
+        .await
+        .unwrap();
+    let adding = clusters.add_shard(&cluster.id).await.unwrap().unwrap();
+    assert_eq!(adding.task_name(), ClusterTaskName::AddingShard);
+    let ready = clusters
+        .wait_ready(&cluster.id, emulated::fast())
+        .await
+        .unwrap();
+    let shards: std::collections::BTreeSet<_> =
+        ready.instances.iter().map(|m| m.shard_id.clone()).collect();
+    assert_eq!((ready.instances.len(), shards.len()), (4, 2), "{ready:?}");
+    assert!(ready.instances.iter().all(|m| m.ip.is_empty()));
+
+    let redis = clusters
+        .create("r", "redis", "4.0")
+        .instances(1, "7", 1)
+        .await
+        .unwrap();
+    clusters
+        .wait_ready(&redis.id, emulated::fast())
+        .await
+        .unwrap();
+    let err = clusters.add_shard(&redis.id).await.unwrap_err();
+    assert_eq!(emulated::status(&err), Some(400), "{err}");
 }

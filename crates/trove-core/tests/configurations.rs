@@ -149,7 +149,7 @@ async fn a_group_in_use_cannot_be_deleted() {
         .unwrap();
     let cluster = client
         .clusters()
-        .create("c", "mongodb", Some("3.6".into()))
+        .create("c", "mongodb", "3.6")
         .instances(3, "7", 1)
         .configuration(group.id.clone())
         .await

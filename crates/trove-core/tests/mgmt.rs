@@ -83,7 +83,7 @@ async fn admin_instance_views_filters_and_pages() {
 
     // Cluster members only with include_clustered.
     user.clusters()
-        .create("c", "mongodb", Some("3.6".into()))
+        .create("c", "mongodb", "3.6")
         .instances(3, "7", 1)
         .await
         .unwrap();
@@ -193,7 +193,7 @@ async fn admin_clusters_list_show_and_reset_task() {
     let admin = emulated::admin(&emulator);
     let c = user
         .clusters()
-        .create("stuck", "mongodb", Some("3.6".into()))
+        .create("stuck", "mongodb", "3.6")
         .instances(1, "7", 1)
         .await
         .unwrap();
@@ -331,4 +331,78 @@ async fn datastore_versions_lifecycle() {
         .await
         .unwrap_err()
         .is_not_found());
+}
+
+/// Follows trove/extensions/mgmt/instances/views.py `DiagnosticsView` (camelCase fields read
+/// into the model) and trove/extensions/mgmt/instances/service.py
+/// `MgmtInstanceController.show` (a deleted instance only with `deleted=true`), and
+/// trove/instance/service.py `_action_reset_status` (`force_delete`).
+#[tokio::test(start_paused = true)]
+async fn diagnostics_deleted_instances_and_forced_reset() {
+    let emulator = emulated::emulator();
+    let user = emulated::client(&emulator);
+    let admin = emulated::admin(&emulator);
+    let id = emulated::ready_instance(&user, "gone").await;
+    let mgmt = admin.mgmt();
+    let diag = mgmt.diagnostics(&id).await.unwrap();
+    assert!(
+        [
+            diag.fd_size,
+            diag.vm_size,
+            diag.vm_peak,
+            diag.vm_rss,
+            diag.vm_hwm
+        ]
+        .iter()
+        .all(Option::is_some),
+        "{diag:?}"
+    );
+    user.instances()
+        .reset_status_force_delete(&id)
+        .await
+        .unwrap();
+    assert!(mgmt.rebuild(&id, "cirros").await.is_err(), "not a UUID");
+    user.instances().delete(&id).await.unwrap();
+    user.instances()
+        .wait_deleted(&id, emulated::wait())
+        .await
+        .unwrap();
+    assert!(mgmt.instance(&id).await.unwrap_err().is_not_found());
+    let gone = mgmt.instance_including_deleted(&id).await.unwrap();
+    assert_eq!(gone.deleted, Some(true));
+    assert!(gone.deleted_at.is_some());
+}
+
+/// Follows trove/extensions/mgmt/datastores/service.py `DatastoreVersionController` and
+/// views.py: `registry_ext` and `repl_strategy` are stored on create and edit and shown.
+#[tokio::test(start_paused = true)]
+async fn datastore_versions_registry_ext_and_repl_strategy() {
+    let emulator = emulated::emulator();
+    let admin = emulated::admin(&emulator);
+    let mgmt = admin.mgmt();
+    let mut new = CreateDatastoreVersion::new("mysql", "mysql", "8.0");
+    new.image_tags = vec!["trove".into()];
+    new.repl_strategy = Some("my.Strategy".into());
+    mgmt.create_datastore_version(&new).await.unwrap();
+    let created = mgmt
+        .datastore_versions()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.name == "8.0")
+        .unwrap();
+    assert_eq!(
+        created.registry_ext.as_deref(),
+        Some("trove.guestagent.datastore.mysql.manager.Manager")
+    );
+    assert_eq!(created.repl_strategy.as_deref(), Some("my.Strategy"));
+    let edit = EditDatastoreVersion {
+        registry_ext: Some("my.Manager".into()),
+        ..Default::default()
+    };
+    mgmt.edit_datastore_version(&created.id, &edit)
+        .await
+        .unwrap();
+    let shown = mgmt.datastore_version(&created.id).await.unwrap();
+    assert_eq!(shown.registry_ext.as_deref(), Some("my.Manager"));
 }

@@ -121,7 +121,7 @@ async fn instances_with_a_module_are_paged_counted_and_reapplied() {
         spec.modules.push(ModuleRef { id: m.id.clone() });
         spec
     };
-    let mut create = client.clusters().create("c", "mongodb", Some("3.6".into()));
+    let mut create = client.clusters().create("c", "mongodb", "3.6");
     for _ in 0..3 {
         create = create.instance(member());
     }

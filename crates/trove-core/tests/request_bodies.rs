@@ -25,7 +25,10 @@ use trove_types::instance::{
 };
 use trove_types::instance_action::{InstanceAction, UpdateInstance};
 use trove_types::log::LogAction;
-use trove_types::mgmt::{GuestUpgrade, MgmtInstanceAction, MigrateArg, RebuildArg};
+use trove_types::mgmt::{
+    CreateDatastoreVersion, EditDatastoreVersion, GuestUpgrade, MgmtInstanceAction, MigrateArg,
+    ParameterSpec, RebuildArg,
+};
 use trove_types::module::{CreateModule, Reapply, UpdateModule};
 use trove_types::quota::QuotaLimits;
 use trove_types::user::{PasswordChange, UpdateUser};
@@ -87,7 +90,7 @@ fn full_instance() -> CreateInstance {
         .collate("utf8_general_ci")];
     c.users = vec![UserSpec::new("app", "s3cret").host("%").database("sales")];
     c.datastore = Some(DatastoreSpec {
-        kind: "mysql".into(),
+        kind: Some("mysql".into()),
         version: Some("5.7".into()),
         version_number: None,
     });
@@ -143,7 +146,7 @@ fn instance_bodies_meet_trove_schemas() {
         ip_address: Some("10.0.0.5".into()),
     }];
     nics.datastore = Some(DatastoreSpec {
-        kind: "mysql".into(),
+        kind: Some("mysql".into()),
         version: None,
         version_number: Some("5.7.29".into()),
     });
@@ -247,6 +250,73 @@ fn user_database_and_root_bodies_meet_trove_schemas() {
     ck.done(6);
 }
 
+/// Follows trove/extensions/mgmt/datastores/service.py `DatastoreVersionController` (create;
+/// `edit`, which trove/common/extensions.py routes PATCH to) with apischema
+/// `mgmt_datastore_version`, and trove/extensions/mgmt/configuration/service.py with apischema
+/// `configuration_parameter`.
+#[test]
+fn mgmt_datastore_version_and_parameter_bodies_meet_trove_schemas() {
+    let mut ck = Check::default();
+    let plain = CreateDatastoreVersion::new("mysql", "mysql", "8.0.30");
+    let mut with_image = plain.clone();
+    with_image.image = Some(ID.into());
+    ck.body(
+        "version create",
+        mgmt::create_datastore_version_operation(&with_image).unwrap(),
+    );
+    let mut full = plain;
+    full.image_tags = vec!["trove".into(), "mysql".into()];
+    full.active = false;
+    full.default = Some(true);
+    full.packages = Some(json!(["mysql-server", "xtrabackup"]));
+    full.version = Some("8.0.30-1".into());
+    full.registry_ext = Some("trove.guestagent.datastore.mysql.manager.Manager".into());
+    full.repl_strategy =
+        Some("trove.guestagent.strategies.replication.mysql_gtid.MysqlGTIDReplication".into());
+    ck.body(
+        "version create, all options",
+        mgmt::create_datastore_version_operation(&full).unwrap(),
+    );
+    let edit = EditDatastoreVersion {
+        name: Some("8.0".into()),
+        datastore_manager: Some("mysql".into()),
+        image: Some(ID.into()),
+        image_tags: Some(vec!["trove".into()]),
+        active: Some(true),
+        default: Some(false),
+        packages: Some(json!(["mysql-server"])),
+        registry_ext: Some("my.Manager".into()),
+        repl_strategy: Some("my.Strategy".into()),
+    };
+    ck.body(
+        "version edit",
+        mgmt::edit_datastore_version_operation(ID, &edit).unwrap(),
+    );
+    let one = EditDatastoreVersion {
+        registry_ext: Some("my.Manager".into()),
+        ..Default::default()
+    };
+    ck.body(
+        "version edit, one field",
+        mgmt::edit_datastore_version_operation(ID, &one).unwrap(),
+    );
+    for spec in [
+        ParameterSpec::integer("max_connections", 1, 100_000, false),
+        ParameterSpec::integer("innodb_buffer_pool_size", 5_242_880, 68_719_476_736, true),
+        ParameterSpec::of_type("character_set_server", "string", false),
+    ] {
+        ck.body(
+            "parameter create",
+            mgmt::create_parameter_operation(ID, &spec).unwrap(),
+        );
+        ck.body(
+            "parameter update",
+            mgmt::update_parameter_operation(ID, &spec.name, &spec).unwrap(),
+        );
+    }
+    ck.done(10);
+}
+
 /// Follows trove/backup/service.py and apischema `backup`, `backup_strategy`.
 #[test]
 fn backup_bodies_meet_trove_schemas() {
@@ -272,6 +342,16 @@ fn backup_bodies_meet_trove_schemas() {
         ..Default::default()
     };
     ck.body("import", backups::create_operation(&import).unwrap());
+    let mut import = CreateBackup::import(
+        "imported",
+        RestoreFrom::new("https://swift/v1/AUTH_x/c/b.xbstream.gz.enc", ID, 12.0),
+    );
+    import.description = Some("from another region".into());
+    import.storage_driver = Some("cinder".into());
+    ck.body(
+        "import, all options",
+        backups::create_operation(&import).unwrap(),
+    );
     let strategy = CreateBackupStrategy {
         instance_id: Some(ID.into()),
         swift_container: Some("bk".into()),
@@ -280,7 +360,7 @@ fn backup_bodies_meet_trove_schemas() {
         "strategy",
         backups::strategy_create_operation(&strategy).unwrap(),
     );
-    ck.done(4);
+    ck.done(5);
 }
 
 /// Follows trove/configuration/service.py and trove/module/service.py schemas.
@@ -294,11 +374,22 @@ fn configuration_and_module_bodies_meet_trove_schemas() {
     create.values = values.clone();
     create.description = Some("d".into());
     create.datastore = Some(DatastoreSpec {
-        kind: "mysql".into(),
+        kind: Some("mysql".into()),
         version: Some("5.7".into()),
         version_number: None,
     });
     ck.body("create", configurations::create_operation(&create).unwrap());
+    for spec in [
+        DatastoreSpec::new("mysql", Some("5.7.29".into())).version_number("5.7.29"),
+        DatastoreSpec::default_datastore_version("5.7.29"),
+        DatastoreSpec::default_datastore_version("5.7.29").version_number("5.7.29"),
+    ] {
+        create.datastore = Some(spec);
+        ck.body(
+            "create, datastore choice",
+            configurations::create_operation(&create).unwrap(),
+        );
+    }
     ck.body(
         "edit",
         configurations::edit_operation(ID, values.clone()).unwrap(),
@@ -338,14 +429,14 @@ fn configuration_and_module_bodies_meet_trove_schemas() {
         "apply",
         instance_modules::apply_operation(ID, &[ID, OTHER]).unwrap(),
     );
-    ck.done(5);
+    ck.done(8);
 }
 
 /// Follows trove/cluster/service.py `ClusterController.get_schema` and apischema `cluster`.
 #[test]
 fn cluster_bodies_meet_trove_schemas() {
     let mut ck = Check::default();
-    let mut create = CreateCluster::new("c", "mongodb", Some("3.6".into()));
+    let mut create = CreateCluster::new("c", "mongodb", "3.6");
     let mut member = ClusterInstanceSpec::new("7", 1);
     member.nics = vec![NicSpec {
         network_id: Some(ID.into()),
@@ -370,6 +461,7 @@ fn cluster_bodies_meet_trove_schemas() {
             configuration_id: ID.into(),
         }),
         ClusterAction::ConfigurationDetach(Default::default()),
+        ClusterAction::AddShard(Default::default()),
     ] {
         ck.body("action", clusters::action_operation(ID, &a).unwrap());
     }
@@ -453,5 +545,36 @@ fn a_body_trove_refuses_is_detected() {
     let raw = serde_json::to_vec(&serde_json::json!({"instance": {"access": {"is_public": true}}}))
         .unwrap();
     let v = request_schema::check("PATCH", &format!("/12345/instances/{ID}"), &raw);
+    assert!(!v.passes(), "{v:?}");
+
+    // What the SDK refuses before sending, Trove's schemas refuse when sent by hand: a cluster
+    // without a version, a backup import of a version that is not a UUID, a rebuild image
+    // that is not a UUID.
+    let mut cluster = CreateCluster::new("c", "mongodb", "3.6");
+    cluster.instances = vec![ClusterInstanceSpec::new("7", 1)];
+    cluster.datastore.version = None;
+    assert!(clusters::create_operation(&cluster).is_err());
+    let raw = serde_json::to_vec(&serde_json::json!({ "cluster": cluster })).unwrap();
+    assert_eq!(
+        request_schema::check("POST", "/12345/clusters", &raw),
+        Verdict::Invalid(
+            "Validation error: cluster['datastore'] 'version' is a required property".into()
+        )
+    );
+    let import = CreateBackup::import("i", RestoreFrom::new("http://s/c/o", "5.7.29", 1.0));
+    assert!(backups::create_operation(&import).is_err());
+    let raw = serde_json::to_vec(&serde_json::json!({ "backup": import })).unwrap();
+    assert!(!request_schema::check("POST", "/12345/backups", &raw).passes());
+    let rebuild = MgmtInstanceAction::Rebuild(RebuildArg {
+        image_id: "cirros".into(),
+    });
+    assert!(mgmt::instance_action_operation(ID, &rebuild).is_err());
+    let raw = serde_json::to_vec(&rebuild).unwrap();
+    let path = format!("/12345/mgmt/instances/{ID}/action");
+    assert!(!request_schema::check("POST", &path, &raw).passes());
+    // Trove's parameter schema takes only `integer` and `string` data types (the pattern
+    // `integer|string`), whatever its parameter table lists.
+    let boolean = ParameterSpec::of_type("autocommit", "boolean", false);
+    let v = verdict(&mgmt::create_parameter_operation(ID, &boolean).unwrap());
     assert!(!v.passes(), "{v:?}");
 }

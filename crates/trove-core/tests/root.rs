@@ -41,7 +41,7 @@ async fn cluster_root_enable_check() {
     let client = emulated::client(&emu);
     let cluster = client
         .clusters()
-        .create("c1", "mongodb", Some("3.6".into()))
+        .create("c1", "mongodb", "3.6")
         .instances(3, "1", 1)
         .await
         .unwrap();

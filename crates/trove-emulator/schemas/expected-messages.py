@@ -11,7 +11,9 @@ from trove.common import extensions, wsgi
 from trove.common.api import API
 
 mgr = extensions.ExtensionManager()
-mw = extensions.ExtensionMiddleware(None, {}, mgr)
+# The server's paste pipeline builds TroveExtensionMiddleware (extensions:factory), which
+# also routes PATCH /<collection>/{id} to each extension resource's edit action.
+mw = extensions.TroveExtensionMiddleware(None, mgr)
 MAPPERS = [API().map, mw._router.mapper]
 I = "11111111-2222-3333-4444-555555555555"
 T = "/12345"

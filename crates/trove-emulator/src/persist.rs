@@ -12,13 +12,13 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::state::{Backup, DbUser, Inner, Instance, InstanceFault};
+use crate::state::{Backup, DbUser, Imported, Inner, Instance, InstanceFault};
 
 /// The version of the file's layout; a file of another version is refused.
 const FORMAT_VERSION: u32 = 1;
 
 /// Every status the emulator shows; a loaded status must be one of them.
-const STATUSES: [&str; 17] = [
+const STATUSES: [&str; 18] = [
     "",
     "ACTIVE",
     "BACKUP",
@@ -36,6 +36,7 @@ const STATUSES: [&str; 17] = [
     "UPGRADE",
     "PROMOTE",
     "EJECT",
+    "RESTORED",
 ];
 
 fn intern(status: &str) -> Result<&'static str, String> {
@@ -96,11 +97,25 @@ struct SavedBackup {
     seq: u64,
     name: String,
     description: Option<String>,
-    instance_id: String,
+    /// Absent for an import.
+    #[serde(default)]
+    instance_id: Option<String>,
     parent_id: Option<String>,
     created: u64,
     updated: u64,
     status: String,
+    /// An import's data location and size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    imported: Option<SavedImport>,
+    /// Absent in files written before imports: the built-in version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    version_id: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SavedImport {
+    location: String,
+    size: f64,
 }
 
 /// Serializes the world, finishing its pending tasks first.
@@ -156,6 +171,11 @@ pub(crate) fn snapshot(world: &mut Inner) -> Result<Vec<u8>, serde_json::Error> 
             created: clock.unix(b.created),
             updated: clock.unix(b.updated),
             status: b.status.to_owned(),
+            imported: b.imported.as_ref().map(|i| SavedImport {
+                location: i.location.clone(),
+                size: i.size,
+            }),
+            version_id: Some(b.version_id.clone()),
         })
         .collect();
     serde_json::to_vec_pretty(&StateFile {
@@ -231,6 +251,13 @@ pub(crate) fn restore(world: &mut Inner, bytes: &[u8]) -> Result<(), String> {
             updated: clock.instant_of(s.updated),
             status: intern(&s.status)?,
             pending: None,
+            imported: s.imported.map(|i| Imported {
+                location: i.location,
+                size: i.size,
+            }),
+            version_id: s
+                .version_id
+                .unwrap_or_else(|| crate::trove::datastores::VERSION_ID.to_owned()),
         };
         if backups.insert(s.id.clone(), backup).is_some() {
             return Err(format!("backup {} appears twice", s.id));

@@ -339,12 +339,25 @@ pub(crate) struct Backup {
     pub(crate) seq: u64,
     pub(crate) name: String,
     pub(crate) description: Option<String>,
-    pub(crate) instance_id: String,
+    /// `None` for an import (`restore_from`), which backs up no instance.
+    pub(crate) instance_id: Option<String>,
     pub(crate) parent_id: Option<String>,
     pub(crate) created: Instant,
     pub(crate) updated: Instant,
     pub(crate) status: &'static str,
     pub(crate) pending: Option<Pending<BackupTask>>,
+    /// What an import recorded: the data's location and size, shown instead of the fake
+    /// Swift's.
+    pub(crate) imported: Option<Imported>,
+    /// The datastore version the data belongs to.
+    pub(crate) version_id: String,
+}
+
+/// The `restore_from` of an imported backup.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Imported {
+    pub(crate) location: String,
+    pub(crate) size: f64,
 }
 
 impl Backup {
@@ -385,12 +398,18 @@ pub(crate) struct Token {
     pub(crate) expires: Instant,
 }
 
+/// How many deleted instances the admin views can still show.
+const MAX_DELETED_INSTANCES: usize = 10_000;
+
 /// The mutable world behind the lock.
 #[derive(Debug)]
 pub(crate) struct Inner {
     pub(crate) clock: Clock,
     seq: u64,
     pub(crate) instances: BTreeMap<String, Instance>,
+    /// Deleted instances with their deletion time, which Trove keeps as soft-deleted rows:
+    /// the admin show with `?deleted=true` and the admin list with `deleted=true` find them.
+    pub(crate) deleted_instances: BTreeMap<String, (Instance, Instant)>,
     pub(crate) backups: BTreeMap<String, Backup>,
     pub(crate) tokens: Tokens,
     tasks: Tasks,
@@ -417,6 +436,7 @@ impl Inner {
             clock: Clock::start(),
             seq: 0,
             instances: BTreeMap::new(),
+            deleted_instances: BTreeMap::new(),
             backups: BTreeMap::new(),
             tokens: Tokens::default(),
             tasks: Tasks::default(),
@@ -428,6 +448,23 @@ impl Inner {
             mgmt: Default::default(),
             user_ids,
         }
+    }
+
+    /// Keeps a deleted instance for the admin views, dropping the oldest beyond
+    /// `MAX_DELETED_INSTANCES` so a long-running emulator's memory stays bounded.
+    fn keep_deleted(&mut self, instance: Instance, at: Instant) {
+        if self.deleted_instances.len() >= MAX_DELETED_INSTANCES {
+            let oldest = self
+                .deleted_instances
+                .iter()
+                .min_by_key(|(_, (_, t))| *t)
+                .map(|(id, _)| id.clone());
+            if let Some(id) = oldest {
+                self.deleted_instances.remove(&id);
+            }
+        }
+        self.deleted_instances
+            .insert(instance.id.clone(), (instance, at));
     }
 
     /// Empties the Trove world (instances, backups, clusters, configurations, modules, registered
@@ -537,7 +574,9 @@ impl Inner {
                     return false;
                 };
                 if i.settle(now) {
-                    self.instances.remove(id);
+                    if let Some(gone) = self.instances.remove(id) {
+                        self.keep_deleted(gone, now);
+                    }
                     return false;
                 }
                 i.pending.is_some()

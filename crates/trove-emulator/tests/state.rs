@@ -182,3 +182,36 @@ async fn loaded_times_before_the_start_keep_their_date() {
     assert_eq!(shown["created"], "2001-09-09T01:46:40");
     assert_eq!(shown["updated"], "2001-09-09T01:47:41");
 }
+
+/// An imported backup (trove/backup/models.py `Backup.create` with `restore_from`) keeps its
+/// status, location, size and lack of instance across a save and a load.
+#[tokio::test(start_paused = true)]
+async fn an_imported_backup_survives_a_restart() {
+    let dir = TempPath::new("import");
+    let first = Emulator::new(Config::default());
+    let api = Tenant::new(&first.service(), TENANT);
+    let body = json!({"backup": {"name": "imp", "restore_from": {
+        "remote_location": "http://swift/c/o",
+        "local_datastore_version_id": "44aaf438-dcbb-4e42-989d-e8222b7353c3", "size": 3.25}}});
+    let r = api.post("backups", body).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED);
+    let id = r.json()["backup"]["id"].as_str().unwrap().to_owned();
+    let before = api.get(&format!("backups/{id}")).await.json();
+    first.save_state(&dir.file()).unwrap();
+
+    let second = Emulator::new(Config::default());
+    second.load_state(&dir.file()).unwrap();
+    let api = Tenant::new(&second.service(), TENANT);
+    let after = api.get(&format!("backups/{id}")).await.json();
+    for key in [
+        "status",
+        "instance_id",
+        "locationRef",
+        "size",
+        "datastore",
+        "created",
+    ] {
+        assert_eq!(after["backup"][key], before["backup"][key], "{key}");
+    }
+    assert_eq!(after["backup"]["status"], "RESTORED");
+}

@@ -335,3 +335,382 @@ async fn ssl_actions_follow_trove() {
         "Unknown SSL mode. Available options are: basic, enforced, mtls"
     );
 }
+
+const VERSION_ID: &str = "44aaf438-dcbb-4e42-989d-e8222b7353c3";
+
+/// Follows trove/backup/service.py `BackupController.create` and trove/backup/models.py
+/// `Backup.create`: without `restore_from` an instance is required; a `swift_container` must
+/// survive shell quoting (`utils.validate_command`); an import needs a known datastore
+/// version, takes no instance, and is recorded `RESTORED` with its location and size.
+#[tokio::test(start_paused = true)]
+async fn backup_create_and_import_follow_backup_controller_create() {
+    let (_emu, api) = api();
+    let r = api.post("backups", json!({"backup": {"name": "b"}})).await;
+    assert_eq!(
+        (r.status.as_u16(), fault(&r, "badRequest")),
+        (400, "instance is missing.".to_owned())
+    );
+    let r = api
+        .post(
+            "backups",
+            json!({"backup": {"name": "b", "swift_container": "c;rm"}}),
+        )
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), fault(&r, "badRequest")),
+        (400, "The value is not allowed: c;rm.".to_owned())
+    );
+    let missing = "00000000-0000-0000-0000-000000000001";
+    let import = |version: &str| {
+        json!({"backup": {"name": "imp", "storage_driver": "cinder", "restore_from": {
+            "remote_location": "http://swift/c/o", "local_datastore_version_id": version,
+            "size": 1.5}}})
+    };
+    let r = api.post("backups", import(missing)).await;
+    assert_eq!(
+        (r.status.as_u16(), fault(&r, "badRequest")),
+        (
+            400,
+            format!("Datastore version '{missing}' cannot be found.")
+        )
+    );
+    let mut body = import(VERSION_ID);
+    body["backup"]["instance"] = json!("00000000-0000-0000-0000-00000000beef");
+    let r = api.post("backups", body).await;
+    assert_eq!(
+        r.status.as_u16(),
+        202,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    let b = r.json()["backup"].clone();
+    assert_eq!(b["status"], "RESTORED");
+    assert_eq!(
+        b["instance_id"],
+        Value::Null,
+        "an import backs up no instance"
+    );
+    assert_eq!(b["locationRef"], "http://swift/c/o");
+    assert_eq!(b["size"], 1.5);
+    assert_eq!(b["datastore"]["version_id"], VERSION_ID);
+    let shown = api
+        .get(&format!("backups/{}", b["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(shown.json()["backup"]["status"], "RESTORED");
+}
+
+/// Follows trove/common/apischema.py cluster create (read by trove/cluster/service.py
+/// `ClusterController.create`): `datastore.version` is required.
+#[tokio::test(start_paused = true)]
+async fn cluster_create_needs_a_datastore_version() {
+    let (_emu, api) = api();
+    let body = json!({"cluster": {"name": "c", "datastore": {"type": "mongodb"},
+        "instances": [{"flavorRef": "1", "volume": {"size": 1}}]}});
+    let r = api.post("clusters", body).await;
+    assert_eq!(
+        (r.status.as_u16(), fault(&r, "badRequest")),
+        (
+            400,
+            "Validation error: cluster['datastore'] 'version' is a required property".to_owned()
+        )
+    );
+}
+
+async fn cluster(api: &Tenant, kind: &str, version: &str, members: usize) -> Value {
+    let member = json!({"flavorRef": "1", "volume": {"size": 2}});
+    let body = json!({"cluster": {"name": "c", "datastore": {"type": kind, "version": version},
+        "instances": vec![member; members]}});
+    let r = api.post("clusters", body).await;
+    assert_eq!(
+        r.status.as_u16(),
+        200,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    tokio::time::advance(Duration::from_secs(3)).await;
+    let id = r.json()["cluster"]["id"].as_str().unwrap().to_owned();
+    api.get(&format!("clusters/{id}")).await.json()["cluster"].clone()
+}
+
+/// Follows trove/common/strategies/cluster/experimental/mongodb/api.py
+/// `MongoDbCluster.add_shard` (dispatched by trove/cluster/service.py
+/// `ClusterController.action`) and trove/cluster/models.py `Cluster.action` for the others;
+/// and trove/cluster/views.py `ClusterView`: `ip` appears only for members with addresses
+/// (the emulator's have none), `shard_id` for sharded members.
+#[tokio::test(start_paused = true)]
+async fn add_shard_follows_mongodb_cluster_add_shard() {
+    let (_emu, api) = api();
+    let redis = cluster(&api, "redis", "4.0", 1).await;
+    let path = format!("clusters/{}", redis["id"].as_str().unwrap());
+    let r = api.post(&path, json!({"add_shard": {}})).await;
+    assert_eq!(
+        (r.status.as_u16(), fault(&r, "badRequest")),
+        (400, "Action add_shard not supported".to_owned())
+    );
+
+    let mongo = cluster(&api, "mongodb", "3.6", 3).await;
+    let members = mongo["instances"].as_array().unwrap();
+    assert!(members.iter().all(|m| m.get("ip").is_none()), "{mongo}");
+    let shard = members[0]["shard_id"].clone();
+    assert!(shard.is_string(), "{mongo}");
+    let path = format!("clusters/{}", mongo["id"].as_str().unwrap());
+    let r = api.post(&path, json!({"add_shard": {}})).await;
+    assert_eq!(
+        r.status.as_u16(),
+        202,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    assert_eq!(r.json()["cluster"]["task"]["name"], "ADDING_SHARD");
+    let r = api.post(&path, json!({"add_shard": {}})).await;
+    assert_eq!(r.status.as_u16(), 422, "a busy cluster refuses");
+    tokio::time::advance(Duration::from_secs(3)).await;
+    let shown = api.get(&path).await.json()["cluster"].clone();
+    let members = shown["instances"].as_array().unwrap();
+    let added: Vec<&Value> = members.iter().filter(|m| m["shard_id"] != shard).collect();
+    assert_eq!(added.len(), 3, "{shown}");
+    assert_eq!(added[0]["name"], "c-rs2-1");
+    assert_eq!(shown["task"]["name"], "NONE");
+}
+
+fn admin() -> (Emulator, Tenant) {
+    let emu = Emulator::new(Config::default());
+    let api = Tenant::new(&emu.service(), "admin-rules");
+    (emu, api)
+}
+
+/// Follows trove/extensions/mgmt/instances/views.py `DiagnosticsView` (camelCase keys) and
+/// trove/extensions/mgmt/instances/service.py `MgmtInstanceController.show` and `index`: a
+/// deleted instance is found with `deleted=true` only.
+#[tokio::test(start_paused = true)]
+async fn mgmt_diagnostics_and_deleted_instances_follow_mgmt_instance_controller() {
+    let (_emu, api) = admin();
+    let id = ready(&api, "gone", "1", 1).await;
+    let d = api
+        .get(&format!("mgmt/instances/{id}/diagnostics"))
+        .await
+        .json();
+    for key in [
+        "fdSize", "vmSize", "vmPeak", "vmRss", "vmHwm", "threads", "version",
+    ] {
+        assert!(d["diagnostics"].get(key).is_some(), "{key} in {d}");
+    }
+    assert!(d["diagnostics"].get("fd_size").is_none(), "{d}");
+    assert_eq!(api.delete(&format!("instances/{id}")).await.status, 202);
+    tokio::time::advance(Duration::from_secs(10)).await;
+    assert_eq!(api.get(&format!("mgmt/instances/{id}")).await.status, 404);
+    let shown = api.get(&format!("mgmt/instances/{id}?deleted=true")).await;
+    assert_eq!(
+        shown.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&shown.body)
+    );
+    let shown = shown.json()["instance"].clone();
+    assert_eq!(shown["deleted"], true);
+    assert!(shown["deleted_at"].is_string(), "{shown}");
+    let ids = |q: &str| {
+        let q = q.to_owned();
+        let api = &api;
+        async move {
+            common::ids(
+                &api.get(&format!("mgmt/instances{q}")).await.json(),
+                "instances",
+            )
+        }
+    };
+    assert_eq!(ids("?deleted=true").await, vec![id.clone()]);
+    assert!(!ids("?deleted=false").await.contains(&id));
+    assert!(
+        ids("").await.contains(&id),
+        "without the filter both kinds are listed"
+    );
+}
+
+/// Follows trove/instance/service.py `_action_reset_status`: `force_delete` only changes the
+/// policy checked, so the reset is the same.
+#[tokio::test(start_paused = true)]
+async fn reset_status_takes_force_delete() {
+    let (_emu, api) = admin();
+    let id = ready(&api, "stuck", "1", 1).await;
+    let status = api
+        .action(&id, json!({"reset_status": {"force_delete": true}}))
+        .await;
+    assert_eq!(status, 202);
+}
+
+/// Follows trove/common/apischema.py mgmt_instance rebuild (read by
+/// trove/extensions/mgmt/instances/service.py `_action_rebuild`): the image is a UUID.
+#[tokio::test(start_paused = true)]
+async fn rebuild_needs_a_uuid_image() {
+    let (_emu, api) = admin();
+    let id = ready(&api, "rb", "1", 1).await;
+    let r = api
+        .post(
+            &format!("mgmt/instances/{id}/action"),
+            json!({"rebuild": {"image_id": "img"}}),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 400);
+    assert!(
+        fault(&r, "badRequest").contains("does not match"),
+        "{}",
+        fault(&r, "badRequest")
+    );
+}
+
+/// Follows trove/extensions/mgmt/datastores/service.py `DatastoreVersionController` and
+/// views.py, trove/datastore/models.py `update_datastore_version` (the manager's default
+/// `registry_ext` and `repl_strategy`), trove/datastore/views.py `DatastoreVersionView` (an
+/// admin sees both), and trove/common/extensions.py, which routes `PATCH` to `edit` and so
+/// validates it against the `edit` schema.
+#[tokio::test(start_paused = true)]
+async fn datastore_versions_keep_registry_ext_and_repl_strategy() {
+    let (_emu, api) = admin();
+    let r = api
+        .post(
+            "mgmt/datastore-versions",
+            json!({"version": {"name": "8.0", "datastore_name": "mysql",
+                "datastore_manager": "mysql", "active": true}}),
+        )
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), fault(&r, "badRequest")),
+        (400, "Image must be specified.".to_owned())
+    );
+    let r = api
+        .post(
+            "mgmt/datastore-versions",
+            json!({"version": {"name": "8.0", "datastore_name": "mysql",
+                "datastore_manager": "mysql", "active": true, "image_tags": ["trove"],
+                "repl_strategy": "my.Strategy"}}),
+        )
+        .await;
+    assert_eq!(
+        r.status.as_u16(),
+        202,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    let list = api.get("mgmt/datastore-versions").await.json();
+    let v = list["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "8.0")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        v["registry_ext"],
+        "trove.guestagent.datastore.mysql.manager.Manager"
+    );
+    assert_eq!(v["repl_strategy"], "my.Strategy");
+    let id = v["id"].as_str().unwrap();
+    let path = format!("mgmt/datastore-versions/{id}");
+    let r = api
+        .call(
+            http::Method::PATCH,
+            &path,
+            Some(json!({"registry_ext": "my.Manager"})),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 202);
+    let shown = api.get(&path).await.json();
+    assert_eq!(shown["version"]["registry_ext"], "my.Manager");
+    let r = api
+        .call(
+            http::Method::PATCH,
+            &path,
+            Some(json!({"image_tags": ["a", "a"]})),
+        )
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), fault(&r, "badRequest")),
+        (
+            400,
+            "Validation error: image_tags ['a', 'a'] has non-unique elements".to_owned()
+        )
+    );
+    let public = api
+        .get(&format!("datastores/versions/{VERSION_ID}"))
+        .await
+        .json();
+    assert_eq!(
+        public["version"]["repl_strategy"],
+        "trove.guestagent.strategies.replication.mysql_gtid.MysqlGTIDReplication"
+    );
+    let (_emu2, user) = self::api();
+    let public = user
+        .get(&format!("datastores/versions/{VERSION_ID}"))
+        .await
+        .json();
+    assert!(public["version"].get("registry_ext").is_none(), "{public}");
+}
+
+/// Follows trove/configuration/service.py `ConfigurationsController.create`, which hands the
+/// datastore's `type`, `version` and `version_number` to trove/datastore/models.py
+/// `get_datastore_version`: no type means the default datastore; a named version must have
+/// the given number.
+#[tokio::test(start_paused = true)]
+async fn configuration_datastore_follows_get_datastore_version() {
+    let (_emu, api) = api();
+    let create = |ds: Value| json!({"configuration": {"name": "g", "values": {}, "datastore": ds}});
+    let r = api
+        .post("configurations", create(json!({"version": "5.7.29"})))
+        .await;
+    assert_eq!(
+        r.status.as_u16(),
+        200,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    let r = api
+        .post(
+            "configurations",
+            create(json!({"type": "mysql", "version": "5.7.29", "version_number": "5.7.29"})),
+        )
+        .await;
+    assert_eq!(
+        r.status.as_u16(),
+        200,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    let r = api
+        .post(
+            "configurations",
+            create(json!({"type": "mysql", "version": "5.7.29", "version_number": "8.0"})),
+        )
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), fault(&r, "itemNotFound")),
+        (404, "Datastore version '8.0' cannot be found.".to_owned())
+    );
+}
+
+/// Follows trove/cluster/service.py `ClusterController.action` (one action per body, the
+/// cluster loaded before the action is looked at) and trove/cluster/models.py
+/// `Cluster.action` ("Action X not supported").
+#[tokio::test(start_paused = true)]
+async fn cluster_action_bodies_follow_cluster_controller_action() {
+    let (_emu, api) = api();
+    let missing = "clusters/00000000-0000-0000-0000-00000000beef";
+    let r = api.post(missing, json!({"defragment": {}})).await;
+    assert_eq!(r.status.as_u16(), 404);
+    let c = cluster(&api, "mongodb", "3.6", 1).await;
+    let path = format!("clusters/{}", c["id"].as_str().unwrap());
+    let r = api.post(&path, json!({"defragment": {}})).await;
+    assert_eq!(
+        (r.status.as_u16(), fault(&r, "badRequest")),
+        (400, "Action defragment not supported".to_owned())
+    );
+    let r = api
+        .post(&path, json!({"restart": {}, "defragment": {}}))
+        .await;
+    assert_eq!(
+        r.status.as_u16(),
+        400,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+}

@@ -115,7 +115,26 @@ pub struct RestoreFrom {
     pub size: f64,
 }
 
-/// The body of `POST /backups`. Build it with [`CreateBackup::new`] and its setters.
+impl RestoreFrom {
+    /// Backup data at `remote_location` (a Swift object URL), of `size` GB, made by the
+    /// datastore version whose local id is `local_datastore_version_id`.
+    pub fn new(
+        remote_location: impl Into<String>,
+        local_datastore_version_id: impl Into<String>,
+        size: f64,
+    ) -> Self {
+        RestoreFrom {
+            remote_location: remote_location.into(),
+            local_datastore_version_id: local_datastore_version_id.into(),
+            size,
+        }
+    }
+}
+
+/// The body of `POST /backups`. Build it with [`CreateBackup::new`] (a backup of an
+/// instance) or [`CreateBackup::import`] (existing backup data). Trove ignores `instance`,
+/// `parent_id`, `incremental` and `swift_container` on an import; the SDK refuses to send them
+/// together.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateBackup {
     /// The backup name (required).
@@ -138,7 +157,8 @@ pub struct CreateBackup {
     /// Imports existing backup data instead of taking a backup.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restore_from: Option<RestoreFrom>,
-    /// The storage driver.
+    /// The storage driver that holds the data (`swift`, `cinder`, ...; Trove's
+    /// `storage_strategy` when unset).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_driver: Option<String>,
 }
@@ -149,6 +169,16 @@ impl CreateBackup {
         CreateBackup {
             name: name.into(),
             instance: Some(instance.into()),
+            ..Self::default()
+        }
+    }
+
+    /// Starts an import named `name` of existing backup data: Trove records it as a
+    /// `RESTORED` backup without an instance, ready to restore from.
+    pub fn import(name: impl Into<String>, restore_from: RestoreFrom) -> Self {
+        CreateBackup {
+            name: name.into(),
+            restore_from: Some(restore_from),
             ..Self::default()
         }
     }

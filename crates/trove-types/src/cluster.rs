@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::common::{opt_string_or_number, string_or_number, Link};
+use crate::instance::{Address, Volume, VolumeSpec};
 use crate::instance::{DatastoreRef, DatastoreSpec, FlavorRef, InstanceStatus, ModuleRef, NicSpec};
-use crate::instance::{Volume, VolumeSpec};
 
 crate::open_enum! {
     /// The name of a cluster's current task (`trove/cluster/tasks.py`); `NONE` means idle.
@@ -68,9 +68,11 @@ pub struct Cluster {
     /// The member instances.
     #[serde(default)]
     pub instances: Vec<ClusterInstance>,
-    /// The cluster's addresses (datastores with a cluster endpoint).
+    /// The addresses of the members that publish the cluster's endpoint (query routers,
+    /// for instance), each `{address, type, network}` as `trove/cluster/views.py` builds them;
+    /// absent (empty) when no member has one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ip: Vec<String>,
+    pub ip: Vec<Address>,
     /// Datastore-specific properties.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extended_properties: Option<serde_json::Value>,
@@ -134,9 +136,10 @@ pub struct ClusterInstance {
     /// The member's flavor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flavor: Option<FlavorRef>,
-    /// The member's addresses.
+    /// The member's addresses, `{address, type, network}` (Trove's visible addresses);
+    /// absent (empty) before the member has any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ip: Vec<String>,
+    pub ip: Vec<Address>,
 }
 
 /// `{"cluster": {...}}`.
@@ -231,15 +234,16 @@ pub struct CreateCluster {
 }
 
 impl CreateCluster {
-    /// Starts a create request for a cluster `name` of datastore `kind`, `version`.
-    pub fn new(name: impl Into<String>, kind: impl Into<String>, version: Option<String>) -> Self {
+    /// Starts a create request for a cluster `name` of datastore `kind`, `version`. Trove's
+    /// cluster schema requires the version, so it is not optional here.
+    pub fn new(
+        name: impl Into<String>,
+        kind: impl Into<String>,
+        version: impl Into<String>,
+    ) -> Self {
         CreateCluster {
             name: name.into(),
-            datastore: DatastoreSpec {
-                kind: kind.into(),
-                version,
-                version_number: None,
-            },
+            datastore: DatastoreSpec::new(kind, Some(version.into())),
             instances: Vec::new(),
             locality: None,
             extended_properties: None,
@@ -305,6 +309,9 @@ pub enum ClusterAction {
     /// `{"configuration_detach": {}}`.
     #[serde(rename = "configuration_detach")]
     ConfigurationDetach(EmptyObject),
+    /// `{"add_shard": {}}`: adds a shard shaped like the existing ones (MongoDB clusters).
+    #[serde(rename = "add_shard")]
+    AddShard(EmptyObject),
 }
 
 impl ClusterAction {
@@ -318,6 +325,7 @@ impl ClusterAction {
             ClusterAction::Upgrade(_) => "upgrade",
             ClusterAction::ConfigurationAttach(_) => "configuration_attach",
             ClusterAction::ConfigurationDetach(_) => "configuration_detach",
+            ClusterAction::AddShard(_) => "add_shard",
         }
     }
 }

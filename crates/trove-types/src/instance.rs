@@ -622,18 +622,48 @@ pub struct ModuleRef {
     pub id: String,
 }
 
-/// The datastore of a new instance.
+/// The datastore of a new instance, configuration group or cluster.
+///
+/// Trove resolves it with `trove/datastore/models.py` `get_datastore_version(type, version,
+/// version_number)`: without a type the server's default datastore (`CONF.default_datastore`)
+/// is used, without a version the datastore's default version. A cluster needs both.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DatastoreSpec {
-    /// The datastore type, such as `mysql`.
-    #[serde(rename = "type")]
-    pub kind: String,
+    /// The datastore type, such as `mysql`; the server's default datastore when `None`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// The version name.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub version: Option<String>,
     /// The version number, to pick among versions of the same name.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub version_number: Option<String>,
+}
+
+impl DatastoreSpec {
+    /// Datastore `kind`, its version `version` (the default version when `None`).
+    pub fn new(kind: impl Into<String>, version: Option<String>) -> Self {
+        DatastoreSpec {
+            kind: Some(kind.into()),
+            version,
+            version_number: None,
+        }
+    }
+
+    /// Version `version` of the server's default datastore (no type is sent).
+    pub fn default_datastore_version(version: impl Into<String>) -> Self {
+        DatastoreSpec {
+            kind: None,
+            version: Some(version.into()),
+            version_number: None,
+        }
+    }
+
+    /// Picks, among versions of the same name, the one numbered `number`.
+    pub fn version_number(mut self, number: impl Into<String>) -> Self {
+        self.version_number = Some(number.into());
+        self
+    }
 }
 
 /// A network to attach to a new instance. Trove rejects the legacy `port-id` and `v4-fixed-ip`.

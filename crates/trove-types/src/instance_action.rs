@@ -109,6 +109,11 @@ pub enum InstanceAction {
     EjectReplicaSource,
     /// `{"reset_status": {}}`: clears a stuck task status.
     ResetStatus,
+    /// `{"reset_status": {"force_delete": true}}`: the same reset, authorized by Trove's
+    /// `instance:force_delete` policy instead of `instance:reset_status` (the key's presence
+    /// is what counts: `trove/instance/service.py` `_action_reset_status`), so a stuck
+    /// instance can then be deleted by whoever may force deletes.
+    ResetStatusForceDelete,
 }
 
 impl InstanceAction {
@@ -119,7 +124,7 @@ impl InstanceAction {
             Self::ResizeFlavor(_) | Self::ResizeVolume(_) => "resize",
             Self::PromoteToReplicaSource => "promote_to_replica_source",
             Self::EjectReplicaSource => "eject_replica_source",
-            Self::ResetStatus => "reset_status",
+            Self::ResetStatus | Self::ResetStatusForceDelete => "reset_status",
         }
     }
 }
@@ -131,6 +136,11 @@ struct Empty {}
 struct ResizeFlavorArg<'a> {
     #[serde(rename = "flavorRef")]
     flavor_ref: &'a str,
+}
+
+#[derive(Serialize)]
+struct ForceDeleteArg {
+    force_delete: bool,
 }
 
 #[derive(Serialize)]
@@ -156,6 +166,9 @@ impl Serialize for InstanceAction {
                     volume: SizeArg { size: *size },
                 },
             )?,
+            Self::ResetStatusForceDelete => {
+                map.serialize_entry("reset_status", &ForceDeleteArg { force_delete: true })?
+            }
             other => map.serialize_entry(other.name(), &Empty {})?,
         }
         map.end()
@@ -208,6 +221,10 @@ mod tests {
         assert_eq!(
             body(InstanceAction::ResetStatus),
             json!({"reset_status": {}})
+        );
+        assert_eq!(
+            body(InstanceAction::ResetStatusForceDelete),
+            json!({"reset_status": {"force_delete": true}})
         );
     }
 

@@ -201,25 +201,29 @@ pub struct RootHistoryEnvelope {
 }
 
 /// The guest agent's process diagnostics.
+///
+/// Trove's `DiagnosticsView` (`trove/extensions/mgmt/instances/views.py`) sends the memory
+/// and file fields in camelCase (`fdSize`, `vmSize`, `vmPeak`, `vmRss`, `vmHwm`); the
+/// snake_case names the guest reports are read too.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Diagnostics {
     /// The guest agent version.
     #[serde(default, deserialize_with = "opt_string_or_number")]
     pub version: Option<String>,
     /// Open file descriptors.
-    #[serde(default)]
+    #[serde(rename = "fdSize", alias = "fd_size", default)]
     pub fd_size: Option<i64>,
     /// Virtual memory size (kB).
-    #[serde(default)]
+    #[serde(rename = "vmSize", alias = "vm_size", default)]
     pub vm_size: Option<i64>,
     /// Peak virtual memory size (kB).
-    #[serde(default)]
+    #[serde(rename = "vmPeak", alias = "vm_peak", default)]
     pub vm_peak: Option<i64>,
     /// Resident set size (kB).
-    #[serde(default)]
+    #[serde(rename = "vmRss", alias = "vm_rss", default)]
     pub vm_rss: Option<i64>,
     /// Peak resident set size (kB).
-    #[serde(default)]
+    #[serde(rename = "vmHwm", alias = "vm_hwm", default)]
     pub vm_hwm: Option<i64>,
     /// Thread count.
     #[serde(default)]
@@ -351,7 +355,8 @@ crate::list_envelope!(
 pub struct ParameterSpec {
     /// The parameter name.
     pub name: String,
-    /// The type: `integer`, `string`, `boolean` or `float`.
+    /// The type: `integer` or `string`, the two Trove 26's `configuration_parameter` schema
+    /// takes (its pattern is `integer|string`; `boolean` and `float` are refused with a 400).
     pub data_type: String,
     /// The smallest value (required for integers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -379,7 +384,8 @@ impl ParameterSpec {
         }
     }
 
-    /// A parameter `name` of a type without bounds (`string`, `boolean`, `float`).
+    /// A parameter `name` of a type without bounds (`string`; Trove 26's schema refuses the
+    /// other unbounded types).
     pub fn of_type(
         name: impl Into<String>,
         data_type: impl Into<String>,
@@ -439,6 +445,12 @@ pub struct MgmtDatastoreVersion {
     /// The version number.
     #[serde(default, deserialize_with = "opt_string_or_number")]
     pub version: Option<String>,
+    /// The guest manager class (a Python path) the version's guests run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_ext: Option<String>,
+    /// The replication strategy class (a Python path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repl_strategy: Option<String>,
 }
 
 /// `{"version": MgmtDatastoreVersion}`.
@@ -481,6 +493,12 @@ pub struct CreateDatastoreVersion {
     /// The version number, when it differs from the name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// The guest manager class (a Python path); Trove's default for the manager when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_ext: Option<String>,
+    /// The replication strategy class (a Python path); Trove's default when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repl_strategy: Option<String>,
 }
 
 impl CreateDatastoreVersion {
@@ -500,6 +518,8 @@ impl CreateDatastoreVersion {
             default: None,
             packages: None,
             version: None,
+            registry_ext: None,
+            repl_strategy: None,
         }
     }
 }
@@ -535,6 +555,12 @@ pub struct EditDatastoreVersion {
     /// New packages.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub packages: Option<Value>,
+    /// A new guest manager class (a Python path).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_ext: Option<String>,
+    /// A new replication strategy class (a Python path).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repl_strategy: Option<String>,
 }
 
 #[cfg(test)]

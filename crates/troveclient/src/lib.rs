@@ -23,7 +23,7 @@
 
 pub use trove_auth::{CloudConfig, ConfigLoader, Credentials, TlsSettings};
 pub use trove_core::api::backups::{
-    BackupStrategies, Backups, CreateBackupRequest, ListBackupsRequest,
+    BackupStrategies, Backups, CreateBackupRequest, ImportBackupRequest, ListBackupsRequest,
 };
 pub use trove_core::api::clusters::{Clusters, CreateClusterRequest};
 pub use trove_core::api::configuration_parameters::ConfigurationParameters;
@@ -67,7 +67,9 @@ pub use trove_types::configuration_parameter::ConfigurationParameter;
 pub use trove_types::database::Database;
 pub use trove_types::datastore::{Datastore, DatastoreVersion, VolumeType};
 pub use trove_types::flavor::Flavor;
-pub use trove_types::instance::{Access, DatabaseSpec, InstanceDetails, NicSpec, UserSpec};
+pub use trove_types::instance::{
+    Access, Address, DatabaseSpec, DatastoreSpec, InstanceDetails, NicSpec, UserSpec,
+};
 pub use trove_types::instance_action::{InstanceAction, UpdateInstance};
 pub use trove_types::limit::{Limit, LimitList};
 pub use trove_types::log::{GuestLog, LogAction, LogStatus, LogType};

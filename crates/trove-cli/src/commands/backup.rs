@@ -1,7 +1,7 @@
 //! `trove backup ...`: backups of instances.
 
 use clap::{Args, Subcommand};
-use troveclient::types::backup::{Backup, BackupStatus};
+use troveclient::types::backup::{Backup, BackupStatus, RestoreFrom};
 
 use crate::commands::{instance, ListArgs};
 use crate::context::Ctx;
@@ -33,6 +33,13 @@ pub enum Cmd {
   trove backup create db1 nightly --wait
   trove backup create db1 nightly-incr --parent nightly")]
     Create(CreateCmd),
+    /// Import existing backup data (such as a backup copied from another region) as a
+    /// backup that instances can be restored from; no instance is backed up.
+    #[command(after_help = "Examples:
+  trove backup import imported \\
+      --restore-from https://swift.example.com/v1/AUTH_x/database_backups/b1.xbstream.gz.enc \\
+      --restore-datastore-version DATASTORE_VERSION_ID --restore-size 0.5")]
+    Import(ImportCmd),
     /// Delete backups.
     #[command(after_help = "Examples:
   trove backup delete nightly --wait")]
@@ -93,8 +100,34 @@ pub struct CreateCmd {
     /// Swift container to store the backup in.
     #[arg(long, value_name = "CONTAINER")]
     swift_container: Option<String>,
+    /// Storage driver to save the backup with, such as swift or cinder (the server's default
+    /// if omitted).
+    #[arg(long, value_name = "DRIVER")]
+    storage_driver: Option<String>,
     #[command(flatten)]
     wait: WaitArgs,
+}
+
+/// `backup import`: the flags of `openstack database backup create --restore-from`.
+#[derive(Debug, Args)]
+pub struct ImportCmd {
+    /// Name of the backup.
+    name: String,
+    /// Where the backup data is, typically a Swift object URL.
+    #[arg(long, value_name = "URL")]
+    restore_from: String,
+    /// Id of the local datastore version the data belongs to.
+    #[arg(long, value_name = "VERSION_ID")]
+    restore_datastore_version: String,
+    /// The backup's size in GB.
+    #[arg(long, value_name = "GB")]
+    restore_size: f64,
+    /// A description.
+    #[arg(long)]
+    description: Option<String>,
+    /// Storage driver that holds the data, such as swift.
+    #[arg(long, value_name = "DRIVER")]
+    storage_driver: Option<String>,
 }
 
 /// `backup delete`.
@@ -177,6 +210,9 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             if let Some(s) = c.swift_container {
                 request = request.swift_container(s);
             }
+            if let Some(d) = c.storage_driver {
+                request = request.storage_driver(d);
+            }
             let backup = request.await?;
             let backup = if c.wait.wait {
                 wait::until(
@@ -199,6 +235,18 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 backup
             };
             ctx.out.show(&backup)
+        }
+        Cmd::Import(c) => {
+            let from =
+                RestoreFrom::new(c.restore_from, c.restore_datastore_version, c.restore_size);
+            let mut request = backups.import(c.name, from);
+            if let Some(d) = c.description {
+                request = request.description(d);
+            }
+            if let Some(d) = c.storage_driver {
+                request = request.storage_driver(d);
+            }
+            ctx.out.show(&request.await?)
         }
         Cmd::Delete(c) => {
             let mut ids = Vec::new();

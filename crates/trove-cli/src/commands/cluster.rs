@@ -43,6 +43,10 @@ pub enum Cmd {
     #[command(after_help = "Examples:
   trove cluster restart c1 --wait")]
     Restart(WaitingClusterArg),
+    /// Add a shard shaped like the existing ones (MongoDB clusters).
+    #[command(after_help = "Examples:
+  trove cluster add-shard c1 --wait")]
+    AddShard(WaitingClusterArg),
     /// Upgrade every member of a cluster to another datastore version.
     #[command(after_help = "Examples:
   trove cluster upgrade c1 4.2 --wait")]
@@ -120,9 +124,9 @@ pub struct CreateCmd {
     name: String,
     /// Datastore type.
     datastore: String,
-    /// Datastore version.
+    /// Datastore version (Trove's cluster schema requires it).
     #[arg(value_name = "VERSION")]
-    datastore_version: Option<String>,
+    datastore_version: String,
     /// A member, as flavor=ID,volume=GB[,volume_type=T][,name=N][,type=ROLE]
     /// [,availability_zone=Z][,region=R][,module=ID or name]; repeat for each member.
     #[arg(long = "instance", value_name = "SPEC", required = true)]
@@ -421,6 +425,11 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         Cmd::Restart(c) => {
             let id = find(ctx, &c.cluster).await?.id;
             let answer = clusters.restart(&id).await?;
+            after_action(ctx, &c.wait, &id, answer).await
+        }
+        Cmd::AddShard(c) => {
+            let id = find(ctx, &c.cluster).await?.id;
+            let answer = clusters.add_shard(&id).await?;
             after_action(ctx, &c.wait, &id, answer).await
         }
         Cmd::Upgrade(c) => {

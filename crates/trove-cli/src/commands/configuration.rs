@@ -6,6 +6,7 @@ use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use serde_json::Value;
 use troveclient::types::configuration::UpdateConfiguration;
+use troveclient::types::instance::DatastoreSpec;
 use troveclient::Configuration;
 
 use crate::commands::{instance, ListArgs};
@@ -144,9 +145,12 @@ pub struct CreateCmd {
     /// Datastore type.
     #[arg(long, value_name = "TYPE")]
     datastore: Option<String>,
-    /// Datastore version.
-    #[arg(long, value_name = "VERSION", requires = "datastore")]
+    /// Datastore version (of the server's default datastore when --datastore is omitted).
+    #[arg(long, value_name = "VERSION")]
     datastore_version: Option<String>,
+    /// Datastore version number, to pick among versions of the same name.
+    #[arg(long, value_name = "NUMBER")]
+    datastore_version_number: Option<String>,
 }
 
 /// `configuration patch`.
@@ -265,8 +269,17 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             if let Some(d) = c.description {
                 request = request.description(d);
             }
-            if let Some(kind) = c.datastore {
-                request = request.datastore(kind, c.datastore_version);
+            // Each part is optional, as in Trove's get_datastore_version: no type means the
+            // server's default datastore, no version its default version.
+            if c.datastore.is_some()
+                || c.datastore_version.is_some()
+                || c.datastore_version_number.is_some()
+            {
+                request = request.datastore_spec(DatastoreSpec {
+                    kind: c.datastore,
+                    version: c.datastore_version,
+                    version_number: c.datastore_version_number,
+                });
             }
             ctx.out.show(&request.await?)
         }

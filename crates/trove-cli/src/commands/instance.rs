@@ -82,8 +82,9 @@ pub enum Cmd {
     Eject(ActionCmd),
     /// Clear a stuck task status of an instance (admin).
     #[command(after_help = "Examples:
-  trove instance reset-status db1")]
-    ResetStatus(ShowCmd),
+  trove instance reset-status db1
+  trove instance reset-status db1 --force-delete")]
+    ResetStatus(ResetStatusCmd),
 }
 
 /// An action on one instance that can be waited for.
@@ -181,6 +182,17 @@ pub struct ListCmd {
 pub struct ShowCmd {
     /// Instance id or name.
     instance: String,
+}
+
+/// `instance reset-status`.
+#[derive(Debug, Args)]
+pub struct ResetStatusCmd {
+    /// Instance id or name.
+    instance: String,
+    /// Reset under Trove's force_delete policy instead of reset_status (the step before
+    /// deleting an instance stuck in a task).
+    #[arg(long)]
+    force_delete: bool,
 }
 
 /// `instance create`.
@@ -342,7 +354,12 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         }
         Cmd::ResetStatus(c) => {
             let id = find(ctx, &c.instance).await?.id;
-            Ok(ctx.client()?.instances().reset_status(&id).await?)
+            let instances = ctx.client()?.instances();
+            if c.force_delete {
+                Ok(instances.reset_status_force_delete(&id).await?)
+            } else {
+                Ok(instances.reset_status(&id).await?)
+            }
         }
         Cmd::Update(c) => update(ctx, c).await,
     }

@@ -42,8 +42,9 @@ pub enum InstanceCmd {
     List(InstanceListCmd),
     /// Show an instance with its server, volume and task.
     #[command(after_help = "Examples:
-  trove mgmt instance show db1 -f json")]
-    Show(InstanceArg),
+  trove mgmt instance show db1 -f json
+  trove mgmt instance show INSTANCE_ID --deleted")]
+    Show(InstanceShowCmd),
     /// Stop the datastore of an instance.
     #[command(after_help = "Examples:
   trove mgmt instance stop db1")]
@@ -200,13 +201,43 @@ pub struct MigrateCmd {
     host: Option<String>,
 }
 
+/// `mgmt instance show`.
+#[derive(Debug, Args)]
+pub struct InstanceShowCmd {
+    /// Instance id or name (an id with --deleted).
+    instance: String,
+    /// Show the instance even if it was deleted (`?deleted=true`); takes an id, since a
+    /// deleted instance cannot be found by name.
+    #[arg(long)]
+    deleted: bool,
+}
+
 /// `mgmt instance rebuild`.
 #[derive(Debug, Args)]
 pub struct RebuildCmd {
     /// Instance id or name.
     instance: String,
-    /// The image to rebuild the guest from.
+    /// The Glance image (a UUID, as Trove's rebuild schema requires) to rebuild the guest
+    /// from.
+    #[arg(value_parser = uuid_arg)]
     image_id: String,
+}
+
+/// Takes a UUID in the 8-4-4-4-12 hex form, the only id form Trove's schemas accept.
+fn uuid_arg(s: &str) -> Result<String, String> {
+    let groups: Vec<&str> = s.split('-').collect();
+    let ok = groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()));
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err(format!(
+            "{s:?} is not a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"
+        ))
+    }
 }
 
 /// `mgmt instance guest-upgrade`.
@@ -304,6 +335,12 @@ pub struct VersionCreateCmd {
     /// Version number, when several versions share a name.
     #[arg(long, value_name = "NUMBER")]
     version_number: Option<String>,
+    /// The guest manager class (a Python path); Trove's default for the manager if omitted.
+    #[arg(long, value_name = "CLASS")]
+    registry_ext: Option<String>,
+    /// The replication strategy class (a Python path); Trove's default if omitted.
+    #[arg(long, value_name = "CLASS")]
+    repl_strategy: Option<String>,
 }
 
 /// `mgmt datastore-version update`.
@@ -338,6 +375,12 @@ pub struct VersionUpdateCmd {
     /// Packages replacing the current ones; repeat for more.
     #[arg(long = "package", value_name = "PACKAGE")]
     packages: Vec<String>,
+    /// A new guest manager class (a Python path).
+    #[arg(long, value_name = "CLASS")]
+    registry_ext: Option<String>,
+    /// A new replication strategy class (a Python path).
+    #[arg(long, value_name = "CLASS")]
+    repl_strategy: Option<String>,
 }
 
 const INSTANCE_COLUMNS: &[Column] = &[
@@ -435,6 +478,9 @@ async fn instance(ctx: &Ctx, cmd: InstanceCmd) -> anyhow::Result<()> {
                 .await?;
             ctx.out.list(INSTANCE_COLUMNS, &items)
         }
+        InstanceCmd::Show(c) if c.deleted => ctx
+            .out
+            .show(&mgmt.instance_including_deleted(&c.instance).await?),
         InstanceCmd::Show(c) => ctx.out.show(&find_instance(ctx, &c.instance).await?),
         InstanceCmd::Stop(c) => {
             let id = find_instance(ctx, &c.instance).await?.instance.id;
@@ -540,6 +586,8 @@ async fn version(ctx: &Ctx, cmd: VersionCmd) -> anyhow::Result<()> {
             new.default = c.default.then_some(true);
             new.packages = packages(c.packages);
             new.version = c.version_number;
+            new.registry_ext = c.registry_ext;
+            new.repl_strategy = c.repl_strategy;
             mgmt.create_datastore_version(&new).await?;
             // Trove answers 202 without a body, so the new version is found by listing.
             let version = new.version.as_deref().unwrap_or(&new.name);
@@ -562,11 +610,14 @@ async fn version(ctx: &Ctx, cmd: VersionCmd) -> anyhow::Result<()> {
                 active: (c.active || c.inactive).then_some(c.active),
                 default: (c.default || c.not_default).then_some(c.default),
                 packages: packages(c.packages),
+                registry_ext: c.registry_ext,
+                repl_strategy: c.repl_strategy,
             };
             if edit == EditDatastoreVersion::default() {
                 return Err(UsageError(
                     "nothing to update: give --name, --manager, --image, --image-tag, \
-                    --active, --inactive, --default, --not-default or --package"
+                    --active, --inactive, --default, --not-default, --package, \
+                    --registry-ext or --repl-strategy"
                         .to_owned(),
                 )
                 .into());

@@ -9,7 +9,7 @@ use http::Method;
 use trove_types::backup::{
     Backup, BackupEnvelope, BackupList, BackupStatus, BackupStrategy, BackupStrategyEnvelope,
     BackupStrategyList, CreateBackup, CreateBackupEnvelope, CreateBackupStrategy,
-    CreateBackupStrategyEnvelope,
+    CreateBackupStrategyEnvelope, RestoreFrom,
 };
 
 use crate::api::list::ListRequest;
@@ -49,7 +49,18 @@ impl<'c> Backups<'c> {
         }
     }
 
-    /// Creates a backup from a complete request body; it starts in `NEW`.
+    /// Starts an import of existing backup data (Trove's `restore_from`): no instance is
+    /// backed up; the backup is recorded `RESTORED` and can be restored from like any other.
+    pub fn import(&self, name: impl Into<String>, from: RestoreFrom) -> ImportBackupRequest<'c> {
+        ImportBackupRequest {
+            client: self.client,
+            body: CreateBackup::import(name, from),
+        }
+    }
+
+    /// Creates a backup from a complete request body; it starts in `NEW` (`RESTORED` for an
+    /// import). A body with neither `instance` nor `restore_from`, or an import that also
+    /// names an instance, parent, incremental or container, is refused before sending.
     pub async fn create_from(&self, body: &CreateBackup) -> Result<Backup, Error> {
         Ok(self.client.execute(create_operation(body)?).await?.backup)
     }
@@ -230,6 +241,12 @@ impl<'c> CreateBackupRequest<'c> {
         self
     }
 
+    /// Stores the backup with storage driver `name` (Trove's `storage_strategy` if unset).
+    pub fn storage_driver(mut self, name: impl Into<String>) -> Self {
+        self.body.storage_driver = Some(name.into());
+        self
+    }
+
     /// Returns the body that will be sent.
     pub fn body(&self) -> &CreateBackup {
         &self.body
@@ -242,6 +259,47 @@ impl<'c> CreateBackupRequest<'c> {
 }
 
 impl<'c> IntoFuture for CreateBackupRequest<'c> {
+    type Output = Result<Backup, Error>;
+    type IntoFuture = BoxFuture<'c, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A backup import being built; `.await` sends it. It has no setter for what an import cannot
+/// carry (instance, parent, incremental, container).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ImportBackupRequest<'c> {
+    client: &'c Client,
+    body: CreateBackup,
+}
+
+impl<'c> ImportBackupRequest<'c> {
+    /// Sets the description.
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.body.description = Some(text.into());
+        self
+    }
+
+    /// Records the storage driver that holds the data (`swift`, `cinder`, ...).
+    pub fn storage_driver(mut self, name: impl Into<String>) -> Self {
+        self.body.storage_driver = Some(name.into());
+        self
+    }
+
+    /// Returns the body that will be sent.
+    pub fn body(&self) -> &CreateBackup {
+        &self.body
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<Backup, Error> {
+        Backups::new(self.client).create_from(&self.body).await
+    }
+}
+
+impl<'c> IntoFuture for ImportBackupRequest<'c> {
     type Output = Result<Backup, Error>;
     type IntoFuture = BoxFuture<'c, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
@@ -302,7 +360,46 @@ pub fn instance_list_operation(instance_id: &str) -> Operation<BackupList> {
 }
 
 /// `POST /backups`. Not idempotent: a replay takes a second backup.
+///
+/// Follows `trove/backup/service.py` `BackupController.create`: without `restore_from` an
+/// instance is required (Trove answers 400 "instance is missing."); with it, Trove takes no
+/// instance and drops `instance`, `parent_id`, `incremental` and `swift_container` silently,
+/// so a body mixing them is refused here rather than importing when a backup was meant. The
+/// import's datastore version must be a UUID (Trove's schema).
 pub fn create_operation(body: &CreateBackup) -> Result<Operation<BackupEnvelope>, Error> {
+    match &body.restore_from {
+        None if body.instance.is_none() => {
+            return Err(Error::InvalidRequest(
+                "a backup needs an instance, or restore_from for an import".to_owned(),
+            ))
+        }
+        None => {}
+        Some(from) => {
+            let ignored = [
+                ("instance", body.instance.is_some()),
+                ("parent_id", body.parent_id.is_some()),
+                ("incremental", body.incremental.is_some()),
+                ("swift_container", body.swift_container.is_some()),
+            ];
+            if let Some((field, _)) = ignored.iter().find(|(_, set)| *set) {
+                return Err(Error::InvalidRequest(format!(
+                    "a backup import (restore_from) takes no {field}: Trove would ignore it"
+                )));
+            }
+            if !super::is_uuid(&from.local_datastore_version_id) {
+                return Err(Error::InvalidRequest(format!(
+                    "restore_from local_datastore_version_id {:?} is not a UUID",
+                    from.local_datastore_version_id
+                )));
+            }
+            if !from.size.is_finite() || from.size < 0.0 {
+                return Err(Error::InvalidRequest(format!(
+                    "restore_from size {} is not a size in GB",
+                    from.size
+                )));
+            }
+        }
+    }
     Operation::json(Method::POST, "/backups", "/backups".to_owned())
         .with_json(&CreateBackupEnvelope { backup: body })
 }
@@ -404,5 +501,50 @@ mod tests {
             &op.body().unwrap()[..],
             br#"{"backup_strategy":{"swift_container":"c"}}"#
         );
+    }
+
+    /// Follows trove/backup/service.py BackupController.create: an import carries
+    /// restore_from and nothing an import ignores; a backup without either is refused.
+    #[test]
+    fn import_bodies_follow_backup_controller_create() {
+        const V: &str = "db1fe206-a78f-4f72-85be-f62d2b008d92";
+        let mut import = CreateBackup::import("imp", RestoreFrom::new("http://s/c/o", V, 1.5));
+        import.storage_driver = Some("cinder".into());
+        let op = create_operation(&import).unwrap();
+        let sent: serde_json::Value = serde_json::from_slice(op.body().unwrap()).unwrap();
+        assert_eq!(
+            sent,
+            serde_json::json!({"backup": {"name": "imp", "storage_driver": "cinder",
+                "restore_from": {"remote_location": "http://s/c/o",
+                    "local_datastore_version_id": V, "size": 1.5}}})
+        );
+        let mixed = [
+            CreateBackup {
+                instance: Some("i".into()),
+                ..import.clone()
+            },
+            CreateBackup {
+                parent_id: Some("p".into()),
+                ..import.clone()
+            },
+            CreateBackup {
+                incremental: Some(1),
+                ..import.clone()
+            },
+            CreateBackup {
+                swift_container: Some("c".into()),
+                ..import.clone()
+            },
+            CreateBackup::import("imp", RestoreFrom::new("http://s/c/o", "5.7", 1.0)),
+            CreateBackup::import("imp", RestoreFrom::new("http://s/c/o", V, f64::NAN)),
+            CreateBackup {
+                instance: None,
+                ..CreateBackup::new("b", "i")
+            },
+        ];
+        for body in mixed {
+            let err = create_operation(&body).unwrap_err();
+            assert!(matches!(err, Error::InvalidRequest(_)), "{body:?}: {err}");
+        }
     }
 }

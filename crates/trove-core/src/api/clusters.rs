@@ -34,13 +34,14 @@ impl<'c> Clusters<'c> {
         ListRequest::new(self.client, list_operation())
     }
 
-    /// Starts a create request for a cluster `name` of datastore `kind` (`version` optional);
-    /// add members with the builder's methods, then `.await` it.
+    /// Starts a create request for a cluster `name` of datastore `kind`, `version` (Trove's
+    /// cluster schema requires both); add members with the builder's methods, then `.await`
+    /// it.
     pub fn create(
         &self,
         name: impl Into<String>,
         kind: impl Into<String>,
-        version: Option<String>,
+        version: impl Into<String>,
     ) -> CreateClusterRequest<'c> {
         CreateClusterRequest {
             client: self.client,
@@ -102,6 +103,15 @@ impl<'c> Clusters<'c> {
     /// Clears a stuck task (`reset-status`).
     pub async fn reset_status(&self, id: &str) -> Result<Option<Cluster>, Error> {
         self.action(id, &ClusterAction::ResetStatus(EmptyObject {}))
+            .await
+    }
+
+    /// Adds a shard shaped like the existing ones: as many members, of the same flavor and
+    /// volume (`add_shard`, MongoDB clusters; `trove/cluster/service.py`
+    /// `ClusterController.action`). Other datastores answer 400 "Action add_shard not
+    /// supported"; a busy cluster 422.
+    pub async fn add_shard(&self, id: &str) -> Result<Option<Cluster>, Error> {
+        self.action(id, &ClusterAction::AddShard(EmptyObject {}))
             .await
     }
 
@@ -271,8 +281,15 @@ pub fn list_operation() -> Operation<ClusterList> {
     Operation::json(Method::GET, "/clusters", "/clusters".to_owned())
 }
 
-/// `POST /clusters`.
+/// `POST /clusters`. A body without `datastore.version` is refused before sending: Trove's
+/// cluster create schema requires it (400 "Validation error: cluster['datastore'] 'version' is
+/// a required property").
 pub fn create_operation(body: &CreateCluster) -> Result<Operation<ClusterEnvelope>, Error> {
+    if body.datastore.version.is_none() {
+        return Err(Error::InvalidRequest(
+            "a cluster needs datastore.version (Trove's cluster schema requires it)".to_owned(),
+        ));
+    }
     Operation::json(Method::POST, "/clusters", "/clusters".to_owned())
         .with_json(&CreateClusterEnvelope { cluster: body })
 }
@@ -319,7 +336,7 @@ mod tests {
 
     #[test]
     fn create_nests_the_cluster_and_its_members() {
-        let mut req = CreateCluster::new("c1", "mongodb", Some("3.2".into()));
+        let mut req = CreateCluster::new("c1", "mongodb", "3.2");
         req.instances
             .push(ClusterInstanceSpec::new("7", 2).kind("member"));
         req.locality = Some("anti-affinity".into());
@@ -332,6 +349,18 @@ mod tests {
                 "instances": [{"flavorRef": "7", "volume": {"size": 2}, "type": "member"}],
                 "locality": "anti-affinity"}})
         );
+    }
+
+    /// Follows trove/common/apischema.py cluster create: `datastore.version` is required, so
+    /// a hand-built body without it never leaves the SDK.
+    #[test]
+    fn create_without_a_version_is_refused_before_sending() {
+        let mut req = CreateCluster::new("c1", "mongodb", "3.2");
+        req.datastore.version = None;
+        let err = create_operation(&req).unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest(_)), "{err}");
+        let op = action_operation("c", &ClusterAction::AddShard(EmptyObject {})).unwrap();
+        assert_eq!(body(&op), json!({"add_shard": {}}));
     }
 
     #[test]

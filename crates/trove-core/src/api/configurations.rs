@@ -100,11 +100,16 @@ impl<'c> CreateConfigurationRequest<'c> {
 
     /// Sets the datastore type and version.
     pub fn datastore(mut self, kind: impl Into<String>, version: Option<String>) -> Self {
-        self.body.datastore = Some(DatastoreSpec {
-            kind: kind.into(),
-            version,
-            version_number: None,
-        });
+        self.body.datastore = Some(DatastoreSpec::new(kind, version));
+        self
+    }
+
+    /// Sets the whole datastore choice: a version of the server's default datastore
+    /// ([`DatastoreSpec::default_datastore_version`]) or a `version_number` among versions of
+    /// the same name (`trove/configuration/service.py` `ConfigurationsController.create`
+    /// passes all three to `get_datastore_version`).
+    pub fn datastore_spec(mut self, spec: DatastoreSpec) -> Self {
+        self.body.datastore = Some(spec);
         self
     }
 

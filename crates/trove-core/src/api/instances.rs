@@ -173,6 +173,13 @@ impl<'c> Instances<'c> {
         self.action(id, &InstanceAction::ResetStatus).await
     }
 
+    /// Clears a stuck task status under Trove's `force_delete` policy (`reset_status` with
+    /// `force_delete`), the step before deleting an instance stuck in a task.
+    pub async fn reset_status_force_delete(&self, id: &str) -> Result<(), Error> {
+        self.action(id, &InstanceAction::ResetStatusForceDelete)
+            .await
+    }
+
     /// Starts a list of the instance's backups (integer offset markers).
     pub fn backups(&self, id: &str) -> ListBackupsRequest<'c> {
         ListBackupsRequest::for_instance(self.client, id)
@@ -360,11 +367,14 @@ impl<'c> CreateInstanceRequest<'c> {
 
     /// Sets the datastore type and version.
     pub fn datastore(mut self, kind: impl Into<String>, version: Option<String>) -> Self {
-        self.body.datastore = Some(DatastoreSpec {
-            kind: kind.into(),
-            version,
-            version_number: None,
-        });
+        self.body.datastore = Some(DatastoreSpec::new(kind, version));
+        self
+    }
+
+    /// Sets the whole datastore choice, such as a version of the server's default datastore
+    /// ([`DatastoreSpec::default_datastore_version`]) or a version number.
+    pub fn datastore_spec(mut self, spec: DatastoreSpec) -> Self {
+        self.body.datastore = Some(spec);
         self
     }
 

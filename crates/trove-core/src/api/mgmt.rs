@@ -43,6 +43,14 @@ impl<'c> Mgmt<'c> {
             .instance)
     }
 
+    /// Shows an instance even after it was deleted (`?deleted=true`, as
+    /// `trove/extensions/mgmt/instances/service.py` `MgmtInstanceController.show` reads it);
+    /// a deleted one has `deleted: true` and its `deleted_at`.
+    pub async fn instance_including_deleted(&self, id: &str) -> Result<MgmtInstance, Error> {
+        let op = get_instance_operation(id).query("deleted", Some("true"));
+        Ok(self.client.execute(op).await?.instance)
+    }
+
     /// Runs an admin action on an instance.
     pub async fn instance_action(
         &self,
@@ -81,7 +89,8 @@ impl<'c> Mgmt<'c> {
             .await
     }
 
-    /// Rebuilds an instance's guest from `image_id`.
+    /// Rebuilds an instance's guest from Glance image `image_id`, which must be a UUID
+    /// (Trove's `rebuild` schema; anything else is refused before sending).
     pub async fn rebuild(&self, id: &str, image_id: &str) -> Result<(), Error> {
         let arg = RebuildArg {
             image_id: image_id.to_owned(),
@@ -283,11 +292,20 @@ pub fn get_instance_operation(id: &str) -> Operation<MgmtInstanceEnvelope> {
     Operation::json(Method::GET, "/mgmt/instances/{id}", instance_path(id))
 }
 
-/// `POST /mgmt/instances/{id}/action`; not idempotent.
+/// `POST /mgmt/instances/{id}/action`; not idempotent. A rebuild whose image id is not a UUID
+/// is refused before sending: Trove's `rebuild` schema takes only UUIDs.
 pub fn instance_action_operation(
     id: &str,
     action: &MgmtInstanceAction,
 ) -> Result<Operation<()>, Error> {
+    if let MgmtInstanceAction::Rebuild(arg) = action {
+        if !super::is_uuid(&arg.image_id) {
+            return Err(Error::InvalidRequest(format!(
+                "rebuild image_id {:?} is not a UUID (Trove's rebuild schema)",
+                arg.image_id
+            )));
+        }
+    }
     Operation::empty(
         Method::POST,
         "/mgmt/instances/{id}/action",
@@ -483,6 +501,32 @@ mod tests {
         serde_json::from_slice(op.body().unwrap()).unwrap()
     }
 
+    const IMAGE: &str = "00000000-0000-0000-0000-000000000001";
+
+    /// Follows trove/common/apischema.py mgmt_instance rebuild (read by
+    /// trove/extensions/mgmt/instances/service.py MgmtInstanceController._action_rebuild):
+    /// the image id is a UUID, so anything else never leaves the SDK.
+    #[test]
+    fn rebuild_takes_only_a_uuid_image() {
+        for bad in [
+            "img",
+            "",
+            "00000000-0000-0000-0000-00000000000g",
+            "0000-0000",
+        ] {
+            let action = MgmtInstanceAction::Rebuild(RebuildArg {
+                image_id: bad.into(),
+            });
+            let err = instance_action_operation("i", &action).unwrap_err();
+            assert!(matches!(err, Error::InvalidRequest(_)), "{bad:?}: {err}");
+        }
+        let op = get_instance_operation("i").query("deleted", Some("true"));
+        assert_eq!(
+            op.to_request().unwrap().uri(),
+            "/mgmt/instances/i?deleted=true"
+        );
+    }
+
     #[test]
     fn instance_actions_post_one_key_bodies() {
         let op = instance_action_operation("i", &MgmtInstanceAction::Stop(EmptyObject {})).unwrap();
@@ -492,11 +536,11 @@ mod tests {
         let op = instance_action_operation(
             "i",
             &MgmtInstanceAction::Rebuild(RebuildArg {
-                image_id: "img".into(),
+                image_id: IMAGE.into(),
             }),
         )
         .unwrap();
-        assert_eq!(body(&op), json!({"rebuild": {"image_id": "img"}}));
+        assert_eq!(body(&op), json!({"rebuild": {"image_id": IMAGE}}));
         let op = guest_upgrade_operation(
             "i",
             &GuestUpgrade {

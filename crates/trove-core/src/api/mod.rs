@@ -111,3 +111,14 @@ impl Client {
         versions::Versions::new(self)
     }
 }
+
+/// True for a UUID in the 8-4-4-4-12 hex form, the only form Trove's request schemas take
+/// for ids (`apischema.uuid`).
+pub(crate) fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}

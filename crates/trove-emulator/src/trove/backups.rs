@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use super::{datastores, pagination, ready_instance, schema, Req};
 use crate::fault;
 use crate::response::{empty, json, Resp};
-use crate::state::{Backup, BackupTask, Inner};
+use crate::state::{Backup, BackupTask, Imported, Inner};
 
 /// Fake Swift reports the same size for every backup.
 const SIZE_GB: f64 = 0.14;
@@ -15,29 +15,40 @@ const SIZE_GB: f64 = 0.14;
 /// True while a backup of the instance is being taken (the instance is then not ready).
 pub(crate) fn running_for(world: &Inner, instance_id: &str) -> bool {
     world.backups.values().any(|b| {
-        b.instance_id == instance_id
+        b.instance_id.as_deref() == Some(instance_id)
             && matches!(b.pending.as_ref().map(|p| p.task), Some(BackupTask::Create))
     })
 }
 
 fn view(world: &Inner, b: &Backup) -> Value {
     let done = b.status == "COMPLETED";
+    let (location, size) = match &b.imported {
+        Some(i) => (json!(i.location), json!(i.size)),
+        None if done => (json!("http://localhost/path/to/backup"), json!(SIZE_GB)),
+        None => (Value::Null, Value::Null),
+    };
+    let (kind, version) = super::mgmt::version_by_uuid(world, &b.version_id).unwrap_or_else(|| {
+        (
+            datastores::DATASTORE_TYPE.to_owned(),
+            datastores::VERSION_NAME.to_owned(),
+        )
+    });
     json!({
         "id": b.id,
         "name": b.name,
         "description": b.description,
-        "locationRef": if done { json!("http://localhost/path/to/backup") } else { Value::Null },
+        "locationRef": location,
         "instance_id": b.instance_id,
         "created": world.clock.trove(b.created),
         "updated": world.clock.trove(b.updated),
-        "size": if done { json!(SIZE_GB) } else { Value::Null },
+        "size": size,
         "status": b.status,
         "parent_id": b.parent_id,
         "project_id": b.tenant,
         "datastore": {
-            "type": datastores::DATASTORE_TYPE,
-            "version": datastores::VERSION_NAME,
-            "version_id": datastores::VERSION_ID,
+            "type": kind,
+            "version": version,
+            "version_id": b.version_id,
         },
     })
 }
@@ -97,7 +108,11 @@ fn list(req: &Req<'_>, world: &Inner, instance: Option<String>) -> Resp {
         .backups
         .values()
         .filter(|b| all_projects || b.tenant == project)
-        .filter(|b| instance.as_deref().is_none_or(|i| b.instance_id == i))
+        .filter(|b| {
+            instance
+                .as_deref()
+                .is_none_or(|i| b.instance_id.as_deref() == Some(i))
+        })
         .collect();
     mine.sort_by(|a, b| b.updated.cmp(&a.updated).then(b.seq.cmp(&a.seq)));
     let page: Vec<Value> = mine
@@ -124,41 +139,86 @@ fn show(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
     json(StatusCode::OK, &body)
 }
 
+/// `POST /backups`, as `trove/backup/service.py` `BackupController.create` and
+/// `trove/backup/models.py` `Backup.create` take it (after the schema): a `swift_container`
+/// must survive shell quoting (`utils.validate_command`); without `restore_from` an instance
+/// is required ("instance is missing."); with it no instance is backed up and any `instance`,
+/// `parent_id` or `incremental` is ignored: the import is recorded `RESTORED` with the given
+/// location and size, once its datastore version is found by UUID.
 fn create(req: &Req<'_>, world: &mut Inner) -> Resp {
-    let body = match req.ctx.json_body() {
-        Ok(b) => b,
-        Err(e) => return e,
-    };
-    let fields = match schema::envelope(&body, "backup").and_then(|v| schema::object(v, "backup")) {
-        Ok(f) => f.clone(),
-        Err(e) => return e,
-    };
-    let checked = schema::required(&fields, "name", "backup")
-        .and_then(|n| schema::non_empty_string(n, "backup['name']").map(str::to_owned))
-        .and_then(|name| {
-            let inst = schema::required(&fields, "instance", "backup")?;
-            Ok((name, schema::string(inst, "backup['instance']")?.to_owned()))
-        });
-    let (name, instance_id) = match checked {
-        Ok(v) => v,
-        Err(e) => return e,
-    };
-    let description = fields
-        .get("description")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let parent_id = fields
-        .get("parent_id")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    if let Some(parent) = parent_id.as_deref() {
-        if !world.backups.contains_key(parent) {
-            return fault::resource_not_found(parent);
+    match create_checked(req, world) {
+        Ok(r) | Err(r) => r,
+    }
+}
+
+fn create_checked(req: &Req<'_>, world: &mut Inner) -> Result<Resp, Resp> {
+    let body = req.ctx.json_body()?;
+    let fields = schema::object(schema::envelope(&body, "backup")?, "backup")?.clone();
+    let name = schema::non_empty_string(
+        schema::required(&fields, "name", "backup")?,
+        "backup['name']",
+    )?
+    .to_owned();
+    let text = |k: &str| fields.get(k).and_then(Value::as_str).map(str::to_owned);
+    if let Some(container) = text("swift_container") {
+        if !shell_safe(&container) {
+            return Err(fault::bad_request(&format!(
+                "The value is not allowed: {container}."
+            )));
         }
     }
-    if let Err(e) = ready_instance(req, world, &instance_id) {
-        return e;
+    let description = text("description");
+    let restore_from = fields
+        .get("restore_from")
+        .filter(|v| v.as_object().is_some_and(|o| !o.is_empty()));
+    if let Some(from) = restore_from {
+        let version_id = from
+            .get("local_datastore_version_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        if super::mgmt::version_by_uuid(world, &version_id).is_none() {
+            return Err(fault::bad_request(&format!(
+                "Datastore version '{version_id}' cannot be found."
+            )));
+        }
+        let imported = Imported {
+            location: from
+                .get("remote_location")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            size: from.get("size").and_then(Value::as_f64).unwrap_or_default(),
+        };
+        let backup = Backup {
+            id: uuid::Uuid::new_v4().to_string(),
+            tenant: req.tenant.clone(),
+            seq: world.next_seq(),
+            name,
+            description,
+            instance_id: None,
+            parent_id: None,
+            created: req.now,
+            updated: req.now,
+            status: "RESTORED",
+            pending: None,
+            imported: Some(imported),
+            version_id,
+        };
+        let body = json!({"backup": view(world, &backup)});
+        world.backups.insert(backup.id.clone(), backup);
+        return Ok(json(StatusCode::ACCEPTED, &body));
     }
+    let Some(instance_id) = text("instance") else {
+        return Err(fault::bad_request("instance is missing."));
+    };
+    let parent_id = text("parent_id");
+    if let Some(parent) = parent_id.as_deref() {
+        if !world.backups.contains_key(parent) {
+            return Err(fault::resource_not_found(parent));
+        }
+    }
+    ready_instance(req, world, &instance_id)?;
     let seq = world.next_seq();
     let mut backup = Backup {
         id: uuid::Uuid::new_v4().to_string(),
@@ -166,18 +226,28 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Resp {
         seq,
         name,
         description,
-        instance_id,
+        instance_id: Some(instance_id),
         parent_id,
         created: req.now,
         updated: req.now,
         status: "NEW",
         pending: None,
+        imported: None,
+        version_id: datastores::VERSION_ID.to_owned(),
     };
     let started = backup.start(BackupTask::Create, req.now, req.cfg.backup);
     let body = json!({"backup": view(world, &backup)});
     world.backups.insert(backup.id.clone(), backup);
     world.track(started);
-    json(StatusCode::ACCEPTED, &body)
+    Ok(json(StatusCode::ACCEPTED, &body))
+}
+
+/// True when Python's `shlex.quote` leaves `s` as it is: only ASCII word characters and
+/// `@%+=:,./-`, and not empty.
+fn shell_safe(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_@%+=:,./-".contains(&b))
 }
 
 fn delete(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {

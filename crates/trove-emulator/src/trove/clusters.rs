@@ -33,6 +33,7 @@ pub(crate) enum ClusterTask {
     Shrink(BTreeSet<String>),
     Restart,
     Upgrade,
+    AddShard,
     Delete,
 }
 
@@ -54,6 +55,7 @@ impl ClusterTask {
                 "Upgrading the cluster to new version.",
             ),
             ClusterTask::Restart => (8, "RESTARTING_CLUSTER", "Restarting the cluster."),
+            ClusterTask::AddShard => (4, "ADDING_SHARD", "Adding a shard to the cluster."),
         }
     }
 }
@@ -69,6 +71,8 @@ pub(crate) struct Member {
     pub(crate) status: &'static str,
     pub(crate) created: Instant,
     pub(crate) modules: BTreeSet<String>,
+    /// The shard (MongoDB replica set) a `member` belongs to.
+    pub(crate) shard_id: Option<String>,
 }
 
 /// One cluster.
@@ -130,6 +134,9 @@ impl Cluster {
 }
 
 /// Renders a cluster; `detail` adds member status, volume and flavor (the show view).
+/// Following `trove/cluster/views.py` `ClusterView`, a member's `ip` and the cluster's `ip`
+/// (lists of `{address, type, network}`) appear only when a member has visible addresses;
+/// the emulator's members have none, as in fake mode, so both are left out.
 pub(crate) fn render(req: &Req<'_>, world: &Inner, c: &Cluster, detail: bool) -> Value {
     let instances: Vec<Value> = c
         .members
@@ -141,12 +148,14 @@ pub(crate) fn render(req: &Req<'_>, world: &Inner, c: &Cluster, detail: bool) ->
                 "type": m.kind,
                 "links": req.links(&format!("instances/{}", m.id)),
             });
+            if let Some(shard) = &m.shard_id {
+                v["shard_id"] = json!(shard);
+            }
             if detail {
                 v["status"] = json!(m.status);
                 v["volume"] = json!({"size": m.volume_size});
                 v["flavor"] = json!({"id": m.flavor_id,
                     "links": req.links(&format!("flavors/{}", m.flavor_id))});
-                v["ip"] = json!([]);
             }
             v
         })
@@ -309,6 +318,7 @@ fn member(
         status: "BUILD",
         created: now,
         modules,
+        shard_id: None,
     })
 }
 
@@ -366,6 +376,14 @@ fn try_create(req: &Req<'_>, world: &mut Inner) -> Result<Resp, Resp> {
             req.now,
         )?);
     }
+    if kind == "mongodb" {
+        // trove/common/strategies/cluster/experimental/mongodb/api.py: the members form the
+        // first shard (replica set rs1).
+        let shard = uuid::Uuid::new_v4().to_string();
+        for m in members.iter_mut().filter(|m| m.kind == "member") {
+            m.shard_id = Some(shard.clone());
+        }
+    }
     let mut cluster = Cluster {
         id: uuid::Uuid::new_v4().to_string(),
         tenant: req.tenant.clone(),
@@ -399,6 +417,7 @@ const ACTIONS: &[&str] = &[
     "upgrade",
     "configuration_attach",
     "configuration_detach",
+    "add_shard",
 ];
 
 fn action(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
@@ -409,19 +428,29 @@ fn action(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
 
 fn try_action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
     let body = req.ctx.json_body()?;
+    // trove/cluster/service.py ClusterController.action: the body's shape, then the cluster,
+    // then the action (trove/cluster/models.py Cluster.action names an unknown one).
     let obj: Map<String, Value> = body.as_object().cloned().unwrap_or_default();
+    if obj.is_empty() {
+        return Err(fault::bad_request("Invalid request body."));
+    }
     if obj.len() != 1 {
         return Err(fault::bad_request(
-            "Invalid request body: the body must contain exactly one action.",
+            "Action request should have exactly one action specified in body",
         ));
     }
     let Some((name, arg)) = obj.iter().next() else {
         return Err(fault::internal_error());
     };
+    if world
+        .clusters
+        .get(id)
+        .is_none_or(|c| c.tenant != req.tenant)
+    {
+        return Err(not_found(id));
+    }
     if !ACTIONS.contains(&name.as_str()) {
-        return Err(fault::bad_request(&format!(
-            "Invalid cluster action: {name}."
-        )));
+        return Err(fault::bad_request(&format!("Action {name} not supported")));
     }
     if name == "configuration_attach" {
         let cfg = arg
@@ -515,6 +544,9 @@ fn try_action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> 
                 }
                 started = Some(c.start(ClusterTask::Upgrade, now, cfg.restart));
             }
+            "add_shard" => {
+                started = Some(add_shard(c, now, cfg.build)?);
+            }
             "configuration_attach" => {
                 c.configuration = arg
                     .get("configuration_id")
@@ -536,6 +568,53 @@ fn try_action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> 
         StatusCode::ACCEPTED,
         &json!({"cluster": render(req, world, c, false)}),
     ))
+}
+
+/// `add_shard`, as `trove/common/strategies/cluster/experimental/mongodb/api.py`
+/// `MongoDbCluster.add_shard` does it (the busy check is made by the caller): only MongoDB
+/// clusters have it (others: 400 "Action add_shard not supported", from
+/// `trove/cluster/models.py` `Cluster.action`); without a shard to copy, 422; otherwise as
+/// many members as the first shard has, of its flavor and volume, named
+/// `<cluster>-rs<N>-<i>`, and the task `ADDING_SHARD`.
+fn add_shard(c: &mut Cluster, now: Instant, delay: Delay) -> Result<Started, Resp> {
+    if c.datastore != "mongodb" {
+        return Err(fault::bad_request("Action add_shard not supported"));
+    }
+    let shards: BTreeSet<&str> = c
+        .members
+        .iter()
+        .filter(|m| m.kind == "member")
+        .filter_map(|m| m.shard_id.as_deref())
+        .collect();
+    let Some(first) = c
+        .members
+        .iter()
+        .find(|m| m.kind == "member" && m.shard_id.is_some())
+    else {
+        return Err(fault::unprocessable(
+            "This action cannot be performed on the cluster as no reference shard exists.",
+        ));
+    };
+    let template = first.clone();
+    let copies = c
+        .members
+        .iter()
+        .filter(|m| m.kind == "member" && m.shard_id == template.shard_id)
+        .count();
+    let replica_set = format!("rs{}", shards.len() + 1);
+    let shard = uuid::Uuid::new_v4().to_string();
+    for i in 1..=copies {
+        c.members.push(Member {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: format!("{}-{replica_set}-{i}", c.name),
+            status: "BUILD",
+            created: now,
+            modules: BTreeSet::new(),
+            shard_id: Some(shard.clone()),
+            ..template.clone()
+        });
+    }
+    Ok(c.start(ClusterTask::AddShard, now, delay))
 }
 
 fn delete(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {

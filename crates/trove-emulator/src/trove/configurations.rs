@@ -219,9 +219,21 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Result<Resp, Resp> {
                 )));
             }
         }
-        if let Some(v) = ds.get("version").and_then(Value::as_str) {
+        let version = ds.get("version").and_then(Value::as_str);
+        if let Some(v) = version {
             if !datastores::find_version(v) {
                 return Err(datastores::version_missing(v));
+            }
+        }
+        // trove/datastore/models.py DatastoreVersion.load: a version named (not by UUID)
+        // with a `version_number` must have that number; a UUID, or the default version
+        // (which Trove looks up by its UUID), ignores it.
+        if let (Some(v), Some(number)) = (
+            version.filter(|v| *v != datastores::VERSION_ID),
+            ds.get("version_number").and_then(Value::as_str),
+        ) {
+            if v != datastores::VERSION_NAME || number != datastores::VERSION_NAME {
+                return Err(datastores::version_missing(number));
             }
         }
     }

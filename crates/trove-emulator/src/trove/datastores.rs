@@ -46,14 +46,26 @@ fn datastore_view(req: &Req<'_>) -> Value {
     })
 }
 
-fn version_view(req: &Req<'_>) -> Value {
-    json!({
+/// The version as `trove/datastore/views.py` `DatastoreVersionView` shows it; an admin also
+/// sees the admin table's fields (`active`, `packages`, `image`, `registry_ext`,
+/// `repl_strategy`, `image_tags`).
+fn version_view(req: &Req<'_>, world: &mut Inner) -> Value {
+    let mut v = json!({
         "id": VERSION_ID,
         "name": VERSION_NAME,
         "version": VERSION_NAME,
         "links": req.links(&version_link_path()),
         "datastore": DATASTORE_ID,
-    })
+    });
+    if super::mgmt::is_admin(req) {
+        if let (Some(out), Some(Value::Object(extra))) = (
+            v.as_object_mut(),
+            super::mgmt::admin_version_fields(world, VERSION_ID),
+        ) {
+            out.extend(extra);
+        }
+    }
+    v
 }
 
 fn datastore_missing(key: &str) -> Resp {
@@ -92,7 +104,7 @@ fn delete(req: &Req<'_>, ds: &str) -> Resp {
 }
 
 /// Datastore and version reads, and the admin delete.
-pub(crate) fn route(req: &Req<'_>, _world: &mut Inner, path: &[&str]) -> Option<Resp> {
+pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<Resp> {
     if req.ctx.method == Method::DELETE {
         return match path {
             ["datastores", ds] if *ds != "versions" => Some(delete(req, ds)),
@@ -106,7 +118,7 @@ pub(crate) fn route(req: &Req<'_>, _world: &mut Inner, path: &[&str]) -> Option<
     Some(match path {
         ["datastores"] => ok(json!({ "datastores": [datastore_view(req)] })),
         ["datastores", "versions", v] => match find_version(v) {
-            true => ok(json!({ "version": version_view(req) })),
+            true => ok(json!({ "version": version_view(req, world) })),
             false => version_missing(v),
         },
         ["datastores", ds] => match find_datastore(ds) {
@@ -114,13 +126,13 @@ pub(crate) fn route(req: &Req<'_>, _world: &mut Inner, path: &[&str]) -> Option<
             false => datastore_missing(ds),
         },
         ["datastores", ds, "versions"] => match find_datastore(ds) {
-            true => ok(json!({ "versions": [version_view(req)] })),
+            true => ok(json!({ "versions": [version_view(req, world)] })),
             false => datastore_missing(ds),
         },
         ["datastores", ds, "versions", v] => match (find_datastore(ds), find_version(v)) {
             (false, _) => datastore_missing(ds),
             (true, false) => version_missing(v),
-            (true, true) => ok(json!({ "version": version_view(req) })),
+            (true, true) => ok(json!({ "version": version_view(req, world) })),
         },
         ["datastores", ds, "versions", v, what @ ("flavors" | "volume-types")] => {
             match (find_datastore(ds), find_version(v)) {

@@ -84,6 +84,32 @@ pub(crate) struct DsVersion {
     pub(crate) active: bool,
     pub(crate) default: bool,
     pub(crate) version: String,
+    pub(crate) registry_ext: Option<String>,
+    pub(crate) repl_strategy: Option<String>,
+}
+
+/// The guest manager class and replication strategy Trove stores when a version is
+/// registered without them: `trove/datastore/models.py` `update_datastore_version` takes
+/// `constants.REGISTRY_EXT_DEFAULTS[manager]` and the manager's `replication_namespace` +
+/// `replication_strategy` options (`trove/common/cfg.py`). Managers without defaults get none.
+pub(crate) fn manager_defaults(manager: &str) -> (Option<&'static str>, Option<&'static str>) {
+    match manager {
+        "mysql" => (
+            Some("trove.guestagent.datastore.mysql.manager.Manager"),
+            Some("trove.guestagent.strategies.replication.mysql_gtid.MysqlGTIDReplication"),
+        ),
+        "mariadb" => (
+            Some("trove.guestagent.datastore.mariadb.manager.Manager"),
+            Some("trove.guestagent.strategies.replication.mariadb_gtid.MariaDBGTIDReplication"),
+        ),
+        "postgresql" => (
+            Some("trove.guestagent.datastore.postgres.manager.PostgresManager"),
+            Some(
+                "trove.guestagent.strategies.replication.postgresql.PostgresqlReplicationStreaming",
+            ),
+        ),
+        _ => (None, None),
+    }
 }
 
 /// What the management API keeps: quotas, parameter changes and datastore versions.
@@ -159,9 +185,54 @@ fn versions(world: &mut Inner) -> &mut BTreeMap<String, DsVersion> {
             active: true,
             default: true,
             version: datastores::VERSION_NAME.to_owned(),
+            registry_ext: manager_defaults(datastores::DATASTORE_TYPE)
+                .0
+                .map(str::to_owned),
+            repl_strategy: manager_defaults(datastores::DATASTORE_TYPE)
+                .1
+                .map(str::to_owned),
         };
         BTreeMap::from([(builtin.id.clone(), builtin)])
     })
+}
+
+/// The fields `trove/datastore/views.py` `DatastoreVersionView` adds for an admin: `active`,
+/// `packages` (Trove's stored string), `image`, `registry_ext`, `repl_strategy` and
+/// `image_tags` (a list, empty when none), from the admin table.
+pub(crate) fn admin_version_fields(world: &mut Inner, id: &str) -> Option<Value> {
+    let v = versions(world).get(id)?;
+    let packages = match &v.packages {
+        Value::Array(items) => json!(items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(",")),
+        other => other.clone(),
+    };
+    Some(json!({
+        "active": v.active,
+        "packages": packages,
+        "image": v.image,
+        "registry_ext": v.registry_ext,
+        "repl_strategy": v.repl_strategy,
+        "image_tags": v.image_tags,
+    }))
+}
+
+/// The datastore and version name of version `id` (by UUID, as `DatastoreVersion.load_by_uuid`
+/// finds it), from the admin table once an admin touched it, else the built-in version.
+pub(crate) fn version_by_uuid(world: &Inner, id: &str) -> Option<(String, String)> {
+    match world.mgmt.versions.as_ref() {
+        Some(table) => table
+            .get(id)
+            .map(|v| (v.datastore_name.clone(), v.name.clone())),
+        None => (id == datastores::VERSION_ID).then(|| {
+            (
+                datastores::DATASTORE_TYPE.to_owned(),
+                datastores::VERSION_NAME.to_owned(),
+            )
+        }),
+    }
 }
 
 fn forbidden(req: &Req<'_>) -> Resp {
@@ -197,8 +268,9 @@ pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<R
         ["mgmt", "instances", id, "diagnostics"] if m == Method::GET => any_instance(world, id)
             .map(|_| {
                 ok(
-                    json!({"diagnostics": {"version": "1", "fd_size": 64, "vm_size": 29096,
-                    "vm_peak": 29160, "vm_rss": 2872, "vm_hwm": 2872, "threads": 2}}),
+                    // Trove's DiagnosticsView renames the guest's snake_case keys.
+                    json!({"diagnostics": {"version": "1", "fdSize": 64, "vmSize": 29096,
+                    "vmPeak": 29160, "vmRss": 2872, "vmHwm": 2872, "threads": 2}}),
                 )
             }),
         ["mgmt", "instances", id, "hwinfo"] if m == Method::GET => any_instance(world, id)
@@ -329,27 +401,38 @@ fn render_instance(req: &Req<'_>, world: &Inner, i: &Instance) -> Value {
 
 fn list_instances(req: &Req<'_>, world: &Inner) -> Result<Resp, Resp> {
     let limit = pagination::limit(req, true)?;
-    let deleted = req
-        .ctx
-        .query("deleted")
-        .is_some_and(|d| d.eq_ignore_ascii_case("true"));
+    // trove/extensions/mgmt/instances/service.py MgmtInstanceController.index: `true` keeps
+    // the deleted rows, `false` the live ones, anything else both.
+    let deleted = match req.ctx.query("deleted").map(str::to_ascii_lowercase) {
+        Some(d) if d == "true" => Some(true),
+        Some(d) if d == "false" => Some(false),
+        _ => None,
+    };
     let project = req.ctx.query("project_id");
     let clustered = req
         .ctx
         .query("include_clustered")
         .is_some_and(|d| d.eq_ignore_ascii_case("true"));
-    // Deleted instances leave the emulator's world, so `deleted=true` finds none.
-    let mut all: Vec<(String, Value)> = if deleted {
-        Vec::new()
-    } else {
-        world
-            .instances
-            .values()
-            .filter(|i| project.is_none_or(|p| i.tenant == p))
-            .map(|i| (i.id.clone(), render_instance(req, world, i)))
-            .collect()
-    };
-    if clustered && !deleted {
+    let mut all: Vec<(String, Value)> = Vec::new();
+    if deleted != Some(true) {
+        all.extend(
+            world
+                .instances
+                .values()
+                .filter(|i| project.is_none_or(|p| i.tenant == p))
+                .map(|i| (i.id.clone(), render_instance(req, world, i))),
+        );
+    }
+    if deleted != Some(false) {
+        all.extend(
+            world
+                .deleted_instances
+                .values()
+                .filter(|(i, _)| project.is_none_or(|p| i.tenant == p))
+                .map(|(i, at)| (i.id.clone(), render_deleted(req, world, i, *at))),
+        );
+    }
+    if clustered && deleted != Some(true) {
         for c in world.clusters.values() {
             if project.is_some_and(|p| c.tenant != p) {
                 continue;
@@ -367,9 +450,33 @@ fn list_instances(req: &Req<'_>, world: &Inner) -> Result<Resp, Resp> {
     Ok(id_page(req, "instances", all, by_id, limit, |(_, v)| v))
 }
 
+/// Renders a deleted instance: the admin view with `deleted: true` and its `deleted_at`.
+fn render_deleted(req: &Req<'_>, world: &Inner, i: &Instance, at: Instant) -> Value {
+    let mut v = render_instance(req, world, i);
+    let when = world.clock.trove(at);
+    v["deleted"] = json!(true);
+    v["deleted_at"] = json!(when);
+    v["server"]["deleted"] = json!(true);
+    v["server"]["deleted_at"] = json!(when);
+    v
+}
+
+/// `GET mgmt/instances/{id}`: a deleted instance is found only with `?deleted=true`
+/// (`trove/extensions/mgmt/instances/service.py` `MgmtInstanceController.show`).
 fn show_instance(req: &Req<'_>, world: &Inner, id: &str) -> Result<Resp, Resp> {
-    let i = any_instance(world, id)?;
-    Ok(ok(json!({"instance": render_instance(req, world, i)})))
+    if let Some(i) = world.instances.get(id) {
+        return Ok(ok(json!({"instance": render_instance(req, world, i)})));
+    }
+    let include_deleted = req
+        .ctx
+        .query("deleted")
+        .is_some_and(|d| d.eq_ignore_ascii_case("true"));
+    match world.deleted_instances.get(id) {
+        Some((i, at)) if include_deleted => {
+            Ok(ok(json!({"instance": render_deleted(req, world, i, *at)})))
+        }
+        _ => Err(fault::resource_not_found(id)),
+    }
 }
 
 fn instance_action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
@@ -709,9 +816,16 @@ fn version_view(v: &DsVersion) -> Value {
         "image_tags": v.image_tags,
         "packages": v.packages,
         "active": v.active,
+        "registry_ext": v.registry_ext,
+        "repl_strategy": v.repl_strategy,
         "default": v.default,
         "version": v.version,
     })
+}
+
+/// A string field of a version body, when present.
+fn text(obj: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
+    obj.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
 fn create_version(req: &Req<'_>, world: &mut Inner) -> Result<Resp, Resp> {
@@ -740,10 +854,9 @@ fn create_version(req: &Req<'_>, world: &mut Inner) -> Result<Resp, Resp> {
                 .collect()
         })
         .unwrap_or_default();
+    // trove/extensions/mgmt/datastores/service.py DatastoreVersionController.create
     if image.is_none() && image_tags.is_empty() {
-        return Err(fault::bad_request(
-            "The image ID or image tags must be specified.",
-        ));
+        return Err(fault::bad_request("Image must be specified."));
     }
     let version = obj
         .get("version")
@@ -768,13 +881,17 @@ fn create_version(req: &Req<'_>, world: &mut Inner) -> Result<Resp, Resp> {
         id: uuid::Uuid::new_v4().to_string(),
         name,
         datastore_name: ds,
-        manager,
         image,
         image_tags,
         packages: obj.get("packages").cloned().unwrap_or_else(|| json!("")),
         active,
         default,
         version,
+        registry_ext: text(obj, "registry_ext")
+            .or_else(|| manager_defaults(&manager).0.map(str::to_owned)),
+        repl_strategy: text(obj, "repl_strategy")
+            .or_else(|| manager_defaults(&manager).1.map(str::to_owned)),
+        manager,
     };
     table.insert(new.id.clone(), new);
     Ok(empty(StatusCode::ACCEPTED))
@@ -820,6 +937,12 @@ fn edit_version(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp
     }
     if let Some(p) = obj.get("packages") {
         v.packages = p.clone();
+    }
+    if let Some(r) = text(&obj, "registry_ext") {
+        v.registry_ext = Some(r);
+    }
+    if let Some(r) = text(&obj, "repl_strategy") {
+        v.repl_strategy = Some(r);
     }
     Ok(empty(StatusCode::ACCEPTED))
 }
