@@ -60,6 +60,9 @@ pub struct Module {
     /// Whether it may be applied to running instances.
     #[serde(default, deserialize_with = "flex_bool")]
     pub live_update: Option<bool>,
+    /// How many instances have the module applied (module show only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_count: Option<u64>,
     /// The contents, when asked for (`include_contents`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contents: Option<String>,

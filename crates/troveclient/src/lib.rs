@@ -54,6 +54,7 @@ pub mod wait {
 pub use trove_core::{
     ApiError, Attempt, AttemptTimedOut, BoxError, Client, ClientBuilder, DecodeError, Error,
     HttpService, InstanceExt, Instances, Operation, Page, RetryConfig, SendState, WaitError,
+    WithBody,
 };
 pub use trove_types::backup::{Backup, BackupStatus, BackupStrategy, CreateBackupStrategy};
 pub use trove_types::cluster::{
@@ -67,7 +68,9 @@ pub use trove_types::configuration_parameter::ConfigurationParameter;
 pub use trove_types::database::Database;
 pub use trove_types::datastore::{Datastore, DatastoreVersion, VolumeType};
 pub use trove_types::flavor::Flavor;
-pub use trove_types::instance::{Access, DatabaseSpec, InstanceDetails, NicSpec, UserSpec};
+pub use trove_types::instance::{
+    Access, DatabaseSpec, InstanceDetails, LocalStorage, NicSpec, UserSpec, VolumeStats,
+};
 pub use trove_types::instance_action::{InstanceAction, UpdateInstance};
 pub use trove_types::limit::{Limit, LimitList};
 pub use trove_types::log::{GuestLog, LogAction, LogStatus, LogType};
