@@ -302,22 +302,29 @@ fn render_instance(req: &Req<'_>, world: &Inner, i: &Instance) -> Value {
         "tenant_id": i.tenant,
         "created": world.clock.trove(i.created),
         "updated": world.clock.trove(i.updated),
+        "server_id": super::instances::server_uuid(&i.id),
+        "volume_id": super::instances::volume_uuid(&i.id),
+        "encrypted_rpc_messaging": true,
         "server": {
-            "id": i.id,
+            "id": super::instances::server_uuid(&i.id),
             "name": i.name,
             "host": "fake-host-1",
             "status": if ready { "ACTIVE" } else { i.status },
             "tenant_id": i.tenant,
             "deleted": false,
             "deleted_at": null,
+            "local_id": 0,
+            "addresses": [{"address": "123.123.123.123", "type": "private", "network": "net-id"}],
         },
         "volume": {
-            "id": format!("vol-{}", i.id),
+            "id": super::instances::volume_uuid(&i.id),
             "size": i.volume_size,
             "used": if ready { json!(0.16) } else { Value::Null },
             "total": if ready { json!(i.volume_size as f64 - 0.03) } else { Value::Null },
             "status": "in-use",
-            "attachments": [{"server_id": i.id, "device": "/dev/vdb"}],
+            "attachments": [{"server_id": super::instances::server_uuid(&i.id), "device": "/dev/vdb"}],
+            "availability_zone": null,
+            "created_at": world.clock.trove(i.created),
         },
         "guest_status": {"state_description": if ready { "healthy" } else { "building" }},
         "task_description": task_description(i.status),
@@ -369,7 +376,14 @@ fn list_instances(req: &Req<'_>, world: &Inner) -> Result<Resp, Resp> {
 
 fn show_instance(req: &Req<'_>, world: &Inner, id: &str) -> Result<Resp, Resp> {
     let i = any_instance(world, id)?;
-    Ok(ok(json!({"instance": render_instance(req, world, i)})))
+    let mut v = render_instance(req, world, i);
+    // `MgmtInstanceDetailView` adds the root history, when there is one, from the same record
+    // `GET mgmt/instances/{id}/root` shows.
+    if i.root_enabled {
+        v["root_enabled"] = json!(world.clock.trove(i.updated));
+        v["root_enabled_by"] = json!(i.tenant);
+    }
+    Ok(ok(json!({"instance": v})))
 }
 
 fn instance_action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
