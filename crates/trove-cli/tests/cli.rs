@@ -986,6 +986,11 @@ fn modules_and_instance_modules() {
     assert_eq!(column(&applied, "ID"), [id.as_str()]);
     let on = env.json(&["module", "list-instance", "mod"]);
     assert_eq!(column(&on, "Name"), ["ping"]);
+    assert!(on[0].get("Contents").is_none(), "{on}");
+    // Contents go out base64-encoded (python-troveclient's `utils.encode_data`) and are listed
+    // as the guest reads them back, base64 again.
+    let on = env.json(&["module", "list-instance", "mod", "--include-contents"]);
+    assert_eq!(column(&on, "Contents"), ["cGluZyBjb250ZW50cwo="]);
     let with = env.json(&["module", "instances", "ping"]);
     assert_eq!(column(&with, "Name"), ["mod"]);
 

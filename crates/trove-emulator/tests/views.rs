@@ -93,3 +93,69 @@ async fn mgmt_show_follows_mgmt_instance_detail_view() {
     assert!(after["root_enabled"].is_string());
     assert_eq!(after["root_enabled_by"], "admin-views");
 }
+
+/// Follows trove/instance/service.py `module_list`, which reads its flags as
+/// `bool(req.GET.get(...).lower())` (any value but the empty one is true) and passes
+/// `include_contents` to the guest with or without `from_guest`, and
+/// trove/guestagent/module/module_manager.py `read_module_results`, which lists contents
+/// base64-encoded and gives a tenant, for an admin module, the message that it must be admin.
+#[tokio::test(start_paused = true)]
+async fn instance_module_contents_follow_module_list() {
+    let emu = Emulator::new(Config::default());
+    let admin = Tenant::new(&emu.service(), "admin-views");
+    let tenant = Tenant::new(&emu.service(), common::TENANT);
+    let contents = "aGVsbG8K"; // base64 of "hello\n", as python-troveclient sends it
+    let body = |name: &str, all: u8| {
+        json!({"module": {"name": name, "module_type": "ping", "contents": contents,
+            "all_tenants": all}})
+    };
+    let mine = tenant.post("modules", body("mine", 0)).await.json()["module"]["id"].clone();
+    let shared = admin.post("modules", body("shared", 1)).await.json()["module"]["id"].clone();
+    let id = create(&tenant).await["id"].as_str().unwrap().to_owned();
+    tokio::time::advance(Duration::from_secs(3)).await;
+    let r = tenant
+        .post(
+            &format!("instances/{id}/modules"),
+            json!({"modules": [{"id": mine}, {"id": shared}]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+
+    let listed = |query: &'static str| {
+        let tenant = &tenant;
+        let id = id.clone();
+        async move {
+            let v = tenant
+                .get(&format!("instances/{id}/modules{query}"))
+                .await
+                .json();
+            let mut by_name: Vec<(String, Value)> = v["modules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| {
+                    (
+                        m["name"].as_str().unwrap().to_owned(),
+                        m["contents"].clone(),
+                    )
+                })
+                .collect();
+            by_name.sort_by(|a, b| a.0.cmp(&b.0));
+            by_name
+        }
+    };
+    let must_be_admin = "TXVzdCBiZSBhZG1pbiB0byByZXRyaWV2ZSBjb250ZW50cyBmb3IgbW9kdWxlIHNoYXJlZA==";
+    let with = vec![
+        ("mine".to_owned(), json!(contents)),
+        ("shared".to_owned(), json!(must_be_admin)),
+    ];
+    assert_eq!(listed("?include_contents=true").await, with);
+    assert_eq!(listed("?include_contents=false").await, with);
+    assert_eq!(listed("?from_guest=1&include_contents=1").await, with);
+    for query in ["", "?include_contents=", "?from_guest=true"] {
+        assert!(
+            listed(query).await.iter().all(|(_, c)| c.is_null()),
+            "{query}"
+        );
+    }
+}
