@@ -65,3 +65,9 @@ async fn trove_rules() {
     let target = Target::emulator().await;
     scenarios::trove_rules(&target.fake_client(&unique_tenant("t"))).await;
 }
+
+#[tokio::test]
+async fn admin_views() {
+    let target = Target::emulator().await;
+    scenarios::admin_views(&target, &target.fake_client(&unique_tenant("admin"))).await;
+}

@@ -290,18 +290,24 @@ fn task_description(status: &str) -> &'static str {
 /// Renders the admin view of an instance (`MgmtInstanceDetailView`).
 fn render_instance(req: &Req<'_>, world: &Inner, i: &Instance) -> Value {
     let ready = i.status == "ACTIVE";
-    json!({
+    let mut v = json!({
         "id": i.id,
         "name": i.name,
         "status": i.status,
         "operating_status": i.operating_status,
         "links": req.links(&format!("instances/{}", i.id)),
         "flavor": {"id": i.flavor_id, "links": req.links(&format!("flavors/{}", i.flavor_id))},
-        "datastore": {"type": datastores::DATASTORE_TYPE, "version": datastores::VERSION_NAME},
+        "datastore": {
+            "type": datastores::DATASTORE_TYPE,
+            "version": datastores::VERSION_NAME,
+            "version_number": datastores::VERSION_NAME,
+        },
         "region": "RegionOne",
+        "access": i.access,
         "tenant_id": i.tenant,
         "created": world.clock.trove(i.created),
         "updated": world.clock.trove(i.updated),
+        "service_status_updated": world.clock.trove(i.service_status_updated),
         "server_id": super::instances::server_uuid(&i.id),
         "volume_id": super::instances::volume_uuid(&i.id),
         "encrypted_rpc_messaging": true,
@@ -331,7 +337,13 @@ fn render_instance(req: &Req<'_>, world: &Inner, i: &Instance) -> Value {
         "service_status": if ready { "HEALTHY" } else { i.status },
         "deleted": false,
         "deleted_at": null,
-    })
+    });
+    // `InstanceDetailView` shows the last task's failure here too.
+    if let Some(f) = &i.fault {
+        v["fault"] =
+            json!({"message": f.message, "created": world.clock.trove(f.created), "details": null});
+    }
+    v
 }
 
 fn list_instances(req: &Req<'_>, world: &Inner) -> Result<Resp, Resp> {
