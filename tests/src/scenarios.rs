@@ -1481,3 +1481,41 @@ pub async fn replica_and_ssl_rules(target: &Target, client: &Client) {
         .expect("replica deleted");
     instances.delete(src).await.expect("delete source");
 }
+
+/// What an admin sees of an instance (`trove/instance/views.py` `InstanceDetailView.data`,
+/// `trove/extensions/mgmt/instances/views.py` `MgmtInstanceDetailView.data`): the admin-only
+/// fields of the instance views, and the management view before and after root is enabled.
+pub async fn admin_views(target: &Target, admin: &Client) {
+    let created = admin
+        .instances()
+        .create("admin-view", "1")
+        .volume(1)
+        .await
+        .expect("create");
+    assert_eq!(created.encrypted_rpc_messaging(), Some(true));
+    let id = created.id.clone();
+    let ready = admin
+        .instances()
+        .wait_ready(&id, target.wait)
+        .await
+        .expect("ready");
+    assert!(ready.server_id().is_some(), "{ready:?}");
+    assert!(ready.volume_id().is_some(), "{ready:?}");
+    assert!(ready.tenant_id.is_some(), "{ready:?}");
+    let before = admin.mgmt().instance(&id).await.expect("mgmt show");
+    assert!(before.root_enabled.is_none(), "{before:?}");
+    assert!(before
+        .volume
+        .as_ref()
+        .is_some_and(|v| v.created_at.is_some()));
+    admin.root(&id).enable().await.expect("root enable");
+    let after = admin.mgmt().instance(&id).await.expect("mgmt show");
+    assert!(after.root_enabled.is_some(), "{after:?}");
+    assert!(after.root_enabled_by.is_some(), "{after:?}");
+    admin.instances().delete(&id).await.expect("delete");
+    admin
+        .instances()
+        .wait_deleted(&id, target.wait)
+        .await
+        .expect("gone");
+}

@@ -85,3 +85,9 @@ async fn trove_admin_rules() {
     let target = Target::emulator().await;
     scenarios::trove_admin_rules(&target.fake_client(&unique_tenant("admin"))).await;
 }
+
+#[tokio::test]
+async fn admin_views() {
+    let target = Target::emulator().await;
+    scenarios::admin_views(&target, &target.fake_client(&unique_tenant("admin"))).await;
+}

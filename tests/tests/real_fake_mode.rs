@@ -95,7 +95,16 @@ async fn the_emulator_answers_the_seed_like_the_real_server() {
         scenarios::configurations_and_modules(target, &client).await;
         runs.push(normalize(&recorder.exchanges(), &tenant));
     }
-    let problems = compare(&runs[0], &runs[1], ALLOWED_DIFFERENCES);
+    // An admin's views, compared the same way.
+    for target in [&real, &emulator] {
+        let tenant = unique_tenant("admin");
+        let recorder = Recorder::default();
+        let client = target.recorded_client(&tenant, &recorder);
+        scenarios::admin_views(target, &client).await;
+        runs.push(normalize(&recorder.exchanges(), &tenant));
+    }
+    let mut problems = compare(&runs[0], &runs[1], ALLOWED_DIFFERENCES);
+    problems.extend(compare(&runs[2], &runs[3], ALLOWED_DIFFERENCES));
     for line in &problems {
         eprintln!("difference (real vs emulator): {line}");
     }

@@ -10,6 +10,7 @@ mod context;
 mod error;
 mod output;
 mod resolve;
+mod shown;
 mod wait;
 
 use std::process::ExitCode;

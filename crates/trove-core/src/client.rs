@@ -98,6 +98,42 @@ impl Client {
 
     /// Sends `op` through the stack and decodes its answer.
     pub async fn execute<R>(&self, op: Operation<R>) -> Result<R, Error> {
+        let response = self.send(&op).await?;
+        decode(&op, &response)
+    }
+
+    /// Sends `op` like [`Client::execute`] and returns the decoded answer together with the
+    /// body it was decoded from, so that fields the model does not know (a later Trove's) stay
+    /// reachable. The body is shared, not copied; [`Client::execute`] pays nothing for this.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = trove_emulator::Emulator::new(Default::default());
+    /// use trove_core::api::flavors;
+    /// use trove_core::Client;
+    ///
+    /// let client = Client::builder()
+    ///     .token("12345", "http://localhost:8779/v1.0/12345")
+    /// #   .transport(emulator.service())
+    ///     .build()?;
+    /// let answer = client.execute_with_body(flavors::get_operation("1")).await?;
+    /// let raw = answer.json()?;
+    /// assert_eq!(raw["flavor"]["ram"], answer.value.flavor.ram);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn execute_with_body<R>(&self, op: Operation<R>) -> Result<WithBody<R>, Error> {
+        let response = self.send(&op).await?;
+        let value = decode(&op, &response)?;
+        Ok(WithBody {
+            value,
+            body: response.into_body(),
+        })
+    }
+
+    /// Sends `op` through the stack; a success answer is returned undecoded.
+    async fn send<R>(&self, op: &Operation<R>) -> Result<http::Response<Bytes>, Error> {
         let request = op.to_request()?;
         if request.uri().scheme().is_none() && self.inner.cache.is_none() {
             return Err(no_auth());
@@ -139,17 +175,39 @@ impl Client {
             )
             .into());
         }
-        op.decode(status, response.body()).map_err(|f| {
-            Error::Decode(Box::new(DecodeError {
-                method: op.method().clone(),
-                path: op.path_and_query(),
-                status,
-                at: f.at,
-                message: f.message,
-                body: response.body().clone(),
-            }))
-        })
+        Ok(response)
     }
+}
+
+/// A decoded answer and the JSON body it came from, as [`Client::execute_with_body`] returns.
+#[derive(Debug, Clone)]
+pub struct WithBody<R> {
+    /// The decoded answer.
+    pub value: R,
+    /// The body exactly as the server sent it.
+    pub body: Bytes,
+}
+
+impl<R> WithBody<R> {
+    /// Parses the body as JSON, every field the server sent included. Fails only for an
+    /// operation whose answer is not JSON (an empty 202), whose value says all there is.
+    pub fn json(&self) -> serde_json::Result<serde_json::Value> {
+        serde_json::from_slice(&self.body)
+    }
+}
+
+fn decode<R>(op: &Operation<R>, response: &http::Response<Bytes>) -> Result<R, Error> {
+    let status = response.status();
+    op.decode(status, response.body()).map_err(|f| {
+        Error::Decode(Box::new(DecodeError {
+            method: op.method().clone(),
+            path: op.path_and_query(),
+            status,
+            at: f.at,
+            message: f.message,
+            body: response.body().clone(),
+        }))
+    })
 }
 
 fn no_auth() -> Error {

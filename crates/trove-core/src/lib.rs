@@ -26,7 +26,7 @@ pub mod transport;
 pub mod wait;
 
 pub use api::instances::{InstanceExt, Instances};
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, WithBody};
 pub use error::{ApiError, BoxError, DecodeError, Error, SendState};
 pub use operation::Operation;
 pub use pagination::Page;

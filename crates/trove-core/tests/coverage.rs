@@ -17,6 +17,7 @@ struct Row {
     facade: String,
     emulator: String,
     test: String,
+    schema: String,
 }
 
 fn rows() -> Vec<Row> {
@@ -35,6 +36,7 @@ fn rows() -> Vec<Row> {
                 facade: cells[3].clone(),
                 emulator: cells[4].clone(),
                 test: cells[5].clone(),
+                schema: cells[6].clone(),
             }
         })
         .collect()
@@ -168,4 +170,68 @@ fn every_row_names_an_existing_test() {
             );
         }
     }
+}
+
+/// The request-schema column says what Trove 26 validates: a row names an `apischema` schema
+/// exactly when the schema file has one for its route (same method, same path with the
+/// parameters' names set aside). PATCH on a datastore version is the `edit` action, which the
+/// routes mapper lists under its form route.
+#[test]
+fn the_schema_column_agrees_with_trove_26s_schemas() {
+    let file: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            repo().join("crates/trove-emulator/schemas/trove-26-request-schemas.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let shape = |path: &str| -> String {
+        let mut out = String::new();
+        let mut inside = false;
+        for c in path.trim_end_matches('/').chars() {
+            match c {
+                '{' => inside = true,
+                '}' => {
+                    inside = false;
+                    out.push_str("{}");
+                }
+                _ if !inside => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    };
+    let mut validated = BTreeSet::new();
+    for route in file["routes"].as_array().unwrap() {
+        if route.get("schema").is_some() {
+            let path = route["path"].as_str().unwrap().replace("/edit", "");
+            let method = match route["method"].as_str().unwrap() {
+                "GET" if route["path"].as_str().unwrap().ends_with("/edit") => "PATCH",
+                m => m,
+            };
+            validated.insert(format!("{method} {}", shape(&path)));
+        }
+    }
+    let mut named = 0;
+    for row in rows() {
+        let path = match row.path.strip_prefix("T/") {
+            Some(rest) => format!("/{{tenant_id}}/{rest}"),
+            None => row.path.clone(),
+        };
+        let key = format!("{} {}", row.method, shape(&path));
+        let expected = validated.contains(&key);
+        assert_eq!(
+            row.schema.starts_with("`apischema."),
+            expected,
+            "{} {}: schema column {:?}",
+            row.method,
+            row.path,
+            row.schema
+        );
+        if !expected {
+            assert_eq!(row.schema, "none", "{} {}", row.method, row.path);
+        }
+        named += usize::from(expected);
+    }
+    assert!(named >= 20, "only {named} rows name a schema");
 }

@@ -313,7 +313,11 @@ async fn modules_apply_list_remove() {
     let listed = instances.modules(&id).await.unwrap();
     assert_eq!(listed[0].name, "pinger");
     let guest = instances.modules_from_guest(&id, true).await.unwrap();
-    assert_eq!(guest[0].contents.as_deref(), Some("hello"));
+    assert_eq!(guest[0].contents.as_deref(), Some("aGVsbG8="));
+    assert_eq!(guest[0].decoded_contents().unwrap().unwrap(), b"hello");
+    let recorded = instances.modules_with_contents(&id).await.unwrap();
+    assert_eq!(recorded[0].decoded_contents().unwrap().unwrap(), b"hello");
+    assert!(instances.modules(&id).await.unwrap()[0].contents.is_none());
     instances.remove_module(&id, &module.id).await.unwrap();
     assert!(instances.modules(&id).await.unwrap().is_empty());
     // As on the real server: removing a module that is not applied succeeds, an unknown

@@ -123,6 +123,16 @@ pub struct InstanceDetails {
     pub fault: Option<InstanceFault>,
     /// The root password generated at create time (some datastores only).
     pub password: Option<Secret>,
+    /// Disk use of an instance without a volume (ephemeral or root disk).
+    pub local_storage: Option<LocalStorage>,
+    /// The Nova server id (admin view only).
+    pub server_id: Option<String>,
+    /// The Cinder volume id (admin view only).
+    pub volume_id: Option<String>,
+    /// Whether the guest's RPC messages are encrypted (admin view only).
+    pub encrypted_rpc_messaging: Option<bool>,
+    /// The volume statistics only some guests report (sent inside `volume`).
+    pub volume_stats: Option<VolumeStats>,
 }
 
 impl InstanceDetails {
@@ -152,7 +162,7 @@ struct InstanceWire {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     access: Option<Access>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    volume: Option<Volume>,
+    volume: Option<VolumeWire>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     tenant_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -178,6 +188,18 @@ struct InstanceWire {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     password: Option<Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    local_storage: Option<LocalStorage>,
+    #[serde(
+        default,
+        deserialize_with = "opt_string_or_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    server_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    volume_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    encrypted_rpc_messaging: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     created: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     updated: Option<String>,
@@ -187,6 +209,10 @@ struct InstanceWire {
 
 impl From<InstanceWire> for Instance {
     fn from(w: InstanceWire) -> Self {
+        let (volume, volume_stats) = match w.volume.map(VolumeWire::split) {
+            Some((v, stats)) => (Some(v), (stats != VolumeStats::default()).then_some(stats)),
+            None => (None, None),
+        };
         let details = InstanceDetails {
             hostname: w.hostname,
             replica_of: w.replica_of,
@@ -197,6 +223,11 @@ impl From<InstanceWire> for Instance {
             shard_id: w.shard_id,
             fault: w.fault,
             password: w.password,
+            local_storage: w.local_storage,
+            server_id: w.server_id,
+            volume_id: w.volume_id,
+            encrypted_rpc_messaging: w.encrypted_rpc_messaging,
+            volume_stats,
         };
         Instance {
             id: w.id,
@@ -208,7 +239,7 @@ impl From<InstanceWire> for Instance {
             datastore: w.datastore,
             region: w.region,
             access: w.access,
-            volume: w.volume,
+            volume,
             tenant_id: w.tenant_id,
             ip: w.ip,
             addresses: w.addresses,
@@ -223,6 +254,7 @@ impl From<InstanceWire> for Instance {
 impl From<Instance> for InstanceWire {
     fn from(i: Instance) -> Self {
         let d = i.details.map(|d| *d).unwrap_or_default();
+        let volume_stats = d.volume_stats;
         InstanceWire {
             id: i.id,
             name: i.name,
@@ -233,7 +265,7 @@ impl From<Instance> for InstanceWire {
             datastore: i.datastore,
             region: i.region,
             access: i.access,
-            volume: i.volume,
+            volume: i.volume.map(|v| VolumeWire::join(v, volume_stats)),
             tenant_id: i.tenant_id,
             hostname: d.hostname,
             ip: i.ip,
@@ -246,6 +278,10 @@ impl From<Instance> for InstanceWire {
             shard_id: d.shard_id,
             fault: d.fault,
             password: d.password,
+            local_storage: d.local_storage,
+            server_id: d.server_id,
+            volume_id: d.volume_id,
+            encrypted_rpc_messaging: d.encrypted_rpc_messaging,
             created: i.created,
             updated: i.updated,
             service_status_updated: i.service_status_updated,
@@ -303,6 +339,32 @@ impl Instance {
         self.details()?.password.as_ref()
     }
 
+    /// Disk use of an instance without a volume (ephemeral or root disk), detail view only.
+    pub fn local_storage(&self) -> Option<&LocalStorage> {
+        self.details()?.local_storage.as_ref()
+    }
+
+    /// The volume statistics only some guests report: `used_percent`, a PostgreSQL guest's
+    /// WAL sizes (show only).
+    pub fn volume_stats(&self) -> Option<&VolumeStats> {
+        self.details()?.volume_stats.as_ref()
+    }
+
+    /// The Nova server id (admin detail view only).
+    pub fn server_id(&self) -> Option<&str> {
+        self.details()?.server_id.as_deref()
+    }
+
+    /// The Cinder volume id (admin detail view only; `None` too when the instance has none).
+    pub fn volume_id(&self) -> Option<&str> {
+        self.details()?.volume_id.as_deref()
+    }
+
+    /// Whether the guest's RPC messages are encrypted (admin detail view only).
+    pub fn encrypted_rpc_messaging(&self) -> Option<bool> {
+        self.details()?.encrypted_rpc_messaging
+    }
+
     /// Returns the flavor id, when the server sent the flavor.
     pub fn flavor_id(&self) -> Option<&str> {
         self.flavor.as_ref().map(|f| f.id.as_str())
@@ -346,6 +408,10 @@ pub struct Access {
 }
 
 /// The data volume of an instance.
+///
+/// The statistics only some guests report (`used_percent`, a PostgreSQL guest's WAL sizes)
+/// are read through [`Instance::volume_stats`]: they live with the instance's other rare fields,
+/// so that an [`Instance`] of a list page stays small.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Volume {
     /// Size in GB.
@@ -356,6 +422,74 @@ pub struct Volume {
     /// Volume type, when reported.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+}
+
+/// The volume statistics that only some guests report (`trove/instance/models.py`
+/// `load_guest_info`, the guest manager's `get_volume_info`), sent inside `volume`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VolumeStats {
+    /// Used space in percent of the usable space, when the guest reports block counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_percent: Option<f64>,
+    /// Size of the write-ahead log directory in KB (PostgreSQL guests, from `du -s`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wal_size: Option<u64>,
+    /// Size of the WAL archive directory in bytes (PostgreSQL guests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wal_archive_size: Option<u64>,
+}
+
+/// The wire form of `volume`: [`Volume`] and [`VolumeStats`] side by side. Spelled out rather
+/// than `#[serde(flatten)]`, which would buffer every volume of a page before decoding it.
+#[derive(Serialize, Deserialize)]
+struct VolumeWire {
+    size: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    used: Option<f64>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    used_percent: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    wal_size: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    wal_archive_size: Option<u64>,
+}
+
+impl VolumeWire {
+    fn split(self) -> (Volume, VolumeStats) {
+        let volume = Volume {
+            size: self.size,
+            used: self.used,
+            kind: self.kind,
+        };
+        let stats = VolumeStats {
+            used_percent: self.used_percent,
+            wal_size: self.wal_size,
+            wal_archive_size: self.wal_archive_size,
+        };
+        (volume, stats)
+    }
+
+    fn join(volume: Volume, stats: Option<VolumeStats>) -> Self {
+        let stats = stats.unwrap_or_default();
+        VolumeWire {
+            size: volume.size,
+            used: volume.used,
+            kind: volume.kind,
+            used_percent: stats.used_percent,
+            wal_size: stats.wal_size,
+            wal_archive_size: stats.wal_archive_size,
+        }
+    }
+}
+
+/// `{"used": GB}`: disk use of an instance whose data lives on the ephemeral or root disk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalStorage {
+    /// Used space in GB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used: Option<f64>,
 }
 
 /// One typed address of an instance.

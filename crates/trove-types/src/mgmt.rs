@@ -67,6 +67,9 @@ pub struct MgmtServer {
     /// When it was deleted.
     #[serde(default)]
     pub deleted_at: Option<String>,
+    /// Nova's internal (database) id of the server, when Nova reports one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_id: Option<i64>,
 }
 
 /// The Cinder volume behind an instance (admin view).
@@ -90,6 +93,12 @@ pub struct MgmtVolume {
     /// The attachments, as Cinder reports them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Value>,
+    /// The volume's availability zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    /// When Cinder created the volume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
 }
 
 /// `{"state_description": ...}`, the guest agent's status.
@@ -127,6 +136,12 @@ pub struct MgmtInstance {
     /// The service status, such as `HEALTHY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_status: Option<String>,
+    /// When root was first enabled, once it has been (detail view only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_enabled: Option<String>,
+    /// The user who first enabled root (detail view only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_enabled_by: Option<String>,
 }
 
 /// `{"instance": MgmtInstance}`.

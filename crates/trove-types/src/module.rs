@@ -60,6 +60,9 @@ pub struct Module {
     /// Whether it may be applied to running instances.
     #[serde(default, deserialize_with = "flex_bool")]
     pub live_update: Option<bool>,
+    /// How many instances have the module applied (module show only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_count: Option<u64>,
     /// The contents, when asked for (`include_contents`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contents: Option<String>,
@@ -69,6 +72,42 @@ pub struct Module {
     /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
+}
+
+/// Encodes module contents as python-troveclient does before sending them (`utils.encode_data`:
+/// standard base64 with padding).
+pub fn encode_contents(contents: impl AsRef<[u8]>) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(contents)
+}
+
+/// Decodes module contents as Trove's guest agent and python-troveclient's `module-retrieve`
+/// do (standard base64).
+pub fn decode_contents(encoded: &str) -> Result<Vec<u8>, ContentsError> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim_end())
+        .map_err(|e| ContentsError(e.to_string()))
+}
+
+/// Module contents that are not base64, as a module created without encoding them has.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("module contents are not base64: {0}")]
+pub struct ContentsError(String);
+
+impl Module {
+    /// The contents, decoded, when the server sent them.
+    pub fn decoded_contents(&self) -> Option<Result<Vec<u8>, ContentsError>> {
+        self.contents.as_deref().map(decode_contents)
+    }
+}
+
+impl UpdateModule {
+    /// Sets new `contents` (text or bytes), to be sent base64-encoded.
+    pub fn contents(mut self, contents: impl AsRef<[u8]>) -> Self {
+        self.contents = Some(encode_contents(contents));
+        self
+    }
 }
 
 /// Reads a boolean that some servers send as `0`/`1` or as a string.
@@ -148,7 +187,9 @@ pub struct CreateModule {
     pub name: String,
     /// The module type (required), such as `ping`.
     pub module_type: String,
-    /// The contents (required).
+    /// The contents, base64-encoded as python-troveclient sends them (required). Trove keeps
+    /// and hashes this text as it is, and its guest agent decodes it before applying the
+    /// module; [`CreateModule::new`] encodes.
     pub contents: String,
     /// Its description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -198,16 +239,17 @@ pub struct CreateModule {
 }
 
 impl CreateModule {
-    /// Starts a create request for a module `name` of type `module_type` with `contents`.
+    /// Starts a create request for a module `name` of type `module_type` with `contents`
+    /// (text or bytes), which are sent base64-encoded.
     pub fn new(
         name: impl Into<String>,
         module_type: impl Into<String>,
-        contents: impl Into<String>,
+        contents: impl AsRef<[u8]>,
     ) -> Self {
         CreateModule {
             name: name.into(),
             module_type: module_type.into(),
-            contents: contents.into(),
+            contents: encode_contents(contents),
             description: None,
             all_tenants: None,
             datastore: None,
@@ -230,7 +272,7 @@ pub struct UpdateModule {
     /// A new type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub module_type: Option<String>,
-    /// New contents.
+    /// New contents, base64-encoded (see [`UpdateModule::contents`], which encodes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contents: Option<String>,
     /// A new description.
@@ -352,7 +394,7 @@ mod tests {
         let body = serde_json::to_value(ModuleBodyEnvelope { module: &create }).unwrap();
         assert_eq!(
             body,
-            json!({"module": {"name": "m", "module_type": "ping", "contents": "x",
+            json!({"module": {"name": "m", "module_type": "ping", "contents": "eA==",
                 "auto_apply": 1, "visible": 0, "all_tenants": 1, "live_update": 0}})
         );
         let update = UpdateModule {
@@ -364,6 +406,25 @@ mod tests {
             serde_json::to_value(ModuleBodyEnvelope { module: &update }).unwrap(),
             json!({"module": {"all_datastores": 1, "priority_apply": 0}})
         );
+    }
+
+    /// Follows python-troveclient's troveclient/v1/modules.py `create` and `update`, which send
+    /// `utils.encode_data(contents)`, and trove/guestagent/module/module_manager.py, whose
+    /// guest decodes it before writing the module's data file.
+    #[test]
+    fn contents_go_out_base64_encoded_and_decode_back() {
+        let create = CreateModule::new("m", "ping", "hello\n");
+        assert_eq!(create.contents, "aGVsbG8K");
+        let update = UpdateModule::default().contents([0xff_u8, 0x00, 0xfe]);
+        assert_eq!(update.contents.as_deref(), Some("/wD+"));
+        assert_eq!(decode_contents("/wD+").unwrap(), [0xff, 0x00, 0xfe]);
+        let shown = Module {
+            contents: Some("aGVsbG8K\n".into()),
+            ..serde_json::from_value(json!({"id": "m"})).unwrap()
+        };
+        assert_eq!(shown.decoded_contents().unwrap().unwrap(), b"hello\n");
+        let err = decode_contents("not base64!").unwrap_err();
+        assert!(err.to_string().contains("not base64"), "{err}");
     }
 
     #[test]

@@ -60,7 +60,8 @@ pub struct InstanceModule {
     /// When it was removed, for guest records of removed modules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed: Option<String>,
-    /// The contents (only with `include_contents=true`).
+    /// The contents, base64-encoded as the guest agent sends them (only with
+    /// `include_contents`); [`InstanceModule::decoded_contents`] decodes them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contents: Option<String>,
     /// Any other field the server sends (`priority_apply`, `apply_order`, ...).
@@ -93,6 +94,13 @@ impl ApplyModulesEnvelope {
                 })
                 .collect(),
         }
+    }
+}
+
+impl InstanceModule {
+    /// The contents, decoded, when the server sent them (`include_contents`).
+    pub fn decoded_contents(&self) -> Option<Result<Vec<u8>, crate::module::ContentsError>> {
+        self.contents.as_deref().map(crate::module::decode_contents)
     }
 }
 

@@ -54,6 +54,7 @@ pub mod wait {
 pub use trove_core::{
     ApiError, Attempt, AttemptTimedOut, BoxError, Client, ClientBuilder, DecodeError, Error,
     HttpService, InstanceExt, Instances, Operation, Page, RetryConfig, SendState, WaitError,
+    WithBody,
 };
 pub use trove_types::backup::{Backup, BackupStatus, BackupStrategy, CreateBackupStrategy};
 pub use trove_types::cluster::{
@@ -68,7 +69,8 @@ pub use trove_types::database::Database;
 pub use trove_types::datastore::{Datastore, DatastoreVersion, VolumeType};
 pub use trove_types::flavor::Flavor;
 pub use trove_types::instance::{
-    Access, Address, DatabaseSpec, DatastoreSpec, InstanceDetails, NicSpec, UserSpec,
+    Access, Address, DatabaseSpec, DatastoreSpec, InstanceDetails, LocalStorage, NicSpec, UserSpec,
+    VolumeStats,
 };
 pub use trove_types::instance_action::{InstanceAction, UpdateInstance};
 pub use trove_types::limit::{Limit, LimitList};

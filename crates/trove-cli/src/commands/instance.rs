@@ -14,6 +14,7 @@ use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, join_key, Column};
 use crate::resolve;
+use crate::shown;
 use crate::wait::{self, Check, WaitArgs};
 
 /// Instance commands.
@@ -308,8 +309,9 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     match cmd {
         Cmd::List(c) => list(ctx, c).await,
         Cmd::Show(c) => {
-            let instance = find(ctx, &c.instance).await?;
-            ctx.out.show(&instance)
+            let raw = find_with_body(ctx, &c.instance).await?;
+            let info = shown::unwrap(&raw.body, "instance")?;
+            ctx.out.show(&shown::instance(info))
         }
         Cmd::Create(c) => create(ctx, *c).await,
         Cmd::Delete(c) => delete(ctx, c, false).await,
@@ -454,6 +456,21 @@ pub async fn find(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<Instance> {
         |i| &i.id,
     )
     .await
+}
+
+/// Finds an instance by id, or else by its (unique) name, with the body the server sent.
+async fn find_with_body(
+    ctx: &Ctx,
+    name_or_id: &str,
+) -> anyhow::Result<troveclient::WithBody<Instance>> {
+    let instances = ctx.client()?.instances();
+    match instances.get_with_body(name_or_id).await {
+        Err(e) if e.is_not_found() => {
+            let id = find(ctx, name_or_id).await?.id;
+            Ok(instances.get_with_body(&id).await?)
+        }
+        other => Ok(other?),
+    }
 }
 
 async fn create(ctx: &Ctx, c: CreateCmd) -> anyhow::Result<()> {

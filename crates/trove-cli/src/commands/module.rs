@@ -98,7 +98,7 @@ pub struct CreateCmd {
     name: String,
     /// Module type, such as ping or new_relic_license.
     module_type: String,
-    /// File holding the module's contents (text).
+    /// File holding the module's contents (any bytes; sent base64-encoded).
     file: PathBuf,
     /// A description.
     #[arg(long)]
@@ -220,6 +220,10 @@ pub struct ListInstanceCmd {
     /// Ask the guest agent instead of Trove's records.
     #[arg(long)]
     from_guest: bool,
+    /// Add each module's contents (base64, as the guest reads them back; an admin module's
+    /// contents are for admins only).
+    #[arg(long)]
+    include_contents: bool,
 }
 
 const COLUMNS: &[Column] = &[
@@ -243,6 +247,8 @@ const INSTANCE_MODULE_COLUMNS: &[Column] = &[
     col("Message", "/message"),
 ];
 
+const CONTENTS_COLUMN: Column = col("Contents", "/contents");
+
 const INSTANCE_COLUMNS: &[Column] = &[col("ID", "/id"), col("Name", "/name")];
 
 const COUNT_COLUMNS: &[Column] = &[
@@ -257,10 +263,8 @@ const COUNT_COLUMNS: &[Column] = &[
 
 const FILE_COLUMNS: &[Column] = &[col("Module", "/module"), col("File", "/file")];
 
-fn read_contents(path: &Path) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    String::from_utf8(bytes)
-        .map_err(|_| UsageError(format!("{} is not UTF-8 text", path.display())).into())
+fn read_contents(path: &Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
 }
 
 /// Finds a module by id, or else by its (unique) name.
@@ -310,12 +314,14 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             ctx.out.show(&request.await?)
         }
         Cmd::Update(c) => {
-            let body = UpdateModule {
+            let mut body = UpdateModule {
                 name: c.name,
                 description: c.description,
-                contents: c.file.as_deref().map(read_contents).transpose()?,
                 ..Default::default()
             };
+            if let Some(file) = c.file.as_deref() {
+                body = body.contents(read_contents(file)?);
+            }
             if body == UpdateModule::default() {
                 return Err(UsageError(
                     "nothing to update: give --name, --description or --file".to_owned(),
@@ -356,11 +362,17 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         }
         Cmd::ListInstance(c) => {
             let id = instance::find(ctx, &c.instance).await?.id;
-            let items = if c.from_guest {
-                client.instances().modules_from_guest(&id, false).await?
-            } else {
-                client.instances().modules(&id).await?
+            let instances = client.instances();
+            let items = match (c.from_guest, c.include_contents) {
+                (true, with) => instances.modules_from_guest(&id, with).await?,
+                (false, true) => instances.modules_with_contents(&id).await?,
+                (false, false) => instances.modules(&id).await?,
             };
+            if c.include_contents {
+                let mut columns = INSTANCE_MODULE_COLUMNS.to_vec();
+                columns.push(CONTENTS_COLUMN);
+                return ctx.out.list(&columns, &items);
+            }
             ctx.out.list(INSTANCE_MODULE_COLUMNS, &items)
         }
         Cmd::InstanceCount(c) => {
@@ -402,8 +414,11 @@ async fn retrieve(ctx: &Ctx, c: RetrieveCmd) -> anyhow::Result<()> {
     let mut saved = Vec::new();
     for m in &found {
         let file = c.directory.join(file_name(&prefix, m));
-        // The SDK sends module contents as given, so they come back as the text that was sent.
-        let contents = m.contents.as_deref().unwrap_or_default();
+        // The guest lists contents base64-encoded; python-troveclient writes them decoded.
+        let contents = match m.decoded_contents() {
+            Some(decoded) => decoded.with_context(|| format!("module {}", m.name))?,
+            None => Vec::new(),
+        };
         std::fs::write(&file, contents).with_context(|| format!("writing {}", file.display()))?;
         saved.push(json!({"module": m.name, "file": file.display().to_string()}));
     }

@@ -16,8 +16,17 @@ impl Instances<'_> {
         Ok(self.client.execute(op).await?.items)
     }
 
+    /// Lists the modules applied to an instance with each one's contents
+    /// (`include_contents`), base64-encoded as the guest reads them back;
+    /// [`InstanceModule::decoded_contents`] decodes them. A tenant gets, in place of an admin
+    /// module's contents, the message that it must be admin.
+    pub async fn modules_with_contents(&self, id: &str) -> Result<Vec<InstanceModule>, Error> {
+        let op = list_operation(id, false, true);
+        Ok(self.client.execute(op).await?.items)
+    }
+
     /// Lists the modules as the guest reports them (with apply status and message);
-    /// `include_contents` adds each module's contents.
+    /// `include_contents` adds each module's contents, base64-encoded.
     pub async fn modules_from_guest(
         &self,
         id: &str,

@@ -20,7 +20,7 @@ use trove_types::instance_action::{
 use trove_types::{Instance, InstanceStatus};
 
 use crate::api::backups::ListBackupsRequest;
-use crate::client::Client;
+use crate::client::{Client, WithBody};
 use crate::error::Error;
 use crate::operation::{segment_path, Operation};
 use crate::pagination::{stream_items, Page};
@@ -72,6 +72,16 @@ impl<'c> Instances<'c> {
     /// Shows an instance.
     pub async fn get(&self, id: &str) -> Result<Instance, Error> {
         Ok(self.client.execute(get_operation(id)).await?.instance)
+    }
+
+    /// Shows an instance together with the body it was decoded from, so that the fields the
+    /// model does not know stay reachable (see [`Client::execute_with_body`]).
+    pub async fn get_with_body(&self, id: &str) -> Result<WithBody<Instance>, Error> {
+        let answer = self.client.execute_with_body(get_operation(id)).await?;
+        Ok(WithBody {
+            value: answer.value.instance,
+            body: answer.body,
+        })
     }
 
     /// Deletes an instance. Trove answers 422 while the instance is still building.

@@ -32,12 +32,14 @@ impl<'c> Modules<'c> {
         ListRequest::new(self.client, list_operation())
     }
 
-    /// Starts a create request for a module `name` of type `module_type` with `contents`.
+    /// Starts a create request for a module `name` of type `module_type` with `contents` (text
+    /// or bytes), sent base64-encoded as python-troveclient sends them, so that either client
+    /// reads the other's modules the same.
     pub fn create(
         &self,
         name: impl Into<String>,
         module_type: impl Into<String>,
-        contents: impl Into<String>,
+        contents: impl AsRef<[u8]>,
     ) -> CreateModuleRequest<'c> {
         CreateModuleRequest {
             client: self.client,
@@ -247,7 +249,7 @@ mod tests {
         assert!(!op.is_idempotent());
         assert_eq!(
             body(&op),
-            json!({"module": {"name": "m", "module_type": "ping", "contents": "hello",
+            json!({"module": {"name": "m", "module_type": "ping", "contents": "aGVsbG8=",
                 "datastore": {"type": "mysql"}}})
         );
         let up = UpdateModule {

@@ -1,7 +1,7 @@
 //! Version discovery: `GET /` on any URL, no token needed.
 
 use http::Method;
-use trove_types::version::VersionsEnvelope;
+use trove_types::version::{VersionEnvelope, VersionsEnvelope};
 use trove_types::Version;
 
 use crate::client::Client;
@@ -24,6 +24,44 @@ impl<'c> Versions<'c> {
     pub async fn index(&self, url: &str) -> Result<Vec<Version>, Error> {
         Ok(self.client.execute(index_operation(url)?).await?.versions)
     }
+
+    /// Shows one API version from its own root (`http://localhost:8779/v1.0/`, the `self`
+    /// link [`Versions::index`] lists), the route Trove's `VersionsController.show` serves.
+    ///
+    /// No token is sent (the URL is outside the project endpoint). Trove 26 routes the request
+    /// through its token check and its tenant check (`trove/common/auth.py`
+    /// `TenantBasedAuth`), whose pattern needs a tenant in the path, so a stock deployment
+    /// refuses it (401, or 500 in fake mode, without a token; 403 with one); the error is
+    /// returned as is.
+    pub async fn show(&self, version_url: &str) -> Result<Version, Error> {
+        Ok(self
+            .client
+            .execute(show_operation(version_url)?)
+            .await?
+            .version)
+    }
+}
+
+/// Builds `GET <version_url>/`: the version's root always ends with a slash, as Trove's links
+/// do.
+pub fn show_operation(version_url: &str) -> Result<Operation<VersionEnvelope>, Error> {
+    let uri: http::Uri = version_url
+        .parse()
+        .map_err(|e| Error::InvalidRequest(format!("URL {version_url:?}: {e}")))?;
+    if uri.scheme().is_none()
+        || uri.authority().is_none()
+        || uri.path().trim_matches('/').is_empty()
+    {
+        return Err(Error::InvalidRequest(format!(
+            "URL {version_url:?} must be a version's absolute root (http://host:port/v1.0/)"
+        )));
+    }
+    let url = if version_url.ends_with('/') {
+        version_url.to_owned()
+    } else {
+        format!("{version_url}/")
+    };
+    Ok(Operation::json(Method::GET, "/{version}/", url))
 }
 
 /// Builds `GET <url>/`.
@@ -56,5 +94,18 @@ mod tests {
         assert_eq!(op.path(), "http://localhost:8779/");
         assert!(index_operation("/relative").is_err());
         assert!(index_operation("not a url").is_err());
+    }
+
+    #[test]
+    fn show_targets_the_version_root_with_its_slash() {
+        let op = show_operation("http://localhost:8779/v1.0").unwrap();
+        assert_eq!(
+            op.to_request().unwrap().uri(),
+            "http://localhost:8779/v1.0/"
+        );
+        let op = show_operation("http://localhost:8779/v1.0/").unwrap();
+        assert_eq!(op.path(), "http://localhost:8779/v1.0/");
+        assert!(show_operation("http://localhost:8779/").is_err());
+        assert!(show_operation("/v1.0/").is_err());
     }
 }

@@ -1,5 +1,6 @@
-//! Modules on an instance: list (Trove's records, or `from_guest` with the apply status),
-//! apply (`POST`, 200 with what the guest applied) and remove (`DELETE`, 200 with no body).
+//! Modules on an instance: list (Trove's records, or `from_guest` with the apply status; with
+//! `include_contents`, each module's contents as the guest reads them back), apply (`POST`, 200
+//! with what the guest applied) and remove (`DELETE`, 200 with no body).
 
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -10,7 +11,29 @@ use crate::fault;
 use crate::response::{empty, json, Resp};
 use crate::state::Inner;
 
-fn view(world: &Inner, m: &Module, from_guest: bool, include_contents: bool) -> Value {
+/// What `include_contents` shows of a module's contents: the guest decodes the base64 it was
+/// given into the module's data file and reads the file back base64-encoded
+/// (`trove/guestagent/module/module_manager.py`, `write_module_contents` and
+/// `read_module_results`); a tenant asking for an admin module's contents gets, encoded the
+/// same way, the message that it must be admin.
+fn contents_shown(m: &Module, admin: bool) -> String {
+    use base64::Engine as _;
+    let b64 = &base64::engine::general_purpose::STANDARD;
+    if m.is_admin && !admin {
+        return b64.encode(format!(
+            "Must be admin to retrieve contents for module {}",
+            m.name
+        ));
+    }
+    // Contents that are not base64 could not have been written by a real guest; they are
+    // shown as they were sent.
+    match b64.decode(m.contents.trim_end()) {
+        Ok(bytes) => b64.encode(bytes),
+        Err(_) => m.contents.clone(),
+    }
+}
+
+fn view(world: &Inner, m: &Module, from_guest: bool, contents: Option<String>) -> Value {
     let mut v = json!({
         "id": m.id,
         "name": m.name,
@@ -32,8 +55,8 @@ fn view(world: &Inner, m: &Module, from_guest: bool, include_contents: bool) -> 
         v["message"] = json!("Module applied");
         v["removed"] = Value::Null;
     }
-    if include_contents {
-        v["contents"] = json!(m.contents);
+    if let Some(c) = contents {
+        v["contents"] = json!(c);
     }
     v
 }
@@ -56,10 +79,10 @@ pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<R
     Some(result.unwrap_or_else(|e| e))
 }
 
+/// A query flag as Trove reads it: `bool(req.GET.get(key, '').lower())`, so any value but the
+/// empty one is true, `false` included.
 fn flag(req: &Req<'_>, key: &str) -> bool {
-    req.ctx
-        .query(key)
-        .is_some_and(|v| !v.is_empty() && !v.eq_ignore_ascii_case("false"))
+    req.ctx.query(key).is_some_and(|v| !v.is_empty())
 }
 
 fn list(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
@@ -69,12 +92,18 @@ fn list(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
     } else if world.instance(&req.tenant, id).is_none() {
         return Err(fault::resource_not_found(id));
     }
+    // Trove passes `include_contents` to the guest with or without `from_guest`
+    // (trove/instance/service.py `module_list`).
     let include_contents = flag(req, "include_contents");
+    let admin = mgmt::is_admin(req);
     let items: Vec<Value> = world
         .modules
         .values()
         .filter(|m| m.applied.contains(id))
-        .map(|m| view(world, m, from_guest, include_contents && from_guest))
+        .map(|m| {
+            let contents = include_contents.then(|| contents_shown(m, admin));
+            view(world, m, from_guest, contents)
+        })
         .collect();
     Ok(json(StatusCode::OK, &json!({ "modules": items })))
 }
@@ -103,7 +132,7 @@ fn apply(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
     let items: Vec<Value> = ids
         .iter()
         .filter_map(|mid| world.modules.get(mid))
-        .map(|m| view(world, m, true, false))
+        .map(|m| view(world, m, true, None))
         .collect();
     Ok(json(StatusCode::OK, &json!({ "modules": items })))
 }

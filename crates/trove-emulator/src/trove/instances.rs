@@ -10,7 +10,7 @@ use std::ops::Bound;
 use http::{Method, StatusCode};
 use serde_json::{json, Map, Value};
 
-use super::{backups, configurations, datastores, flavors, modules, pagination, schema, Req};
+use super::{backups, configurations, datastores, flavors, mgmt, modules, pagination, schema, Req};
 use crate::fault;
 use crate::response::{empty, json, Resp};
 use crate::state::{DbUser, Inner, Instance, InstanceFault, InstanceTask, Started};
@@ -25,8 +25,11 @@ enum View {
     Summary,
     /// `GET instances/detail`: timestamps, but no `volume.used`.
     DetailList,
-    /// Show, create: everything.
+    /// Show: everything.
     Show,
+    /// The create answer: as show, but rendered before Nova and Cinder made the server and
+    /// volume, so an admin sees `server_id` and `volume_id` as null.
+    Created,
 }
 
 /// The `[mysqld]` section of Trove's mysql `config.template` for a flavor with `ram` MB, in
@@ -99,7 +102,18 @@ pub(crate) fn summary(req: &Req<'_>, world: &Inner, inst: &Instance) -> Value {
     render(req, world, inst, View::Summary)
 }
 
+/// The Nova server id of an instance, as the admin views show it.
+pub(crate) fn server_uuid(instance_id: &str) -> String {
+    instance_id.to_owned()
+}
+
+/// The Cinder volume id of an instance, as the admin views show it.
+pub(crate) fn volume_uuid(instance_id: &str) -> String {
+    format!("vol-{instance_id}")
+}
+
 fn render(req: &Req<'_>, world: &Inner, inst: &Instance, view: View) -> Value {
+    let admin = mgmt::is_admin(req);
     let mut datastore =
         json!({"type": datastores::DATASTORE_TYPE, "version": datastores::VERSION_NAME});
     let mut volume = json!({"size": inst.volume_size});
@@ -142,6 +156,24 @@ fn render(req: &Req<'_>, world: &Inner, inst: &Instance, view: View) -> Value {
         v["service_status_updated"] = json!(world.clock.trove(inst.service_status_updated));
         if let Some(f) = &inst.fault {
             v["fault"] = json!({"message": f.message, "created": world.clock.trove(f.created), "details": null});
+        }
+    }
+    if admin {
+        v["tenant_id"] = json!(inst.tenant);
+        if view != View::Summary {
+            let made = view != View::Created;
+            v["server_id"] = if made {
+                json!(server_uuid(&inst.id))
+            } else {
+                Value::Null
+            };
+            v["volume_id"] = if made {
+                json!(volume_uuid(&inst.id))
+            } else {
+                Value::Null
+            };
+            // Trove's `enable_secure_rpc_messaging` defaults to true, so every instance gets a key.
+            v["encrypted_rpc_messaging"] = json!(true);
         }
     }
     v["datastore"] = datastore;
@@ -547,7 +579,7 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Resp {
     let Some(inst) = last.and_then(|id| world.instances.get(&id)) else {
         return fault::internal_error();
     };
-    let body = json!({"instance": render(req, world, inst, View::Show)});
+    let body = json!({"instance": render(req, world, inst, View::Created)});
     json(StatusCode::OK, &body)
 }
 

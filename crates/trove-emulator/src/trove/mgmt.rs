@@ -362,41 +362,60 @@ fn task_description(status: &str) -> &'static str {
 /// Renders the admin view of an instance (`MgmtInstanceDetailView`).
 fn render_instance(req: &Req<'_>, world: &Inner, i: &Instance) -> Value {
     let ready = i.status == "ACTIVE";
-    json!({
+    let mut v = json!({
         "id": i.id,
         "name": i.name,
         "status": i.status,
         "operating_status": i.operating_status,
         "links": req.links(&format!("instances/{}", i.id)),
         "flavor": {"id": i.flavor_id, "links": req.links(&format!("flavors/{}", i.flavor_id))},
-        "datastore": {"type": datastores::DATASTORE_TYPE, "version": datastores::VERSION_NAME},
+        "datastore": {
+            "type": datastores::DATASTORE_TYPE,
+            "version": datastores::VERSION_NAME,
+            "version_number": datastores::VERSION_NAME,
+        },
         "region": "RegionOne",
+        "access": i.access,
         "tenant_id": i.tenant,
         "created": world.clock.trove(i.created),
         "updated": world.clock.trove(i.updated),
+        "service_status_updated": world.clock.trove(i.service_status_updated),
+        "server_id": super::instances::server_uuid(&i.id),
+        "volume_id": super::instances::volume_uuid(&i.id),
+        "encrypted_rpc_messaging": true,
         "server": {
-            "id": i.id,
+            "id": super::instances::server_uuid(&i.id),
             "name": i.name,
             "host": "fake-host-1",
             "status": if ready { "ACTIVE" } else { i.status },
             "tenant_id": i.tenant,
             "deleted": false,
             "deleted_at": null,
+            "local_id": 0,
+            "addresses": [{"address": "123.123.123.123", "type": "private", "network": "net-id"}],
         },
         "volume": {
-            "id": format!("vol-{}", i.id),
+            "id": super::instances::volume_uuid(&i.id),
             "size": i.volume_size,
             "used": if ready { json!(0.16) } else { Value::Null },
             "total": if ready { json!(i.volume_size as f64 - 0.03) } else { Value::Null },
             "status": "in-use",
-            "attachments": [{"server_id": i.id, "device": "/dev/vdb"}],
+            "attachments": [{"server_id": super::instances::server_uuid(&i.id), "device": "/dev/vdb"}],
+            "availability_zone": null,
+            "created_at": world.clock.trove(i.created),
         },
         "guest_status": {"state_description": if ready { "healthy" } else { "building" }},
         "task_description": task_description(i.status),
         "service_status": if ready { "HEALTHY" } else { i.status },
         "deleted": false,
         "deleted_at": null,
-    })
+    });
+    // `InstanceDetailView` shows the last task's failure here too.
+    if let Some(f) = &i.fault {
+        v["fault"] =
+            json!({"message": f.message, "created": world.clock.trove(f.created), "details": null});
+    }
+    v
 }
 
 fn list_instances(req: &Req<'_>, world: &Inner) -> Result<Resp, Resp> {
@@ -464,19 +483,24 @@ fn render_deleted(req: &Req<'_>, world: &Inner, i: &Instance, at: Instant) -> Va
 /// `GET mgmt/instances/{id}`: a deleted instance is found only with `?deleted=true`
 /// (`trove/extensions/mgmt/instances/service.py` `MgmtInstanceController.show`).
 fn show_instance(req: &Req<'_>, world: &Inner, id: &str) -> Result<Resp, Resp> {
-    if let Some(i) = world.instances.get(id) {
-        return Ok(ok(json!({"instance": render_instance(req, world, i)})));
-    }
     let include_deleted = req
         .ctx
         .query("deleted")
         .is_some_and(|d| d.eq_ignore_ascii_case("true"));
-    match world.deleted_instances.get(id) {
-        Some((i, at)) if include_deleted => {
-            Ok(ok(json!({"instance": render_deleted(req, world, i, *at)})))
-        }
-        _ => Err(fault::resource_not_found(id)),
+    let (i, mut v) = match world.instances.get(id) {
+        Some(i) => (i, render_instance(req, world, i)),
+        None => match world.deleted_instances.get(id) {
+            Some((i, at)) if include_deleted => (i, render_deleted(req, world, i, *at)),
+            _ => return Err(fault::resource_not_found(id)),
+        },
+    };
+    // `MgmtInstanceDetailView` adds the root history, when there is one, from the same record
+    // `GET mgmt/instances/{id}/root` shows.
+    if i.root_enabled {
+        v["root_enabled"] = json!(world.clock.trove(i.updated));
+        v["root_enabled_by"] = json!(i.tenant);
     }
+    Ok(ok(json!({"instance": v})))
 }
 
 fn instance_action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
