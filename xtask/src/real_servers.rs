@@ -202,6 +202,10 @@ pub struct UpArgs {
     /// `cargo xtask reliability`, not on the command line.
     #[arg(skip)]
     pub token_expiration: Option<u32>,
+    /// Turns on Keystone's in-memory cache (`[cache] enabled`, dogpile's memory backend). Set by
+    /// `cargo xtask reliability`, not on the command line.
+    #[arg(skip)]
+    pub keystone_cache: bool,
     /// Extra trove.conf settings, written to `$ROOT/etc/trove-extra.conf` and read after the
     /// other config files (so they win). Set by `cargo xtask reliability`.
     #[arg(skip)]
@@ -284,7 +288,7 @@ pub fn up(root: &Path, args: &UpArgs) -> Result<Value> {
     if want_keystone && want_trove && !args.keystone_auth {
         // Independent of each other: start them side by side.
         std::thread::scope(|s| -> Result<()> {
-            let k = s.spawn(|| start_keystone(root, args.token_expiration));
+            let k = s.spawn(|| start_keystone(root, args.token_expiration, args.keystone_cache));
             let t = start_trove(root, false, args.trove_extra_conf.as_deref());
             k.join()
                 .map_err(|_| anyhow::anyhow!("keystone start thread panicked"))??;
@@ -292,7 +296,7 @@ pub fn up(root: &Path, args: &UpArgs) -> Result<Value> {
         })?;
     } else {
         if want_keystone {
-            start_keystone(root, args.token_expiration)?;
+            start_keystone(root, args.token_expiration, args.keystone_cache)?;
         }
         if want_trove {
             if args.keystone_auth {
@@ -447,7 +451,7 @@ fn id(flag: &str) -> Result<String> {
 /// What a fresh Keystone consists of, relative to `$ROOT/keystone` (kept as the template).
 const KEYSTONE_STATE: &[&str] = &["data/keystone.sqlite", "fernet-keys", "credential-keys"];
 
-fn start_keystone(root: &Path, token_expiration: Option<u32>) -> Result<()> {
+fn start_keystone(root: &Path, token_expiration: Option<u32>, cache: bool) -> Result<()> {
     let venv = keystone_venv(root);
     let k = root.join("keystone");
     let pid_file = KEYSTONE.pid_file(root);
@@ -461,7 +465,7 @@ fn start_keystone(root: &Path, token_expiration: Option<u32>) -> Result<()> {
         fresh_dir(&k.join(d))?;
     }
     let conf = k.join("etc/keystone.conf");
-    write_keystone_conf(&conf, &k, token_expiration)?;
+    write_keystone_conf(&conf, &k, token_expiration, cache)?;
     write_asset(&k.join("ks_wsgi.py"), assets::KS_WSGI, &[])?;
     let bootstrap = k.join("keystone_bootstrap.py");
     write_asset(&bootstrap, assets::KEYSTONE_BOOTSTRAP, &[])?;
@@ -534,18 +538,31 @@ fn start_keystone(root: &Path, token_expiration: Option<u32>) -> Result<()> {
     write_json(&KEYSTONE.facts_file(root), &facts)
 }
 
-/// Writes keystone.conf, with `[token] expiration` replaced when `token_expiration` is set.
-fn write_keystone_conf(conf: &Path, k: &Path, token_expiration: Option<u32>) -> Result<()> {
-    let text = match token_expiration {
-        Some(secs) => {
-            const STOCK: &str = "expiration = 3600";
-            if !assets::KEYSTONE_CONF.contains(STOCK) {
-                bail!("keystone.conf asset has no `{STOCK}` line to replace");
-            }
-            assets::KEYSTONE_CONF.replace(STOCK, &format!("expiration = {secs}"))
+/// Writes keystone.conf, with `[token] expiration` replaced when `token_expiration` is set and
+/// the cache on when `cache` is.
+fn write_keystone_conf(
+    conf: &Path,
+    k: &Path,
+    token_expiration: Option<u32>,
+    cache: bool,
+) -> Result<()> {
+    let mut text = assets::KEYSTONE_CONF.to_owned();
+    let mut replace = |stock: &str, tuned: &str| -> Result<()> {
+        if !text.contains(stock) {
+            bail!("keystone.conf asset has no `{stock}` to replace");
         }
-        None => assets::KEYSTONE_CONF.to_owned(),
+        text = text.replace(stock, tuned);
+        Ok(())
     };
+    if let Some(secs) = token_expiration {
+        replace("expiration = 3600", &format!("expiration = {secs}"))?;
+    }
+    if cache {
+        replace(
+            "[cache]\nenabled = False",
+            "[cache]\nenabled = True\nbackend = dogpile.cache.memory",
+        )?;
+    }
     write_asset(conf, &text, &[("@K@", k)])
 }
 
@@ -555,7 +572,7 @@ pub fn restore_stock_configs(root: &Path) -> Result<()> {
     let k = root.join("keystone");
     let conf = k.join("etc/keystone.conf");
     if conf.exists() {
-        write_keystone_conf(&conf, &k, None)?;
+        write_keystone_conf(&conf, &k, None, false)?;
     }
     let extra = root.join(TROVE_EXTRA_CONF);
     if extra.exists() {

@@ -31,11 +31,14 @@ pub const PUT_RATE: u32 = 60;
 pub const MGMT_POST_RATE: u32 = 3;
 
 /// The trove.conf overlay: the limiter's rates (read by `trove.common.limits.DEFAULT_LIMITS`
-/// when api-paste.ini's `ratelimit` filter is loaded, after the config is parsed).
+/// when api-paste.ini's `ratelimit` filter is loaded, after the config is parsed), and no
+/// debug logging, whose formatting otherwise costs Trove more CPU than the requests on a small
+/// machine.
 fn trove_rates() -> String {
     format!(
         "# Written by `cargo xtask reliability`; removed when it ends.\n\
          [DEFAULT]\n\
+         debug = False\n\
          http_get_rate = {GET_RATE}\n\
          http_post_rate = {POST_RATE}\n\
          http_put_rate = {PUT_RATE}\n\
@@ -70,11 +73,16 @@ fn run_against_servers(root: &Path) -> Result<()> {
         "== reliability: Keystone tokens of {TOKEN_LIFETIME}s, Trove limits per minute: GET \
          {GET_RATE}, POST {POST_RATE}, DELETE {DELETE_RATE} =="
     );
+    // Keystone's cache on: every token it issues lives 20 s, Trove's service user's too, and
+    // keystoneauth renews a token with under 120 s left (`MIN_TOKEN_LIFE_SECONDS`), so
+    // keystonemiddleware logs the service user in again for nearly every token it validates;
+    // without the cache one Keystone worker falls behind and Trove's requests wait minutes.
     let facts = real_servers::up(
         root,
         &UpArgs {
             keystone_auth: true,
             token_expiration: Some(TOKEN_LIFETIME),
+            keystone_cache: true,
             trove_extra_conf: Some(trove_rates()),
             ..UpArgs::default()
         },
