@@ -64,7 +64,7 @@ const PHASE_1: &str = "trove-tests/conformance,trove-cli/conformance";
 const PHASE_2: &str = "trove-tests/conformance-keystone";
 
 /// The workspace root (xtask's parent directory).
-fn workspace_root() -> PathBuf {
+pub fn workspace_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().unwrap_or(manifest).to_owned()
 }

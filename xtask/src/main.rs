@@ -10,6 +10,7 @@ mod fuzz;
 mod http;
 mod proc;
 mod real_servers;
+mod reliability;
 mod venv;
 
 use std::path::PathBuf;
@@ -42,6 +43,9 @@ enum Command {
     },
     /// Start the real servers, run the conformance suites against them, stop them.
     Conformance,
+    /// Start Keystone with 20 s tokens and Trove with its rate limiter on, run the reliability
+    /// suite (48 callers on one client for 60 s; a create refused past its deadline), stop them.
+    Reliability,
     /// Run every `cargo fuzz` target in fuzz/ for a bounded time (needs nightly + cargo-fuzz).
     Fuzz(fuzz::FuzzArgs),
 }
@@ -70,6 +74,7 @@ fn main() -> Result<()> {
             RealServersAction::Status => real_servers::status(&root),
         },
         Command::Conformance => conformance::run(&root),
+        Command::Reliability => reliability::run(&root),
         Command::Fuzz(args) => fuzz::run(&args),
     }
 }

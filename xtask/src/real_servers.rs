@@ -198,6 +198,18 @@ pub struct UpArgs {
     /// which case an already running Keystone is used.
     #[arg(long)]
     pub keystone_auth: bool,
+    /// Keystone's `[token] expiration` in seconds (default: the asset's 3600). Set by
+    /// `cargo xtask reliability`, not on the command line.
+    #[arg(skip)]
+    pub token_expiration: Option<u32>,
+    /// Turns on Keystone's in-memory cache (`[cache] enabled`, dogpile's memory backend). Set by
+    /// `cargo xtask reliability`, not on the command line.
+    #[arg(skip)]
+    pub keystone_cache: bool,
+    /// Extra trove.conf settings, written to `$ROOT/etc/trove-extra.conf` and read after the
+    /// other config files (so they win). Set by `cargo xtask reliability`.
+    #[arg(skip)]
+    pub trove_extra_conf: Option<String>,
 }
 
 impl UpArgs {
@@ -276,15 +288,15 @@ pub fn up(root: &Path, args: &UpArgs) -> Result<Value> {
     if want_keystone && want_trove && !args.keystone_auth {
         // Independent of each other: start them side by side.
         std::thread::scope(|s| -> Result<()> {
-            let k = s.spawn(|| start_keystone(root));
-            let t = start_trove(root, false);
+            let k = s.spawn(|| start_keystone(root, args.token_expiration, args.keystone_cache));
+            let t = start_trove(root, false, args.trove_extra_conf.as_deref());
             k.join()
                 .map_err(|_| anyhow::anyhow!("keystone start thread panicked"))??;
             t
         })?;
     } else {
         if want_keystone {
-            start_keystone(root)?;
+            start_keystone(root, args.token_expiration, args.keystone_cache)?;
         }
         if want_trove {
             if args.keystone_auth {
@@ -302,7 +314,7 @@ pub fn up(root: &Path, args: &UpArgs) -> Result<Value> {
                     );
                 }
             }
-            start_trove(root, args.keystone_auth)?;
+            start_trove(root, args.keystone_auth, args.trove_extra_conf.as_deref())?;
         }
     }
     let facts = write_facts(root)?;
@@ -439,7 +451,7 @@ fn id(flag: &str) -> Result<String> {
 /// What a fresh Keystone consists of, relative to `$ROOT/keystone` (kept as the template).
 const KEYSTONE_STATE: &[&str] = &["data/keystone.sqlite", "fernet-keys", "credential-keys"];
 
-fn start_keystone(root: &Path) -> Result<()> {
+fn start_keystone(root: &Path, token_expiration: Option<u32>, cache: bool) -> Result<()> {
     let venv = keystone_venv(root);
     let k = root.join("keystone");
     let pid_file = KEYSTONE.pid_file(root);
@@ -453,7 +465,7 @@ fn start_keystone(root: &Path) -> Result<()> {
         fresh_dir(&k.join(d))?;
     }
     let conf = k.join("etc/keystone.conf");
-    write_asset(&conf, assets::KEYSTONE_CONF, &[("@K@", &k)])?;
+    write_keystone_conf(&conf, &k, token_expiration, cache)?;
     write_asset(&k.join("ks_wsgi.py"), assets::KS_WSGI, &[])?;
     let bootstrap = k.join("keystone_bootstrap.py");
     write_asset(&bootstrap, assets::KEYSTONE_BOOTSTRAP, &[])?;
@@ -526,6 +538,52 @@ fn start_keystone(root: &Path) -> Result<()> {
     write_json(&KEYSTONE.facts_file(root), &facts)
 }
 
+/// Writes keystone.conf, with `[token] expiration` replaced when `token_expiration` is set and
+/// the cache on when `cache` is.
+fn write_keystone_conf(
+    conf: &Path,
+    k: &Path,
+    token_expiration: Option<u32>,
+    cache: bool,
+) -> Result<()> {
+    let mut text = assets::KEYSTONE_CONF.to_owned();
+    let mut replace = |stock: &str, tuned: &str| -> Result<()> {
+        if !text.contains(stock) {
+            bail!("keystone.conf asset has no `{stock}` to replace");
+        }
+        text = text.replace(stock, tuned);
+        Ok(())
+    };
+    if let Some(secs) = token_expiration {
+        replace("expiration = 3600", &format!("expiration = {secs}"))?;
+    }
+    if cache {
+        replace(
+            "[cache]\nenabled = False",
+            "[cache]\nenabled = True\nbackend = dogpile.cache.memory",
+        )?;
+    }
+    write_asset(conf, &text, &[("@K@", k)])
+}
+
+/// Rewrites keystone.conf and removes the extra trove.conf, as a plain `up` would leave them, so
+/// a tuned run leaves no trace in `$ROOT/` for whoever reads the configs next.
+pub fn restore_stock_configs(root: &Path) -> Result<()> {
+    let k = root.join("keystone");
+    let conf = k.join("etc/keystone.conf");
+    if conf.exists() {
+        write_keystone_conf(&conf, &k, None, false)?;
+    }
+    let extra = root.join(TROVE_EXTRA_CONF);
+    if extra.exists() {
+        fs::remove_file(&extra).with_context(|| format!("remove {}", extra.display()))?;
+    }
+    Ok(())
+}
+
+/// Where `UpArgs::trove_extra_conf` is written, relative to the root.
+const TROVE_EXTRA_CONF: &str = "etc/trove-extra.conf";
+
 /// `keystone-manage` db_sync, fernet_setup, credential_setup and bootstrap (admin/adminpw).
 fn keystone_manage_init(venv: &VenvSpec, k: &Path, conf: &Path) -> Result<()> {
     let manage_log = k.join("logs/keystone-manage.log");
@@ -589,7 +647,7 @@ fn keystone_manage_init(venv: &VenvSpec, k: &Path, conf: &Path) -> Result<()> {
     Ok(())
 }
 
-fn start_trove(root: &Path, keystone_auth: bool) -> Result<()> {
+fn start_trove(root: &Path, keystone_auth: bool, extra_conf: Option<&str>) -> Result<()> {
     let venv = trove_venv(root);
     let pid_file = TROVE.pid_file(root);
     TROVE.clear_the_way(root)?;
@@ -666,6 +724,17 @@ fn start_trove(root: &Path, keystone_auth: bool) -> Result<()> {
         .env("PYTHONPATH", &lib);
     if keystone_auth {
         cmd.args(["--config-file", "etc/trove-keystone.conf"]);
+    }
+    let extra_path = root.join(TROVE_EXTRA_CONF);
+    match extra_conf {
+        Some(text) => {
+            fs::write(&extra_path, text)
+                .with_context(|| format!("write {}", extra_path.display()))?;
+            cmd.arg("--config-file").arg(TROVE_EXTRA_CONF);
+        }
+        None => {
+            let _ = fs::remove_file(&extra_path);
+        }
     }
     let stdout_log = root.join("logs/trove-stdout.log");
     let pid = proc::spawn_detached(cmd, &stdout_log, &pid_file)?;

@@ -19,6 +19,24 @@ use crate::replay::{copy_for_replay, KeptExtensions};
 use crate::transport::HttpService;
 use crate::transport::TransportError;
 
+/// How far a call got, so a deadline that runs out while the call waits for its token can say
+/// nothing was sent. Set through [`CALL_PROGRESS`]; only ever moves towards `SENDING`.
+pub(crate) const WAITING_FOR_TOKEN: u8 = 1;
+/// See [`WAITING_FOR_TOKEN`]: an attempt went below the auth layer and may have been sent.
+pub(crate) const SENDING: u8 = 2;
+
+tokio::task_local! {
+    /// The progress of the call being polled on this task, when `Client::execute` set one up.
+    /// A stack that moved the auth layer onto another task leaves it untouched (0, unknown),
+    /// which reads as "maybe sent": only a positively seen token wait claims otherwise.
+    pub(crate) static CALL_PROGRESS: Arc<std::sync::atomic::AtomicU8>;
+}
+
+/// Records `step` for the call on this task, never going back from [`SENDING`].
+fn progress(step: u8) {
+    let _ = CALL_PROGRESS.try_with(|p| p.fetch_max(step, std::sync::atomic::Ordering::Relaxed));
+}
+
 /// The header Trove (and every OpenStack service) reads the token from.
 pub const AUTH_TOKEN: &str = "x-auth-token";
 
@@ -157,6 +175,7 @@ where
 
     fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
         if request.uri().scheme().is_some() {
+            progress(SENDING);
             return AuthFuture::new(State::Direct {
                 future: self.inner.call(request),
             });
@@ -172,6 +191,7 @@ where
             Some(session) => send(inner, shared, session, request),
             None => State::Slow {
                 future: Box::pin(async move {
+                    progress(WAITING_FOR_TOKEN);
                     let session = session_of(&shared).await?;
                     AuthFuture::new(send(inner, shared, session, request)).await
                 }),
@@ -196,6 +216,7 @@ where
         Ok(prepared) => prepared,
         Err(error) => return State::Failed { error: Some(error) },
     };
+    progress(SENDING);
     // The copy for the replay after a 401 keeps the SDK's own extensions as values and copies
     // no map for them (see `replay`).
     let (copy, kept) = copy_for_replay(&request);

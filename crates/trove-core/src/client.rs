@@ -146,15 +146,21 @@ impl Client {
             attempts = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        let response = self
-            .inner
-            .service
-            .clone()
-            .oneshot(request)
+        let progress = Arc::new(std::sync::atomic::AtomicU8::new(0));
+        let response = crate::auth_layer::CALL_PROGRESS
+            .scope(
+                progress.clone(),
+                self.inner.service.clone().oneshot(request),
+            )
             .instrument(span.clone())
             .await
             .map_err(|e| {
-                let e = classify(e, self.inner.timeout);
+                let waiting = progress.load(std::sync::atomic::Ordering::Relaxed)
+                    == crate::auth_layer::WAITING_FOR_TOKEN;
+                let e = match classify(e, self.inner.timeout) {
+                    Error::Timeout(d) if waiting => Error::TimeoutWaitingForToken(d),
+                    e => e,
+                };
                 tracing::debug!(parent: &span, error = %e, "call failed");
                 e
             })?;

@@ -43,6 +43,11 @@ pub enum Error {
     /// The call did not finish in time; the server may have processed it.
     #[error("the call did not finish within {0:?}")]
     Timeout(Duration),
+    /// The call's deadline ran out while it waited for a token: nothing was sent to Trove.
+    #[error(
+        "the call did not finish within {0:?}: it was still waiting for a token, nothing was sent"
+    )]
+    TimeoutWaitingForToken(Duration),
     /// The server answered success with a body this SDK cannot read.
     #[error(transparent)]
     Decode(Box<DecodeError>),
@@ -221,7 +226,9 @@ impl Error {
         match self {
             Error::Transport { state, .. } => Some(*state),
             Error::Timeout(_) => Some(SendState::MaybeSent),
-            Error::Auth(_) | Error::InvalidRequest(_) => Some(SendState::NotSent),
+            Error::Auth(_) | Error::InvalidRequest(_) | Error::TimeoutWaitingForToken(_) => {
+                Some(SendState::NotSent)
+            }
             _ => None,
         }
     }

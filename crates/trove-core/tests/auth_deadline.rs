@@ -15,7 +15,7 @@ use futures::future::BoxFuture;
 use scripted::{ok, Server};
 use tokio::time::Instant;
 use trove_auth::{AuthError, AuthHttp, AuthStrategy, EndpointFilter, Secret, Session};
-use trove_core::{Client, Error, RetryConfig};
+use trove_core::{Client, Error, RetryConfig, SendState};
 
 const INSTANCE: &str =
     r#"{"instance": {"id": "i-1", "name": "db", "status": "ACTIVE", "links": []}}"#;
@@ -109,11 +109,42 @@ async fn the_wait_for_a_token_is_bounded_by_the_calls_deadline() {
     let start = Instant::now();
     let err = c.instances().get("i-1").await.unwrap_err();
     assert!(
-        matches!(err, Error::Timeout(d) if d == Duration::from_secs(30)),
+        matches!(err, Error::TimeoutWaitingForToken(d) if d == Duration::from_secs(30)),
         "{err}"
     );
     assert_eq!(start.elapsed(), Duration::from_secs(30));
     assert_eq!(server.count("GET"), 0);
+}
+
+/// A create whose deadline runs out while the token is still being issued was never sent, and
+/// says so: `NotSent`, so it can be retried without risking a second instance.
+#[tokio::test(start_paused = true)]
+async fn a_deadline_spent_waiting_for_a_token_reports_nothing_sent() {
+    let server = Server::with_latency(Duration::from_millis(10));
+    let issued = Arc::new(AtomicUsize::new(0));
+    let c = client(&server, &issued, Duration::from_secs(40));
+    let err = c.instances().create("db", "1").await.unwrap_err();
+    assert_eq!(err.send_state(), Some(SendState::NotSent), "{err}");
+    assert!(err.to_string().contains("waiting for a token"), "{err}");
+    assert_eq!(server.count("POST"), 0);
+
+    // Once a token is cached, a deadline that runs out with the request at Trove is a plain
+    // timeout, which may have been processed.
+    let slow = Server::with_latency(Duration::from_secs(50));
+    let c = Client::builder()
+        .auth(Slow {
+            delay: Duration::from_secs(1),
+            issued: issued.clone(),
+        })
+        .transport(slow.transport(|_, _| ok(INSTANCE)))
+        .attempt_timeout(None)
+        .timeout(Some(Duration::from_secs(30)))
+        .build()
+        .unwrap();
+    let err = c.instances().create("db", "1").await.unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err}");
+    assert_eq!(err.send_state(), Some(SendState::MaybeSent), "{err}");
+    assert_eq!(slow.count("POST"), 1);
 }
 
 /// Asks the identity service at `http://keystone.test/v3/auth/tokens` through the client's
