@@ -2,7 +2,32 @@
 //! `troveclient/osc/v1/`) shows them: `show` starts from the answer's JSON body, not from the
 //! SDK's model, so no field the server sent is dropped, a later Trove's included.
 
+use std::future::Future;
+
 use serde_json::{Map, Value};
+use troveclient::WithBody;
+
+/// Fetches a resource with its body by id, or else by the id `find_id` resolves from a
+/// (unique) name.
+pub async fn fetch<T, Get, GetFut, Find, FindFut>(
+    name_or_id: &str,
+    get: Get,
+    find_id: Find,
+) -> anyhow::Result<WithBody<T>>
+where
+    Get: Fn(String) -> GetFut,
+    GetFut: Future<Output = Result<WithBody<T>, troveclient::Error>>,
+    Find: FnOnce() -> FindFut,
+    FindFut: Future<Output = anyhow::Result<String>>,
+{
+    match get(name_or_id.to_owned()).await {
+        Err(e) if e.is_not_found() => {
+            let id = find_id().await?;
+            Ok(get(id).await?)
+        }
+        other => Ok(other?),
+    }
+}
 
 /// Takes the object under `key` of an answer's body (`{"instance": {...}}`).
 pub fn unwrap(body: &[u8], key: &str) -> anyhow::Result<Map<String, Value>> {
@@ -101,6 +126,153 @@ pub fn instance(mut info: Map<String, Value>) -> Map<String, Value> {
     info
 }
 
+/// A backup as `openstack database backup show` prints it (`database_backups.py`,
+/// `set_attributes_for_print_detail`): `datastore` becomes its type beside
+/// `datastore_version` and `datastore_version_id`; whatever else the datastore object holds
+/// is kept as `datastore_<field>`.
+pub fn backup(mut info: Map<String, Value>) -> Map<String, Value> {
+    flatten_datastore(
+        &mut info,
+        &[
+            ("version", "datastore_version"),
+            ("version_id", "datastore_version_id"),
+        ],
+    );
+    info
+}
+
+/// A cluster as `openstack database cluster show` prints it (`database_clusters.py`,
+/// `set_attributes_for_print_detail`): `datastore` becomes its type beside
+/// `datastore_version`, `task` becomes `task_name` and `task_description` (its id kept as
+/// `task_id`), `ip` a comma-joined list of addresses, `instances` is counted in
+/// `instance_count`, and links go. OSC drops the member list; it is kept as `instances`.
+pub fn cluster(mut info: Map<String, Value>) -> Map<String, Value> {
+    info.remove("links");
+    flatten_datastore(&mut info, &[("version", "datastore_version")]);
+    if let Some(task) = info.remove("task") {
+        let mut task = match task {
+            Value::Object(t) => t,
+            _ => Map::new(),
+        };
+        info.insert(
+            "task_description".into(),
+            task.remove("description").unwrap_or(Value::Null),
+        );
+        info.insert(
+            "task_name".into(),
+            task.remove("name").unwrap_or(Value::Null),
+        );
+        keep_rest(&mut info, "task", task);
+    }
+    if let Some(Value::Array(ip)) = info.remove("ip") {
+        let text = join(&ip, |a| a.as_str().or_else(|| a.get("address")?.as_str()));
+        info.insert("ip".into(), Value::String(text));
+    }
+    if let Some(Value::Array(members)) = info.get("instances") {
+        if !members.is_empty() {
+            let count = members.len();
+            info.insert("instance_count".into(), count.into());
+        }
+    }
+    info
+}
+
+/// A configuration group as `openstack database configuration show` prints it
+/// (`database_configurations.py`, `set_attributes_for_print_detail`). OSC drops
+/// `datastore_version_id` and prints `values` as JSON text; both are kept as the server sent
+/// them (a table prints `values` as JSON all the same).
+pub fn configuration(info: Map<String, Value>) -> Map<String, Value> {
+    info
+}
+
+/// A module as `trove module-show` prints it (`troveclient/v1/shell.py`, `_print_object`;
+/// OSC has no module commands): links go, the rest is already flat.
+pub fn module(mut info: Map<String, Value>) -> Map<String, Value> {
+    info.remove("links");
+    info
+}
+
+/// A datastore as `openstack datastore show` prints it (`datastores.py`,
+/// `set_attributes_for_print_detail`): `versions` becomes `versions (id)`, one `name (id)`
+/// a line, `default_version` the default version's name, and links go. What OSC drops is
+/// kept: the default version's id as `default_version_id`, each version's other fields
+/// (links aside) under `versions`.
+pub fn datastore(mut info: Map<String, Value>) -> Map<String, Value> {
+    info.remove("links");
+    let mut versions = match info.remove("versions") {
+        Some(Value::Array(v)) => v,
+        _ => Vec::new(),
+    };
+    for v in &mut versions {
+        if let Value::Object(v) = v {
+            v.remove("links");
+        }
+    }
+    let listed = versions
+        .iter()
+        .map(|v| {
+            let text = |k: &str| {
+                v.get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            format!("{} ({})", text("name"), text("id"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    info.insert("versions (id)".into(), Value::String(listed));
+    if let Some(default) = info.remove("default_version") {
+        let name = versions
+            .iter()
+            .find(|v| v.get("id") == Some(&default))
+            .and_then(|v| v.get("name").cloned());
+        match name {
+            Some(name) => {
+                info.insert("default_version".into(), name);
+                info.insert("default_version_id".into(), default);
+            }
+            // A default the list does not name is shown as the server sent it.
+            None => {
+                info.insert("default_version".into(), default);
+            }
+        }
+    }
+    info.insert("versions".into(), Value::Array(versions));
+    info
+}
+
+/// A datastore version as `openstack datastore version show` prints it (`datastores.py`,
+/// `ShowDatastoreVersion`): the body as sent, links aside.
+pub fn datastore_version(mut info: Map<String, Value>) -> Map<String, Value> {
+    info.remove("links");
+    info
+}
+
+/// A flavor as `openstack database flavor show` prints it (`database_flavors.py`,
+/// `set_attributes_for_print_detail`): links go and a null `id` falls back to `str_id`.
+pub fn flavor(mut info: Map<String, Value>) -> Map<String, Value> {
+    info.remove("links");
+    if info.get("id").is_none_or(Value::is_null) {
+        if let Some(str_id) = info.remove("str_id") {
+            info.insert("id".into(), str_id);
+        }
+    }
+    info
+}
+
+/// Turns `datastore` into its type, and its fields named in `renamed` into top-level fields;
+/// the rest of the object is kept as `datastore_<field>`.
+fn flatten_datastore(info: &mut Map<String, Value>, renamed: &[(&str, &str)]) {
+    if let Some(Value::Object(mut ds)) = info.remove("datastore") {
+        info.insert("datastore".into(), ds.remove("type").unwrap_or(Value::Null));
+        for (from, to) in renamed {
+            info.insert((*to).into(), ds.remove(*from).unwrap_or(Value::Null));
+        }
+        keep_rest(info, "datastore", ds);
+    }
+}
+
 /// Keeps the fields OSC would drop from object `name` as `name_field`, unless a field of that
 /// name is already there.
 fn keep_rest(info: &mut Map<String, Value>, name: &str, rest: Map<String, Value>) {
@@ -185,6 +357,140 @@ mod tests {
         assert_eq!(shown["replicas"], "r1, r2");
         assert_eq!(shown["public"], true);
         assert_eq!(shown["allowed_cidrs"], json!(["10.0.0.0/8"]));
+    }
+
+    /// Follows troveclient/osc/v1/database_backups.py `set_attributes_for_print_detail`, on
+    /// an answer of the real Trove 26.
+    #[test]
+    fn a_backup_is_flattened_as_osc_flattens_it() {
+        let raw = unwrap(&fixture("backup-show.real-trove.json"), "backup");
+        let mut raw = raw.unwrap_or_default();
+        if let Some(Value::Object(ds)) = raw.get_mut("datastore") {
+            ds.insert("a_later_field".into(), json!(7));
+        }
+        let shown = backup(raw);
+        assert_eq!(shown["datastore"], "mysql");
+        assert_eq!(shown["datastore_version"], "5.7.29");
+        assert_eq!(
+            shown["datastore_version_id"],
+            "44aaf438-dcbb-4e42-989d-e8222b7353c3"
+        );
+        assert_eq!(shown["datastore_a_later_field"], 7);
+        assert_eq!(shown["locationRef"], "http://localhost/path/to/backup");
+        assert_eq!(shown["size"], 0.14);
+        assert_eq!(shown["parent_id"], Value::Null);
+    }
+
+    /// Follows troveclient/osc/v1/database_clusters.py `set_attributes_for_print_detail`, on
+    /// a body shaped as trove/cluster/views.py `ClusterView.data` renders it.
+    #[test]
+    fn a_cluster_is_flattened_as_osc_flattens_it() {
+        let shown = cluster(
+            json!({"id": "c1", "name": "cl", "links": [],
+                "datastore": {"type": "mongodb", "version": "4.0", "version_id": "v1"},
+                "task": {"id": 1, "name": "NONE", "description": "No tasks for the cluster."},
+                "ip": ["10.0.0.1", {"address": "10.0.0.2", "type": "private"}],
+                "instances": [{"id": "i1", "status": "ACTIVE"}, {"id": "i2"}],
+                "locality": "anti-affinity"})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+        );
+        assert_eq!(shown["datastore"], "mongodb");
+        assert_eq!(shown["datastore_version"], "4.0");
+        assert_eq!(shown["datastore_version_id"], "v1");
+        assert_eq!(shown["task_name"], "NONE");
+        assert_eq!(shown["task_description"], "No tasks for the cluster.");
+        assert_eq!(shown["task_id"], 1);
+        assert_eq!(shown["ip"], "10.0.0.1, 10.0.0.2");
+        assert_eq!(shown["instance_count"], 2);
+        assert_eq!(shown["instances"][0]["status"], "ACTIVE");
+        assert_eq!(shown["locality"], "anti-affinity");
+        for gone in ["links", "task"] {
+            assert!(shown.get(gone).is_none(), "{gone}");
+        }
+    }
+
+    /// Follows troveclient/osc/v1/database_configurations.py
+    /// `set_attributes_for_print_detail`, except that what it drops or stringifies stays.
+    #[test]
+    fn a_configuration_keeps_its_values_and_version_id() {
+        let shown = configuration(
+            json!({"id": "g1", "values": {"max_connections": 200},
+                "datastore_version_id": "v1", "instance_count": 0})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+        );
+        assert_eq!(shown["values"]["max_connections"], 200);
+        assert_eq!(shown["datastore_version_id"], "v1");
+        assert_eq!(shown["instance_count"], 0);
+    }
+
+    /// Follows troveclient/v1/shell.py `_print_object` (`trove module-show`), on a body as
+    /// trove/module/views.py `DetailedModuleView.data` renders it.
+    #[test]
+    fn a_module_is_shown_without_links() {
+        let raw = unwrap(
+            &fixture("module-show-instance-count.from-view-code.json"),
+            "module",
+        );
+        let mut raw = raw.unwrap_or_default();
+        raw.insert("links".into(), json!([]));
+        raw.insert("a_later_trove_field".into(), json!("x"));
+        let shown = module(raw);
+        assert!(shown.get("links").is_none());
+        assert_eq!(shown["a_later_trove_field"], "x");
+        assert!(shown.get("id").is_some());
+    }
+
+    /// Follows troveclient/osc/v1/datastores.py `set_attributes_for_print_detail`, on an
+    /// answer of the real Trove 26.
+    #[test]
+    fn a_datastore_is_flattened_as_osc_flattens_it() {
+        let raw = unwrap(&fixture("datastore-show.real-trove.json"), "datastore");
+        let shown = datastore(raw.unwrap_or_default());
+        let id = "44aaf438-dcbb-4e42-989d-e8222b7353c3";
+        assert_eq!(shown["versions (id)"], format!("5.7.29 ({id})"));
+        assert_eq!(shown["default_version"], "5.7.29");
+        assert_eq!(shown["default_version_id"], id);
+        assert_eq!(shown["versions"][0]["version"], "5.7.29");
+        assert!(shown["versions"][0].get("links").is_none());
+        assert!(shown.get("links").is_none());
+        assert_eq!(shown["name"], "mysql");
+    }
+
+    /// Follows troveclient/osc/v1/datastores.py `ShowDatastoreVersion.take_action`, on an
+    /// answer of the real Trove 26.
+    #[test]
+    fn a_datastore_version_is_shown_without_links() {
+        let raw = unwrap(
+            &fixture("datastore-version-show.real-trove.json"),
+            "version",
+        );
+        let shown = datastore_version(raw.unwrap_or_default());
+        assert_eq!(shown["datastore"], "873604ef-5d13-4e9e-b4ed-53934a3f50ed");
+        assert_eq!(shown["version"], "5.7.29");
+        assert!(shown.get("links").is_none());
+    }
+
+    /// Follows troveclient/osc/v1/database_flavors.py `set_attributes_for_print_detail` and
+    /// troveclient/v1/flavors.py `Flavor.__init__`, on an answer of the real Trove 26.
+    #[test]
+    fn a_flavor_is_shown_without_links() {
+        let raw = unwrap(&fixture("flavor-show.real-trove.json"), "flavor");
+        let shown = flavor(raw.unwrap_or_default());
+        assert_eq!(shown["id"], 1);
+        assert_eq!(shown["ram"], 512);
+        assert!(shown.get("links").is_none());
+        let shown = flavor(
+            json!({"id": null, "str_id": "big"})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+        );
+        assert_eq!(shown["id"], "big");
+        assert!(shown.get("str_id").is_none());
     }
 
     #[test]

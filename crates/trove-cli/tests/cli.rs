@@ -671,7 +671,12 @@ fn backups_and_backup_strategies() {
     let list = env.json(&["backup", "list", "--instance", "bk"]);
     assert_eq!(column(&list, "ID"), [id.as_str()]);
     assert_eq!(env.json(&["backup", "list"]).as_array().unwrap().len(), 1);
-    assert_eq!(env.json(&["backup", "show", &id])["name"], "nightly");
+    let shown = env.json(&["backup", "show", &id]);
+    assert_eq!(shown["name"], "nightly");
+    // Flattened as `openstack database backup show` prints it.
+    assert_eq!(shown["datastore"], "mysql", "{shown}");
+    assert!(shown["datastore_version"].is_string(), "{shown}");
+    assert!(shown["datastore_version_id"].is_string(), "{shown}");
     assert_eq!(env.json(&["backup", "show", "nightly"])["id"], id.as_str());
 
     // An incremental backup on top of the first, named by its name.
@@ -780,11 +785,15 @@ fn datastores_flavors_and_limits() {
     assert!(column(&list, "Name").contains(&"mysql"), "{list}");
     let mysql = env.json(&["datastore", "show", "mysql"]);
     assert_eq!(mysql["name"], "mysql");
+    // Flattened as `openstack datastore show` prints it.
+    assert!(mysql.get("links").is_none(), "{mysql}");
+    assert!(mysql["versions (id)"].is_string(), "{mysql}");
     let versions = env.json(&["datastore", "version", "list", "mysql"]);
     let name = versions[0]["Name"].as_str().unwrap().to_owned();
     let version_id = versions[0]["ID"].as_str().unwrap().to_owned();
     let v = env.json(&["datastore", "version", "show", "mysql", &name]);
     assert_eq!(v["id"], version_id.as_str());
+    assert!(v.get("links").is_none(), "{v}");
     let v = env.json(&["datastore", "version", "show", "--id", &version_id]);
     assert_eq!(v["name"], name.as_str());
     let flavors = env.json(&["datastore", "version", "flavors", "mysql", &name]);
@@ -794,6 +803,7 @@ fn datastores_flavors_and_limits() {
     assert!(column(&flavors, "ID").contains(&"1"), "{flavors}");
     let f = env.json(&["flavor", "show", "1"]);
     assert_eq!(f["name"], "m1.tiny");
+    assert!(f.get("links").is_none(), "{f}");
 
     let limits = env.json(&["limit", "list"]);
     assert_eq!(limits[0]["Verb"], "ABSOLUTE", "{limits}");
@@ -916,7 +926,12 @@ fn clusters_wait_for_their_members() {
     let id = env.create_cluster("c1");
     let c = env.json(&["cluster", "show", "c1"]);
     assert_eq!(c["id"], id.as_str());
-    assert!(c.get("task").is_none_or(|t| t["name"] == "NONE"), "{c}");
+    // Flattened as `openstack database cluster show` prints it.
+    assert!(c.get("task").is_none(), "{c}");
+    assert_eq!(c["task_name"], "NONE", "{c}");
+    assert_eq!(c["datastore"], "mongodb", "{c}");
+    assert_eq!(c["instance_count"], 3, "{c}");
+    assert!(c.get("links").is_none(), "{c}");
     let list = env.json(&["cluster", "list"]);
     assert_eq!(column(&list, "ID"), [id.as_str()]);
     let members = env.json(&["cluster", "instances", "c1"]);
@@ -983,7 +998,9 @@ fn modules_and_instance_modules() {
 
     let list = env.json(&["module", "list"]);
     assert_eq!(column(&list, "ID"), [id.as_str()]);
-    assert_eq!(env.json(&["module", "show", "ping"])["id"], id.as_str());
+    let shown = env.json(&["module", "show", "ping"]);
+    assert_eq!(shown["id"], id.as_str());
+    assert!(shown.get("links").is_none(), "{shown}");
     let m = env.json(&["module", "update", "ping", "--description", "pings"]);
     assert_eq!(m["description"], "pings", "{m}");
 

@@ -200,6 +200,14 @@ impl<R> WithBody<R> {
     pub fn json(&self) -> serde_json::Result<serde_json::Value> {
         serde_json::from_slice(&self.body)
     }
+
+    /// Keeps the body and turns the decoded answer into another (its envelope's content).
+    pub fn map<T>(self, f: impl FnOnce(R) -> T) -> WithBody<T> {
+        WithBody {
+            value: f(self.value),
+            body: self.body,
+        }
+    }
 }
 
 fn decode<R>(op: &Operation<R>, response: &http::Response<Bytes>) -> Result<R, Error> {

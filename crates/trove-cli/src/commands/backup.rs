@@ -7,6 +7,7 @@ use crate::commands::{instance, ListArgs};
 use crate::context::Ctx;
 use crate::output::{col, Column};
 use crate::resolve;
+use crate::shown;
 use crate::wait::{self, Check, WaitArgs};
 
 /// Backup commands.
@@ -195,7 +196,17 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 .await?;
             ctx.out.list(COLUMNS, &items)
         }
-        Cmd::Show(c) => ctx.out.show(&find(ctx, &c.backup).await?),
+        Cmd::Show(c) => {
+            let backups = ctx.client()?.backups();
+            let raw = shown::fetch(
+                &c.backup,
+                |id| async move { backups.get_with_body(&id).await },
+                || async { Ok(find(ctx, &c.backup).await?.id) },
+            )
+            .await?;
+            ctx.out
+                .show(&shown::backup(shown::unwrap(&raw.body, "backup")?))
+        }
         Cmd::Create(c) => {
             let id = instance::find(ctx, &c.instance).await?.id;
             let mut request = backups

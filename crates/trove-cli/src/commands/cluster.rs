@@ -9,6 +9,7 @@ use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, Column};
 use crate::resolve;
+use crate::shown;
 use crate::wait::{self, Check, WaitArgs};
 
 /// Cluster commands.
@@ -336,7 +337,17 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 .await?;
             ctx.out.list(COLUMNS, &items)
         }
-        Cmd::Show(c) => ctx.out.show(&find(ctx, &c.cluster).await?),
+        Cmd::Show(c) => {
+            let clusters = ctx.client()?.clusters();
+            let raw = shown::fetch(
+                &c.cluster,
+                |id| async move { clusters.get_with_body(&id).await },
+                || async { Ok(find(ctx, &c.cluster).await?.id) },
+            )
+            .await?;
+            ctx.out
+                .show(&shown::cluster(shown::unwrap(&raw.body, "cluster")?))
+        }
         Cmd::Instances(c) => ctx
             .out
             .list(MEMBER_COLUMNS, &find(ctx, &c.cluster).await?.instances),

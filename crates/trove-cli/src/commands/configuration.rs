@@ -14,6 +14,7 @@ use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, Column};
 use crate::resolve;
+use crate::shown;
 
 /// Configuration group commands.
 #[derive(Debug, Subcommand)]
@@ -260,7 +261,19 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 .await?;
             ctx.out.list(COLUMNS, &items)
         }
-        Cmd::Show(c) => ctx.out.show(&find(ctx, &c.configuration).await?),
+        Cmd::Show(c) => {
+            let configurations = ctx.client()?.configurations();
+            let raw = shown::fetch(
+                &c.configuration,
+                |id| async move { configurations.get_with_body(&id).await },
+                || async { Ok(find(ctx, &c.configuration).await?.id) },
+            )
+            .await?;
+            ctx.out.show(&shown::configuration(shown::unwrap(
+                &raw.body,
+                "configuration",
+            )?))
+        }
         Cmd::Create(c) => {
             let mut request = configurations.create(c.name.clone());
             for (k, v) in c.values.parse()? {

@@ -5,6 +5,7 @@ use clap::{Args, Subcommand};
 use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, Column};
+use crate::shown;
 
 /// Datastore commands.
 #[derive(Debug, Subcommand)]
@@ -104,22 +105,27 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     let datastores = ctx.client()?.datastores();
     match cmd {
         Cmd::List => ctx.out.list(COLUMNS, &datastores.list().await?),
-        Cmd::Show(c) => ctx.out.show(&datastores.get(&c.datastore).await?),
+        Cmd::Show(c) => {
+            let raw = datastores.get_with_body(&c.datastore).await?;
+            let info = shown::unwrap(&raw.body, "datastore")?;
+            ctx.out.show(&shown::datastore(info))
+        }
         Cmd::Delete(c) => Ok(datastores.delete(&c.datastore).await?),
         Cmd::Version(VersionCmd::List(c)) => ctx
             .out
             .list(VERSION_COLUMNS, &datastores.versions(&c.datastore).await?),
         Cmd::Version(VersionCmd::Show(c)) => {
             let version = match (&c.id, &c.datastore, &c.datastore_version) {
-                (Some(id), _, _) => datastores.version_by_uuid(id).await?,
-                (None, Some(d), Some(v)) => datastores.version(d, v).await?,
+                (Some(id), _, _) => datastores.version_by_uuid_with_body(id).await?,
+                (None, Some(d), Some(v)) => datastores.version_with_body(d, v).await?,
                 _ => {
                     return Err(
                         UsageError("give a datastore and a version, or --id".to_owned()).into(),
                     )
                 }
             };
-            ctx.out.show(&version)
+            let info = shown::unwrap(&version.body, "version")?;
+            ctx.out.show(&shown::datastore_version(info))
         }
         Cmd::Version(VersionCmd::Flavors(c)) => ctx.out.list(
             crate::commands::flavor::COLUMNS,

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::context::Ctx;
 use crate::output::{col, Column};
+use crate::shown;
 
 /// Flavor commands.
 #[derive(Debug, Subcommand)]
@@ -50,6 +51,10 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     let flavors = ctx.client()?.flavors();
     match cmd {
         Cmd::List => ctx.out.list(COLUMNS, &flavors.list().await?),
-        Cmd::Show(c) => ctx.out.show(&flavors.get(&c.flavor).await?),
+        Cmd::Show(c) => {
+            let raw = flavors.get_with_body(&c.flavor).await?;
+            ctx.out
+                .show(&shown::flavor(shown::unwrap(&raw.body, "flavor")?))
+        }
     }
 }

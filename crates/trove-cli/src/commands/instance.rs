@@ -464,13 +464,12 @@ async fn find_with_body(
     name_or_id: &str,
 ) -> anyhow::Result<troveclient::WithBody<Instance>> {
     let instances = ctx.client()?.instances();
-    match instances.get_with_body(name_or_id).await {
-        Err(e) if e.is_not_found() => {
-            let id = find(ctx, name_or_id).await?.id;
-            Ok(instances.get_with_body(&id).await?)
-        }
-        other => Ok(other?),
-    }
+    shown::fetch(
+        name_or_id,
+        |id| async move { instances.get_with_body(&id).await },
+        || async { Ok(find(ctx, name_or_id).await?.id) },
+    )
+    .await
 }
 
 async fn create(ctx: &Ctx, c: CreateCmd) -> anyhow::Result<()> {

@@ -13,6 +13,7 @@ use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, Column};
 use crate::resolve;
+use crate::shown;
 
 /// Module commands.
 #[derive(Debug, Subcommand)]
@@ -297,7 +298,17 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 .await?;
             ctx.out.list(COLUMNS, &items)
         }
-        Cmd::Show(c) => ctx.out.show(&find(ctx, &c.module).await?),
+        Cmd::Show(c) => {
+            let modules = ctx.client()?.modules();
+            let raw = shown::fetch(
+                &c.module,
+                |id| async move { modules.get_with_body(&id).await },
+                || async { Ok(find(ctx, &c.module).await?.id) },
+            )
+            .await?;
+            ctx.out
+                .show(&shown::module(shown::unwrap(&raw.body, "module")?))
+        }
         Cmd::Create(c) => {
             let contents = read_contents(&c.file)?;
             let mut request = modules

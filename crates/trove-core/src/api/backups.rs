@@ -13,7 +13,7 @@ use trove_types::backup::{
 };
 
 use crate::api::list::ListRequest;
-use crate::client::Client;
+use crate::client::{Client, WithBody};
 use crate::error::Error;
 use crate::operation::{segment_path, Operation};
 use crate::pagination::Page;
@@ -68,6 +68,13 @@ impl<'c> Backups<'c> {
     /// Shows a backup.
     pub async fn get(&self, id: &str) -> Result<Backup, Error> {
         Ok(self.client.execute(get_operation(id)).await?.backup)
+    }
+
+    /// Shows a backup together with the body it was decoded from, so that the fields the
+    /// model does not know stay reachable (see [`Client::execute_with_body`]).
+    pub async fn get_with_body(&self, id: &str) -> Result<WithBody<Backup>, Error> {
+        let answer = self.client.execute_with_body(get_operation(id)).await?;
+        Ok(answer.map(|e| e.backup))
     }
 
     /// Deletes a backup and its incremental children.

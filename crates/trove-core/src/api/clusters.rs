@@ -13,7 +13,7 @@ use trove_types::instance::InstanceEnvelope;
 use trove_types::Instance;
 
 use crate::api::list::ListRequest;
-use crate::client::Client;
+use crate::client::{Client, WithBody};
 use crate::error::Error;
 use crate::operation::{encode_segment, segment_path, Operation};
 use crate::wait::{poll_until, Check, WaitOptions};
@@ -57,6 +57,13 @@ impl<'c> Clusters<'c> {
     /// Shows a cluster.
     pub async fn get(&self, id: &str) -> Result<Cluster, Error> {
         Ok(self.client.execute(get_operation(id)).await?.cluster)
+    }
+
+    /// Shows a cluster together with the body it was decoded from, so that the fields the
+    /// model does not know stay reachable (see [`Client::execute_with_body`]).
+    pub async fn get_with_body(&self, id: &str) -> Result<WithBody<Cluster>, Error> {
+        let answer = self.client.execute_with_body(get_operation(id)).await?;
+        Ok(answer.map(|e| e.cluster))
     }
 
     /// Shows one member instance of a cluster.

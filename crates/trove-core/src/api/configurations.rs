@@ -14,7 +14,7 @@ use trove_types::configuration::{
 use trove_types::instance::DatastoreSpec;
 
 use crate::api::list::ListRequest;
-use crate::client::Client;
+use crate::client::{Client, WithBody};
 use crate::error::Error;
 use crate::operation::{segment_path, Operation};
 
@@ -54,6 +54,13 @@ impl<'c> Configurations<'c> {
     /// Shows a group, with its values.
     pub async fn get(&self, id: &str) -> Result<Configuration, Error> {
         Ok(self.client.execute(get_operation(id)).await?.configuration)
+    }
+
+    /// Shows a configuration group together with the body it was decoded from, so that the fields the
+    /// model does not know stay reachable (see [`Client::execute_with_body`]).
+    pub async fn get_with_body(&self, id: &str) -> Result<WithBody<Configuration>, Error> {
+        let answer = self.client.execute_with_body(get_operation(id)).await?;
+        Ok(answer.map(|e| e.configuration))
     }
 
     /// Starts a list of the instances that use the group.

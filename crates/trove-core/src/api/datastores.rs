@@ -8,7 +8,7 @@ use trove_types::datastore::{
 };
 use trove_types::flavor::{Flavor, FlavorList};
 
-use crate::client::Client;
+use crate::client::{Client, WithBody};
 use crate::error::Error;
 use crate::operation::{encode_segment, segment_path, Operation};
 
@@ -37,6 +37,16 @@ impl<'c> Datastores<'c> {
             .datastore)
     }
 
+    /// Shows datastore `datastore` together with the body it was decoded from (see
+    /// [`Client::execute_with_body`]).
+    pub async fn get_with_body(&self, datastore: &str) -> Result<WithBody<Datastore>, Error> {
+        let answer = self
+            .client
+            .execute_with_body(get_operation(datastore))
+            .await?;
+        Ok(answer.map(|e| e.datastore))
+    }
+
     /// Deletes datastore `datastore` (admin; Trove refuses while it has versions).
     pub async fn delete(&self, datastore: &str) -> Result<(), Error> {
         self.client.execute(delete_operation(datastore)).await
@@ -61,6 +71,27 @@ impl<'c> Datastores<'c> {
     pub async fn version_by_uuid(&self, version_id: &str) -> Result<DatastoreVersion, Error> {
         let op = version_by_uuid_operation(version_id);
         Ok(self.client.execute(op).await?.version)
+    }
+
+    /// Shows version `version` of `datastore` together with the body it was decoded from
+    /// (see [`Client::execute_with_body`]).
+    pub async fn version_with_body(
+        &self,
+        datastore: &str,
+        version: &str,
+    ) -> Result<WithBody<DatastoreVersion>, Error> {
+        let op = version_operation(datastore, version);
+        Ok(self.client.execute_with_body(op).await?.map(|e| e.version))
+    }
+
+    /// Shows the version with id `version_id` together with the body it was decoded from
+    /// (see [`Client::execute_with_body`]).
+    pub async fn version_by_uuid_with_body(
+        &self,
+        version_id: &str,
+    ) -> Result<WithBody<DatastoreVersion>, Error> {
+        let op = version_by_uuid_operation(version_id);
+        Ok(self.client.execute_with_body(op).await?.map(|e| e.version))
     }
 
     /// Lists the flavors version `version` of `datastore` may run on.

@@ -3,7 +3,7 @@
 use http::Method;
 use trove_types::flavor::{Flavor, FlavorEnvelope, FlavorList};
 
-use crate::client::Client;
+use crate::client::{Client, WithBody};
 use crate::error::Error;
 use crate::operation::{segment_path, Operation};
 
@@ -26,6 +26,13 @@ impl<'c> Flavors<'c> {
     /// Shows flavor `id` (its `str_id`, or the integer id as text).
     pub async fn get(&self, id: &str) -> Result<Flavor, Error> {
         Ok(self.client.execute(get_operation(id)).await?.flavor)
+    }
+
+    /// Shows a flavor together with the body it was decoded from, so that the fields the
+    /// model does not know stay reachable (see [`Client::execute_with_body`]).
+    pub async fn get_with_body(&self, id: &str) -> Result<WithBody<Flavor>, Error> {
+        let answer = self.client.execute_with_body(get_operation(id)).await?;
+        Ok(answer.map(|e| e.flavor))
     }
 }
 

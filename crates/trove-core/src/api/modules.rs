@@ -12,7 +12,7 @@ use trove_types::module::{
 };
 
 use crate::api::list::ListRequest;
-use crate::client::Client;
+use crate::client::{Client, WithBody};
 use crate::error::Error;
 use crate::operation::{segment_path, Operation};
 
@@ -55,6 +55,13 @@ impl<'c> Modules<'c> {
     /// Shows a module.
     pub async fn get(&self, id: &str) -> Result<Module, Error> {
         Ok(self.client.execute(get_operation(id)).await?.module)
+    }
+
+    /// Shows a module together with the body it was decoded from, so that the fields the
+    /// model does not know stay reachable (see [`Client::execute_with_body`]).
+    pub async fn get_with_body(&self, id: &str) -> Result<WithBody<Module>, Error> {
+        let answer = self.client.execute_with_body(get_operation(id)).await?;
+        Ok(answer.map(|e| e.module))
     }
 
     /// Updates the fields set in `body`.
