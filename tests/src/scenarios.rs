@@ -1519,3 +1519,43 @@ pub async fn admin_views(target: &Target, admin: &Client) {
         .await
         .expect("gone");
 }
+
+/// What a project that is not an admin gets from the management API: 401 "User does not have
+/// admin privileges." from `trove/common/auth.py` `admin_context` (its `Forbidden` is a 401 in
+/// `trove/common/wsgi.py`), except quota show, which `trove/extensions/mgmt/quota/service.py`
+/// `QuotaController.show` answers for the project's own quotas and refuses for another's with
+/// a 403.
+pub async fn non_admin_management(client: &Client, tenant: &str) {
+    let get = |path: String| {
+        troveclient::Operation::<serde_json::Value>::json(http::Method::GET, "/raw", path)
+    };
+    let answer = |r: Result<serde_json::Value, Error>| match r {
+        Ok(_) => (200, String::new()),
+        Err(err) => {
+            let api = err
+                .api()
+                .unwrap_or_else(|| panic!("not an API error: {err}"));
+            (api.status.as_u16(), api.fault.message.clone())
+        }
+    };
+    let admin_only = "User does not have admin privileges.".to_owned();
+    for path in [
+        "/mgmt/instances".to_owned(),
+        "/mgmt/instances/00000000-0000-0000-0000-00000000beef".to_owned(),
+        "/mgmt/datastore-versions".to_owned(),
+    ] {
+        let got = answer(client.execute(get(path.clone())).await);
+        assert_eq!(got, (401, admin_only.clone()), "GET {path}");
+    }
+    let own = answer(client.execute(get(format!("/mgmt/quotas/{tenant}"))).await);
+    assert_eq!(own.0, 200, "own quotas: {own:?}");
+    let other = answer(
+        client
+            .execute(get("/mgmt/quotas/someone-else".into()))
+            .await,
+    );
+    assert_eq!(
+        other,
+        (403, format!("Operation not allowed for tenant {tenant}."))
+    );
+}

@@ -91,3 +91,10 @@ async fn admin_views() {
     let target = Target::emulator().await;
     scenarios::admin_views(&target, &target.fake_client(&unique_tenant("admin"))).await;
 }
+
+#[tokio::test]
+async fn non_admin_management() {
+    let target = Target::emulator().await;
+    let tenant = unique_tenant("t");
+    scenarios::non_admin_management(&target.fake_client(&tenant), &tenant).await;
+}

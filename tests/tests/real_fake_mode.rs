@@ -71,6 +71,14 @@ async fn trove_admin_rules_on_the_real_server() {
     scenarios::trove_admin_rules(&target.fake_client(&unique_tenant("admin"))).await;
 }
 
+/// A project that is not an admin is refused by the management API as Trove refuses it.
+#[tokio::test]
+async fn non_admin_management_on_the_real_server() {
+    let target = Target::real();
+    let tenant = unique_tenant("nonadmin");
+    scenarios::non_admin_management(&target.fake_client(&tenant), &tenant).await;
+}
+
 /// What fake mode cannot do (its fake guest has no log calls) still fails as recorded in
 /// `FAKE_MODE_REFUSES`; if a new Trove starts answering, the list and the docs must change.
 #[tokio::test]

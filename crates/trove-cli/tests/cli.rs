@@ -811,10 +811,19 @@ fn datastores_flavors_and_limits() {
 }
 
 #[test]
+/// Follows trove/extensions/mgmt/quota/service.py: `QuotaController.show` lets a project read
+/// its own quotas and refuses another's (403); `update` is `admin_context` (401).
 fn quotas_need_an_admin() {
     let env = start();
-    let err = env.fails(&["quota", "show", "12345"], 1);
-    assert!(err.contains("(HTTP 403)"), "{err}");
+    let own = env.json(&["quota", "show", "12345"]);
+    assert!(column(&own, "Resource").contains(&"instances"), "{own}");
+    let err = env.fails(&["quota", "show", "67890"], 1);
+    assert!(
+        err.contains("Operation not allowed for tenant 12345. (HTTP 403)"),
+        "{err}"
+    );
+    let err = env.fails(&["quota", "update", "12345", "instances", "7"], 1);
+    assert!(err.contains("(HTTP 401)"), "{err}");
 
     let quotas = env.admin(&["quota", "show", "12345"]).json();
     assert!(
@@ -1171,7 +1180,11 @@ fn mgmt_needs_an_admin() {
         &["mgmt", "datastore-version", "list"],
     ] {
         let err = env.fails(args, 1);
-        assert!(err.contains("(HTTP 403)"), "{args:?}: {err}");
+        // trove/common/auth.py `admin_context` raises `Forbidden`, which Trove answers 401.
+        assert!(
+            err.contains("User does not have admin privileges. (HTTP 401)"),
+            "{args:?}: {err}"
+        );
     }
 }
 

@@ -40,10 +40,15 @@ async fn admin_reads_usage_and_sets_limits() {
 }
 
 #[tokio::test(start_paused = true)]
+/// Follows trove/extensions/mgmt/quota/service.py: `QuotaController.show` answers a project's
+/// own quotas and refuses another's (`TroveOperationAuthError`, 403); `update` is
+/// `admin_context` (401).
 async fn quotas_are_admin_only() {
     let emulator = emulated::emulator();
     let user = emulated::client(&emulator);
-    let denied = user.quotas().get("12345").await.unwrap_err();
+    let own = user.quotas().get("12345").await.unwrap();
+    assert!(own.get("instances").is_some());
+    let denied = user.quotas().get("67890").await.unwrap_err();
     assert_eq!(denied.status().map(|s| s.as_u16()), Some(403));
     assert_eq!(denied.fault_name(), Some("forbidden"));
     let denied = user
@@ -51,5 +56,5 @@ async fn quotas_are_admin_only() {
         .update("12345", &QuotaLimits::default().set("instances", 99))
         .await
         .unwrap_err();
-    assert_eq!(denied.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(denied.status().map(|s| s.as_u16()), Some(401));
 }

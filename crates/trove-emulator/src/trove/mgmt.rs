@@ -235,12 +235,26 @@ pub(crate) fn version_by_uuid(world: &Inner, id: &str) -> Option<(String, String
     }
 }
 
-fn forbidden(req: &Req<'_>) -> Resp {
-    fault::fault(
-        StatusCode::FORBIDDEN,
-        "forbidden",
-        &format!("Operation not allowed for tenant {}.", req.tenant),
-    )
+/// What a project that is not an admin gets on a management route. Every management handler
+/// but quota show is wrapped in `trove/common/auth.py` `admin_context`, whose `Forbidden`
+/// `trove/common/wsgi.py` maps to 401; `trove/extensions/mgmt/quota/service.py`
+/// `QuotaController.show` lets a project read its own quotas and answers another's with
+/// `TroveOperationAuthError`, a 403.
+fn not_admin(req: &Req<'_>, path: &[&str]) -> Option<Resp> {
+    match path {
+        ["mgmt", "quotas", id] if req.ctx.method == Method::GET => (*id != req.tenant).then(|| {
+            fault::fault(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                &format!("Operation not allowed for tenant {}.", req.tenant),
+            )
+        }),
+        _ => Some(fault::fault(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "User does not have admin privileges.",
+        )),
+    }
 }
 
 /// Routes `mgmt/...`.
@@ -258,7 +272,9 @@ pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<R
         return None;
     }
     if !is_admin(req) {
-        return Some(forbidden(req));
+        if let Some(refused) = not_admin(req, path) {
+            return Some(refused);
+        }
     }
     let result = match path {
         ["mgmt", "instances"] if m == Method::GET => list_instances(req, world),
