@@ -224,12 +224,6 @@ pub struct CreateBackupRequest<'c> {
 }
 
 impl<'c> CreateBackupRequest<'c> {
-    /// Sets the description.
-    pub fn description(mut self, text: impl Into<String>) -> Self {
-        self.body.description = Some(text.into());
-        self
-    }
-
     /// Makes an incremental backup on top of backup `parent_id`.
     pub fn parent(mut self, parent_id: impl Into<String>) -> Self {
         self.body.parent_id = Some(parent_id.into());
@@ -247,31 +241,48 @@ impl<'c> CreateBackupRequest<'c> {
         self.body.swift_container = Some(name.into());
         self
     }
-
-    /// Stores the backup with storage driver `name` (Trove's `storage_strategy` if unset).
-    pub fn storage_driver(mut self, name: impl Into<String>) -> Self {
-        self.body.storage_driver = Some(name.into());
-        self
-    }
-
-    /// Returns the body that will be sent.
-    pub fn body(&self) -> &CreateBackup {
-        &self.body
-    }
-
-    /// Sends the request.
-    pub async fn send(self) -> Result<Backup, Error> {
-        Backups::new(self.client).create_from(&self.body).await
-    }
 }
 
-impl<'c> IntoFuture for CreateBackupRequest<'c> {
-    type Output = Result<Backup, Error>;
-    type IntoFuture = BoxFuture<'c, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
+/// The setters and sending that a backup create and a backup import share.
+macro_rules! backup_request_common {
+    ($request:ident) => {
+        impl<'c> $request<'c> {
+            /// Sets the description.
+            pub fn description(mut self, text: impl Into<String>) -> Self {
+                self.body.description = Some(text.into());
+                self
+            }
+
+            /// Names the storage driver that holds the data (`swift`, `cinder`, ...; Trove's
+            /// `storage_strategy` if unset).
+            pub fn storage_driver(mut self, name: impl Into<String>) -> Self {
+                self.body.storage_driver = Some(name.into());
+                self
+            }
+
+            /// Returns the body that will be sent.
+            pub fn body(&self) -> &CreateBackup {
+                &self.body
+            }
+
+            /// Sends the request.
+            pub async fn send(self) -> Result<Backup, Error> {
+                Backups::new(self.client).create_from(&self.body).await
+            }
+        }
+
+        impl<'c> IntoFuture for $request<'c> {
+            type Output = Result<Backup, Error>;
+            type IntoFuture = BoxFuture<'c, Self::Output>;
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
 }
+
+backup_request_common!(CreateBackupRequest);
+backup_request_common!(ImportBackupRequest);
 
 /// A backup import being built; `.await` sends it. It has no setter for what an import cannot
 /// carry (instance, parent, incremental, container).
@@ -280,38 +291,6 @@ impl<'c> IntoFuture for CreateBackupRequest<'c> {
 pub struct ImportBackupRequest<'c> {
     client: &'c Client,
     body: CreateBackup,
-}
-
-impl<'c> ImportBackupRequest<'c> {
-    /// Sets the description.
-    pub fn description(mut self, text: impl Into<String>) -> Self {
-        self.body.description = Some(text.into());
-        self
-    }
-
-    /// Records the storage driver that holds the data (`swift`, `cinder`, ...).
-    pub fn storage_driver(mut self, name: impl Into<String>) -> Self {
-        self.body.storage_driver = Some(name.into());
-        self
-    }
-
-    /// Returns the body that will be sent.
-    pub fn body(&self) -> &CreateBackup {
-        &self.body
-    }
-
-    /// Sends the request.
-    pub async fn send(self) -> Result<Backup, Error> {
-        Backups::new(self.client).create_from(&self.body).await
-    }
-}
-
-impl<'c> IntoFuture for ImportBackupRequest<'c> {
-    type Output = Result<Backup, Error>;
-    type IntoFuture = BoxFuture<'c, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
 }
 
 /// Operations on backup strategies: `client.backup_strategies()`.
