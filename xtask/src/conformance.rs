@@ -72,29 +72,37 @@ pub fn workspace_root() -> PathBuf {
 /// `cargo test -p trove-tests -p trove-cli --features FEATURES -- --test-threads=1` (only
 /// building the tests with `no_run`); true when it passed.
 fn cargo_test(root: &Path, features: &str, no_run: bool) -> Result<bool> {
-    // Cargo sets $CARGO for the programs it runs: the same toolchain as the one running us.
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut cmd = Command::new(cargo);
-    cmd.args([
-        "test",
-        "-p",
-        "trove-tests",
-        "-p",
-        "trove-cli",
-        "--features",
-        features,
-    ]);
+    let mut cmd = suite_command(
+        root,
+        &[
+            "-p",
+            "trove-tests",
+            "-p",
+            "trove-cli",
+            "--features",
+            features,
+        ],
+    );
     if no_run {
         cmd.arg("--no-run");
     } else {
         // The suites share one server (and its quotas and fake timings): one test at a time.
         cmd.args(["--", "--test-threads=1"]);
     }
-    let status = cmd
+    let status = cmd.status().context("run cargo test")?;
+    Ok(status.success())
+}
+
+/// `cargo test ARGS` from the workspace root, with the real servers' root and facts in the
+/// environment, as the suites read them.
+pub(crate) fn suite_command(root: &Path, args: &[&str]) -> Command {
+    // Cargo sets $CARGO for the programs it runs: the same toolchain as the one running us.
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut cmd = Command::new(cargo);
+    cmd.arg("test")
+        .args(args)
         .current_dir(workspace_root())
         .env("TROVE_REAL_ROOT", root)
-        .env("TROVE_REAL_FACTS", root.join("facts.json"))
-        .status()
-        .context("run cargo test")?;
-    Ok(status.success())
+        .env("TROVE_REAL_FACTS", root.join("facts.json"));
+    cmd
 }

@@ -6,12 +6,11 @@
 //! servers and puts the stock configuration back, whatever happened.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
-use crate::conformance::workspace_root;
+use crate::conformance::suite_command;
 use crate::real_servers::{self, UpArgs};
 
 /// Keystone's token lifetime for the run, seconds.
@@ -97,17 +96,17 @@ fn run_against_servers(root: &Path) -> Result<()> {
 
 /// `cargo test -p trove-tests --features reliability --test reliability`; true when it passed.
 fn cargo_test(root: &Path, no_run: bool) -> Result<bool> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut cmd = Command::new(cargo);
-    cmd.args([
-        "test",
-        "-p",
-        "trove-tests",
-        "--features",
-        "reliability",
-        "--test",
-        "reliability",
-    ]);
+    let mut cmd = suite_command(
+        root,
+        &[
+            "-p",
+            "trove-tests",
+            "--features",
+            "reliability",
+            "--test",
+            "reliability",
+        ],
+    );
     if no_run {
         cmd.arg("--no-run");
     } else {
@@ -116,9 +115,6 @@ fn cargo_test(root: &Path, no_run: bool) -> Result<bool> {
         cmd.args(["--", "--test-threads=2", "--nocapture"]);
     }
     let status = cmd
-        .current_dir(workspace_root())
-        .env("TROVE_REAL_ROOT", root)
-        .env("TROVE_REAL_FACTS", root.join("facts.json"))
         .env("RELIABILITY_TOKEN_LIFETIME", TOKEN_LIFETIME.to_string())
         .env("RELIABILITY_POST_RATE", POST_RATE.to_string())
         .env("RELIABILITY_GET_RATE", GET_RATE.to_string())
