@@ -14,9 +14,9 @@ use http::Uri;
 use tower::{Layer, Service, ServiceExt};
 use trove_auth::{AuthError, AuthHttp, Session, TokenCache};
 
+use crate::body::BytesService;
 use crate::error::{BoxError, SendState};
 use crate::replay::{copy_for_replay, KeptExtensions};
-use crate::transport::HttpService;
 use crate::transport::TransportError;
 
 /// How far a call got, so a deadline that runs out while the call waits for its token can say
@@ -403,13 +403,13 @@ fn authorize(
 /// bounded by the identity timeout. Authentication is not timed by the call's attempts, so
 /// this limit is what keeps a hung identity service from holding every caller's token.
 pub struct StackAuthHttp {
-    service: HttpService,
+    service: BytesService,
     limit: Option<std::time::Duration>,
 }
 
 impl StackAuthHttp {
     /// Sends auth requests through `service`, each limited to `limit` (`None`: no limit).
-    pub fn new(service: HttpService, limit: Option<std::time::Duration>) -> Self {
+    pub fn new(service: BytesService, limit: Option<std::time::Duration>) -> Self {
         StackAuthHttp { service, limit }
     }
 }

@@ -15,10 +15,12 @@ use trove_auth::{
 };
 
 use crate::auth_layer::{AuthLayer, StackAuthHttp};
-use crate::error::{ApiError, BoxError, DecodeError, Error, SendState};
+use crate::body::{self, BoxedLayer, BytesService};
+use crate::error::{ApiError, BoxError, DecodeError, Error};
+use crate::layer_error::LayerError;
 use crate::operation::Operation;
-use crate::retry::{Attempt, RetryConfig};
-use crate::stack::{self, BoxedLayer, Settings, StackParts};
+use crate::retry::{self, Attempt, RetryConfig};
+use crate::stack::{self, Settings, StackParts};
 use crate::timeout::AttemptTimedOut;
 use crate::transport::{self, HttpService, HyperClient, Transport, TransportError};
 
@@ -49,10 +51,12 @@ pub struct Client {
 }
 
 struct Inner {
-    service: HttpService,
+    service: BytesService,
     cache: Option<Arc<TokenCache>>,
     auth_http: Arc<StackAuthHttp>,
     timeout: Option<Duration>,
+    /// Built by [`Client::from_service`]: the user's stack resolves relative requests.
+    own_stack: bool,
 }
 
 impl std::fmt::Debug for Client {
@@ -78,6 +82,73 @@ impl Client {
     /// Starts a client with nothing configured.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// Builds a client around `service`, a stack of your own: every call goes to it as it is,
+    /// and no layer of the SDK's is added (no authentication, retry, timeouts or tracing:
+    /// compose the ones you want, from tower, tower-http or your own).
+    ///
+    /// Requests reach `service` as the operation made them: an origin-form URI relative to the
+    /// Trove endpoint (`/instances/{id}`), `Content-Type` on a body and no other header, and
+    /// [`OperationInfo`](crate::operation::OperationInfo) in their extensions. The stack must make
+    /// them absolute and authenticate them. Its errors are read as a user layer's (see
+    /// [`ClientBuilder::layer`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = trove_emulator::Emulator::new(Default::default());
+    /// # let login = trove_core::Client::new("jsmith", "abcdef", "12345", "http://localhost:8779/v1.0/auth")
+    /// #     .auth_strategy("fake")
+    /// #     .transport(emulator.service())
+    /// #     .build()?;
+    /// # let session = login.session().await?;
+    /// # let (endpoint, token) = (session.endpoint.clone(), session.token.expose().to_owned());
+    /// use http::header::{HeaderName, HeaderValue};
+    /// use tower::ServiceBuilder;
+    /// use tower_http::set_header::SetRequestHeaderLayer;
+    ///
+    /// // `endpoint` and `token` come from elsewhere (a token service, a vault).
+    /// let stack = ServiceBuilder::new()
+    ///     // Relative to absolute: prefix the endpoint.
+    ///     .map_request(move |mut request: http::Request<_>| {
+    ///         let uri = format!("{endpoint}{}", request.uri());
+    ///         *request.uri_mut() = uri.parse().expect("a valid URI");
+    ///         request
+    ///     })
+    ///     .layer(SetRequestHeaderLayer::overriding(
+    ///         HeaderName::from_static("x-auth-token"),
+    ///         HeaderValue::from_str(&token)?,
+    ///     ))
+    ///     .service(emulator.service()); // or trove_core::transport::hyper_transport()
+    /// let client = trove_core::Client::from_service(stack);
+    /// let flavors = client.flavors().list().await?;
+    /// assert!(!flavors.is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_service<S, B>(service: S) -> Client
+    where
+        S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Error: Into<BoxError>,
+        S::Future: Send + 'static,
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        let service = BytesService::new(body::FromBodies::new(service));
+        Client {
+            inner: Arc::new(Inner {
+                auth_http: Arc::new(StackAuthHttp::new(service.clone(), None)),
+                service,
+                cache: None,
+                timeout: None,
+                own_stack: true,
+            }),
+        }
     }
 
     /// Authenticates now, instead of on the first call, and returns the session's endpoint.
@@ -135,7 +206,7 @@ impl Client {
     /// Sends `op` through the stack; a success answer is returned undecoded.
     async fn send<R>(&self, op: &Operation<R>) -> Result<http::Response<Bytes>, Error> {
         let request = op.to_request()?;
-        if request.uri().scheme().is_none() && self.inner.cache.is_none() {
+        if request.uri().scheme().is_none() && self.inner.cache.is_none() && !self.inner.own_stack {
             return Err(no_auth());
         }
         let span = tracing::debug_span!(
@@ -238,17 +309,29 @@ fn classify(err: BoxError, timeout: Option<Duration>) -> Error {
         Ok(t) => return Error::Timeout(t.0),
         Err(other) => other,
     };
+    // Only the client's own overall timeout gets here as `Elapsed`: a user layer's is turned
+    // into `LayerTimedOut` where the layer is plugged in, and a custom transport's into a
+    // `TransportError`.
     let err = match err.downcast::<tower::timeout::error::Elapsed>() {
         Ok(_) => return Error::Timeout(timeout.unwrap_or_default()),
         Err(other) => other,
     };
-    match err.downcast::<TransportError>() {
-        Ok(t) => Error::Transport {
-            state: t.state,
-            source: t.source,
+    let err = match err.downcast::<TransportError>() {
+        Ok(t) => {
+            return Error::Transport {
+                state: t.state,
+                source: t.source,
+            }
+        }
+        Err(other) => other,
+    };
+    match err.downcast::<LayerError>() {
+        Ok(said) => Error::Layer {
+            state: Some(said.send_state()),
+            source: said.into_source(),
         },
-        Err(other) => Error::Transport {
-            state: SendState::MaybeSent,
+        Err(other) => Error::Layer {
+            state: retry::send_state_of(other.as_ref()),
             source: other,
         },
     }
@@ -263,7 +346,7 @@ pub struct ClientBuilder {
     tls: TlsSettings,
     filter: EndpointFilter,
     endpoint_override: Option<String>,
-    transport: Option<HttpService>,
+    transport: Option<BytesService>,
     layers: Vec<BoxedLayer>,
     timeout: Option<Option<Duration>>,
     user_agent: Option<HeaderValue>,
@@ -422,8 +505,14 @@ impl ClientBuilder {
     }
 
     /// Uses `service` as the transport instead of hyper-util's client: any tower service over
-    /// `http::Request<Full<Bytes>>` whose response body yields `Bytes` (an in-process emulator,
-    /// a mock, a client with a proxy connector).
+    /// `http::Request<Full<Bytes>>` whose response is an `http_body` body of `Bytes` (an
+    /// in-process emulator, a mock, a client with a proxy connector, or the default transport
+    /// from [`hyper_transport`](crate::transport::hyper_transport) wrapped in your own layers).
+    ///
+    /// What its errors mean for the request: a [`TransportError`] or [`LayerError`] it returns
+    /// is believed; an error that is or wraps a connection that could not be made (hyper-util's
+    /// connect errors, `ConnectionRefused`) is [`SendState::NotSent`]; anything else may have
+    /// been sent.
     pub fn transport<S, B>(mut self, service: S) -> Self
     where
         S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
@@ -441,37 +530,49 @@ impl ClientBuilder {
     }
 
     /// Wraps each attempt in `layer`: it sits below retry, so it sees every attempt (replays
-    /// included) and its outcome (see [`crate::stack`]). Layers added first are outermost.
-    pub fn layer<L>(mut self, layer: L) -> Self
+    /// included) and its outcome (see [`crate::stack`] and `docs/middleware.md` for what it
+    /// sees). The layer wraps an [`HttpService`] (`Request<Full<Bytes>>` in,
+    /// `Response<Full<Bytes>>` out) and may answer with any `http_body` body, so tower-http's
+    /// layers fit. Layers added first are outermost.
+    ///
+    /// Its errors: return a [`LayerError`] to say whether the request was sent and whether it
+    /// may be retried; any other error is [`Error::Layer`] and is not retried, except a
+    /// `tower::timeout::Elapsed`, reported as [`LayerTimedOut`](crate::LayerTimedOut) with the
+    /// time the layer took, and retried like an attempt timeout.
+    pub fn layer<L, B>(mut self, layer: L) -> Self
     where
         L: Layer<HttpService> + Send + Sync + 'static,
-        L::Service: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
+        L::Service: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
             + Clone
             + Send
             + Sync
             + 'static,
-        <L::Service as Service<http::Request<Bytes>>>::Future: Send + 'static,
+        <L::Service as Service<http::Request<Full<Bytes>>>>::Error: Into<BoxError>,
+        <L::Service as Service<http::Request<Full<Bytes>>>>::Future: Send + 'static,
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
     {
-        self.layers
-            .push(Arc::new(move |inner| HttpService::new(layer.layer(inner))));
+        self.layers.push(body::boxed_layer(layer));
         self
     }
 
     /// Wraps each call, once, in `layer`: it sits above retry and sees the call's final outcome
-    /// (see [`crate::stack`]). Layers added first are outermost.
-    pub fn call_layer<L>(mut self, layer: L) -> Self
+    /// (see [`crate::stack`]). Same service types and error rules as [`layer`](Self::layer).
+    /// Layers added first are outermost.
+    pub fn call_layer<L, B>(mut self, layer: L) -> Self
     where
         L: Layer<HttpService> + Send + Sync + 'static,
-        L::Service: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
+        L::Service: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
             + Clone
             + Send
             + Sync
             + 'static,
-        <L::Service as Service<http::Request<Bytes>>>::Future: Send + 'static,
+        <L::Service as Service<http::Request<Full<Bytes>>>>::Error: Into<BoxError>,
+        <L::Service as Service<http::Request<Full<Bytes>>>>::Future: Send + 'static,
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
     {
-        self.stack
-            .call_layers
-            .push(Arc::new(move |inner| HttpService::new(layer.layer(inner))));
+        self.stack.call_layers.push(body::boxed_layer(layer));
         self
     }
 
@@ -571,7 +672,7 @@ impl ClientBuilder {
         };
         let base = stack::base(transport, user_agent);
         let auth_http = Arc::new(StackAuthHttp::new(
-            HttpService::new(base.clone()),
+            BytesService::new(base.clone()),
             self.stack.identity_timeout,
         ));
         let filter_for_key = self.filter.clone();
@@ -610,6 +711,7 @@ impl ClientBuilder {
                 cache,
                 auth_http,
                 timeout,
+                own_stack: false,
             }),
         })
     }

@@ -31,12 +31,34 @@ pub enum Error {
     /// Authentication failed.
     #[error("authentication failed: {0}")]
     Auth(#[from] AuthError),
-    /// The request could not be completed by the transport.
-    #[error("transport error ({state:?}): {source}")]
+    /// The request could not be completed by the transport. The transport's error is the
+    /// [`source`](std::error::Error::source), not repeated in the message.
+    #[error("{}", match state {
+        SendState::NotSent => "transport error: the request was not sent",
+        SendState::MaybeSent => "transport error: the request may have been sent",
+    })]
     Transport {
         /// Whether the server may have seen the request.
         state: SendState,
         /// The transport's error.
+        #[source]
+        source: BoxError,
+    },
+    /// A layer of the stack (one added with `layer`/`call_layer`, or a custom transport's own
+    /// wrapper) failed the call with an error of its own, the [`source`](std::error::Error::source)
+    /// (a [`LayerError`](crate::LayerError)'s inner error, a
+    /// [`LayerTimedOut`](crate::LayerTimedOut), or whatever the layer returned). `state` is what
+    /// the layer said of the request: `None` when it did not say, in which case the call was not
+    /// retried.
+    #[error("{}", match state {
+        Some(SendState::NotSent) => "a layer failed the call: the request was not sent",
+        Some(SendState::MaybeSent) => "a layer failed the call: the request may have been sent",
+        None => "a layer failed the call",
+    })]
+    Layer {
+        /// What the layer said of the request; `None`: it did not say.
+        state: Option<SendState>,
+        /// The layer's error.
         #[source]
         source: BoxError,
     },
@@ -221,10 +243,11 @@ impl Error {
     }
 
     /// Returns whether the server may have seen the request. `None` when it certainly did
-    /// (it answered).
+    /// (it answered), or when a layer's own error did not say ([`Error::Layer`]).
     pub fn send_state(&self) -> Option<SendState> {
         match self {
             Error::Transport { state, .. } => Some(*state),
+            Error::Layer { state, .. } => *state,
             Error::Timeout(_) => Some(SendState::MaybeSent),
             Error::Auth(_) | Error::InvalidRequest(_) | Error::TimeoutWaitingForToken(_) => {
                 Some(SendState::NotSent)

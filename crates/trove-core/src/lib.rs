@@ -11,8 +11,10 @@ pub mod api;
 pub mod auth_layer;
 #[cfg(feature = "blocking")]
 pub mod blocking;
+pub mod body;
 pub mod client;
 pub mod error;
+pub mod layer_error;
 pub mod operation;
 pub mod pagination;
 pub mod rate_limit;
@@ -26,11 +28,12 @@ pub mod transport;
 pub mod wait;
 
 pub use api::instances::{InstanceExt, Instances};
+pub use body::HttpService;
 pub use client::{Client, ClientBuilder, WithBody};
 pub use error::{ApiError, BoxError, DecodeError, Error, SendState};
+pub use layer_error::{LayerError, LayerTimedOut};
 pub use operation::Operation;
 pub use pagination::Page;
 pub use retry::{Attempt, RetryConfig};
 pub use timeout::{AttemptTimedOut, IdentityTimedOut};
-pub use transport::HttpService;
 pub use wait::{WaitError, WaitOptions};

@@ -5,8 +5,9 @@
 //!
 //! | outcome | idempotent (GET, HEAD, PUT, DELETE) | not idempotent (POST create, action) |
 //! | --- | --- | --- |
-//! | transport failure, request not sent ([`SendState::NotSent`]) | yes | yes |
-//! | transport failure, maybe sent ([`SendState::MaybeSent`]), attempt timeout | yes | no |
+//! | transport failure, request not sent ([`SendState::NotSent`]); [`LayerError::not_sent`] | yes | yes |
+//! | transport failure, maybe sent ([`SendState::MaybeSent`]); attempt timeout; a user layer's timeout ([`LayerTimedOut`]); [`LayerError::maybe_sent`] | yes | no |
+//! | a [`LayerError`] marked [`no_retry`](LayerError::no_retry); any other error of a layer | no | no |
 //! | 502, 503, 504 | yes (after `Retry-After` if given) | no |
 //! | 429 | yes (after `Retry-After`, else backoff) | yes, same |
 //! | 413 `overLimit` with `Retry-After` | yes, after it | yes, after it |
@@ -37,6 +38,7 @@ use tower::retry::budget::{Budget, TpsBudget};
 use tower::retry::Policy;
 
 use crate::error::{BoxError, SendState};
+use crate::layer_error::{LayerError, LayerTimedOut};
 use crate::operation::OperationInfo;
 use crate::replay::{copy_for_replay, KeptExtensions};
 use crate::timeout::AttemptTimedOut;
@@ -271,11 +273,18 @@ fn reason(
             };
             retry.then_some(RetryReason::Status { status, after })
         }
-        Err(error) => match send_state_of(error.as_ref())? {
-            SendState::NotSent => Some(RetryReason::NotSent),
-            SendState::MaybeSent if idempotent => Some(RetryReason::MaybeSent),
-            SendState::MaybeSent => None,
-        },
+        Err(error) => {
+            if let Some(said) = error.downcast_ref::<LayerError>() {
+                if !said.is_retryable() {
+                    return None;
+                }
+            }
+            match send_state_of(error.as_ref())? {
+                SendState::NotSent => Some(RetryReason::NotSent),
+                SendState::MaybeSent if idempotent => Some(RetryReason::MaybeSent),
+                SendState::MaybeSent => None,
+            }
+        }
     }
 }
 
@@ -296,20 +305,22 @@ pub(crate) fn method_is_idempotent(method: &Method) -> bool {
     )
 }
 
-/// Returns whether a failed attempt may have reached the server; `None` for failures that are
-/// not about sending (authentication), which are never retried.
+/// Returns whether a failed attempt may have reached the server; `None` for failures that do
+/// not say (authentication, a layer's own error that is not a [`LayerError`]), which are never
+/// retried.
 pub fn send_state_of(error: &(dyn std::error::Error + 'static)) -> Option<SendState> {
     if let Some(t) = error.downcast_ref::<TransportError>() {
         return Some(t.state);
     }
-    if error.is::<AttemptTimedOut>() {
+    if let Some(said) = error.downcast_ref::<LayerError>() {
+        return Some(said.send_state());
+    }
+    if error.is::<AttemptTimedOut>() || error.is::<LayerTimedOut>() {
         return Some(SendState::MaybeSent);
     }
-    if error.is::<trove_auth::AuthError>() {
-        return None;
-    }
-    // A custom transport's own error type: assume the worst.
-    Some(SendState::MaybeSent)
+    // Anything else (an auth failure, a layer's own error that did not say) is not known to be
+    // safe to send again.
+    None
 }
 
 /// Reads the seconds to wait from the `Retry-After` header (delta-seconds form; the HTTP-date

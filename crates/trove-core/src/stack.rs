@@ -32,7 +32,6 @@
 //! * strategies authenticate through layers 10 and 11 only, so user layers, retries and the
 //!   timeouts of a call do not apply twice to the identity service.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -42,12 +41,13 @@ use tower::{Service, ServiceBuilder};
 use tower_http::set_header::{SetRequestHeader, SetRequestHeaderLayer};
 
 use crate::auth_layer::AuthLayer;
+use crate::body::{BoxedLayer, BytesService};
 use crate::error::BoxError;
 use crate::rate_limit::SharedRateLimitLayer;
 use crate::retry::{RetryConfig, RetryPolicy};
 use crate::timeout::AttemptTimeoutLayer;
 use crate::trace::TraceLayer;
-use crate::transport::{HttpService, Transport};
+use crate::transport::Transport;
 
 /// The default limit on one attempt.
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -55,9 +55,6 @@ pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_IDENTITY_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default limit on opening a TCP connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// A user layer, stored as the function that applies it.
-pub(crate) type BoxedLayer = Arc<dyn Fn(HttpService) -> HttpService + Send + Sync>;
 
 /// The middleware settings a [`crate::ClientBuilder`] collects.
 #[derive(Clone)]
@@ -113,8 +110,8 @@ pub(crate) fn base(transport: Transport, user_agent: HeaderValue) -> Base {
 ///
 /// The layers are composed as one concrete type and boxed once, at the top. A boxed service is
 /// cloned deeply (one allocation per box) by the client, by retry and by auth on every call, so
-/// boxes appear only where a user layer needs an [`HttpService`] to wrap.
-pub(crate) fn assemble(parts: StackParts, base: Base) -> HttpService {
+/// boxes appear only where a user layer needs a service to wrap.
+pub(crate) fn assemble(parts: StackParts, base: Base) -> BytesService {
     let settings = parts.settings;
     let attempt = ServiceBuilder::new()
         .layer(TraceLayer)
@@ -124,7 +121,7 @@ pub(crate) fn assemble(parts: StackParts, base: Base) -> HttpService {
     if parts.user_layers.is_empty() {
         return above_attempt(attempt, settings, parts.timeout);
     }
-    let mut service = HttpService::new(attempt);
+    let mut service = BytesService::new(attempt);
     for layer in parts.user_layers.iter().rev() {
         service = layer(service);
     }
@@ -132,7 +129,7 @@ pub(crate) fn assemble(parts: StackParts, base: Base) -> HttpService {
 }
 
 /// Adds the layers above the user layers: limits, retry, call layers and the overall timeout.
-fn above_attempt<S>(service: S, settings: Settings, timeout: Option<Duration>) -> HttpService
+fn above_attempt<S>(service: S, settings: Settings, timeout: Option<Duration>) -> BytesService
 where
     S: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
         + Clone
@@ -156,7 +153,7 @@ where
     if settings.call_layers.is_empty() {
         return with_timeout(calls, timeout);
     }
-    let mut service = HttpService::new(calls);
+    let mut service = BytesService::new(calls);
     for layer in settings.call_layers.iter().rev() {
         service = layer(service);
     }
@@ -164,7 +161,7 @@ where
 }
 
 /// Adds the overall timeout and boxes the stack.
-fn with_timeout<S>(service: S, timeout: Option<Duration>) -> HttpService
+fn with_timeout<S>(service: S, timeout: Option<Duration>) -> BytesService
 where
     S: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
         + Clone
@@ -173,7 +170,7 @@ where
         + 'static,
     S::Future: Send + 'static,
 {
-    HttpService::new(
+    BytesService::new(
         ServiceBuilder::new()
             .option_layer(timeout.map(tower::timeout::TimeoutLayer::new))
             .service(service),

@@ -19,14 +19,14 @@ use tokio::net::TcpStream;
 use tower::util::BoxCloneSyncService;
 use tower::{Service, ServiceExt};
 
+use crate::body::{BytesService, Collect};
 use crate::error::{BoxError, SendState};
 
-/// The service type every layer of the stack wraps.
-pub type HttpService = BoxCloneSyncService<http::Request<Bytes>, http::Response<Bytes>, BoxError>;
+pub use crate::body::HttpService;
 
-/// Adapts `service` (any `Service<Request<Full<Bytes>>>` with a `Bytes` response body) to an
-/// [`HttpService`]: request bodies are wrapped, response bodies collected.
-pub fn from_service<S, B>(service: S) -> HttpService
+/// Brings a custom transport to the SDK's whole-body service, its failures said as transport
+/// failures (see [`crate::body`]'s `Collect`).
+pub(crate) fn from_service<S, B>(service: S) -> BytesService
 where
     S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
         + Clone
@@ -38,7 +38,7 @@ where
     B: Body<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError>,
 {
-    BoxCloneSyncService::new(Collect { inner: service })
+    BoxCloneSyncService::new(Collect::new(service))
 }
 
 /// Returns the default transport: hyper-util's pooled HTTP/1.1 client, with HTTPS through
@@ -76,7 +76,7 @@ pub(crate) enum Transport {
     /// hyper-util's client.
     Hyper(HyperClient),
     /// A user's transport, already adapted to whole bodies.
-    Custom(HttpService),
+    Custom(BytesService),
 }
 
 impl Service<http::Request<Bytes>> for Transport {
@@ -86,7 +86,7 @@ impl Service<http::Request<Bytes>> for Transport {
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
         match self {
-            Transport::Hyper(client) => client.poll_ready(cx),
+            Transport::Hyper(client) => Service::<http::Request<Bytes>>::poll_ready(client, cx),
             Transport::Custom(service) => service.poll_ready(cx),
         }
     }
@@ -150,38 +150,6 @@ impl Service<Uri> for LazyTlsConnector {
             let connecting = self.http.call(uri);
             Box::pin(async move { Ok(MaybeHttpsStream::Http(connecting.await?)) })
         }
-    }
-}
-
-#[derive(Clone)]
-struct Collect<S> {
-    inner: S,
-}
-
-impl<S, B> Service<http::Request<Bytes>> for Collect<S>
-where
-    S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>> + Clone + Send + 'static,
-    S::Error: Into<BoxError>,
-    S::Future: Send + 'static,
-    B: Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<BoxError>,
-{
-    type Response = http::Response<Bytes>;
-    type Error = BoxError;
-    type Future = BoxFuture<'static, Result<http::Response<Bytes>, BoxError>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
-        self.inner.poll_ready(cx).map_err(Into::into)
-    }
-
-    fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
-        let fut = self.inner.call(request.map(Full::new));
-        Box::pin(async move {
-            let response = fut.await.map_err(Into::into)?;
-            let (parts, body) = response.into_parts();
-            let bytes = read_body(body).await.map_err(Into::into)?;
-            Ok(http::Response::from_parts(parts, bytes))
-        })
     }
 }
 
@@ -256,20 +224,18 @@ impl HyperClient {
     }
 }
 
-impl Service<http::Request<Bytes>> for HyperClient {
-    type Response = http::Response<Bytes>;
-    type Error = BoxError;
-    type Future = BoxFuture<'static, Result<http::Response<Bytes>, BoxError>>;
-
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
+impl HyperClient {
+    /// Sends `request`, reading the answer whole and saying of a failure whether the request
+    /// went out.
+    fn send(
+        &self,
+        request: http::Request<Full<Bytes>>,
+    ) -> impl std::future::Future<Output = Result<http::Response<Bytes>, BoxError>> + Send + 'static
+    {
         // `request` clones the client once for its future; cloning it here too and going
         // through `oneshot` cost a second clone (several `Arc`s) per call.
-        let response = self.inner.request(request.map(Full::new));
-        Box::pin(async move {
+        let response = self.inner.request(request);
+        async move {
             let response = response.await.map_err(|e| {
                 let state = if e.is_connect() {
                     SendState::NotSent
@@ -289,13 +255,49 @@ impl Service<http::Request<Bytes>> for HyperClient {
                 }) as BoxError
             })?;
             Ok(http::Response::from_parts(parts, bytes))
-        })
+        }
+    }
+}
+
+impl Service<http::Request<Bytes>> for HyperClient {
+    type Response = http::Response<Bytes>;
+    type Error = BoxError;
+    type Future = BoxFuture<'static, Result<http::Response<Bytes>, BoxError>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
+        Box::pin(self.send(request.map(Full::new)))
+    }
+}
+
+/// The same client as a transport a user can wrap ([`HttpService`]): the answer is read whole
+/// and handed on as a `Full` body.
+impl Service<http::Request<Full<Bytes>>> for HyperClient {
+    type Response = http::Response<Full<Bytes>>;
+    type Error = BoxError;
+    type Future = BoxFuture<'static, Result<http::Response<Full<Bytes>>, BoxError>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<Full<Bytes>>) -> Self::Future {
+        let sent = self.send(request);
+        Box::pin(async move { Ok(sent.await?.map(Full::new)) })
     }
 }
 
 /// A transport failure that knows whether the request may have reached the server.
+///
+/// Its `Display` says only that; the failure itself is its [`source`](std::error::Error::source).
 #[derive(Debug, thiserror::Error)]
-#[error("{source}")]
+#[error("{}", match state {
+    SendState::NotSent => "the request could not be sent",
+    SendState::MaybeSent => "the request failed after it may have been sent",
+})]
 pub struct TransportError {
     /// Whether the server may have seen the request.
     pub state: SendState,

@@ -13,6 +13,7 @@ use bytes::Bytes;
 
 use futures::future::BoxFuture;
 use futures::TryStreamExt;
+use http_body_util::Full;
 use scripted::{answer, Count, Seen, Server};
 use tower::util::MapRequestLayer;
 use trove_auth::{AuthError, AuthHttp, AuthStrategy, EndpointFilter, Secret, Session};
@@ -136,7 +137,7 @@ async fn retries_and_the_401_replay_carry_the_extensions_of_the_original() {
                 }
             }));
         if tagged {
-            builder = builder.call_layer(MapRequestLayer::new(|mut r: http::Request<Bytes>| {
+            builder = builder.call_layer(MapRequestLayer::new(|mut r: http::Request<Full<Bytes>>| {
                 r.extensions_mut().insert(Tag("mine"));
                 r
             }));

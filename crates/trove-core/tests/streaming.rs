@@ -11,6 +11,7 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use futures::StreamExt;
+use http_body_util::{BodyExt, Full};
 use trove_core::Client;
 use trove_emulator::{Config, Emulator};
 
@@ -21,9 +22,14 @@ const PAGE: usize = 20;
 #[derive(Clone)]
 struct CountItems<S>(S, Arc<AtomicUsize>);
 
-impl<S> tower::Service<http::Request<Bytes>> for CountItems<S>
+impl<S> tower::Service<http::Request<Full<Bytes>>> for CountItems<S>
 where
-    S: tower::Service<http::Request<Bytes>, Response = http::Response<Bytes>> + Send + 'static,
+    S: tower::Service<
+            http::Request<Full<Bytes>>,
+            Response = http::Response<Full<Bytes>>,
+            Error = trove_core::BoxError,
+        > + Send
+        + 'static,
     S::Future: Send + 'static,
 {
     type Response = S::Response;
@@ -34,15 +40,16 @@ where
         self.0.poll_ready(cx)
     }
 
-    fn call(&mut self, req: http::Request<Bytes>) -> Self::Future {
+    fn call(&mut self, req: http::Request<Full<Bytes>>) -> Self::Future {
         let delivered = self.1.clone();
         let fut = self.0.call(req);
         Box::pin(async move {
-            let response = fut.await?;
+            let (parts, body) = fut.await?.into_parts();
+            let body = body.collect().await?.to_bytes();
             // Counting `"status"` keys of instances is enough: one per instance in a page.
-            let body = String::from_utf8_lossy(response.body());
-            delivered.fetch_add(body.matches("\"status\"").count(), Ordering::SeqCst);
-            Ok(response)
+            let text = String::from_utf8_lossy(&body);
+            delivered.fetch_add(text.matches("\"status\"").count(), Ordering::SeqCst);
+            Ok(http::Response::from_parts(parts, Full::new(body)))
         })
     }
 }

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use futures::future::BoxFuture;
-use troveclient::{Attempt, BoxError, Dbaas};
+use troveclient::{Attempt, Dbaas};
 
 /// What the metrics layer counted.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -59,23 +59,24 @@ pub struct Metrics<S> {
     counts: Arc<Mutex<Counts>>,
 }
 
-type Request = http::Request<bytes::Bytes>;
-type Response = http::Response<bytes::Bytes>;
-
-impl<S> tower::Service<Request> for Metrics<S>
+// Generic over the bodies, as tower-http's layers are: the client hands user layers
+// `http::Request<Full<Bytes>>` and takes back any `http_body` body.
+impl<S, ReqBody, ResBody> tower::Service<http::Request<ReqBody>> for Metrics<S>
 where
-    S: tower::Service<Request, Response = Response, Error = BoxError>,
+    S: tower::Service<http::Request<ReqBody>, Response = http::Response<ResBody>>,
+    S::Error: Send + 'static,
     S::Future: Send + 'static,
+    ResBody: Send + 'static,
 {
-    type Response = Response;
-    type Error = BoxError;
-    type Future = BoxFuture<'static, Result<Response, BoxError>>;
+    type Response = http::Response<ResBody>;
+    type Error = S::Error;
+    type Future = BoxFuture<'static, Result<http::Response<ResBody>, S::Error>>;
 
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request) -> Self::Future {
+    fn call(&mut self, request: http::Request<ReqBody>) -> Self::Future {
         let attempt = Attempt::of(request.extensions());
         let counts = self.counts.clone();
         let future = self.inner.call(request);

@@ -53,8 +53,8 @@ pub mod wait {
 }
 pub use trove_core::{
     ApiError, Attempt, AttemptTimedOut, BoxError, Client, ClientBuilder, DecodeError, Error,
-    HttpService, InstanceExt, Instances, Operation, Page, RetryConfig, SendState, WaitError,
-    WithBody,
+    HttpService, InstanceExt, Instances, LayerError, LayerTimedOut, Operation, Page, RetryConfig,
+    SendState, WaitError, WithBody,
 };
 pub use trove_types::backup::{Backup, BackupStatus, BackupStrategy, CreateBackupStrategy};
 pub use trove_types::cluster::{
@@ -124,9 +124,7 @@ pub mod stack {
     pub use trove_core::tls::{client_config, default_client_config};
     pub use trove_core::trace::{request_id, Trace, TraceFuture, TraceLayer};
     pub use trove_core::transport::https_transport;
-    pub use trove_core::transport::{
-        from_service, hyper_transport, hyper_transport_with, TransportError,
-    };
+    pub use trove_core::transport::{hyper_transport, hyper_transport_with, TransportError};
 }
 
 /// The seed walkthrough of `docs/usage.md`, compiled and run as doctests.

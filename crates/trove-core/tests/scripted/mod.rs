@@ -163,7 +163,7 @@ impl Server {
 #[derive(Clone)]
 pub struct Count<S>(pub S, pub Arc<AtomicUsize>);
 
-impl<S: tower::Service<http::Request<Bytes>>> tower::Service<http::Request<Bytes>> for Count<S> {
+impl<B, S: tower::Service<http::Request<B>>> tower::Service<http::Request<B>> for Count<S> {
     type Response = S::Response;
     type Error = S::Error;
     type Future = S::Future;
@@ -175,7 +175,7 @@ impl<S: tower::Service<http::Request<Bytes>>> tower::Service<http::Request<Bytes
         self.0.poll_ready(cx)
     }
 
-    fn call(&mut self, req: http::Request<Bytes>) -> S::Future {
+    fn call(&mut self, req: http::Request<B>) -> S::Future {
         self.1.fetch_add(1, Ordering::SeqCst);
         self.0.call(req)
     }
