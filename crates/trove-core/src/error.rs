@@ -29,7 +29,7 @@ pub enum Error {
     #[error(transparent)]
     Api(Box<ApiError>),
     /// Authentication failed.
-    #[error("authentication failed: {0}")]
+    #[error("authentication failed")]
     Auth(#[from] AuthError),
     /// The request could not be completed by the transport. The transport's error is the
     /// [`source`](std::error::Error::source), not repeated in the message.

@@ -137,10 +137,11 @@ async fn retries_and_the_401_replay_carry_the_extensions_of_the_original() {
                 }
             }));
         if tagged {
-            builder = builder.call_layer(MapRequestLayer::new(|mut r: http::Request<Full<Bytes>>| {
-                r.extensions_mut().insert(Tag("mine"));
-                r
-            }));
+            builder =
+                builder.call_layer(MapRequestLayer::new(|mut r: http::Request<Full<Bytes>>| {
+                    r.extensions_mut().insert(Tag("mine"));
+                    r
+                }));
         }
         builder
             .build()

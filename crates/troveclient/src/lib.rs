@@ -132,6 +132,11 @@ pub mod stack {
 #[doc = include_str!("../../../docs/usage.md")]
 pub struct UsageDoc;
 
+/// The middleware guide `docs/middleware.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/middleware.md")]
+pub struct MiddlewareDoc;
+
 /// The README's example, compiled as a doctest.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
