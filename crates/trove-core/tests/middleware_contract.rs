@@ -3,7 +3,7 @@
 //! reported with its own duration; a custom transport's refused connection is not sent; the
 //! default transport can be wrapped; tower-http's body-typed layers compose with the stack.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
 mod scripted;
 
