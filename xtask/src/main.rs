@@ -6,6 +6,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod conformance;
+mod downstream;
 mod fuzz;
 mod http;
 mod proc;
@@ -46,6 +47,9 @@ enum Command {
     /// Start Keystone with 20 s tokens and Trove with its rate limiter on, run the reliability
     /// suite (48 callers on one client for 60 s; a create refused past its deadline), stop them.
     Reliability,
+    /// Package the publishable crates and run tests/downstream, a crate outside the workspace,
+    /// against the packages.
+    Downstream,
     /// Run every `cargo fuzz` target in fuzz/ for a bounded time (needs nightly + cargo-fuzz).
     Fuzz(fuzz::FuzzArgs),
 }
@@ -75,6 +79,7 @@ fn main() -> Result<()> {
         },
         Command::Conformance => conformance::run(&root),
         Command::Reliability => reliability::run(&root),
+        Command::Downstream => downstream::run(&conformance::workspace_root()),
         Command::Fuzz(args) => fuzz::run(&args),
     }
 }
