@@ -56,7 +56,7 @@ pub enum Error {
     InvalidRequest(String),
     /// A wait for a resource's status ended without success.
     #[error(transparent)]
-    Wait(Box<crate::wait::WaitError>),
+    Wait(Box<crate::request::wait::WaitError>),
 }
 
 /// An error status from the Trove API, with everything the server said about it.
@@ -124,7 +124,7 @@ impl ApiError {
         let status = response.status();
         let fault = Fault::from_body(status.as_u16(), response.body());
         let headers = response.headers();
-        let request_id = crate::trace::request_id_of(headers).map(str::to_owned);
+        let request_id = crate::middleware::trace::request_id_of(headers).map(str::to_owned);
         let retry_after = headers
             .get(http::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())

@@ -42,12 +42,12 @@ pub use trove_core::api::quotas::Quotas;
 pub use trove_core::api::root::{ClusterRoot, Root};
 pub use trove_core::api::users::{UserName, Users};
 pub use trove_core::api::versions::Versions;
-pub use trove_core::wait::{WaitFailure, WaitOptions};
+pub use trove_core::request::wait::{WaitFailure, WaitOptions};
 
 /// Waiting on anything: the polling loop behind the resources' `wait_for`, for callers that
 /// poll something else or report each observation (a progress indicator).
 pub mod wait {
-    pub use trove_core::wait::{
+    pub use trove_core::request::wait::{
         poll_until, poll_until_observed, Check, Observation, WaitError, WaitFailure, WaitOptions,
     };
 }
@@ -100,7 +100,7 @@ pub mod types {
 /// (feature `blocking`).
 #[cfg(feature = "blocking")]
 pub mod blocking {
-    pub use trove_core::blocking::*;
+    pub use trove_core::client::blocking::*;
     /// The seed's name for the blocking client.
     pub type Dbaas = Client;
 }
@@ -112,18 +112,18 @@ pub mod auth {
 
 /// The tower stack's parts, for users who assemble or extend it.
 pub mod stack {
-    pub use trove_core::auth_layer::{AuthLayer, AuthService};
-    pub use trove_core::operation::OperationInfo;
-    pub use trove_core::rate_limit::{SharedRateLimit, SharedRateLimitLayer};
-    pub use trove_core::retry::{
+    pub use trove_core::client::stack::{DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT};
+    pub use trove_core::middleware::auth::{AuthLayer, AuthService};
+    pub use trove_core::middleware::rate_limit::{SharedRateLimit, SharedRateLimitLayer};
+    pub use trove_core::middleware::retry::{
         default_budget, is_idempotent, retry_after, retry_reason, send_state_of, RetryPolicy,
         RetryReason,
     };
-    pub use trove_core::stack::{DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT};
-    pub use trove_core::timeout::{AttemptFuture, AttemptTimeout, AttemptTimeoutLayer};
-    pub use trove_core::tls::{client_config, default_client_config};
-    pub use trove_core::trace::{request_id, Trace, TraceFuture, TraceLayer};
+    pub use trove_core::middleware::timeout::{AttemptFuture, AttemptTimeout, AttemptTimeoutLayer};
+    pub use trove_core::middleware::trace::{request_id, Trace, TraceFuture, TraceLayer};
+    pub use trove_core::request::operation::OperationInfo;
     pub use trove_core::transport::https_transport;
+    pub use trove_core::transport::tls::{client_config, default_client_config};
     pub use trove_core::transport::{
         from_service, hyper_transport, hyper_transport_with, TransportError,
     };

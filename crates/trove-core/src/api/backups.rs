@@ -15,9 +15,9 @@ use trove_types::backup::{
 use crate::api::list::ListRequest;
 use crate::client::{Client, WithBody};
 use crate::error::Error;
-use crate::operation::{segment_path, Operation};
-use crate::pagination::Page;
-use crate::wait::{poll_until, Check, WaitOptions};
+use crate::request::operation::{segment_path, Operation};
+use crate::request::page::Page;
+use crate::request::wait::{poll_until, Check, WaitOptions};
 
 /// Operations on backups: `client.backups()`.
 #[derive(Debug, Clone, Copy)]

@@ -15,8 +15,8 @@ use trove_types::Instance;
 use crate::api::list::ListRequest;
 use crate::client::{Client, WithBody};
 use crate::error::Error;
-use crate::operation::{encode_segment, segment_path, Operation};
-use crate::wait::{poll_until, Check, WaitOptions};
+use crate::request::operation::{encode_segment, segment_path, Operation};
+use crate::request::wait::{poll_until, Check, WaitOptions};
 
 /// Operations on clusters.
 #[derive(Debug, Clone, Copy)]

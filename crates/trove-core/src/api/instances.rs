@@ -22,9 +22,9 @@ use trove_types::{Instance, InstanceStatus};
 use crate::api::backups::ListBackupsRequest;
 use crate::client::{Client, WithBody};
 use crate::error::Error;
-use crate::operation::{segment_path, Operation};
-use crate::pagination::{stream_items, Page};
-use crate::wait::{poll_until, Check, WaitOptions};
+use crate::request::operation::{segment_path, Operation};
+use crate::request::page::{stream_items, Page};
+use crate::request::wait::{poll_until, Check, WaitOptions};
 
 /// Operations on instances.
 #[derive(Debug, Clone, Copy)]

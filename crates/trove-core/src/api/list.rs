@@ -9,8 +9,8 @@ use trove_types::Paged;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::Operation;
-use crate::pagination::{stream_items, Page};
+use crate::request::operation::Operation;
+use crate::request::page::{stream_items, Page};
 
 /// A list request being built; `.await` fetches one page, [`ListRequest::into_stream`] walks
 /// them all. `E` is the list envelope the endpoint answers with.

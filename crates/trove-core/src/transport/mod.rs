@@ -4,6 +4,8 @@
 //! in one go, so the stack above the transport works on `Request<Bytes>` and `Response<Bytes>`:
 //! bodies are cheap to clone for a replay and the decoder reads one contiguous slice.
 
+pub mod tls;
+
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 
@@ -44,7 +46,7 @@ where
 /// Returns the default transport: hyper-util's pooled HTTP/1.1 client, with HTTPS through
 /// rustls verifying servers against the default roots.
 pub fn hyper_transport() -> HttpService {
-    hyper_transport_with(Some(crate::stack::DEFAULT_CONNECT_TIMEOUT))
+    hyper_transport_with(Some(crate::client::stack::DEFAULT_CONNECT_TIMEOUT))
 }
 
 /// Returns hyper-util's pooled HTTP/1.1 client, giving up on a TCP connect after
@@ -52,7 +54,7 @@ pub fn hyper_transport() -> HttpService {
 /// The root certificates are loaded on the first `https` connection, not before.
 pub fn hyper_transport_with(connect_timeout: Option<std::time::Duration>) -> HttpService {
     BoxCloneSyncService::new(HyperClient::new(
-        Arc::new(crate::tls::default_client_config),
+        Arc::new(crate::transport::tls::default_client_config),
         connect_timeout,
     ))
 }

@@ -7,7 +7,7 @@ use trove_types::{next_marker, Link, Paged};
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::Operation;
+use crate::request::operation::Operation;
 
 /// One page of a list: its items, and the marker of the next page.
 ///

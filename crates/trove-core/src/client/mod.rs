@@ -1,5 +1,9 @@
 //! The client: configuration, the assembled stack, and the call path every operation takes.
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
+pub mod stack;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,12 +18,12 @@ use trove_auth::{
     Session, TlsSettings, TokenCache, TokenKey, TokenStore,
 };
 
-use crate::auth_layer::{AuthLayer, StackAuthHttp};
+use self::stack::{BoxedLayer, Settings, StackParts};
 use crate::error::{ApiError, BoxError, DecodeError, Error, SendState};
-use crate::operation::Operation;
-use crate::retry::{Attempt, RetryConfig};
-use crate::stack::{self, BoxedLayer, Settings, StackParts};
-use crate::timeout::AttemptTimedOut;
+use crate::middleware::auth::{AuthLayer, StackAuthHttp};
+use crate::middleware::retry::{Attempt, RetryConfig};
+use crate::middleware::timeout::AttemptTimedOut;
+use crate::request::operation::Operation;
 use crate::transport::{self, HttpService, HyperClient, Transport, TransportError};
 
 /// The default limit on one call, retries and re-authentication included.
@@ -147,7 +151,7 @@ impl Client {
             request_id = tracing::field::Empty,
         );
         let progress = Arc::new(std::sync::atomic::AtomicU8::new(0));
-        let response = crate::auth_layer::CALL_PROGRESS
+        let response = crate::middleware::auth::CALL_PROGRESS
             .scope(
                 progress.clone(),
                 self.inner.service.clone().oneshot(request),
@@ -156,7 +160,7 @@ impl Client {
             .await
             .map_err(|e| {
                 let waiting = progress.load(std::sync::atomic::Ordering::Relaxed)
-                    == crate::auth_layer::WAITING_FOR_TOKEN;
+                    == crate::middleware::auth::WAITING_FOR_TOKEN;
                 let e = match classify(e, self.inner.timeout) {
                     Error::Timeout(d) if waiting => Error::TimeoutWaitingForToken(d),
                     e => e,
@@ -168,7 +172,7 @@ impl Client {
         if !span.is_disabled() {
             span.record("status", status.as_u16());
             span.record("attempts", Attempt::of(response.extensions()));
-            if let Some(id) = crate::trace::request_id(&response) {
+            if let Some(id) = crate::middleware::trace::request_id(&response) {
                 span.record("request_id", id);
             }
         }
@@ -441,7 +445,7 @@ impl ClientBuilder {
     }
 
     /// Wraps each attempt in `layer`: it sits below retry, so it sees every attempt (replays
-    /// included) and its outcome (see [`crate::stack`]). Layers added first are outermost.
+    /// included) and its outcome (see [`crate::client::stack`]). Layers added first are outermost.
     pub fn layer<L>(mut self, layer: L) -> Self
     where
         L: Layer<HttpService> + Send + Sync + 'static,
@@ -458,7 +462,7 @@ impl ClientBuilder {
     }
 
     /// Wraps each call, once, in `layer`: it sits above retry and sees the call's final outcome
-    /// (see [`crate::stack`]). Layers added first are outermost.
+    /// (see [`crate::client::stack`]). Layers added first are outermost.
     pub fn call_layer<L>(mut self, layer: L) -> Self
     where
         L: Layer<HttpService> + Send + Sync + 'static,
@@ -565,7 +569,7 @@ impl ClientBuilder {
         let transport = match self.transport {
             Some(t) => Transport::Custom(t),
             None => Transport::Hyper(HyperClient::new(
-                crate::tls::config_source(&self.tls)?,
+                crate::transport::tls::config_source(&self.tls)?,
                 connect_timeout,
             )),
         };

@@ -9,7 +9,7 @@
 //! ```
 //! # fn main() -> Result<(), trove_core::Error> {
 //! # let emulator = trove_emulator::Emulator::new(trove_emulator::Config::with_reads(1));
-//! use trove_core::blocking::Client;
+//! use trove_core::client::blocking::Client;
 //!
 //! let client = Client::new("jsmith", "abcdef", "12345", "http://localhost:8779/v1.0/auth")
 //!     .auth_strategy("fake")
@@ -39,8 +39,8 @@ use trove_types::instance::{DatabaseSpec, UserSpec};
 use trove_types::{Instance, Version};
 
 use crate::error::{BoxError, Error};
-use crate::pagination::Page;
-use crate::wait::WaitOptions;
+use crate::request::page::Page;
+use crate::request::wait::WaitOptions;
 
 /// A blocking Trove client. Cheap to clone; clones share the runtime, the connections and
 /// the token.

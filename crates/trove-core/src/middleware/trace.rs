@@ -15,8 +15,8 @@ use tracing::field::Empty;
 use tracing::Span;
 
 use crate::error::BoxError;
-use crate::operation::OperationInfo;
-use crate::retry::Attempt;
+use crate::middleware::retry::Attempt;
+use crate::request::operation::OperationInfo;
 
 /// Records each request in a `trove.attempt` span; see [`Trace`].
 #[derive(Debug, Clone, Copy, Default)]
