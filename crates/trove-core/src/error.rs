@@ -3,12 +3,13 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use http::header::HeaderName;
 use http::{Method, StatusCode};
 use trove_auth::AuthError;
 use trove_types::Fault;
 
 /// A boxed error, as tower services return them.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub use tower::BoxError;
 
 /// Whether a failed request may have reached the server. Retry logic and callers of
 /// non-idempotent operations need to know: a create that may have been sent must not be sent
@@ -56,7 +57,7 @@ pub enum Error {
     InvalidRequest(String),
     /// A wait for a resource's status ended without success.
     #[error(transparent)]
-    Wait(Box<crate::request::wait::WaitError>),
+    Wait(Box<WaitError>),
 }
 
 /// An error status from the Trove API, with everything the server said about it.
@@ -124,7 +125,7 @@ impl ApiError {
         let status = response.status();
         let fault = Fault::from_body(status.as_u16(), response.body());
         let headers = response.headers();
-        let request_id = crate::middleware::trace::request_id_of(headers).map(str::to_owned);
+        let request_id = request_id_of(headers).map(str::to_owned);
         let retry_after = headers
             .get(http::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
@@ -140,6 +141,21 @@ impl ApiError {
             body: response.body().clone(),
         }
     }
+}
+
+/// The headers a request id is read from, in order. Named once: looking a header up by a
+/// `&str` parses the name on every call.
+const REQUEST_ID_HEADERS: [HeaderName; 2] = [
+    HeaderName::from_static("x-openstack-request-id"),
+    HeaderName::from_static("x-compute-request-id"),
+];
+
+/// Returns the request id among `headers`; `x-openstack-request-id`, else `x-compute-request-id`.
+pub fn request_id_of(headers: &http::HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|h| headers.get(h))
+        .and_then(|v| v.to_str().ok())
 }
 
 /// A success answer whose body could not be decoded.
@@ -158,6 +174,31 @@ pub struct DecodeError {
     pub message: String,
     /// The raw body.
     pub body: Bytes,
+}
+
+/// Why a wait ended without success.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaitFailure {
+    /// The deadline passed.
+    TimedOut,
+    /// The resource reached a failure state.
+    FailedState,
+}
+
+/// A wait that ended without success, with the last status seen.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("waiting for {resource}: {} after {elapsed:?} (last status: {})",
+    match failure { WaitFailure::TimedOut => "timed out", WaitFailure::FailedState => "reached a failure state" },
+    last_status.as_deref().unwrap_or("none seen"))]
+pub struct WaitError {
+    /// What was waited for, such as `instance 4d3f…`.
+    pub resource: String,
+    /// How it ended.
+    pub failure: WaitFailure,
+    /// The last status observed.
+    pub last_status: Option<String>,
+    /// How long the wait lasted.
+    pub elapsed: Duration,
 }
 
 impl Error {

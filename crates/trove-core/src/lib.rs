@@ -20,6 +20,8 @@ pub mod request;
 pub mod transport;
 
 pub use api::instances::{InstanceExt, Instances};
+pub use api::list::ListRequest;
+pub use api::resource::Api;
 pub use client::{Client, ClientBuilder, WithBody};
 pub use error::{ApiError, BoxError, DecodeError, Error, SendState};
 pub use middleware::retry::{Attempt, RetryConfig};

@@ -23,7 +23,7 @@
 
 pub use trove_auth::{CloudConfig, ConfigLoader, Credentials, TlsSettings};
 pub use trove_core::api::backups::{
-    BackupStrategies, Backups, CreateBackupRequest, ImportBackupRequest, ListBackupsRequest,
+    BackupStrategies, Backups, CreateBackupRequest, ImportBackupRequest,
 };
 pub use trove_core::api::clusters::{Clusters, CreateClusterRequest};
 pub use trove_core::api::configuration_parameters::ConfigurationParameters;
@@ -31,11 +31,8 @@ pub use trove_core::api::configurations::{Configurations, CreateConfigurationReq
 pub use trove_core::api::databases::Databases;
 pub use trove_core::api::datastores::Datastores;
 pub use trove_core::api::flavors::Flavors;
-pub use trove_core::api::instances::{
-    CreateInstanceRequest, CreateReplicaRequest, ListInstancesRequest,
-};
+pub use trove_core::api::instances::{CreateInstanceRequest, CreateReplicaRequest};
 pub use trove_core::api::limits::Limits;
-pub use trove_core::api::list::ListRequest;
 pub use trove_core::api::mgmt::Mgmt;
 pub use trove_core::api::modules::{CreateModuleRequest, Modules};
 pub use trove_core::api::quotas::Quotas;
@@ -44,17 +41,18 @@ pub use trove_core::api::users::{UserName, Users};
 pub use trove_core::api::versions::Versions;
 pub use trove_core::request::wait::{WaitFailure, WaitOptions};
 
-/// Waiting on anything: the polling loop behind the resources' `wait_for`, for callers that
-/// poll something else or report each observation (a progress indicator).
+/// Waiting: the named conditions of the resources' waiters, the progress a callback is shown
+/// after each poll, and the polling loop behind them, for callers that poll something else.
 pub mod wait {
+    pub use trove_core::client::wait::{poll_until, poll_until_observed, Observation};
     pub use trove_core::request::wait::{
-        poll_until, poll_until_observed, Check, Observation, WaitError, WaitFailure, WaitOptions,
+        conditions, Check, Condition, OnPoll, Progress, WaitError, WaitFailure, WaitOptions,
     };
 }
 pub use trove_core::{
-    ApiError, Attempt, AttemptTimedOut, BoxError, Client, ClientBuilder, DecodeError, Error,
-    HttpService, InstanceExt, Instances, Operation, Page, RetryConfig, SendState, WaitError,
-    WithBody,
+    Api, ApiError, Attempt, AttemptTimedOut, BoxError, Client, ClientBuilder, DecodeError, Error,
+    HttpService, InstanceExt, Instances, ListRequest, Operation, Page, RetryConfig, SendState,
+    WaitError, WithBody,
 };
 pub use trove_types::backup::{Backup, BackupStatus, BackupStrategy, CreateBackupStrategy};
 pub use trove_types::cluster::{
@@ -86,7 +84,7 @@ pub use trove_types::quota::{QuotaLimits, QuotaUsage, QuotaUsageList};
 pub use trove_types::root::RootUser;
 pub use trove_types::ssl::{Ssl, SslAction, SslMode};
 pub use trove_types::user::{PasswordChange, UpdateUser, User};
-pub use trove_types::{Fault, Instance, InstanceStatus, Link, Secret, Version};
+pub use trove_types::{Fault, Instance, InstanceStatus, Link, Resource, Secret, Settle, Version};
 
 /// The seed's name for the client: `Dbaas::new(user, key, tenant, auth_url)`.
 pub type Dbaas = Client;

@@ -2,7 +2,9 @@
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
+pub mod paging;
 pub mod stack;
+pub mod wait;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -53,8 +53,7 @@ use crate::transport::{HttpService, Transport};
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default limit on one request to the identity service.
 pub const DEFAULT_IDENTITY_TIMEOUT: Duration = Duration::from_secs(30);
-/// The default limit on opening a TCP connection.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub use crate::transport::DEFAULT_CONNECT_TIMEOUT;
 
 /// A user layer, stored as the function that applies it.
 pub(crate) type BoxedLayer = Arc<dyn Fn(HttpService) -> HttpService + Send + Sync>;

@@ -1,14 +1,18 @@
-//! Waiting for a resource to reach a state: polls with backoff, a deadline, and the last
-//! observation in the error.
+//! What a wait is made of, with no I/O: how long and how often to poll ([`WaitOptions`]),
+//! what each poll found ([`Check`]), the named [`conditions`] that judge a resource, and the
+//! progress a caller is shown after each poll. The polling loop is [`crate::client::wait`].
 
-use std::future::Future;
+use std::fmt;
 use std::time::Duration;
 
-use crate::error::Error;
+pub use crate::error::{WaitError, WaitFailure};
 
-/// How long and how often to poll.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct WaitOptions {
+/// How long and how often to poll, and whom to tell after each poll.
+///
+/// It is `Copy`, so one set of options serves several waits; the progress callback is
+/// borrowed (`'a`) for that reason.
+#[derive(Clone, Copy)]
+pub struct WaitOptions<'a> {
     /// Give up after this long.
     pub timeout: Duration,
     /// The first pause between polls.
@@ -17,20 +21,23 @@ pub struct WaitOptions {
     pub max_interval: Duration,
     /// The factor pauses grow by after each poll.
     pub backoff: f64,
+    /// Called after every poll that fetched something; see [`WaitOptions::on_poll`].
+    pub on_poll: Option<OnPoll<'a>>,
 }
 
-impl Default for WaitOptions {
+impl Default for WaitOptions<'_> {
     fn default() -> Self {
         WaitOptions {
             timeout: Duration::from_secs(30 * 60),
             interval: Duration::from_secs(1),
             max_interval: Duration::from_secs(15),
             backoff: 1.5,
+            on_poll: None,
         }
     }
 }
 
-impl WaitOptions {
+impl<'a> WaitOptions<'a> {
     /// Sets the timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
@@ -51,31 +58,62 @@ impl WaitOptions {
         self.backoff = 1.0;
         self
     }
+
+    /// Calls `report` after every poll that fetched something, before the poll is judged, so
+    /// a progress display shows the status and the time so far, the last poll of a wait that
+    /// ends (in success, failure or timeout) included.
+    pub fn on_poll<'b>(self, report: &'b (dyn Fn(&Progress<'_>) + Sync)) -> WaitOptions<'b>
+    where
+        'a: 'b,
+    {
+        WaitOptions {
+            on_poll: Some(OnPoll(report)),
+            ..self
+        }
+    }
 }
 
-/// Why a wait ended without success.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WaitFailure {
-    /// The deadline passed.
-    TimedOut,
-    /// The resource reached a failure state.
-    FailedState,
+impl fmt::Debug for WaitOptions<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaitOptions")
+            .field("timeout", &self.timeout)
+            .field("interval", &self.interval)
+            .field("max_interval", &self.max_interval)
+            .field("backoff", &self.backoff)
+            .field("on_poll", &self.on_poll)
+            .finish()
+    }
 }
 
-/// A wait that ended without success, with the last status seen.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("waiting for {resource}: {} after {elapsed:?} (last status: {})",
-    match failure { WaitFailure::TimedOut => "timed out", WaitFailure::FailedState => "reached a failure state" },
-    last_status.as_deref().unwrap_or("none seen"))]
-pub struct WaitError {
-    /// What was waited for, such as `instance 4d3f…`.
-    pub resource: String,
-    /// How it ended.
-    pub failure: WaitFailure,
-    /// The last status observed.
-    pub last_status: Option<String>,
-    /// How long the wait lasted.
+/// The progress callback of a wait, borrowed from the caller.
+#[derive(Clone, Copy)]
+pub struct OnPoll<'a>(&'a (dyn Fn(&Progress<'_>) + Sync));
+
+impl OnPoll<'_> {
+    /// Reports one poll.
+    pub fn report(&self, progress: &Progress<'_>) {
+        (self.0)(progress)
+    }
+}
+
+impl fmt::Debug for OnPoll<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("OnPoll(..)")
+    }
+}
+
+/// One poll of a wait, as the progress callback sees it.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Progress<'a> {
+    /// What is waited for, such as `instance 4d3f…` or `deletion of backup 9a0c…`.
+    pub resource: &'a str,
+    /// The state the poll found, as Trove spells it (`BUILD`, `DELETED` once gone).
+    pub status: &'a str,
+    /// Time since the wait started (tokio's clock).
     pub elapsed: Duration,
+    /// Polls made so far, this one included.
+    pub polls: u32,
 }
 
 /// What a poll found.
@@ -89,222 +127,100 @@ pub enum Check {
     Failed,
 }
 
-/// One poll of a wait, as [`poll_until_observed`] shows it to its observer.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct Observation<'a, T> {
-    /// What the poll fetched.
-    pub value: &'a T,
-    /// Its status, as the wait's `status_of` renders it.
-    pub status: &'a str,
-    /// Time since the wait started (tokio's clock).
-    pub elapsed: Duration,
-    /// Polls made so far, this one included.
-    pub polls: u32,
+/// A test of what a poll found, in the manner of kube-runtime's `wait::Condition`: `None` is a
+/// resource that is gone (the server answered 404).
+pub trait Condition<K> {
+    /// Judges one poll.
+    fn check(&self, resource: Option<&K>) -> Check;
 }
 
-/// Polls `fetch` until `check` says done or failed, or `options.timeout` passes. The time is
-/// tokio's, so tests drive it with paused time.
-pub async fn poll_until<T, Fut, F, C, S>(
-    resource: String,
-    options: WaitOptions,
-    fetch: F,
-    check: C,
-    status_of: S,
-) -> Result<T, Error>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, Error>>,
-    C: Fn(&T) -> Check,
-    S: Fn(&T) -> String,
-{
-    poll_until_observed(resource, options, fetch, check, status_of, |_| {}).await
-}
-
-/// [`poll_until`], calling `observe` after every successful poll, before the poll is judged:
-/// progress displays show the status and elapsed time from it, and see the last poll of a wait
-/// that ends (in success, failure or timeout) like any other.
-pub async fn poll_until_observed<T, Fut, F, C, S, O>(
-    resource: String,
-    options: WaitOptions,
-    mut fetch: F,
-    check: C,
-    status_of: S,
-    mut observe: O,
-) -> Result<T, Error>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, Error>>,
-    C: Fn(&T) -> Check,
-    S: Fn(&T) -> String,
-    O: FnMut(&Observation<'_, T>),
-{
-    let start = tokio::time::Instant::now();
-    let deadline = start + options.timeout;
-    let mut pause = options.interval;
-    let mut polls = 0u32;
-    loop {
-        let value = fetch().await?;
-        polls = polls.saturating_add(1);
-        let status = status_of(&value);
-        observe(&Observation {
-            value: &value,
-            status: &status,
-            elapsed: start.elapsed(),
-            polls,
-        });
-        match check(&value) {
-            Check::Done => return Ok(value),
-            Check::Failed => {
-                return Err(Error::Wait(Box::new(WaitError {
-                    resource,
-                    failure: WaitFailure::FailedState,
-                    last_status: Some(status),
-                    elapsed: start.elapsed(),
-                })))
-            }
-            Check::Pending => {}
-        }
-        let now = tokio::time::Instant::now();
-        if now >= deadline {
-            return Err(Error::Wait(Box::new(WaitError {
-                resource,
-                failure: WaitFailure::TimedOut,
-                last_status: Some(status),
-                elapsed: start.elapsed(),
-            })));
-        }
-        if pause.is_zero() {
-            // tokio's timer rounds a zero sleep up to its next millisecond tick; a zero
-            // interval means "poll again at once", so only give other tasks their turn.
-            tokio::task::yield_now().await;
-        } else {
-            tokio::time::sleep(pause.min(deadline - now)).await;
-        }
-        pause = options
-            .max_interval
-            .min(pause.mul_f64(options.backoff.max(1.0)));
+impl<K, F: Fn(Option<&K>) -> Check> Condition<K> for F {
+    fn check(&self, resource: Option<&K>) -> Check {
+        self(resource)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The named conditions of the waiters, written once for every kind that settles.
+pub mod conditions {
+    use trove_types::Settle;
 
-    fn options() -> WaitOptions {
-        WaitOptions::default()
-            .timeout(Duration::from_secs(60))
-            .interval(Duration::from_secs(1))
+    use super::Check;
+
+    /// Done when the resource is ready ([`Settle::is_ready`]); failed when it failed
+    /// ([`Settle::is_failed`]) or is gone.
+    pub fn is_ready<K: Settle>(resource: Option<&K>) -> Check {
+        matches(K::is_ready)(resource)
     }
 
-    /// A resource whose status is `statuses[n]` on the `n`th poll (the last one from then on).
-    fn fetch_from(
-        statuses: &'static [&'static str],
-    ) -> impl FnMut() -> std::future::Ready<Result<&'static str, Error>> {
-        let mut n = 0;
-        move || {
-            let status = statuses[n.min(statuses.len() - 1)];
-            n += 1;
-            std::future::ready(Ok(status))
+    /// Done when the resource is gone; failed when its deletion failed
+    /// ([`Settle::is_delete_failed`]).
+    pub fn is_deleted<K: Settle>(resource: Option<&K>) -> Check {
+        match resource {
+            None => Check::Done,
+            Some(k) if k.is_delete_failed() => Check::Failed,
+            Some(_) => Check::Pending,
         }
     }
 
-    fn check(status: &&str) -> Check {
-        match *status {
-            "ACTIVE" => Check::Done,
-            "ERROR" => Check::Failed,
-            _ => Check::Pending,
+    /// Done when `done` holds; otherwise failed when the resource failed
+    /// ([`Settle::is_failed`]) or is gone. A failure state that `done` accepts ends the wait
+    /// in success.
+    pub fn matches<K: Settle>(done: impl Fn(&K) -> bool) -> impl Fn(Option<&K>) -> Check {
+        move |resource| match resource {
+            Some(k) if done(k) => Check::Done,
+            Some(k) if k.is_failed() => Check::Failed,
+            Some(_) => Check::Pending,
+            None => Check::Failed,
         }
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn the_observer_sees_every_poll_with_its_status_and_time() {
-        let mut seen = Vec::new();
-        let got = poll_until_observed(
-            "thing".to_owned(),
-            options(),
-            fetch_from(&["BUILD", "BUILD", "BACKUP", "ACTIVE"]),
-            check,
-            |s| s.to_string(),
-            |o: &Observation<'_, &str>| {
-                seen.push((
-                    o.polls,
-                    o.status.to_owned(),
-                    *o.value,
-                    o.elapsed.as_millis(),
-                ))
-            },
-        )
-        .await
-        .unwrap();
-        assert_eq!(got, "ACTIVE");
-        // Pauses of 1 s, 1.5 s and 2.25 s between the four polls.
-        assert_eq!(
-            seen,
-            [
-                (1, "BUILD".to_owned(), "BUILD", 0),
-                (2, "BUILD".to_owned(), "BUILD", 1000),
-                (3, "BACKUP".to_owned(), "BACKUP", 2500),
-                (4, "ACTIVE".to_owned(), "ACTIVE", 4750),
-            ]
-        );
-    }
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use trove_types::instance::InstanceEnvelope;
+        use trove_types::{Instance, InstanceStatus};
 
-    #[tokio::test(start_paused = true)]
-    async fn the_observer_sees_the_poll_that_ends_a_failed_or_timed_out_wait() {
-        let mut last = None;
-        let err = poll_until_observed(
-            "thing".to_owned(),
-            options(),
-            fetch_from(&["BUILD", "ERROR"]),
-            check,
-            |s| s.to_string(),
-            |o: &Observation<'_, &str>| last = Some((o.polls, o.status.to_owned())),
-        )
-        .await
-        .unwrap_err();
-        assert_eq!(last, Some((2, "ERROR".to_owned())));
-        let Error::Wait(w) = err else {
-            panic!("not a wait error: {err}")
-        };
-        assert_eq!(w.failure, WaitFailure::FailedState);
+        fn instance(status: &str) -> Instance {
+            let body =
+                format!(r#"{{"instance": {{"id": "i", "name": "n", "status": "{status}"}}}}"#);
+            serde_json::from_str::<InstanceEnvelope>(&body)
+                .unwrap()
+                .instance
+        }
 
-        let mut polls = 0;
-        let err = poll_until_observed(
-            "thing".to_owned(),
-            options()
-                .fixed(Duration::from_secs(10))
-                .timeout(Duration::from_secs(25)),
-            fetch_from(&["BUILD"]),
-            check,
-            |s| s.to_string(),
-            |o: &Observation<'_, &str>| polls = o.polls,
-        )
-        .await
-        .unwrap_err();
-        // Polls at 0, 10, 20 and, cut short by the deadline, 25 s.
-        assert_eq!(polls, 4);
-        let Error::Wait(w) = err else {
-            panic!("not a wait error: {err}")
-        };
-        assert_eq!(w.failure, WaitFailure::TimedOut);
-        assert_eq!(w.elapsed, Duration::from_secs(25));
-        assert_eq!(w.last_status.as_deref(), Some("BUILD"));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn poll_until_waits_as_before_without_an_observer() {
-        let start = tokio::time::Instant::now();
-        let got = poll_until(
-            "thing".to_owned(),
-            options(),
-            fetch_from(&["BUILD", "ACTIVE"]),
-            check,
-            |s| s.to_string(),
-        )
-        .await
-        .unwrap();
-        assert_eq!(got, "ACTIVE");
-        assert_eq!(start.elapsed(), Duration::from_secs(1));
+        #[test]
+        fn the_named_conditions_judge_like_the_waiters_always_did() {
+            let judge = |status: &str| {
+                let i = instance(status);
+                (
+                    is_ready(Some(&i)),
+                    is_deleted(Some(&i)),
+                    matches(|i: &Instance| i.status == InstanceStatus::Failed)(Some(&i)),
+                )
+            };
+            assert_eq!(
+                judge("ACTIVE"),
+                (Check::Done, Check::Pending, Check::Pending)
+            );
+            assert_eq!(
+                judge("HEALTHY"),
+                (Check::Done, Check::Pending, Check::Pending)
+            );
+            assert_eq!(
+                judge("BUILD"),
+                (Check::Pending, Check::Pending, Check::Pending)
+            );
+            assert_eq!(
+                judge("ERROR"),
+                (Check::Failed, Check::Failed, Check::Failed)
+            );
+            // A state the caller waits for wins over failure.
+            assert_eq!(
+                judge("FAILED"),
+                (Check::Failed, Check::Pending, Check::Done)
+            );
+            assert_eq!(is_deleted::<Instance>(None), Check::Done);
+            assert_eq!(is_ready::<Instance>(None), Check::Failed);
+        }
     }
 }

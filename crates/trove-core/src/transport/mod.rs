@@ -8,6 +8,7 @@ pub mod tls;
 
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures::future::BoxFuture;
@@ -22,6 +23,9 @@ use tower::util::BoxCloneSyncService;
 use tower::{Service, ServiceExt};
 
 use crate::error::{BoxError, SendState};
+
+/// The default limit on opening a TCP connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The service type every layer of the stack wraps.
 pub type HttpService = BoxCloneSyncService<http::Request<Bytes>, http::Response<Bytes>, BoxError>;
@@ -46,7 +50,7 @@ where
 /// Returns the default transport: hyper-util's pooled HTTP/1.1 client, with HTTPS through
 /// rustls verifying servers against the default roots.
 pub fn hyper_transport() -> HttpService {
-    hyper_transport_with(Some(crate::client::stack::DEFAULT_CONNECT_TIMEOUT))
+    hyper_transport_with(Some(DEFAULT_CONNECT_TIMEOUT))
 }
 
 /// Returns hyper-util's pooled HTTP/1.1 client, giving up on a TCP connect after
