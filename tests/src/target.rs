@@ -19,7 +19,7 @@ pub struct Target {
     /// The facts the real servers were started with (users, project ids).
     pub facts: Value,
     /// How waits poll on this target.
-    pub wait: WaitOptions,
+    pub wait: WaitOptions<'static>,
     _emulator: Option<RunningEmulator>,
 }
 

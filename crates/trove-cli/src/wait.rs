@@ -1,16 +1,13 @@
 //! `--wait`: polls a resource until it settles, with a spinner showing status and elapsed time
 //! on a terminal.
 
-use std::future::Future;
 use std::io::IsTerminal;
 use std::time::Duration;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use troveclient::wait::{poll_until_observed, Observation};
+use troveclient::wait::Progress;
 use troveclient::{WaitFailure, WaitOptions};
-
-pub use troveclient::wait::Check;
 
 use crate::error::WaitFailed;
 
@@ -37,44 +34,51 @@ fn seconds(s: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(n).map_err(|_| format!("{s:?} is not a non-negative duration"))
 }
 
-/// Polls `fetch` every `--poll-interval` until `check` says done or failed, or `--timeout`
-/// passes.
-pub async fn until<T, F, Fut>(
-    args: &WaitArgs,
-    what: &str,
-    fetch: F,
-    check: impl Fn(&T) -> Check,
-    status: impl Fn(&T) -> String,
-) -> anyhow::Result<T>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, troveclient::Error>>,
-{
-    let bar = spinner(what);
-    // The user asked for an interval, so it stays fixed: no backoff.
-    let options = WaitOptions::default()
-        .timeout(args.timeout)
-        .fixed(args.poll_interval);
-    let result = poll_until_observed(
-        what.to_owned(),
-        options,
-        fetch,
-        check,
-        status,
-        |o: &Observation<'_, T>| bar.set_message(progress(what, o.status, o.elapsed)),
-    )
-    .await;
-    bar.finish_and_clear();
-    result.map_err(|e| match e {
-        troveclient::Error::Wait(w) => WaitFailed {
-            what: w.resource,
-            status: w.last_status.unwrap_or_else(|| "unknown".to_owned()),
-            elapsed: w.elapsed,
-            timed_out: w.failure == WaitFailure::TimedOut,
+/// A wait in progress: the options of `--timeout` and `--poll-interval`, and a spinner that
+/// the waiter's progress callback updates after each poll.
+pub struct Spinner {
+    bar: ProgressBar,
+    options: WaitOptions<'static>,
+    report: Box<dyn Fn(&Progress<'_>) + Send + Sync>,
+}
+
+impl Spinner {
+    /// Starts the spinner of a wait for `what`.
+    pub fn new(args: &WaitArgs, what: &str) -> Spinner {
+        let bar = spinner(what);
+        let shown = bar.clone();
+        Spinner {
+            bar,
+            // The user asked for an interval, so it stays fixed: no backoff.
+            options: WaitOptions::default()
+                .timeout(args.timeout)
+                .fixed(args.poll_interval),
+            report: Box::new(move |p: &Progress<'_>| {
+                shown.set_message(progress(p.resource, p.status, p.elapsed))
+            }),
         }
-        .into(),
-        other => other.into(),
-    })
+    }
+
+    /// Returns the options to hand to a waiter of the library.
+    pub fn options(&self) -> WaitOptions<'_> {
+        self.options.on_poll(&*self.report)
+    }
+
+    /// Clears the spinner and turns a wait that ended without success into the command's
+    /// error (exit status 3 or 4).
+    pub fn finish<T>(&self, result: Result<T, troveclient::Error>) -> anyhow::Result<T> {
+        self.bar.finish_and_clear();
+        result.map_err(|e| match e {
+            troveclient::Error::Wait(w) => WaitFailed {
+                what: w.resource,
+                status: w.last_status.unwrap_or_else(|| "unknown".to_owned()),
+                elapsed: w.elapsed,
+                timed_out: w.failure == WaitFailure::TimedOut,
+            }
+            .into(),
+            other => other.into(),
+        })
+    }
 }
 
 /// The spinner's message after a poll: what is waited for, its status and the time so far.
@@ -104,6 +108,25 @@ fn spinner(what: &str) -> ProgressBar {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::future::Future;
+    use troveclient::wait::{poll_until, Check};
+
+    /// Polls `fetch` the way the library's waiters do, with the spinner's options.
+    async fn until<T, F, Fut>(
+        args: &WaitArgs,
+        what: &str,
+        fetch: F,
+        check: impl Fn(&T) -> Check,
+        status: impl Fn(&T) -> String,
+    ) -> anyhow::Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, troveclient::Error>>,
+    {
+        let spinner = Spinner::new(args, what);
+        let result = poll_until(what.to_owned(), spinner.options(), fetch, check, status).await;
+        spinner.finish(result)
+    }
 
     fn args(timeout: u64) -> WaitArgs {
         WaitArgs {

@@ -3,12 +3,13 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use http::header::HeaderName;
 use http::{Method, StatusCode};
 use trove_auth::AuthError;
 use trove_types::Fault;
 
 /// A boxed error, as tower services return them.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub use tower::BoxError;
 
 /// Whether a failed request may have reached the server. Retry logic and callers of
 /// non-idempotent operations need to know: a create that may have been sent must not be sent
@@ -78,7 +79,7 @@ pub enum Error {
     InvalidRequest(String),
     /// A wait for a resource's status ended without success.
     #[error(transparent)]
-    Wait(Box<crate::wait::WaitError>),
+    Wait(Box<WaitError>),
 }
 
 /// An error status from the Trove API, with everything the server said about it.
@@ -146,7 +147,7 @@ impl ApiError {
         let status = response.status();
         let fault = Fault::from_body(status.as_u16(), response.body());
         let headers = response.headers();
-        let request_id = crate::trace::request_id_of(headers).map(str::to_owned);
+        let request_id = request_id_of(headers).map(str::to_owned);
         let retry_after = headers
             .get(http::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
@@ -162,6 +163,21 @@ impl ApiError {
             body: response.body().clone(),
         }
     }
+}
+
+/// The headers a request id is read from, in order. Named once: looking a header up by a
+/// `&str` parses the name on every call.
+const REQUEST_ID_HEADERS: [HeaderName; 2] = [
+    HeaderName::from_static("x-openstack-request-id"),
+    HeaderName::from_static("x-compute-request-id"),
+];
+
+/// Returns the request id among `headers`; `x-openstack-request-id`, else `x-compute-request-id`.
+pub fn request_id_of(headers: &http::HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|h| headers.get(h))
+        .and_then(|v| v.to_str().ok())
 }
 
 /// A success answer whose body could not be decoded.
@@ -180,6 +196,31 @@ pub struct DecodeError {
     pub message: String,
     /// The raw body.
     pub body: Bytes,
+}
+
+/// Why a wait ended without success.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaitFailure {
+    /// The deadline passed.
+    TimedOut,
+    /// The resource reached a failure state.
+    FailedState,
+}
+
+/// A wait that ended without success, with the last status seen.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("waiting for {resource}: {} after {elapsed:?} (last status: {})",
+    match failure { WaitFailure::TimedOut => "timed out", WaitFailure::FailedState => "reached a failure state" },
+    last_status.as_deref().unwrap_or("none seen"))]
+pub struct WaitError {
+    /// What was waited for, such as `instance 4d3f…`.
+    pub resource: String,
+    /// How it ended.
+    pub failure: WaitFailure,
+    /// The last status observed.
+    pub last_status: Option<String>,
+    /// How long the wait lasted.
+    pub elapsed: Duration,
 }
 
 impl Error {
@@ -242,6 +283,32 @@ impl Error {
         self.status() == Some(StatusCode::UNPROCESSABLE_ENTITY)
     }
 
+    /// Renders the error and its causes on one line, `outer: cause: root cause`, each message
+    /// once. `Display` gives only the outermost message, so that error reporters that walk
+    /// `source()` (anyhow's `{:#}`, the `trove` CLI) do not print a cause twice.
+    ///
+    /// ```
+    /// use trove_core::{Error, SendState};
+    ///
+    /// let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+    /// let err = Error::Transport { state: SendState::NotSent, source: Box::new(refused) };
+    /// assert_eq!(err.to_string(), "transport error: the request was not sent");
+    /// assert_eq!(err.report(), "transport error: the request was not sent: refused");
+    /// ```
+    pub fn report(&self) -> String {
+        let mut line = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(e) = cause {
+            let text = e.to_string();
+            if !line.contains(&text) {
+                line.push_str(": ");
+                line.push_str(&text);
+            }
+            cause = e.source();
+        }
+        line
+    }
+
     /// Returns whether the server may have seen the request. `None` when it certainly did
     /// (it answered), or when a layer's own error did not say ([`Error::Layer`]).
     pub fn send_state(&self) -> Option<SendState> {
@@ -261,6 +328,97 @@ impl From<ApiError> for Error {
     fn from(e: ApiError) -> Self {
         Error::Api(Box::new(e))
     }
+}
+
+// What a user layer or transport returns to tell the client what became of a failed attempt:
+// whether the request left the process, and whether the retry layer may send it again. Any other
+// error a layer returns is reported as `Error::Layer` with that error as its source and is never
+// retried: the client cannot know whether the request was sent, so it does not guess.
+
+/// An attempt's failure, as a layer or transport reports it to the client.
+///
+/// ```
+/// use trove_core::{LayerError, SendState};
+///
+/// // A circuit breaker that refuses a request before calling the service below it:
+/// let refused = LayerError::not_sent("circuit open").no_retry();
+/// assert_eq!(refused.send_state(), SendState::NotSent);
+/// assert!(!refused.is_retryable());
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[error("{}", describe(self.state))]
+pub struct LayerError {
+    state: SendState,
+    retryable: bool,
+    #[source]
+    source: BoxError,
+}
+
+fn describe(state: SendState) -> &'static str {
+    match state {
+        SendState::NotSent => "a layer failed the attempt before it was sent",
+        SendState::MaybeSent => "a layer failed the attempt after it may have been sent",
+    }
+}
+
+impl LayerError {
+    /// The request never left this layer (a refused circuit, a local quota, a request the layer
+    /// would not send). Retried like a refused connection, whatever the method, unless
+    /// [`no_retry`](Self::no_retry) says otherwise.
+    pub fn not_sent(source: impl Into<BoxError>) -> Self {
+        LayerError {
+            state: SendState::NotSent,
+            retryable: true,
+            source: source.into(),
+        }
+    }
+
+    /// The request may have reached the server (it was handed to the service below, which then
+    /// failed). Retried only when the call is idempotent, unless [`no_retry`](Self::no_retry).
+    pub fn maybe_sent(source: impl Into<BoxError>) -> Self {
+        LayerError {
+            state: SendState::MaybeSent,
+            retryable: true,
+            source: source.into(),
+        }
+    }
+
+    /// Asks the retry layer never to send this call again.
+    pub fn no_retry(mut self) -> Self {
+        self.retryable = false;
+        self
+    }
+
+    /// Whether the request may have reached the server.
+    pub fn send_state(&self) -> SendState {
+        self.state
+    }
+
+    /// Whether the retry layer may send the call again (idempotent calls only, when it may
+    /// have been sent).
+    pub fn is_retryable(&self) -> bool {
+        self.retryable
+    }
+
+    /// The layer's own error.
+    pub fn into_source(self) -> BoxError {
+        self.source
+    }
+}
+
+/// A user layer's timeout fired (`tower::timeout::Elapsed` came out of it), after `after`.
+///
+/// The client measures the time from handing the request to the layer to the error, so the
+/// duration is the layer's own, not the client's overall limit. It counts as
+/// [`SendState::MaybeSent`]: an idempotent call is retried, a create is not.
+#[derive(Debug, thiserror::Error)]
+#[error("a layer's timeout fired after {} ms", after.as_millis())]
+pub struct LayerTimedOut {
+    /// How long the attempt had run in that layer when its timeout fired.
+    pub after: Duration,
+    /// The layer's error.
+    #[source]
+    pub source: BoxError,
 }
 
 #[cfg(test)]

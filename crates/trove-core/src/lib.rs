@@ -1,39 +1,32 @@
 //! The transport-agnostic core of the Trove SDK.
 //!
 //! Every call is an [`Operation`] that builds an `http::Request` without I/O; the [`Client`]
-//! sends it through a tower stack assembled in [`stack`] (timeouts, retry, limits, user
+//! sends it through a tower stack assembled in [`client::stack`] (timeouts, retry, limits, user
 //! layers, tracing, auth, default headers, transport) and decodes the answer into
 //! `trove-types` models or a typed [`Error`].
-//! Lists come as a [`Page`] with the seed's `next` marker, or as a stream of every item;
-//! [`wait`] polls resources until they reach a state.
+//! Lists come as a [`Page`] with the usage guide's `next` marker, or as a stream of every item;
+//! [`request::wait`] polls resources until they reach a state.
+//!
+//! The folders follow the parts, each using only those listed before it:
+//! [`error`] (what can fail), [`request`] (operations, pages and waits, with no I/O),
+//! [`transport`] (hyper and TLS), [`middleware`] (one tower layer per file), [`client`] (the
+//! assembled stack, the client and its blocking wrapper) and [`api`] (the handlers per area).
 
 pub mod api;
-pub mod auth_layer;
-#[cfg(feature = "blocking")]
-pub mod blocking;
-pub mod body;
 pub mod client;
 pub mod error;
-pub mod layer_error;
-pub mod operation;
-pub mod pagination;
-pub mod rate_limit;
-pub mod replay;
-pub mod retry;
-pub mod stack;
-pub mod timeout;
-pub mod tls;
-pub mod trace;
+pub mod middleware;
+pub mod request;
 pub mod transport;
-pub mod wait;
 
 pub use api::instances::{InstanceExt, Instances};
-pub use body::HttpService;
+pub use api::list::ListRequest;
+pub use api::resource::Api;
 pub use client::{Client, ClientBuilder, WithBody};
-pub use error::{ApiError, BoxError, DecodeError, Error, SendState};
-pub use layer_error::{LayerError, LayerTimedOut};
-pub use operation::Operation;
-pub use pagination::Page;
-pub use retry::{Attempt, RetryConfig};
-pub use timeout::{AttemptTimedOut, IdentityTimedOut};
-pub use wait::{WaitError, WaitOptions};
+pub use error::{ApiError, BoxError, DecodeError, Error, LayerError, LayerTimedOut, SendState};
+pub use middleware::retry::{Attempt, RetryConfig};
+pub use middleware::timeout::{AttemptTimedOut, IdentityTimedOut};
+pub use request::operation::Operation;
+pub use request::page::Page;
+pub use request::wait::{WaitError, WaitOptions};
+pub use transport::HttpService;

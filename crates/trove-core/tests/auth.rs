@@ -151,7 +151,7 @@ async fn legacy_strategies_cover_tenant_ids_305s_and_bad_keys() {
             .service_type("rax:database");
         let err = works(b, &emu).await.unwrap_err();
         assert!(err.is_unauthorized(), "{name}: {err}");
-        assert!(!err.to_string().contains("wrong"), "{err}");
+        assert!(!err.report().contains("wrong"), "{}", err.report());
     }
 }
 

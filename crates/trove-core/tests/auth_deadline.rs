@@ -211,9 +211,10 @@ async fn a_hung_identity_service_is_given_up_after_the_identity_timeout() {
     let err = c.instances().get("i-1").await.unwrap_err();
     assert_eq!(start.elapsed(), Duration::from_secs(5), "{err}");
     assert!(
-        err.to_string()
+        err.report()
             .contains("the identity service did not answer within 5s"),
-        "{err}"
+        "{}",
+        err.report()
     );
     assert_eq!(server.count("GET"), 0, "nothing was sent to Trove");
     c.instances().get("i-1").await.unwrap();

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures::TryStreamExt;
 use http_body_util::Full;
-use trove_core::wait::WaitFailure;
+use trove_core::request::wait::WaitFailure;
 use trove_core::Error;
 use trove_types::backup::{BackupStatus, CreateBackupStrategy};
 

@@ -16,9 +16,9 @@ use tower_test::mock;
 use trove_auth::{
     AuthError, AuthHttp, AuthStrategy, Clock, EndpointFilter, Secret, Session, TokenCache,
 };
-use trove_core::auth_layer::AuthLayer;
-use trove_core::timeout::{AttemptTimedOut, AttemptTimeoutLayer};
-use trove_core::trace::TraceLayer;
+use trove_core::middleware::auth::AuthLayer;
+use trove_core::middleware::timeout::{AttemptTimedOut, AttemptTimeoutLayer};
+use trove_core::middleware::trace::TraceLayer;
 use trove_core::BoxError;
 
 type Request = http::Request<Bytes>;
@@ -168,7 +168,10 @@ async fn auth_replays_once_after_a_401_with_a_new_token_and_no_more() {
     assert_eq!(call.await.unwrap().unwrap().status(), 401);
     assert_eq!(cache.auth_count(), 2);
     // Every clone of the mock is gone with the call: a third request would still be queued.
-    assert!(handle.next_request().await.is_none(), "no third attempt was sent");
+    assert!(
+        handle.next_request().await.is_none(),
+        "no third attempt was sent"
+    );
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use trove_core::api::{
     backups, clusters, configurations, databases, instance_modules, instances, logs, mgmt, modules,
     quotas, root, users,
 };
-use trove_core::operation::Operation;
+use trove_core::request::operation::Operation;
 use trove_emulator::request_schema::{self, Verdict};
 use trove_types::backup::{CreateBackup, CreateBackupStrategy, RestoreFrom};
 use trove_types::cluster::{

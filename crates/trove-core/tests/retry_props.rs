@@ -7,8 +7,8 @@
 use bytes::Bytes;
 use http::Method;
 use proptest::prelude::*;
-use trove_core::operation::OperationInfo;
-use trove_core::retry::{retry_after, retry_reason, RetryReason};
+use trove_core::middleware::retry::{retry_after, retry_reason, RetryReason};
+use trove_core::request::operation::OperationInfo;
 use trove_core::transport::TransportError;
 use trove_core::{ApiError, BoxError, SendState};
 

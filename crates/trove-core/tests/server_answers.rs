@@ -8,7 +8,7 @@
 use bytes::Bytes;
 use http::Method;
 use serde_json::Value;
-use trove_core::retry::{retry_reason, RetryReason};
+use trove_core::middleware::retry::{retry_reason, RetryReason};
 use trove_core::{ApiError, Error};
 
 /// Rebuilds the captured response of fixture `name`.

@@ -17,7 +17,7 @@ use http_body_util::Full;
 use scripted::{answer, Count, Seen, Server};
 use tower::util::MapRequestLayer;
 use trove_auth::{AuthError, AuthHttp, AuthStrategy, EndpointFilter, Secret, Session};
-use trove_core::operation::OperationInfo;
+use trove_core::request::operation::OperationInfo;
 use trove_core::{Attempt, Client, Error, RetryConfig};
 
 /// Issues `tok-1`, `tok-2`, ... for endpoint `http://trove.test/v1.0/p1`.

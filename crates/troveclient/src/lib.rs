@@ -23,7 +23,7 @@
 
 pub use trove_auth::{CloudConfig, ConfigLoader, Credentials, TlsSettings};
 pub use trove_core::api::backups::{
-    BackupStrategies, Backups, CreateBackupRequest, ImportBackupRequest, ListBackupsRequest,
+    BackupStrategies, Backups, CreateBackupRequest, ImportBackupRequest,
 };
 pub use trove_core::api::clusters::{Clusters, CreateClusterRequest};
 pub use trove_core::api::configuration_parameters::ConfigurationParameters;
@@ -31,30 +31,28 @@ pub use trove_core::api::configurations::{Configurations, CreateConfigurationReq
 pub use trove_core::api::databases::Databases;
 pub use trove_core::api::datastores::Datastores;
 pub use trove_core::api::flavors::Flavors;
-pub use trove_core::api::instances::{
-    CreateInstanceRequest, CreateReplicaRequest, ListInstancesRequest,
-};
+pub use trove_core::api::instances::{CreateInstanceRequest, CreateReplicaRequest};
 pub use trove_core::api::limits::Limits;
-pub use trove_core::api::list::ListRequest;
 pub use trove_core::api::mgmt::Mgmt;
 pub use trove_core::api::modules::{CreateModuleRequest, Modules};
 pub use trove_core::api::quotas::Quotas;
 pub use trove_core::api::root::{ClusterRoot, Root};
 pub use trove_core::api::users::{UserName, Users};
 pub use trove_core::api::versions::Versions;
-pub use trove_core::wait::{WaitFailure, WaitOptions};
+pub use trove_core::request::wait::{WaitFailure, WaitOptions};
 
-/// Waiting on anything: the polling loop behind the resources' `wait_for`, for callers that
-/// poll something else or report each observation (a progress indicator).
+/// Waiting: the named conditions of the resources' waiters, the progress a callback is shown
+/// after each poll, and the polling loop behind them, for callers that poll something else.
 pub mod wait {
-    pub use trove_core::wait::{
-        poll_until, poll_until_observed, Check, Observation, WaitError, WaitFailure, WaitOptions,
+    pub use trove_core::client::wait::{poll_until, poll_until_observed, Observation};
+    pub use trove_core::request::wait::{
+        conditions, Check, Condition, OnPoll, Progress, WaitError, WaitFailure, WaitOptions,
     };
 }
 pub use trove_core::{
-    ApiError, Attempt, AttemptTimedOut, BoxError, Client, ClientBuilder, DecodeError, Error,
-    HttpService, InstanceExt, Instances, LayerError, LayerTimedOut, Operation, Page, RetryConfig,
-    SendState, WaitError, WithBody,
+    Api, ApiError, Attempt, AttemptTimedOut, BoxError, Client, ClientBuilder, DecodeError, Error,
+    HttpService, InstanceExt, Instances, LayerError, LayerTimedOut, ListRequest, Operation, Page,
+    RetryConfig, SendState, WaitError, WithBody,
 };
 pub use trove_types::backup::{Backup, BackupStatus, BackupStrategy, CreateBackupStrategy};
 pub use trove_types::cluster::{
@@ -86,7 +84,7 @@ pub use trove_types::quota::{QuotaLimits, QuotaUsage, QuotaUsageList};
 pub use trove_types::root::RootUser;
 pub use trove_types::ssl::{Ssl, SslAction, SslMode};
 pub use trove_types::user::{PasswordChange, UpdateUser, User};
-pub use trove_types::{Fault, Instance, InstanceStatus, Link, Secret, Version};
+pub use trove_types::{Fault, Instance, InstanceStatus, Link, Resource, Secret, Settle, Version};
 
 /// The seed's name for the client: `Dbaas::new(user, key, tenant, auth_url)`.
 pub type Dbaas = Client;
@@ -100,7 +98,7 @@ pub mod types {
 /// (feature `blocking`).
 #[cfg(feature = "blocking")]
 pub mod blocking {
-    pub use trove_core::blocking::*;
+    pub use trove_core::client::blocking::*;
     /// The seed's name for the blocking client.
     pub type Dbaas = Client;
 }
@@ -112,18 +110,18 @@ pub mod auth {
 
 /// The tower stack's parts, for users who assemble or extend it.
 pub mod stack {
-    pub use trove_core::auth_layer::{AuthLayer, AuthService};
-    pub use trove_core::operation::OperationInfo;
-    pub use trove_core::rate_limit::{SharedRateLimit, SharedRateLimitLayer};
-    pub use trove_core::retry::{
+    pub use trove_core::client::stack::{DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT};
+    pub use trove_core::middleware::auth::{AuthLayer, AuthService};
+    pub use trove_core::middleware::rate_limit::{SharedRateLimit, SharedRateLimitLayer};
+    pub use trove_core::middleware::retry::{
         default_budget, is_idempotent, retry_after, retry_reason, send_state_of, RetryPolicy,
         RetryReason,
     };
-    pub use trove_core::stack::{DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT};
-    pub use trove_core::timeout::{AttemptFuture, AttemptTimeout, AttemptTimeoutLayer};
-    pub use trove_core::tls::{client_config, default_client_config};
-    pub use trove_core::trace::{request_id, Trace, TraceFuture, TraceLayer};
+    pub use trove_core::middleware::timeout::{AttemptFuture, AttemptTimeout, AttemptTimeoutLayer};
+    pub use trove_core::middleware::trace::{request_id, Trace, TraceFuture, TraceLayer};
+    pub use trove_core::request::operation::OperationInfo;
     pub use trove_core::transport::https_transport;
+    pub use trove_core::transport::tls::{client_config, default_client_config};
     pub use trove_core::transport::{hyper_transport, hyper_transport_with, TransportError};
 }
 

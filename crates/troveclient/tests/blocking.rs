@@ -14,7 +14,7 @@ const AUTH_URL: &str = "http://localhost:8779/v1.0/auth";
 
 /// Polls without pausing: the emulator moves statuses on after one read, not after time, so
 /// waits take a few polls and no test sleeps.
-fn quick() -> WaitOptions {
+fn quick() -> WaitOptions<'static> {
     WaitOptions::default()
         .timeout(Duration::from_secs(30))
         .fixed(Duration::ZERO)

@@ -1,14 +1,14 @@
 //! `trove backup ...`: backups of instances.
 
 use clap::{Args, Subcommand};
-use troveclient::types::backup::{Backup, BackupStatus, RestoreFrom};
+use troveclient::types::backup::{Backup, RestoreFrom};
 
 use crate::commands::{instance, ListArgs};
 use crate::context::Ctx;
 use crate::output::{col, Column};
 use crate::resolve;
 use crate::shown;
-use crate::wait::{self, Check, WaitArgs};
+use crate::wait::{Spinner, WaitArgs};
 
 /// Backup commands.
 #[derive(Debug, Subcommand)]
@@ -226,22 +226,8 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             }
             let backup = request.await?;
             let backup = if c.wait.wait {
-                wait::until(
-                    &c.wait,
-                    &format!("backup {}", backup.id),
-                    || backups.get(&backup.id),
-                    |b: &Backup| {
-                        if b.status == BackupStatus::Completed {
-                            Check::Done
-                        } else if b.status.is_failed() {
-                            Check::Failed
-                        } else {
-                            Check::Pending
-                        }
-                    },
-                    |b| b.status.to_string(),
-                )
-                .await?
+                let spinner = Spinner::new(&c.wait, &format!("backup {}", backup.id));
+                spinner.finish(backups.wait_ready(&backup.id, spinner.options()).await)?
             } else {
                 backup
             };
@@ -268,27 +254,8 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             }
             if c.wait.wait {
                 for id in &ids {
-                    wait::until(
-                        &c.wait,
-                        &format!("deletion of backup {id}"),
-                        || async {
-                            match backups.get(id).await {
-                                Ok(b) => Ok(Some(b)),
-                                Err(e) if e.is_not_found() => Ok(None),
-                                Err(e) => Err(e),
-                            }
-                        },
-                        |b: &Option<Backup>| match b {
-                            None => Check::Done,
-                            Some(b) if b.status == BackupStatus::DeleteFailed => Check::Failed,
-                            Some(_) => Check::Pending,
-                        },
-                        |b| {
-                            b.as_ref()
-                                .map_or_else(|| "DELETED".to_owned(), |b| b.status.to_string())
-                        },
-                    )
-                    .await?;
+                    let spinner = Spinner::new(&c.wait, &format!("deletion of backup {id}"));
+                    spinner.finish(backups.wait_deleted(id, spinner.options()).await)?;
                 }
             }
             Ok(())

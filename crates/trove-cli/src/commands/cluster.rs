@@ -10,7 +10,7 @@ use crate::error::UsageError;
 use crate::output::{col, Column};
 use crate::resolve;
 use crate::shown;
-use crate::wait::{self, Check, WaitArgs};
+use crate::wait::{Spinner, WaitArgs};
 
 /// Cluster commands.
 #[derive(Debug, Subcommand)]
@@ -291,23 +291,9 @@ fn member<'a>(cluster: &'a Cluster, name_or_id: &str) -> anyhow::Result<&'a Clus
 
 /// Waits until the cluster has no task left; a failed task ends the wait.
 async fn wait_ready(ctx: &Ctx, w: &WaitArgs, id: &str) -> anyhow::Result<Cluster> {
+    let spinner = Spinner::new(w, &format!("cluster {id}"));
     let clusters = ctx.client()?.clusters();
-    wait::until(
-        w,
-        &format!("cluster {id}"),
-        || clusters.get(id),
-        |c: &Cluster| {
-            if c.is_ready() {
-                Check::Done
-            } else if c.is_failed() {
-                Check::Failed
-            } else {
-                Check::Pending
-            }
-        },
-        |c| c.task_name().to_string(),
-    )
-    .await
+    spinner.finish(clusters.wait_ready(id, spinner.options()).await)
 }
 
 /// Prints the cluster after an action: waited for with `--wait`, else as the server answered.
@@ -393,27 +379,8 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             let id = find(ctx, &c.cluster).await?.id;
             clusters.delete(&id).await?;
             if c.wait.wait {
-                wait::until(
-                    &c.wait,
-                    &format!("deletion of cluster {id}"),
-                    || async {
-                        match clusters.get(&id).await {
-                            Ok(cl) => Ok(Some(cl)),
-                            Err(e) if e.is_not_found() => Ok(None),
-                            Err(e) => Err(e),
-                        }
-                    },
-                    |cl: &Option<Cluster>| match cl {
-                        None => Check::Done,
-                        Some(cl) if cl.is_failed() => Check::Failed,
-                        Some(_) => Check::Pending,
-                    },
-                    |cl| {
-                        cl.as_ref()
-                            .map_or_else(|| "DELETED".to_owned(), |cl| cl.task_name().to_string())
-                    },
-                )
-                .await?;
+                let spinner = Spinner::new(&c.wait, &format!("deletion of cluster {id}"));
+                spinner.finish(clusters.wait_deleted(&id, spinner.options()).await)?;
             }
             Ok(())
         }

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use serde_json::Value;
 use troveclient::types::instance::{Access, ModuleRef, RestorePoint};
 use troveclient::types::instance_action::UpdateInstance;
-use troveclient::{DatabaseSpec, Instance, InstanceStatus, NicSpec, Secret, UserSpec};
+use troveclient::{DatabaseSpec, Instance, NicSpec, Secret, UserSpec};
 
 use crate::commands::{backup, configuration, module, ListArgs};
 use crate::context::Ctx;
@@ -15,7 +15,7 @@ use crate::error::UsageError;
 use crate::output::{col, join_key, Column};
 use crate::resolve;
 use crate::shown;
-use crate::wait::{self, Check, WaitArgs};
+use crate::wait::{Spinner, WaitArgs};
 
 /// Instance commands.
 #[derive(Debug, Subcommand)]
@@ -639,23 +639,9 @@ fn parse_nic(s: &str) -> Result<NicSpec, UsageError> {
 
 /// Waits until the instance is `ACTIVE` or `HEALTHY`; `ERROR` and `FAILED` end the wait.
 pub async fn wait_ready(ctx: &Ctx, w: &WaitArgs, id: &str) -> anyhow::Result<Instance> {
+    let spinner = Spinner::new(w, &format!("instance {id}"));
     let instances = ctx.client()?.instances();
-    wait::until(
-        w,
-        &format!("instance {id}"),
-        || instances.get(id),
-        |i: &Instance| {
-            if i.status.is_ready() {
-                Check::Done
-            } else if i.status.is_failed() {
-                Check::Failed
-            } else {
-                Check::Pending
-            }
-        },
-        |i| i.status.to_string(),
-    )
-    .await
+    spinner.finish(instances.wait_ready(id, spinner.options()).await)
 }
 
 /// Deletes instances; `force` first clears each one's task status, as python-troveclient's
@@ -681,27 +667,9 @@ async fn delete(ctx: &Ctx, c: DeleteCmd, force: bool) -> anyhow::Result<()> {
     }
     if c.wait.wait {
         for id in &ids {
-            wait::until(
-                &c.wait,
-                &format!("deletion of instance {id}"),
-                || async {
-                    match client.instances().get(id).await {
-                        Ok(i) => Ok(Some(i)),
-                        Err(e) if e.is_not_found() => Ok(None),
-                        Err(e) => Err(e),
-                    }
-                },
-                |i: &Option<Instance>| match i {
-                    None => Check::Done,
-                    Some(i) if i.status == InstanceStatus::Error => Check::Failed,
-                    Some(_) => Check::Pending,
-                },
-                |i| {
-                    i.as_ref()
-                        .map_or_else(|| "DELETED".to_owned(), |i| i.status.to_string())
-                },
-            )
-            .await?;
+            let spinner = Spinner::new(&c.wait, &format!("deletion of instance {id}"));
+            let gone = client.instances().wait_deleted(id, spinner.options()).await;
+            spinner.finish(gone)?;
         }
     }
     Ok(())

@@ -4,7 +4,6 @@
 use std::future::IntoFuture;
 
 use futures::future::BoxFuture;
-use futures::Stream;
 use http::Method;
 use trove_types::backup::{
     Backup, BackupEnvelope, BackupList, BackupStatus, BackupStrategy, BackupStrategyEnvelope,
@@ -13,30 +12,31 @@ use trove_types::backup::{
 };
 
 use crate::api::list::ListRequest;
-use crate::client::{Client, WithBody};
+use crate::api::resource::{Api, Routed};
+use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{segment_path, Operation};
-use crate::pagination::Page;
-use crate::wait::{poll_until, Check, WaitOptions};
+use crate::request::operation::{segment_path, Operation};
+use crate::request::wait::{conditions, WaitOptions};
 
-/// Operations on backups: `client.backups()`.
-#[derive(Debug, Clone, Copy)]
-pub struct Backups<'c> {
-    client: &'c Client,
+/// Backups: `client.backups()`, the generic [`Api`] (get, list newest update first with
+/// integer offset markers, delete, waits) with the verbs below.
+pub type Backups<'c> = Api<'c, Backup>;
+
+impl Routed for Backup {
+    fn get_op(id: &str) -> Operation<BackupEnvelope> {
+        get_operation(id)
+    }
+
+    fn list_op() -> Operation<BackupList> {
+        list_operation()
+    }
+
+    fn delete_op(id: &str) -> Operation<()> {
+        delete_operation(id)
+    }
 }
 
-impl<'c> Backups<'c> {
-    pub(crate) fn new(client: &'c Client) -> Self {
-        Backups { client }
-    }
-
-    /// Starts a list request, newest update first; the marker is an integer offset.
-    pub fn list(&self) -> ListBackupsRequest<'c> {
-        ListBackupsRequest {
-            inner: ListRequest::new(self.client, list_operation()),
-        }
-    }
-
+impl<'c> Api<'c, Backup> {
     /// Starts a create request for a backup `name` of instance `instance_id`.
     pub fn create(
         &self,
@@ -65,26 +65,13 @@ impl<'c> Backups<'c> {
         Ok(self.client.execute(create_operation(body)?).await?.backup)
     }
 
-    /// Shows a backup.
-    pub async fn get(&self, id: &str) -> Result<Backup, Error> {
-        Ok(self.client.execute(get_operation(id)).await?.backup)
-    }
-
-    /// Shows a backup together with the body it was decoded from, so that the fields the
-    /// model does not know stay reachable (see [`Client::execute_with_body`]).
-    pub async fn get_with_body(&self, id: &str) -> Result<WithBody<Backup>, Error> {
-        let answer = self.client.execute_with_body(get_operation(id)).await?;
-        Ok(answer.map(|e| e.backup))
-    }
-
-    /// Deletes a backup and its incremental children.
-    pub async fn delete(&self, id: &str) -> Result<(), Error> {
-        self.client.execute(delete_operation(id)).await
-    }
-
     /// Waits until the backup is `COMPLETED`; fails on `FAILED` or `DELETE_FAILED`.
-    pub async fn wait_completed(&self, id: &str, options: WaitOptions) -> Result<Backup, Error> {
-        self.wait_for(id, &[BackupStatus::Completed], options).await
+    pub async fn wait_completed(
+        &self,
+        id: &str,
+        options: WaitOptions<'_>,
+    ) -> Result<Backup, Error> {
+        self.wait_ready(id, options).await
     }
 
     /// Waits until the backup's status is one of `success`; `FAILED` and `DELETE_FAILED` end
@@ -93,125 +80,33 @@ impl<'c> Backups<'c> {
         &self,
         id: &str,
         success: &[BackupStatus],
-        options: WaitOptions,
+        options: WaitOptions<'_>,
     ) -> Result<Backup, Error> {
-        poll_until(
-            format!("backup {id}"),
-            options,
-            || self.get(id),
-            |b| {
-                if success.contains(&b.status) {
-                    Check::Done
-                } else if b.status.is_failed() {
-                    Check::Failed
-                } else {
-                    Check::Pending
-                }
-            },
-            |b| b.status.to_string(),
-        )
-        .await
-    }
-
-    /// Waits until the backup is gone: a 404 ends the wait; `DELETE_FAILED` fails it.
-    pub async fn wait_deleted(&self, id: &str, options: WaitOptions) -> Result<(), Error> {
-        poll_until(
-            format!("deletion of backup {id}"),
-            options,
-            || async {
-                match self.get(id).await {
-                    Ok(b) => Ok(Some(b)),
-                    Err(e) if e.is_not_found() => Ok(None),
-                    Err(e) => Err(e),
-                }
-            },
-            |b| match b {
-                None => Check::Done,
-                Some(b) if b.status == BackupStatus::DeleteFailed => Check::Failed,
-                Some(_) => Check::Pending,
-            },
-            |b| {
-                b.as_ref()
-                    .map_or_else(|| "deleted".to_owned(), |b| b.status.to_string())
-            },
-        )
-        .await
-        .map(|_| ())
+        let done = conditions::matches(|b: &Backup| success.contains(&b.status));
+        self.wait_present(id, options, done).await
     }
 }
 
-/// A backup list request; `.await` fetches one page, `into_stream()` walks every page (an
-/// empty last page ends the stream).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ListBackupsRequest<'c> {
-    inner: ListRequest<'c, BackupList>,
-}
-
-impl<'c> ListBackupsRequest<'c> {
-    pub(crate) fn for_instance(client: &'c Client, instance_id: &str) -> Self {
-        ListBackupsRequest {
-            inner: ListRequest::new(client, instance_list_operation(instance_id)),
-        }
-    }
-
-    /// Asks for at most `limit` backups (backups are not capped at 20).
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.inner = self.inner.limit(limit);
-        self
-    }
-
-    /// Starts at offset `marker` (a page's `next`).
-    pub fn marker<M: AsRef<str>>(mut self, marker: Option<M>) -> Self {
-        self.inner = self.inner.marker(marker);
-        self
-    }
-
+/// The filters of a backup list.
+impl ListRequest<'_, BackupList> {
     /// Keeps the backups of instance `id`.
-    pub fn instance_id(mut self, id: &str) -> Self {
-        self.inner = self.inner.query("instance_id", Some(id));
-        self
+    pub fn instance_id(self, id: &str) -> Self {
+        self.query("instance_id", Some(id))
     }
 
     /// Keeps the backups of datastore `datastore` (name or id).
-    pub fn datastore(mut self, datastore: &str) -> Self {
-        self.inner = self.inner.query("datastore", Some(datastore));
-        self
+    pub fn datastore(self, datastore: &str) -> Self {
+        self.query("datastore", Some(datastore))
     }
 
     /// Lists the backups of every project (admin).
-    pub fn all_projects(mut self, yes: bool) -> Self {
-        self.inner = self.inner.query("all_projects", yes.then_some("true"));
-        self
+    pub fn all_projects(self, yes: bool) -> Self {
+        self.query("all_projects", yes.then_some("true"))
     }
 
     /// Lists the backups of project `id` (admin).
-    pub fn project_id(mut self, id: &str) -> Self {
-        self.inner = self.inner.query("project_id", Some(id));
-        self
-    }
-
-    /// Returns the operation that fetches the page at `marker`.
-    pub fn operation(&self, marker: Option<&str>) -> Operation<BackupList> {
-        self.inner.operation(marker)
-    }
-
-    /// Fetches one page.
-    pub async fn send(self) -> Result<Page<Backup>, Error> {
-        self.inner.send().await
-    }
-
-    /// Streams every backup from the marker on, one page in memory at a time.
-    pub fn into_stream(self) -> impl Stream<Item = Result<Backup, Error>> + Send + 'static {
-        self.inner.into_stream()
-    }
-}
-
-impl<'c> IntoFuture for ListBackupsRequest<'c> {
-    type Output = Result<Page<Backup>, Error>;
-    type IntoFuture = BoxFuture<'c, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    pub fn project_id(self, id: &str) -> Self {
+        self.query("project_id", Some(id))
     }
 }
 
@@ -337,7 +232,7 @@ pub fn list_operation() -> Operation<BackupList> {
 }
 
 /// `GET /instances/{id}/backups` (add `limit` and `marker`).
-pub fn instance_list_operation(instance_id: &str) -> Operation<BackupList> {
+pub(crate) fn instance_list_operation(instance_id: &str) -> Operation<BackupList> {
     Operation::json(
         Method::GET,
         "/instances/{id}/backups",

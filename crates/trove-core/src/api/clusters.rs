@@ -12,28 +12,31 @@ use trove_types::cluster::{
 use trove_types::instance::InstanceEnvelope;
 use trove_types::Instance;
 
-use crate::api::list::ListRequest;
-use crate::client::{Client, WithBody};
+use crate::api::resource::{Api, Routed};
+use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{encode_segment, segment_path, Operation};
-use crate::wait::{poll_until, Check, WaitOptions};
+use crate::request::operation::{encode_segment, segment_path, Operation};
+use crate::request::wait::{conditions, WaitOptions};
 
-/// Operations on clusters.
-#[derive(Debug, Clone, Copy)]
-pub struct Clusters<'c> {
-    client: &'c Client,
+/// Clusters: `client.clusters()`, the generic [`Api`] (get, list, delete, waits) with the
+/// verbs below.
+pub type Clusters<'c> = Api<'c, Cluster>;
+
+impl Routed for Cluster {
+    fn get_op(id: &str) -> Operation<ClusterEnvelope> {
+        get_operation(id)
+    }
+
+    fn list_op() -> Operation<ClusterList> {
+        list_operation()
+    }
+
+    fn delete_op(id: &str) -> Operation<()> {
+        delete_operation(id)
+    }
 }
 
-impl<'c> Clusters<'c> {
-    pub(crate) fn new(client: &'c Client) -> Self {
-        Clusters { client }
-    }
-
-    /// Starts a list request: `.await` it for one page, or call `into_stream()` for all.
-    pub fn list(&self) -> ListRequest<'c, ClusterList> {
-        ListRequest::new(self.client, list_operation())
-    }
-
+impl<'c> Api<'c, Cluster> {
     /// Starts a create request for a cluster `name` of datastore `kind`, `version` (Trove's
     /// cluster schema requires both); add members with the builder's methods, then `.await`
     /// it.
@@ -54,18 +57,6 @@ impl<'c> Clusters<'c> {
         Ok(self.client.execute(create_operation(body)?).await?.cluster)
     }
 
-    /// Shows a cluster.
-    pub async fn get(&self, id: &str) -> Result<Cluster, Error> {
-        Ok(self.client.execute(get_operation(id)).await?.cluster)
-    }
-
-    /// Shows a cluster together with the body it was decoded from, so that the fields the
-    /// model does not know stay reachable (see [`Client::execute_with_body`]).
-    pub async fn get_with_body(&self, id: &str) -> Result<WithBody<Cluster>, Error> {
-        let answer = self.client.execute_with_body(get_operation(id)).await?;
-        Ok(answer.map(|e| e.cluster))
-    }
-
     /// Shows one member instance of a cluster.
     pub async fn get_instance(
         &self,
@@ -74,11 +65,6 @@ impl<'c> Clusters<'c> {
     ) -> Result<Instance, Error> {
         let op = get_instance_operation(cluster_id, instance_id);
         Ok(self.client.execute(op).await?.instance)
-    }
-
-    /// Deletes a cluster and its members.
-    pub async fn delete(&self, id: &str) -> Result<(), Error> {
-        self.client.execute(delete_operation(id)).await
     }
 
     /// Runs an action; returns the cluster when the server shows it in its answer.
@@ -159,61 +145,16 @@ impl<'c> Clusters<'c> {
             .await
     }
 
-    /// Waits until the cluster is idle (task `NONE`) and every member is `ACTIVE` or
-    /// `HEALTHY`; fails when a member reaches `ERROR` or `FAILED`, and on timeout.
-    pub async fn wait_ready(&self, id: &str, options: WaitOptions) -> Result<Cluster, Error> {
-        self.wait_for(id, Cluster::is_ready, options).await
-    }
-
     /// Waits until `done` holds for the cluster; a failed member ends the wait unless `done`
     /// accepts it first. The error carries the last task name seen.
     pub async fn wait_for(
         &self,
         id: &str,
         done: impl Fn(&Cluster) -> bool,
-        options: WaitOptions,
+        options: WaitOptions<'_>,
     ) -> Result<Cluster, Error> {
-        poll_until(
-            format!("cluster {id}"),
-            options,
-            || self.get(id),
-            |c| {
-                if done(c) {
-                    Check::Done
-                } else if c.is_failed() {
-                    Check::Failed
-                } else {
-                    Check::Pending
-                }
-            },
-            |c| c.task_name().to_string(),
-        )
-        .await
-    }
-
-    /// Waits until the cluster is gone: a 404 ends the wait successfully.
-    pub async fn wait_deleted(&self, id: &str, options: WaitOptions) -> Result<(), Error> {
-        poll_until(
-            format!("deletion of cluster {id}"),
-            options,
-            || async {
-                match self.get(id).await {
-                    Ok(c) => Ok(Some(c)),
-                    Err(e) if e.is_not_found() => Ok(None),
-                    Err(e) => Err(e),
-                }
-            },
-            |c| match c {
-                None => Check::Done,
-                Some(_) => Check::Pending,
-            },
-            |c| {
-                c.as_ref()
-                    .map_or_else(|| "deleted".to_owned(), |c| c.task_name().to_string())
-            },
-        )
-        .await
-        .map(|_| ())
+        self.wait_present(id, options, conditions::matches(done))
+            .await
     }
 }
 

@@ -6,7 +6,7 @@ use trove_types::configuration_parameter::{ConfigurationParameter, Configuration
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{encode_segment, Operation};
+use crate::request::operation::{encode_segment, Operation};
 
 /// Operations on configuration parameters: `client.configuration_parameters()`.
 #[derive(Debug, Clone, Copy)]

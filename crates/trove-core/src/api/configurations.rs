@@ -16,7 +16,7 @@ use trove_types::instance::DatastoreSpec;
 use crate::api::list::ListRequest;
 use crate::client::{Client, WithBody};
 use crate::error::Error;
-use crate::operation::{segment_path, Operation};
+use crate::request::operation::{segment_path, Operation};
 
 /// Operations on configuration groups.
 #[derive(Debug, Clone, Copy)]

@@ -7,7 +7,7 @@ use trove_types::instance::DatabaseSpec;
 use crate::api::list::ListRequest;
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{encode_segment, segment_path, Operation};
+use crate::request::operation::{encode_segment, segment_path, Operation};
 
 /// Operations on the databases of one instance: `client.databases(&instance_id)`.
 #[derive(Debug, Clone)]

@@ -10,7 +10,7 @@ use trove_types::flavor::{Flavor, FlavorList};
 
 use crate::client::{Client, WithBody};
 use crate::error::Error;
-use crate::operation::{encode_segment, segment_path, Operation};
+use crate::request::operation::{encode_segment, segment_path, Operation};
 
 /// Operations on datastores: `client.datastores()`.
 #[derive(Debug, Clone, Copy)]

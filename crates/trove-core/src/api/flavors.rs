@@ -5,7 +5,7 @@ use trove_types::flavor::{Flavor, FlavorEnvelope, FlavorList};
 
 use crate::client::{Client, WithBody};
 use crate::error::Error;
-use crate::operation::{segment_path, Operation};
+use crate::request::operation::{segment_path, Operation};
 
 /// Operations on flavors: `client.flavors()`.
 #[derive(Debug, Clone, Copy)]

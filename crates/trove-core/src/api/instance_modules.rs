@@ -7,7 +7,7 @@ use trove_types::module_ref::{ApplyModulesEnvelope, InstanceModule, InstanceModu
 
 use crate::api::instances::Instances;
 use crate::error::Error;
-use crate::operation::{encode_segment, segment_path, Operation};
+use crate::request::operation::{encode_segment, segment_path, Operation};
 
 impl Instances<'_> {
     /// Lists the modules applied to an instance, as Trove recorded them.

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use std::future::{Future, IntoFuture};
 
 use futures::future::BoxFuture;
-use futures::Stream;
 use http::Method;
 use serde_json::Value;
+use trove_types::backup::BackupList;
 use trove_types::instance::{
     Access, CreateInstance, CreateInstanceEnvelope, DatabaseSpec, DatastoreSpec, InstanceEnvelope,
     InstanceList, ModuleRef, NicSpec, RestorePoint, UserSpec, VolumeSpec,
@@ -19,24 +19,32 @@ use trove_types::instance_action::{
 };
 use trove_types::{Instance, InstanceStatus};
 
-use crate::api::backups::ListBackupsRequest;
-use crate::client::{Client, WithBody};
+use crate::api::list::ListRequest;
+use crate::api::resource::{Api, Routed};
+use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{segment_path, Operation};
-use crate::pagination::{stream_items, Page};
-use crate::wait::{poll_until, Check, WaitOptions};
+use crate::request::operation::{segment_path, Operation};
+use crate::request::wait::{conditions, WaitOptions};
 
-/// Operations on instances.
-#[derive(Debug, Clone, Copy)]
-pub struct Instances<'c> {
-    pub(crate) client: &'c Client,
-}
+/// Instances: `client.instances()`, the generic [`Api`] (get, list, delete, waits) with the
+/// verbs below.
+pub type Instances<'c> = Api<'c, Instance>;
 
-impl<'c> Instances<'c> {
-    pub(crate) fn new(client: &'c Client) -> Self {
-        Instances { client }
+impl Routed for Instance {
+    fn get_op(id: &str) -> Operation<InstanceEnvelope> {
+        get_operation(id)
     }
 
+    fn list_op() -> Operation<InstanceList> {
+        list_operation(false)
+    }
+
+    fn delete_op(id: &str) -> Operation<()> {
+        delete_operation(id)
+    }
+}
+
+impl<'c> Api<'c, Instance> {
     /// Starts a create request for an instance `name` on flavor `flavor_id`; add a volume,
     /// databases and users with the builder's methods, then `.await` it.
     pub fn create(
@@ -67,35 +75,6 @@ impl<'c> Instances<'c> {
     /// Creates an instance from a complete request body.
     pub async fn create_from(&self, body: &CreateInstance) -> Result<Instance, Error> {
         Ok(self.client.execute(create_operation(body)?).await?.instance)
-    }
-
-    /// Shows an instance.
-    pub async fn get(&self, id: &str) -> Result<Instance, Error> {
-        Ok(self.client.execute(get_operation(id)).await?.instance)
-    }
-
-    /// Shows an instance together with the body it was decoded from, so that the fields the
-    /// model does not know stay reachable (see [`Client::execute_with_body`]).
-    pub async fn get_with_body(&self, id: &str) -> Result<WithBody<Instance>, Error> {
-        let answer = self.client.execute_with_body(get_operation(id)).await?;
-        Ok(WithBody {
-            value: answer.value.instance,
-            body: answer.body,
-        })
-    }
-
-    /// Deletes an instance. Trove answers 422 while the instance is still building.
-    pub async fn delete(&self, id: &str) -> Result<(), Error> {
-        self.client.execute(delete_operation(id)).await
-    }
-
-    /// Starts a list request: `.await` it for one page, or call
-    /// [`ListInstancesRequest::into_stream`] for every instance.
-    pub fn list(&self) -> ListInstancesRequest<'c> {
-        ListInstancesRequest {
-            client: self.client,
-            query: ListQuery::default(),
-        }
     }
 
     /// Updates an instance (`PUT`): one change per call, plus an optional rename.
@@ -191,8 +170,11 @@ impl<'c> Instances<'c> {
     }
 
     /// Starts a list of the instance's backups (integer offset markers).
-    pub fn backups(&self, id: &str) -> ListBackupsRequest<'c> {
-        ListBackupsRequest::for_instance(self.client, id)
+    pub fn backups(&self, id: &str) -> ListRequest<'c, BackupList> {
+        ListRequest::new(
+            self.client,
+            crate::api::backups::instance_list_operation(id),
+        )
     }
 
     /// Returns the instance's default configuration: its datastore's template, scaled to the
@@ -203,71 +185,20 @@ impl<'c> Instances<'c> {
         Ok(self.client.execute(op).await?.instance.configuration)
     }
 
-    /// Waits until the instance is ready (`ACTIVE` or `HEALTHY`); fails on `ERROR` or `FAILED`
-    /// and on timeout, with the last status seen.
-    pub async fn wait_ready(&self, id: &str, options: WaitOptions) -> Result<Instance, Error> {
-        self.wait_for(
-            id,
-            &[InstanceStatus::Active, InstanceStatus::Healthy],
-            options,
-        )
-        .await
-    }
-
     /// Waits until the instance's status is one of `success`; `ERROR` and `FAILED` end the wait
     /// unless they are in `success`.
     pub async fn wait_for(
         &self,
         id: &str,
         success: &[InstanceStatus],
-        options: WaitOptions,
+        options: WaitOptions<'_>,
     ) -> Result<Instance, Error> {
-        poll_until(
-            format!("instance {id}"),
-            options,
-            || self.get(id),
-            |i| {
-                if success.contains(&i.status) {
-                    Check::Done
-                } else if i.status.is_failed() {
-                    Check::Failed
-                } else {
-                    Check::Pending
-                }
-            },
-            |i| i.status.to_string(),
-        )
-        .await
-    }
-
-    /// Waits until the instance is gone: a 404 ends the wait successfully.
-    pub async fn wait_deleted(&self, id: &str, options: WaitOptions) -> Result<(), Error> {
-        poll_until(
-            format!("deletion of instance {id}"),
-            options,
-            || async {
-                match self.get(id).await {
-                    Ok(i) => Ok(Some(i)),
-                    Err(e) if e.is_not_found() => Ok(None),
-                    Err(e) => Err(e),
-                }
-            },
-            |i| match i {
-                None => Check::Done,
-                Some(i) if i.status == InstanceStatus::Error => Check::Failed,
-                Some(_) => Check::Pending,
-            },
-            |i| {
-                i.as_ref()
-                    .map_or_else(|| "deleted".to_owned(), |i| i.status.to_string())
-            },
-        )
-        .await
-        .map(|_| ())
+        let done = conditions::matches(|i: &Instance| success.contains(&i.status));
+        self.wait_present(id, options, done).await
     }
 }
 
-/// The seed's methods on an instance object: `instance.get()` (here `refresh`) and
+/// The usage guide's methods on an instance object: `instance.get()` (here `refresh`) and
 /// `instance.delete()`.
 pub trait InstanceExt {
     /// Reloads the instance in place.
@@ -470,68 +401,16 @@ impl<'c> CreateReplicaRequest<'c> {
 
 create_request_common!(CreateReplicaRequest);
 
-#[derive(Debug, Clone, Default)]
-struct ListQuery {
-    limit: Option<u32>,
-    marker: Option<String>,
-    detailed: bool,
-    include_clustered: bool,
-}
-
-/// A list request being built; `.await` fetches one page.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ListInstancesRequest<'c> {
-    client: &'c Client,
-    query: ListQuery,
-}
-
-impl<'c> ListInstancesRequest<'c> {
-    /// Asks for at most `limit` items (Trove caps pages at 20 unless configured otherwise).
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.query.limit = Some(limit);
-        self
-    }
-
-    /// Starts after `marker` (a page's `next`); `None` starts at the beginning.
-    pub fn marker<M: AsRef<str>>(mut self, marker: Option<M>) -> Self {
-        self.query.marker = marker.map(|m| m.as_ref().to_owned());
-        self
-    }
-
+/// The filters of an instance list.
+impl ListRequest<'_, InstanceList> {
     /// Uses the detail view (`/instances/detail`: timestamps, faults, volume usage).
-    pub fn detailed(mut self, yes: bool) -> Self {
-        self.query.detailed = yes;
-        self
+    pub fn detailed(self, yes: bool) -> Self {
+        self.retarget(list_operation(yes))
     }
 
     /// Includes instances that belong to clusters.
-    pub fn include_clustered(mut self, yes: bool) -> Self {
-        self.query.include_clustered = yes;
-        self
-    }
-
-    /// Fetches one page.
-    pub async fn send(self) -> Result<Page<Instance>, Error> {
-        let op = list_operation(&self.query, self.query.marker.as_deref());
-        Ok(Page::from_envelope(self.client.execute(op).await?))
-    }
-
-    /// Streams every instance from the marker on, one page in memory at a time.
-    pub fn into_stream(self) -> impl Stream<Item = Result<Instance, Error>> + Send + 'static {
-        let query = self.query;
-        let first = query.marker.clone();
-        stream_items(self.client.clone(), first, move |marker| {
-            list_operation(&query, marker)
-        })
-    }
-}
-
-impl<'c> IntoFuture for ListInstancesRequest<'c> {
-    type Output = Result<Page<Instance>, Error>;
-    type IntoFuture = BoxFuture<'c, Result<Page<Instance>, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    pub fn include_clustered(self, yes: bool) -> Self {
+        self.query("include_clustered", yes.then_some("true"))
     }
 }
 
@@ -609,16 +488,13 @@ pub fn configuration_operation(id: &str) -> Operation<InstanceConfigurationEnvel
     )
 }
 
-fn list_operation(q: &ListQuery, marker: Option<&str>) -> Operation<InstanceList> {
-    let (template, path) = if q.detailed {
+fn list_operation(detailed: bool) -> Operation<InstanceList> {
+    let (template, path) = if detailed {
         ("/instances/detail", "/instances/detail")
     } else {
         ("/instances", "/instances")
     };
     Operation::json(Method::GET, template, path.to_owned())
-        .query("limit", q.limit)
-        .query("marker", marker)
-        .query("include_clustered", q.include_clustered.then_some("true"))
 }
 
 #[cfg(test)]
@@ -627,14 +503,17 @@ mod tests {
 
     #[test]
     fn list_requests_carry_limit_and_marker() {
-        let q = ListQuery {
-            limit: Some(5),
-            detailed: true,
-            ..Default::default()
-        };
-        let req = list_operation(&q, Some("abc")).to_request().unwrap();
+        let client = Client::builder()
+            .token("t", "http://trove.test/v1.0/p")
+            .build()
+            .unwrap();
+        let list = client.instances().list().detailed(true).limit(5);
+        let req = list.operation(Some("abc")).to_request().unwrap();
         assert_eq!(req.uri(), "/instances/detail?limit=5&marker=abc");
-        let req = list_operation(&ListQuery::default(), None)
+        let req = client
+            .instances()
+            .list()
+            .operation(None)
             .to_request()
             .unwrap();
         assert_eq!(req.uri(), "/instances");

@@ -5,7 +5,7 @@ use trove_types::limit::LimitList;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::Operation;
+use crate::request::operation::Operation;
 
 /// Operations on limits: `client.limits()`.
 #[derive(Debug, Clone, Copy)]

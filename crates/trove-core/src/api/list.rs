@@ -7,10 +7,11 @@ use futures::future::BoxFuture;
 use futures::Stream;
 use trove_types::Paged;
 
+use crate::client::paging::stream_items;
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::Operation;
-use crate::pagination::{stream_items, Page};
+use crate::request::operation::Operation;
+use crate::request::page::Page;
 
 /// A list request being built; `.await` fetches one page, [`ListRequest::into_stream`] walks
 /// them all. `E` is the list envelope the endpoint answers with.
@@ -53,6 +54,13 @@ where
     /// Adds a filter to the query string; `None` adds nothing.
     pub fn query(mut self, key: &'static str, value: Option<impl ToString>) -> Self {
         self.base = self.base.query(key, value);
+        self
+    }
+
+    /// Replaces the operation of the first page with `base`, keeping the filters added so far:
+    /// for filters that pick another route (`/instances/detail`).
+    pub(crate) fn retarget(mut self, base: Operation<E>) -> Self {
+        self.base = self.base.retarget(base);
         self
     }
 

@@ -7,7 +7,7 @@ use trove_types::log::{GuestLog, GuestLogEnvelope, GuestLogList, LogAction, LogA
 
 use crate::api::instances::Instances;
 use crate::error::Error;
-use crate::operation::{segment_path, Operation};
+use crate::request::operation::{segment_path, Operation};
 
 impl Instances<'_> {
     /// Lists the guest logs of an instance (Trove answers 501 when Swift is missing).

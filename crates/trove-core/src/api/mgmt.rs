@@ -15,7 +15,7 @@ use trove_types::mgmt::{
 use crate::api::list::ListRequest;
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{encode_segment, segment_path, Operation};
+use crate::request::operation::{encode_segment, segment_path, Operation};
 
 /// Admin operations.
 #[derive(Debug, Clone, Copy)]

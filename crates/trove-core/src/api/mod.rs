@@ -15,6 +15,7 @@ pub mod logs;
 pub mod mgmt;
 pub mod modules;
 pub mod quotas;
+pub mod resource;
 pub mod root;
 pub mod ssl;
 pub mod users;
@@ -26,7 +27,7 @@ impl Client {
     /// Instances: create, get, list, update, actions, backups, configuration, logs, SSL,
     /// modules, delete, wait.
     pub fn instances(&self) -> instances::Instances<'_> {
-        instances::Instances::new(self)
+        resource::Api::new(self)
     }
 
     /// Databases of instance `instance_id`: list, create, delete.
@@ -61,7 +62,7 @@ impl Client {
 
     /// Backups: list, create, show, delete, wait.
     pub fn backups(&self) -> backups::Backups<'_> {
-        backups::Backups::new(self)
+        resource::Api::new(self)
     }
 
     /// Backup strategies: list, create, delete.
@@ -83,7 +84,7 @@ impl Client {
 
     /// Clusters: create, get, list, actions, member show, delete, wait.
     pub fn clusters(&self) -> clusters::Clusters<'_> {
-        clusters::Clusters::new(self)
+        resource::Api::new(self)
     }
 
     /// Configuration groups: create, get, list, instances, edit, update, delete.

@@ -14,7 +14,7 @@ use trove_types::module::{
 use crate::api::list::ListRequest;
 use crate::client::{Client, WithBody};
 use crate::error::Error;
-use crate::operation::{segment_path, Operation};
+use crate::request::operation::{segment_path, Operation};
 
 /// Operations on modules.
 #[derive(Debug, Clone, Copy)]

@@ -5,7 +5,7 @@ use trove_types::quota::{QuotaLimits, QuotaUsageList};
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{segment_path, Operation};
+use crate::request::operation::{segment_path, Operation};
 
 /// Operations on quotas.
 #[derive(Debug, Clone, Copy)]

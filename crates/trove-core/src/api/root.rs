@@ -6,7 +6,7 @@ use trove_types::Secret;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{segment_path, Operation};
+use crate::request::operation::{segment_path, Operation};
 
 /// Operations on an instance's root user: `client.root(&instance_id)`.
 #[derive(Debug, Clone)]

@@ -8,7 +8,7 @@ use trove_types::ssl::{Ssl, SslAction, SslActionEnvelope, SslEnvelope, SslMode};
 
 use crate::api::instances::Instances;
 use crate::error::Error;
-use crate::operation::{segment_path, Operation};
+use crate::request::operation::{segment_path, Operation};
 
 impl Instances<'_> {
     /// Returns the TLS state; `include_certificate` adds the certificate's PEM payload.

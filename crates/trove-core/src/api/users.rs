@@ -15,7 +15,7 @@ use trove_types::user::{
 use crate::api::list::ListRequest;
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::{encode_segment, segment_path, Operation};
+use crate::request::operation::{encode_segment, segment_path, Operation};
 
 /// A user's name and, optionally, host: `"jsmith".into()` or `("jsmith", "10.0.0.%").into()`.
 ///

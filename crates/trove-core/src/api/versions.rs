@@ -6,7 +6,7 @@ use trove_types::Version;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::operation::Operation;
+use crate::request::operation::Operation;
 
 /// Version discovery.
 #[derive(Debug, Clone, Copy)]

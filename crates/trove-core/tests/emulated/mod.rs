@@ -42,14 +42,14 @@ pub fn admin(emulator: &Emulator) -> Client {
 }
 
 /// Polls every second for up to ten minutes of (paused) time.
-pub fn wait() -> WaitOptions {
+pub fn wait() -> WaitOptions<'static> {
     WaitOptions::default()
         .timeout(Duration::from_secs(600))
         .fixed(Duration::from_secs(1))
 }
 
 /// Polls every 10 ms for up to a minute: short enough for a timeout test to reach its end.
-pub fn fast() -> WaitOptions {
+pub fn fast() -> WaitOptions<'static> {
     WaitOptions::default()
         .timeout(Duration::from_secs(60))
         .fixed(Duration::from_millis(10))

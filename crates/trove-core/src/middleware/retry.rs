@@ -37,11 +37,10 @@ use http::{Method, StatusCode};
 use tower::retry::budget::{Budget, TpsBudget};
 use tower::retry::Policy;
 
-use crate::error::{BoxError, SendState};
-use crate::layer_error::{LayerError, LayerTimedOut};
-use crate::operation::OperationInfo;
-use crate::replay::{copy_for_replay, KeptExtensions};
-use crate::timeout::AttemptTimedOut;
+use crate::error::{BoxError, LayerError, LayerTimedOut, SendState};
+use crate::middleware::replay::{copy_for_replay, KeptExtensions};
+use crate::middleware::timeout::AttemptTimedOut;
+use crate::request::operation::OperationInfo;
 use crate::transport::TransportError;
 
 /// The number of the attempt a request or response belongs to, starting at 1.

@@ -111,6 +111,15 @@ impl<R> Operation<R> {
         self
     }
 
+    /// Takes the method, route and path of `other`, keeping this operation's query and body.
+    pub(crate) fn retarget(self, other: Operation<R>) -> Self {
+        Operation {
+            query: self.query,
+            body: self.body,
+            ..other
+        }
+    }
+
     /// Returns the path with its query string, as sent.
     pub fn path_and_query(&self) -> String {
         if self.query.is_empty() {

@@ -1,93 +1,11 @@
-//! Waiting for a resource to reach a state: polls with backoff, a deadline, and the last
-//! observation in the error.
+//! The polling loop behind every waiter: polls with backoff until a check says done or failed
+//! or the deadline passes, reports each poll, and puts the last observation in the error.
 
 use std::future::Future;
 use std::time::Duration;
 
-use crate::error::Error;
-
-/// How long and how often to poll.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct WaitOptions {
-    /// Give up after this long.
-    pub timeout: Duration,
-    /// The first pause between polls.
-    pub interval: Duration,
-    /// The longest pause between polls; pauses grow by `backoff` up to it.
-    pub max_interval: Duration,
-    /// The factor pauses grow by after each poll.
-    pub backoff: f64,
-}
-
-impl Default for WaitOptions {
-    fn default() -> Self {
-        WaitOptions {
-            timeout: Duration::from_secs(30 * 60),
-            interval: Duration::from_secs(1),
-            max_interval: Duration::from_secs(15),
-            backoff: 1.5,
-        }
-    }
-}
-
-impl WaitOptions {
-    /// Sets the timeout.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Sets the first pause between polls (and raises the longest pause to it if needed).
-    pub fn interval(mut self, interval: Duration) -> Self {
-        self.interval = interval;
-        self.max_interval = self.max_interval.max(interval);
-        self
-    }
-
-    /// Polls at a fixed `interval`, without backoff.
-    pub fn fixed(mut self, interval: Duration) -> Self {
-        self.interval = interval;
-        self.max_interval = interval;
-        self.backoff = 1.0;
-        self
-    }
-}
-
-/// Why a wait ended without success.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WaitFailure {
-    /// The deadline passed.
-    TimedOut,
-    /// The resource reached a failure state.
-    FailedState,
-}
-
-/// A wait that ended without success, with the last status seen.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("waiting for {resource}: {} after {elapsed:?} (last status: {})",
-    match failure { WaitFailure::TimedOut => "timed out", WaitFailure::FailedState => "reached a failure state" },
-    last_status.as_deref().unwrap_or("none seen"))]
-pub struct WaitError {
-    /// What was waited for, such as `instance 4d3f…`.
-    pub resource: String,
-    /// How it ended.
-    pub failure: WaitFailure,
-    /// The last status observed.
-    pub last_status: Option<String>,
-    /// How long the wait lasted.
-    pub elapsed: Duration,
-}
-
-/// What a poll found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Check {
-    /// The wait succeeded.
-    Done,
-    /// Keep polling.
-    Pending,
-    /// The resource will not get there.
-    Failed,
-}
+use crate::error::{Error, WaitError, WaitFailure};
+use crate::request::wait::{Check, Progress, WaitOptions};
 
 /// One poll of a wait, as [`poll_until_observed`] shows it to its observer.
 #[derive(Debug)]
@@ -107,7 +25,7 @@ pub struct Observation<'a, T> {
 /// tokio's, so tests drive it with paused time.
 pub async fn poll_until<T, Fut, F, C, S>(
     resource: String,
-    options: WaitOptions,
+    options: WaitOptions<'_>,
     fetch: F,
     check: C,
     status_of: S,
@@ -121,12 +39,12 @@ where
     poll_until_observed(resource, options, fetch, check, status_of, |_| {}).await
 }
 
-/// [`poll_until`], calling `observe` after every successful poll, before the poll is judged:
+/// [`poll_until`], calling `observe` (as well as the options' `on_poll`) after every successful poll, before the poll is judged:
 /// progress displays show the status and elapsed time from it, and see the last poll of a wait
 /// that ends (in success, failure or timeout) like any other.
 pub async fn poll_until_observed<T, Fut, F, C, S, O>(
     resource: String,
-    options: WaitOptions,
+    options: WaitOptions<'_>,
     mut fetch: F,
     check: C,
     status_of: S,
@@ -147,10 +65,19 @@ where
         let value = fetch().await?;
         polls = polls.saturating_add(1);
         let status = status_of(&value);
+        let elapsed = start.elapsed();
+        if let Some(report) = &options.on_poll {
+            report.report(&Progress {
+                resource: &resource,
+                status: &status,
+                elapsed,
+                polls,
+            });
+        }
         observe(&Observation {
             value: &value,
             status: &status,
-            elapsed: start.elapsed(),
+            elapsed,
             polls,
         });
         match check(&value) {
@@ -191,7 +118,7 @@ where
 mod tests {
     use super::*;
 
-    fn options() -> WaitOptions {
+    fn options() -> WaitOptions<'static> {
         WaitOptions::default()
             .timeout(Duration::from_secs(60))
             .interval(Duration::from_secs(1))
@@ -306,5 +233,37 @@ mod tests {
         .unwrap();
         assert_eq!(got, "ACTIVE");
         assert_eq!(start.elapsed(), Duration::from_secs(1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_progress_callback_sees_every_poll_of_the_wait() {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let report = move |p: &Progress<'_>| {
+            log.lock().unwrap().push((
+                p.resource.to_owned(),
+                p.status.to_owned(),
+                p.polls,
+                p.elapsed.as_millis(),
+            ))
+        };
+        let options = options().on_poll(&report);
+        let err = poll_until(
+            "thing".to_owned(),
+            options,
+            fetch_from(&["BUILD", "ERROR"]),
+            check,
+            |s| s.to_string(),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, Error::Wait(_)), "{err}");
+        assert_eq!(
+            *seen.lock().unwrap(),
+            [
+                ("thing".to_owned(), "BUILD".to_owned(), 1, 0),
+                ("thing".to_owned(), "ERROR".to_owned(), 2, 1000),
+            ]
+        );
     }
 }

@@ -6,13 +6,13 @@
 //! | --- | --- | --- | --- |
 //! | 1 | overall timeout per call ([`tower::timeout::TimeoutLayer`]); fails with [`Error::Timeout`](crate::Error::Timeout) carrying the limit | 60 s | [`timeout`](crate::ClientBuilder::timeout) |
 //! | 2 | call layers, first added outermost: see each call once | none | [`call_layer`](crate::ClientBuilder::call_layer) |
-//! | 3 | retry ([`crate::retry::RetryPolicy`]): idempotency-aware, `Retry-After`, jittered exponential backoff, shared [`TpsBudget`](tower::retry::budget::TpsBudget); starts no wait that would outlast the overall timeout | 3 attempts, 200 ms doubling to 20 s, `Retry-After` up to 30 s | [`retry`](crate::ClientBuilder::retry) |
+//! | 3 | retry ([`crate::middleware::retry::RetryPolicy`]): idempotency-aware, `Retry-After`, jittered exponential backoff, shared [`TpsBudget`](tower::retry::budget::TpsBudget); starts no wait that would outlast the overall timeout | 3 attempts, 200 ms doubling to 20 s, `Retry-After` up to 30 s | [`retry`](crate::ClientBuilder::retry) |
 //! | 4 | concurrency limit ([`tower::limit::ConcurrencyLimitLayer`]), per attempt | off | [`concurrency_limit`](crate::ClientBuilder::concurrency_limit) |
-//! | 5 | rate limit ([`crate::rate_limit::SharedRateLimitLayer`]), per attempt | off | [`rate_limit`](crate::ClientBuilder::rate_limit) |
+//! | 5 | rate limit ([`crate::middleware::rate_limit::SharedRateLimitLayer`]), per attempt | off | [`rate_limit`](crate::ClientBuilder::rate_limit) |
 //! | 6 | user layers, first added outermost: see **every attempt** (replays included) and its outcome, attempt timeouts included | none | [`layer`](crate::ClientBuilder::layer) |
-//! | 7 | tracing ([`crate::trace::TraceLayer`]): one `trove.attempt` span per attempt; no header or body is recorded | on (DEBUG) | — |
-//! | 8 | auth ([`crate::auth_layer::AuthLayer`]): endpoint resolution, `X-Auth-Token` (marked sensitive), one re-authentication and one replay after a 401; authentication runs on its own task, each identity request bounded by the identity timeout | on, identity timeout 30 s | [`auth`](crate::ClientBuilder::auth), [`identity_timeout`](crate::ClientBuilder::identity_timeout) |
-//! | 9 | per-attempt timeout ([`crate::timeout::AttemptTimeoutLayer`]): times each request sent to Trove, not the wait for a token | 30 s | [`attempt_timeout`](crate::ClientBuilder::attempt_timeout) |
+//! | 7 | tracing ([`crate::middleware::trace::TraceLayer`]): one `trove.attempt` span per attempt; no header or body is recorded | on (DEBUG) | — |
+//! | 8 | auth ([`crate::middleware::auth::AuthLayer`]): endpoint resolution, `X-Auth-Token` (marked sensitive), one re-authentication and one replay after a 401; authentication runs on its own task, each identity request bounded by the identity timeout | on, identity timeout 30 s | [`auth`](crate::ClientBuilder::auth), [`identity_timeout`](crate::ClientBuilder::identity_timeout) |
+//! | 9 | per-attempt timeout ([`crate::middleware::timeout::AttemptTimeoutLayer`]): times each request sent to Trove, not the wait for a token | 30 s | [`attempt_timeout`](crate::ClientBuilder::attempt_timeout) |
 //! | 10 | default headers (`Accept`, `User-Agent`) | on | [`user_agent`](crate::ClientBuilder::user_agent) |
 //! | 11 | the transport: hyper-util's client (connect timeout 10 s) unless the user gave another service | hyper | [`transport`](crate::ClientBuilder::transport), [`connect_timeout`](crate::ClientBuilder::connect_timeout) |
 //!
@@ -40,21 +40,20 @@ use tower::limit::ConcurrencyLimitLayer;
 use tower::{Service, ServiceBuilder};
 use tower_http::set_header::{SetRequestHeader, SetRequestHeaderLayer};
 
-use crate::auth_layer::AuthLayer;
-use crate::body::{BoxedLayer, BytesService};
+use super::user_layer::BoxedLayer;
 use crate::error::BoxError;
-use crate::rate_limit::SharedRateLimitLayer;
-use crate::retry::{RetryConfig, RetryPolicy};
-use crate::timeout::AttemptTimeoutLayer;
-use crate::trace::TraceLayer;
-use crate::transport::Transport;
+use crate::middleware::auth::AuthLayer;
+use crate::middleware::rate_limit::SharedRateLimitLayer;
+use crate::middleware::retry::{RetryConfig, RetryPolicy};
+use crate::middleware::timeout::AttemptTimeoutLayer;
+use crate::middleware::trace::TraceLayer;
+use crate::transport::{BytesService, Transport};
 
 /// The default limit on one attempt.
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default limit on one request to the identity service.
 pub const DEFAULT_IDENTITY_TIMEOUT: Duration = Duration::from_secs(30);
-/// The default limit on opening a TCP connection.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub use crate::transport::DEFAULT_CONNECT_TIMEOUT;
 
 /// The middleware settings a [`crate::ClientBuilder`] collects.
 #[derive(Clone)]

@@ -9,7 +9,7 @@
 //! ```
 //! # fn main() -> Result<(), trove_core::Error> {
 //! # let emulator = trove_emulator::Emulator::new(trove_emulator::Config::with_reads(1));
-//! use trove_core::blocking::Client;
+//! use trove_core::client::blocking::Client;
 //!
 //! let client = Client::new("jsmith", "abcdef", "12345", "http://localhost:8779/v1.0/auth")
 //!     .auth_strategy("fake")
@@ -35,12 +35,15 @@ use http_body_util::Full;
 use tokio::runtime::Runtime;
 use tower::Service;
 use trove_auth::{AuthStrategy, Secret};
-use trove_types::instance::{DatabaseSpec, UserSpec};
-use trove_types::{Instance, Version};
+use trove_types::backup::Backup;
+use trove_types::cluster::Cluster;
+use trove_types::instance::{DatabaseSpec, InstanceList, UserSpec};
+use trove_types::{Instance, Paged, Resource, Settle, Version};
 
+use crate::api::resource::Routed;
 use crate::error::{BoxError, Error};
-use crate::pagination::Page;
-use crate::wait::WaitOptions;
+use crate::request::page::Page;
+use crate::request::wait::WaitOptions;
 
 /// A blocking Trove client. Cheap to clone; clones share the runtime, the connections and
 /// the token.
@@ -122,7 +125,25 @@ impl Client {
 
     /// Instances: create, get, list, delete, refresh, waits.
     pub fn instances(&self) -> Instances<'_> {
-        Instances { client: self }
+        self.api()
+    }
+
+    /// Backups: get, list, delete, waits.
+    pub fn backups(&self) -> Api<'_, Backup> {
+        self.api()
+    }
+
+    /// Clusters: get, list, delete, waits.
+    pub fn clusters(&self) -> Api<'_, Cluster> {
+        self.api()
+    }
+
+    /// Returns the handler of kind `K`.
+    pub fn api<K>(&self) -> Api<'_, K> {
+        Api {
+            client: self,
+            inner: crate::Api::new(&self.inner),
+        }
     }
 }
 
@@ -221,13 +242,69 @@ impl Versions<'_> {
     }
 }
 
-/// Blocking operations on instances.
-#[derive(Debug, Clone, Copy)]
-pub struct Instances<'c> {
+/// A blocking handler of kind `K`: the async [`crate::Api`] driven by the client's runtime.
+pub struct Api<'c, K> {
     client: &'c Client,
+    inner: crate::Api<'c, K>,
 }
 
-impl<'c> Instances<'c> {
+impl<K> Clone for Api<'_, K> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<K> Copy for Api<'_, K> {}
+
+impl<K: Resource> std::fmt::Debug for Api<'_, K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("blocking::Api")
+            .field("kind", &K::KIND)
+            .finish()
+    }
+}
+
+impl<'c, K: Routed> Api<'c, K> {
+    /// Shows one item.
+    pub fn get(&self, id: &str) -> Result<K, Error> {
+        self.client.block_on(self.inner.get(id))
+    }
+
+    /// Shows one item, or `None` when the server answers 404.
+    pub fn get_opt(&self, id: &str) -> Result<Option<K>, Error> {
+        self.client.block_on(self.inner.get_opt(id))
+    }
+
+    /// Deletes one item.
+    pub fn delete(&self, id: &str) -> Result<(), Error> {
+        self.client.block_on(self.inner.delete(id))
+    }
+
+    /// Starts a list request: [`ListRequest::send`] for one page, or iterate for every item.
+    pub fn list(&self) -> ListRequest<'c, K::List> {
+        ListRequest {
+            client: self.client,
+            inner: self.inner.list(),
+        }
+    }
+}
+
+impl<K: Routed + Settle> Api<'_, K> {
+    /// Waits until the item is ready; see [`crate::Api::wait_ready`].
+    pub fn wait_ready(&self, id: &str, options: WaitOptions<'_>) -> Result<K, Error> {
+        self.client.block_on(self.inner.wait_ready(id, options))
+    }
+
+    /// Waits until the item is gone (404); see [`crate::Api::wait_deleted`].
+    pub fn wait_deleted(&self, id: &str, options: WaitOptions<'_>) -> Result<(), Error> {
+        self.client.block_on(self.inner.wait_deleted(id, options))
+    }
+}
+
+/// Blocking instances: the generic handler plus create.
+pub type Instances<'c> = Api<'c, Instance>;
+
+impl<'c> Api<'c, Instance> {
     /// Starts a create request; add options, then [`CreateInstance::send`].
     pub fn create(
         &self,
@@ -240,45 +317,10 @@ impl<'c> Instances<'c> {
         }
     }
 
-    /// Shows an instance.
-    pub fn get(&self, id: &str) -> Result<Instance, Error> {
-        let c = self.client;
-        c.block_on(c.inner.instances().get(id))
-    }
-
-    /// Reloads `instance` in place (the seed's `instance.get()`).
+    /// Reloads `instance` in place (the usage guide's `instance.get()`).
     pub fn refresh(&self, instance: &mut Instance) -> Result<(), Error> {
         *instance = self.get(&instance.id)?;
         Ok(())
-    }
-
-    /// Deletes an instance.
-    pub fn delete(&self, id: &str) -> Result<(), Error> {
-        let c = self.client;
-        c.block_on(c.inner.instances().delete(id))
-    }
-
-    /// Starts a list request: [`ListInstances::send`] for one page, or iterate for every
-    /// instance.
-    pub fn list(&self) -> ListInstances<'c> {
-        ListInstances {
-            client: self.client,
-            limit: None,
-            marker: None,
-            detailed: false,
-        }
-    }
-
-    /// Waits until the instance is `ACTIVE` or `HEALTHY`.
-    pub fn wait_ready(&self, id: &str, options: WaitOptions) -> Result<Instance, Error> {
-        let c = self.client;
-        c.block_on(c.inner.instances().wait_ready(id, options))
-    }
-
-    /// Waits until the instance is gone (404).
-    pub fn wait_deleted(&self, id: &str, options: WaitOptions) -> Result<(), Error> {
-        let c = self.client;
-        c.block_on(c.inner.instances().wait_deleted(id, options))
     }
 }
 
@@ -322,67 +364,67 @@ impl CreateInstance<'_> {
     }
 }
 
-/// A blocking list request being built.
+/// A blocking list request being built: the async [`crate::ListRequest`], sent on the
+/// client's runtime.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListInstances<'c> {
+pub struct ListRequest<'c, E> {
     client: &'c Client,
-    limit: Option<u32>,
-    marker: Option<String>,
-    detailed: bool,
+    inner: crate::ListRequest<'c, E>,
 }
 
-impl<'c> ListInstances<'c> {
+impl<'c, E> ListRequest<'c, E>
+where
+    E: Paged + Clone + Send + 'static,
+    E::Item: Send + 'static,
+{
     /// Asks for at most `limit` items per page.
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
+    pub fn limit(self, limit: u32) -> Self {
+        self.filter(|r| r.limit(limit))
     }
 
     /// Starts after `marker` (a page's `next`); `None` starts at the beginning.
-    pub fn marker<M: AsRef<str>>(mut self, marker: Option<M>) -> Self {
-        self.marker = marker.map(|m| m.as_ref().to_owned());
-        self
+    pub fn marker<M: AsRef<str>>(self, marker: Option<M>) -> Self {
+        self.filter(|r| r.marker(marker))
     }
 
-    /// Uses the detail view.
-    pub fn detailed(mut self, yes: bool) -> Self {
-        self.detailed = yes;
+    /// Applies any filter of the async request: `.filter(|r| r.include_clustered(true))`.
+    pub fn filter(
+        mut self,
+        edit: impl FnOnce(crate::ListRequest<'c, E>) -> crate::ListRequest<'c, E>,
+    ) -> Self {
+        self.inner = edit(self.inner);
         self
-    }
-
-    fn request(&self) -> crate::api::instances::ListInstancesRequest<'c> {
-        let mut req = self
-            .client
-            .inner
-            .instances()
-            .list()
-            .marker(self.marker.as_deref())
-            .detailed(self.detailed);
-        if let Some(l) = self.limit {
-            req = req.limit(l);
-        }
-        req
     }
 
     /// Fetches one page.
-    pub fn send(self) -> Result<Page<Instance>, Error> {
-        let c = self.client;
-        c.block_on(self.request().send())
+    pub fn send(self) -> Result<Page<E::Item>, Error> {
+        self.client.block_on(self.inner.send())
     }
 
-    /// Returns an iterator over every instance from the marker on, fetching pages lazily.
-    pub fn iter(self) -> Iter<'c, Instance> {
+    /// Returns an iterator over every item from the marker on, fetching pages lazily.
+    pub fn iter(self) -> Iter<'c, E::Item> {
         Iter {
             client: self.client,
-            stream: Box::pin(self.request().into_stream()),
+            stream: Box::pin(self.inner.into_stream()),
         }
     }
 }
 
-impl<'c> IntoIterator for ListInstances<'c> {
-    type Item = Result<Instance, Error>;
-    type IntoIter = Iter<'c, Instance>;
+impl ListRequest<'_, InstanceList> {
+    /// Uses the detail view.
+    pub fn detailed(self, yes: bool) -> Self {
+        self.filter(|r| r.detailed(yes))
+    }
+}
+
+impl<'c, E> IntoIterator for ListRequest<'c, E>
+where
+    E: Paged + Clone + Send + 'static,
+    E::Item: Send + 'static,
+{
+    type Item = Result<E::Item, Error>;
+    type IntoIter = Iter<'c, E::Item>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
     }

@@ -4,8 +4,12 @@
 //! in one go, so the stack above the transport works on `Request<Bytes>` and `Response<Bytes>`:
 //! bodies are cheap to clone for a replay and the decoder reads one contiguous slice.
 
+mod body;
+pub mod tls;
+
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures::future::BoxFuture;
@@ -19,10 +23,14 @@ use tokio::net::TcpStream;
 use tower::util::BoxCloneSyncService;
 use tower::{Service, ServiceExt};
 
-use crate::body::{BytesService, Collect};
 use crate::error::{BoxError, SendState};
 
-pub use crate::body::HttpService;
+/// The default limit on opening a TCP connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub(crate) use body::BytesService;
+pub(crate) use body::Collect;
+pub use body::HttpService;
 
 /// Brings a custom transport to the SDK's whole-body service, its failures said as transport
 /// failures (see [`crate::body`]'s `Collect`).
@@ -44,7 +52,7 @@ where
 /// Returns the default transport: hyper-util's pooled HTTP/1.1 client, with HTTPS through
 /// rustls verifying servers against the default roots.
 pub fn hyper_transport() -> HttpService {
-    hyper_transport_with(Some(crate::stack::DEFAULT_CONNECT_TIMEOUT))
+    hyper_transport_with(Some(DEFAULT_CONNECT_TIMEOUT))
 }
 
 /// Returns hyper-util's pooled HTTP/1.1 client, giving up on a TCP connect after
@@ -52,7 +60,7 @@ pub fn hyper_transport() -> HttpService {
 /// The root certificates are loaded on the first `https` connection, not before.
 pub fn hyper_transport_with(connect_timeout: Option<std::time::Duration>) -> HttpService {
     BoxCloneSyncService::new(HyperClient::new(
-        Arc::new(crate::tls::default_client_config),
+        Arc::new(crate::transport::tls::default_client_config),
         connect_timeout,
     ))
 }

@@ -9,14 +9,13 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use http::header::HeaderName;
 use tower::{Layer, Service};
 use tracing::field::Empty;
 use tracing::Span;
 
-use crate::error::BoxError;
-use crate::operation::OperationInfo;
-use crate::retry::Attempt;
+use crate::error::{request_id_of, BoxError};
+use crate::middleware::retry::Attempt;
+use crate::request::operation::OperationInfo;
 
 /// Records each request in a `trove.attempt` span; see [`Trace`].
 #[derive(Debug, Clone, Copy, Default)]
@@ -38,24 +37,9 @@ pub struct Trace<S> {
     inner: S,
 }
 
-/// The headers a request id is read from, in order. Named once: looking a header up by a
-/// `&str` parses the name on every call.
-const REQUEST_ID_HEADERS: [HeaderName; 2] = [
-    HeaderName::from_static("x-openstack-request-id"),
-    HeaderName::from_static("x-compute-request-id"),
-];
-
 /// Returns the request id of a response (`x-openstack-request-id`, else `x-compute-request-id`).
 pub fn request_id(response: &http::Response<Bytes>) -> Option<&str> {
     request_id_of(response.headers())
-}
-
-/// Returns the request id among `headers`; see [`request_id`].
-pub(crate) fn request_id_of(headers: &http::HeaderMap) -> Option<&str> {
-    REQUEST_ID_HEADERS
-        .iter()
-        .find_map(|h| headers.get(h))
-        .and_then(|v| v.to_str().ok())
 }
 
 impl<S> Service<http::Request<Bytes>> for Trace<S>

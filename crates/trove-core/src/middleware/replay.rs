@@ -13,8 +13,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http::{Extensions, Method};
 
-use crate::operation::OperationInfo;
-use crate::retry::Attempt;
+use crate::middleware::retry::Attempt;
+use crate::request::operation::OperationInfo;
 
 /// A request's extensions, kept for a replay.
 #[derive(Clone, Debug)]
@@ -64,7 +64,7 @@ impl KeptExtensions {
     pub fn is_idempotent(&self, method: &Method) -> bool {
         match self.operation() {
             Some(info) => info.idempotent,
-            None => crate::retry::method_is_idempotent(method),
+            None => crate::middleware::retry::method_is_idempotent(method),
         }
     }
 

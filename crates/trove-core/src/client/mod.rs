@@ -1,5 +1,12 @@
 //! The client: configuration, the assembled stack, and the call path every operation takes.
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
+pub mod paging;
+pub mod stack;
+mod user_layer;
+pub mod wait;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,15 +21,14 @@ use trove_auth::{
     Session, TlsSettings, TokenCache, TokenKey, TokenStore,
 };
 
-use crate::auth_layer::{AuthLayer, StackAuthHttp};
-use crate::body::{self, BoxedLayer, BytesService};
-use crate::error::{ApiError, BoxError, DecodeError, Error};
-use crate::layer_error::LayerError;
-use crate::operation::Operation;
-use crate::retry::{self, Attempt, RetryConfig};
-use crate::stack::{self, Settings, StackParts};
-use crate::timeout::AttemptTimedOut;
-use crate::transport::{self, HttpService, HyperClient, Transport, TransportError};
+use self::stack::{Settings, StackParts};
+use self::user_layer::BoxedLayer;
+use crate::error::{ApiError, BoxError, DecodeError, Error, LayerError};
+use crate::middleware::auth::{AuthLayer, StackAuthHttp};
+use crate::middleware::retry::{self, Attempt, RetryConfig};
+use crate::middleware::timeout::AttemptTimedOut;
+use crate::request::operation::Operation;
+use crate::transport::{self, BytesService, HttpService, HyperClient, Transport, TransportError};
 
 /// The default limit on one call, retries and re-authentication included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -139,7 +145,7 @@ impl Client {
         B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
-        let service = BytesService::new(body::FromBodies::new(service));
+        let service = BytesService::new(user_layer::FromBodies::new(service));
         Client {
             inner: Arc::new(Inner {
                 auth_http: Arc::new(StackAuthHttp::new(service.clone(), None)),
@@ -218,7 +224,7 @@ impl Client {
             request_id = tracing::field::Empty,
         );
         let progress = Arc::new(std::sync::atomic::AtomicU8::new(0));
-        let response = crate::auth_layer::CALL_PROGRESS
+        let response = crate::middleware::auth::CALL_PROGRESS
             .scope(
                 progress.clone(),
                 self.inner.service.clone().oneshot(request),
@@ -227,7 +233,7 @@ impl Client {
             .await
             .map_err(|e| {
                 let waiting = progress.load(std::sync::atomic::Ordering::Relaxed)
-                    == crate::auth_layer::WAITING_FOR_TOKEN;
+                    == crate::middleware::auth::WAITING_FOR_TOKEN;
                 let e = match classify(e, self.inner.timeout) {
                     Error::Timeout(d) if waiting => Error::TimeoutWaitingForToken(d),
                     e => e,
@@ -239,7 +245,7 @@ impl Client {
         if !span.is_disabled() {
             span.record("status", status.as_u16());
             span.record("attempts", Attempt::of(response.extensions()));
-            if let Some(id) = crate::trace::request_id(&response) {
+            if let Some(id) = crate::middleware::trace::request_id(&response) {
                 span.record("request_id", id);
             }
         }
@@ -530,7 +536,7 @@ impl ClientBuilder {
     }
 
     /// Wraps each attempt in `layer`: it sits below retry, so it sees every attempt (replays
-    /// included) and its outcome (see [`crate::stack`] and `docs/middleware.md` for what it
+    /// included) and its outcome (see [`crate::client::stack`] and `docs/middleware.md` for what it
     /// sees). The layer wraps an [`HttpService`] (`Request<Full<Bytes>>` in,
     /// `Response<Full<Bytes>>` out) and may answer with any `http_body` body, so tower-http's
     /// layers fit. Layers added first are outermost.
@@ -552,12 +558,12 @@ impl ClientBuilder {
         B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
-        self.layers.push(body::boxed_layer(layer));
+        self.layers.push(user_layer::boxed_layer(layer));
         self
     }
 
     /// Wraps each call, once, in `layer`: it sits above retry and sees the call's final outcome
-    /// (see [`crate::stack`]). Same service types and error rules as [`layer`](Self::layer).
+    /// (see [`crate::client::stack`]). Same service types and error rules as [`layer`](Self::layer).
     /// Layers added first are outermost.
     pub fn call_layer<L, B>(mut self, layer: L) -> Self
     where
@@ -572,7 +578,7 @@ impl ClientBuilder {
         B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
-        self.stack.call_layers.push(body::boxed_layer(layer));
+        self.stack.call_layers.push(user_layer::boxed_layer(layer));
         self
     }
 
@@ -666,7 +672,7 @@ impl ClientBuilder {
         let transport = match self.transport {
             Some(t) => Transport::Custom(t),
             None => Transport::Hyper(HyperClient::new(
-                crate::tls::config_source(&self.tls)?,
+                crate::transport::tls::config_source(&self.tls)?,
                 connect_timeout,
             )),
         };

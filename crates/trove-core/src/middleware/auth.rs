@@ -14,9 +14,9 @@ use http::Uri;
 use tower::{Layer, Service, ServiceExt};
 use trove_auth::{AuthError, AuthHttp, Session, TokenCache};
 
-use crate::body::BytesService;
 use crate::error::{BoxError, SendState};
-use crate::replay::{copy_for_replay, KeptExtensions};
+use crate::middleware::replay::{copy_for_replay, KeptExtensions};
+use crate::transport::BytesService;
 use crate::transport::TransportError;
 
 /// How far a call got, so a deadline that runs out while the call waits for its token can say
@@ -427,7 +427,9 @@ impl AuthHttp for StackAuthHttp {
                 None => sent.await,
                 Some(limit) => match tokio::time::timeout(limit, sent).await {
                     Ok(answer) => answer,
-                    Err(_) => Err(Box::new(crate::timeout::IdentityTimedOut(limit)) as BoxError),
+                    Err(_) => Err(
+                        Box::new(crate::middleware::timeout::IdentityTimedOut(limit)) as BoxError,
+                    ),
                 },
             }
         })

@@ -1,0 +1,9 @@
+//! The tower layers between the client and the transport, one file per layer; the order they
+//! run in is written down once, in [`crate::client::stack`].
+
+pub mod auth;
+pub mod rate_limit;
+pub mod replay;
+pub mod retry;
+pub mod timeout;
+pub mod trace;
