@@ -5,8 +5,10 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
+use http_body_util::{BodyExt, Full};
 use serde_json::Value;
 use tower::{Layer, Service};
+use troveclient::BoxError;
 
 /// One request and its answer, as seen above the auth layer (origin-form paths, no host).
 #[derive(Debug, Clone)]
@@ -64,20 +66,25 @@ pub struct RecorderService<S> {
     exchanges: Arc<Mutex<Vec<Exchange>>>,
 }
 
-impl<S> Service<http::Request<Bytes>> for RecorderService<S>
+impl<S> Service<http::Request<Full<Bytes>>> for RecorderService<S>
 where
-    S: Service<http::Request<Bytes>, Response = http::Response<Bytes>> + Send + 'static,
+    S: Service<
+            http::Request<Full<Bytes>>,
+            Response = http::Response<Full<Bytes>>,
+            Error = BoxError,
+        > + Send
+        + 'static,
     S::Future: Send + 'static,
 {
-    type Response = http::Response<Bytes>;
-    type Error = S::Error;
-    type Future = BoxFuture<'static, Result<http::Response<Bytes>, S::Error>>;
+    type Response = http::Response<Full<Bytes>>;
+    type Error = BoxError;
+    type Future = BoxFuture<'static, Result<http::Response<Full<Bytes>>, BoxError>>;
 
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
+    fn call(&mut self, request: http::Request<Full<Bytes>>) -> Self::Future {
         let method = request.method().to_string();
         let path = request
             .uri()
@@ -86,13 +93,14 @@ where
         let exchanges = self.exchanges.clone();
         let fut = self.inner.call(request);
         Box::pin(async move {
-            let response = fut.await?;
-            let body = if response.body().is_empty() {
+            let (parts, bytes) = fut.await?.into_parts();
+            let bytes = bytes.collect().await?.to_bytes();
+            let response = http::Response::from_parts(parts, Full::new(bytes.clone()));
+            let body = if bytes.is_empty() {
                 Value::Null
             } else {
-                serde_json::from_slice(response.body()).unwrap_or_else(|_| {
-                    Value::String(String::from_utf8_lossy(response.body()).into_owned())
-                })
+                serde_json::from_slice(&bytes)
+                    .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
             };
             if let Ok(mut list) = exchanges.lock() {
                 list.push(Exchange {

@@ -617,20 +617,20 @@ pub async fn keystone_v3_token_and_application_credential(target: &Target) {
     ))
     .header("x-auth-token", session.token.expose())
     .header("content-type", "application/json")
-    .body(bytes::Bytes::from(body))
+    .body(http_body_util::Full::new(bytes::Bytes::from(body)))
     .expect("request");
     let transport: HttpService = troveclient::stack::hyper_transport();
     let response = transport
         .oneshot(request)
         .await
         .expect("create application credential");
-    assert_eq!(
-        response.status(),
-        201,
-        "{:?}",
-        String::from_utf8_lossy(response.body())
-    );
-    let created: serde_json::Value = serde_json::from_slice(response.body()).expect("json");
+    let status = response.status();
+    let answer = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    assert_eq!(status, 201, "{:?}", String::from_utf8_lossy(&answer));
+    let created: serde_json::Value = serde_json::from_slice(&answer).expect("json");
     let id = created["application_credential"]["id"]
         .as_str()
         .expect("id")
