@@ -8,6 +8,7 @@
 mod conformance;
 mod fuzz;
 mod http;
+mod msrv;
 mod proc;
 mod real_servers;
 mod reliability;
@@ -48,6 +49,8 @@ enum Command {
     Reliability,
     /// Run every `cargo fuzz` target in fuzz/ for a bounded time (needs nightly + cargo-fuzz).
     Fuzz(fuzz::FuzzArgs),
+    /// Fail when a dependency in Cargo.lock needs a newer Rust than the declared rust-version.
+    Msrv,
 }
 
 #[derive(Subcommand)]
@@ -76,5 +79,6 @@ fn main() -> Result<()> {
         Command::Conformance => conformance::run(&root),
         Command::Reliability => reliability::run(&root),
         Command::Fuzz(args) => fuzz::run(&args),
+        Command::Msrv => msrv::run(&conformance::workspace_root()),
     }
 }

@@ -4,7 +4,7 @@
 //! The bodies have the shape and size of the shared bench harness's fixtures (744 B instance,
 //! 734 KB page). `page_1000_floor_struct` decodes the same page into the harness floor's
 //! 12-field struct, so the full model's own cost shows without a server. Run with
-//! `cargo bench -p trove-types --bench decode`.
+//! `cargo bench -p troveclient-types --bench decode`.
 
 #![allow(missing_docs)]
 
