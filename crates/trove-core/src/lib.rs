@@ -4,12 +4,15 @@
 //! sends it through a tower stack assembled in [`stack`] (timeouts, retry, limits, user
 //! layers, tracing, auth, default headers, transport) and decodes the answer into
 //! `trove-types` models or a typed [`Error`].
-//! Lists come as a [`Page`] with the seed's `next` marker, or as a stream of every item;
-//! [`wait`] polls resources until they reach a state.
+//! Lists come as a [`Page`] with python-troveclient's `next` marker, or as a stream of every
+//! item; [`wait`] polls resources until they reach a state.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod api;
 pub mod auth_layer;
 #[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
 pub mod client;
 pub mod error;
