@@ -50,7 +50,7 @@ pub fn opt_string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<St
 
 /// Reads a string or a number as a `String`. A visitor rather than an untagged enum: an
 /// untagged enum buffers each value into serde's `Content` and then tries every variant, which
-/// cost an extra allocation and copy per id of every decoded instance (issue #8).
+/// costs an extra allocation and copy per id of every decoded instance.
 struct StringOrNumber;
 
 impl<'de> Visitor<'de> for StringOrNumber {

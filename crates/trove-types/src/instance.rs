@@ -882,7 +882,7 @@ mod tests {
     }
 
     #[test]
-    fn create_body_matches_the_seed_request() {
+    fn create_body_matches_the_usage_guide_request() {
         let mut req = CreateInstance::new("My Instance", "1");
         req.volume = Some(VolumeSpec::new(1));
         req.databases.push(
