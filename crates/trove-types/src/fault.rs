@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 /// What a failed response said, normalized across the body shapes Trove is known to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Fault {
     /// The Trove fault name, such as `itemNotFound`, `badRequest` or `overLimit`. When the body
     /// does not name one, it is derived from the status code the way Trove derives it.
