@@ -236,6 +236,11 @@ pub struct UsageDoc;
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoc;
 
+/// This crate's README (what the package registry shows), compiled as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct CrateReadmeDoc;
+
 /// The authentication guide `docs/auth.md`, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/auth.md")]
