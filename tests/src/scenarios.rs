@@ -12,10 +12,10 @@ use troveclient::wait::{poll_until, Check};
 
 use crate::target::Target;
 
-/// The seed document, section by section: versions, create with a volume, databases and users,
+/// The usage guide, section by section: versions, create with a volume, databases and users,
 /// get, BUILD -> ACTIVE (waited for, then refreshed in place), delete -> SHUTDOWN -> NotFound, and 30
 /// instances listed as 20 + 10 with `next`.
-pub async fn seed_walkthrough(target: &Target, client: &Client) {
+pub async fn usage_guide_walkthrough(target: &Target, client: &Client) {
     client.authenticate().await.expect("authenticate");
 
     // Versions
@@ -63,7 +63,7 @@ pub async fn seed_walkthrough(target: &Target, client: &Client) {
     );
 
     // The SDK's polling loop (tokio's clock, a deadline, backoff) rather than a hand-written
-    // sleep; the seed's in-place refresh follows once the wait is over.
+    // sleep; the guide's in-place refresh follows once the wait is over.
     let id = instance.id.clone();
     poll_until(
         format!("instance {id}"),
@@ -301,7 +301,7 @@ impl AuthStrategy for StaleFirst {
     }
 }
 
-/// Everything the real fake mode can do beyond the seed: flavors, datastores and versions,
+/// Everything the real fake mode can do beyond the usage guide: flavors, datastores and versions,
 /// limits, databases, users and their access, root, backups, restart and rename. Resizes are
 /// requested but not waited for, because fake mode cannot finish them (see
 /// [`FAKE_MODE_CANNOT_FINISH`]).
@@ -1038,7 +1038,7 @@ pub async fn configurations_and_modules(target: &Target, client: &Client) {
 /// Trove 26.0.0: its fake guest agent has no `guest_log_list` and no `guest_log_action`, so
 /// every guest-log call on a ready instance fails with an unhandled `AttributeError`, which
 /// Trove answers as a 500 `instanceFault` ("Internal Server Error. Please keep this ID to help
-/// us figure out what went wrong: (<uuid>)."). The emulator answers these as a real guest
+/// us figure out what went wrong: (`<uuid>`)."). The emulator answers these as a real guest
 /// would. Entries are `(operation, status, fault name)`.
 pub const FAKE_MODE_REFUSES: &[(&str, u16, &str)] = &[
     ("list instance logs", 500, "instanceFault"),

@@ -76,7 +76,7 @@ impl Target {
         }
     }
 
-    /// The auth URL of the seed's fake strategy on this target.
+    /// The auth URL of the usage guide's fake strategy on this target.
     pub fn fake_auth_url(&self) -> String {
         format!("{}/v1.0/auth", self.trove_url)
     }

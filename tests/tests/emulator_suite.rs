@@ -6,10 +6,10 @@ use trove_tests::target::unique_tenant;
 use trove_tests::{scenarios, Target};
 
 #[tokio::test]
-async fn seed_walkthrough() {
+async fn usage_guide_walkthrough() {
     let target = Target::emulator().await;
     let client = target.fake_client(&unique_tenant("t"));
-    scenarios::seed_walkthrough(&target, &client).await;
+    scenarios::usage_guide_walkthrough(&target, &client).await;
 }
 
 #[tokio::test]
@@ -36,7 +36,7 @@ async fn differential_emulator_against_emulator() {
         let tenant = unique_tenant("t");
         let recorder = Recorder::default();
         let client = target.recorded_client(&tenant, &recorder);
-        scenarios::seed_walkthrough(&target, &client).await;
+        scenarios::usage_guide_walkthrough(&target, &client).await;
         runs.push(normalize(&recorder.exchanges(), &tenant));
     }
     assert!(

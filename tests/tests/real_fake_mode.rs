@@ -13,10 +13,10 @@ use trove_tests::{scenarios, Recorder, Target};
 const ALLOWED_DIFFERENCES: &[&str] = &[];
 
 #[tokio::test]
-async fn seed_walkthrough_on_the_real_server() {
+async fn usage_guide_walkthrough_on_the_real_server() {
     let target = Target::real();
-    let client = target.fake_client(&unique_tenant("seed"));
-    scenarios::seed_walkthrough(&target, &client).await;
+    let client = target.fake_client(&unique_tenant("guide"));
+    scenarios::usage_guide_walkthrough(&target, &client).await;
 }
 
 #[tokio::test]
@@ -89,7 +89,7 @@ async fn fake_mode_refuses_what_is_recorded() {
 }
 
 #[tokio::test]
-async fn the_emulator_answers_the_seed_like_the_real_server() {
+async fn the_emulator_answers_the_usage_guide_like_the_real_server() {
     let real = Target::real();
     let emulator = Target::emulator().await;
     let mut runs = Vec::new();
@@ -97,7 +97,7 @@ async fn the_emulator_answers_the_seed_like_the_real_server() {
         let tenant = unique_tenant("diff");
         let recorder = Recorder::default();
         let client = target.recorded_client(&tenant, &recorder);
-        scenarios::seed_walkthrough(target, &client).await;
+        scenarios::usage_guide_walkthrough(target, &client).await;
         scenarios::operations(target, &client).await;
         scenarios::typed_errors(target, &client, &tenant).await;
         scenarios::configurations_and_modules(target, &client).await;

@@ -69,7 +69,7 @@ pub fn workspace_root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_owned()
 }
 
-/// `cargo test -p trove-tests -p trove-cli --features FEATURES -- --test-threads=1` (only
+/// `cargo test -p trove-tests -p troveclient-cli --features FEATURES -- --test-threads=1` (only
 /// building the tests with `no_run`); true when it passed.
 fn cargo_test(root: &Path, features: &str, no_run: bool) -> Result<bool> {
     let mut cmd = suite_command(
@@ -78,7 +78,7 @@ fn cargo_test(root: &Path, features: &str, no_run: bool) -> Result<bool> {
             "-p",
             "trove-tests",
             "-p",
-            "trove-cli",
+            "troveclient-cli",
             "--features",
             features,
         ],

@@ -9,6 +9,7 @@ mod conformance;
 mod downstream;
 mod fuzz;
 mod http;
+mod msrv;
 mod proc;
 mod real_servers;
 mod reliability;
@@ -52,6 +53,8 @@ enum Command {
     Downstream,
     /// Run every `cargo fuzz` target in fuzz/ for a bounded time (needs nightly + cargo-fuzz).
     Fuzz(fuzz::FuzzArgs),
+    /// Fail when a dependency in Cargo.lock needs a newer Rust than the declared rust-version.
+    Msrv,
 }
 
 #[derive(Subcommand)]
@@ -81,5 +84,6 @@ fn main() -> Result<()> {
         Command::Reliability => reliability::run(&root),
         Command::Downstream => downstream::run(&conformance::workspace_root()),
         Command::Fuzz(args) => fuzz::run(&args),
+        Command::Msrv => msrv::run(&conformance::workspace_root()),
     }
 }

@@ -27,8 +27,8 @@ use serde_json::Value;
 use crate::catalog::{EndpointFilter, Interface};
 use crate::error::AuthError;
 use crate::strategy::{
-    Auth11, AuthStrategy, DomainRef, FakeAuth, KeystoneV2, KeystoneV3, Scope, StaticToken, Tenant,
-    UserRef, V3Method,
+    Auth11, AuthStrategy, AuthType, DomainRef, FakeAuth, KeystoneV2, KeystoneV3, Scope,
+    StaticToken, Tenant, UserRef, V3Method,
 };
 use trove_types::Secret;
 
@@ -152,9 +152,9 @@ pub struct AuthValues {
 pub struct CloudConfig {
     /// The cloud's name in `clouds.yaml`, or `None` for the `OS_*` variables alone.
     pub cloud: Option<String>,
-    /// `auth_type` / `OS_AUTH_TYPE`: `password`, `v3password`, `v2password`, `token`,
-    /// `v3token`, `v3applicationcredential`, `admin_token`, `rax`, `rax2`, `auth1.1`, `fake`.
-    /// Inferred from the values when unset.
+    /// `auth_type` / `OS_AUTH_TYPE`: an [`AuthType`] name (`password`, `v3password`,
+    /// `v2password`, `token`, `v3applicationcredential`, `admin_token`, `rax`, `fake`...).
+    /// Inferred from the values when unset; see [`CloudConfig::effective_auth_type`].
     pub auth_type: Option<String>,
     /// The authentication values.
     pub auth: AuthValues,
@@ -512,33 +512,34 @@ impl CloudConfig {
         ConfigLoader::from_process().load(Some(name))
     }
 
-    /// Returns the effective auth type: the configured one, else inferred from the values
-    /// (an application credential, else a token without password, else a password).
-    pub fn effective_auth_type(&self) -> String {
+    /// Returns the effective auth type: the configured one (an [`AuthType`] name), else
+    /// inferred from the values (an application credential, else a token without password,
+    /// else a password). Fails on a name [`AuthType`] does not know.
+    pub fn effective_auth_type(&self) -> Result<AuthType, AuthError> {
         if let Some(t) = &self.auth_type {
-            return t.to_lowercase().replace('-', "_");
+            return t.parse();
         }
         let a = &self.auth;
-        if a.application_credential_secret.is_some() {
-            "v3applicationcredential".to_owned()
+        Ok(if a.application_credential_secret.is_some() {
+            AuthType::V3ApplicationCredential
         } else if a.token.is_some() && a.password.is_none() {
             if a.auth_url.is_none() && a.endpoint.is_some() {
-                "admin_token".to_owned()
+                AuthType::AdminToken
             } else {
-                "token".to_owned()
+                AuthType::V3Token
             }
         } else {
-            "password".to_owned()
-        }
+            AuthType::Password
+        })
     }
 
     /// Builds the strategy the configuration describes.
     pub fn strategy(&self) -> Result<Arc<dyn AuthStrategy>, AuthError> {
         let a = &self.auth;
-        let kind = self.effective_auth_type();
+        let kind = self.effective_auth_type()?;
         let missing = |what: &str| {
             AuthError::InvalidConfig(format!(
-                "auth type {kind:?} of {} needs {what}",
+                "auth type \"{kind}\" of {} needs {what}",
                 self.cloud
                     .as_deref()
                     .map_or("the OS_* environment".to_owned(), |c| format!(
@@ -556,10 +557,14 @@ impl CloudConfig {
                 .ok_or_else(|| missing("api_key or password"))
         };
         let v2 = self.identity_v2();
-        Ok(match kind.as_str() {
-            "password" if v2 => Arc::new(self.v2_password(&auth_url()?, &username()?, password()?)),
-            "v2password" => Arc::new(self.v2_password(&auth_url()?, &username()?, password()?)),
-            "password" | "v3password" => Arc::new(KeystoneV3::new(
+        Ok(match kind {
+            AuthType::Password if v2 => {
+                Arc::new(self.v2_password(&auth_url()?, &username()?, password()?))
+            }
+            AuthType::V2Password => {
+                Arc::new(self.v2_password(&auth_url()?, &username()?, password()?))
+            }
+            AuthType::Password | AuthType::V3Password => Arc::new(KeystoneV3::new(
                 &auth_url()?,
                 V3Method::Password {
                     username: a.username.clone(),
@@ -569,12 +574,12 @@ impl CloudConfig {
                 },
                 self.scope(),
             )),
-            "token" | "v3token" => Arc::new(KeystoneV3::token(
+            AuthType::V3Token => Arc::new(KeystoneV3::token(
                 &auth_url()?,
                 a.token.clone().ok_or_else(|| missing("token"))?,
                 self.scope(),
             )),
-            "v3applicationcredential" | "applicationcredential" | "application_credential" => {
+            AuthType::V3ApplicationCredential => {
                 let secret = a
                     .application_credential_secret
                     .clone()
@@ -597,40 +602,33 @@ impl CloudConfig {
                     }
                 }
             }
-            "admin_token" | "token_endpoint" | "static" => Arc::new(StaticToken::new(
+            AuthType::AdminToken => Arc::new(StaticToken::new(
                 a.token.clone().ok_or_else(|| missing("token"))?,
                 a.endpoint
                     .as_deref()
                     .or(self.endpoint_override.as_deref())
                     .ok_or_else(|| missing("endpoint"))?,
             )),
-            "rax" => Arc::new(KeystoneV2::rax(
+            AuthType::Rax => Arc::new(KeystoneV2::rax(
                 &auth_url()?,
                 &username()?,
                 key()?,
                 self.tenant(),
             )),
-            "rax2" => Arc::new(KeystoneV2::rax2(
+            AuthType::Rax2 => Arc::new(KeystoneV2::rax2(
                 &auth_url()?,
                 &username()?,
                 key()?,
                 self.tenant(),
             )),
-            "auth1.1" => Arc::new(Auth11::new(&auth_url()?, &username()?, key()?)),
-            "fake" => Arc::new(FakeAuth::new(
+            AuthType::Auth11 => Arc::new(Auth11::new(&auth_url()?, &username()?, key()?)),
+            AuthType::Fake => Arc::new(FakeAuth::new(
                 a.project_id
                     .clone()
                     .or_else(|| a.project_name.clone())
                     .ok_or_else(|| missing("project_id"))?,
                 &auth_url()?,
             )?),
-            other => {
-                return Err(AuthError::InvalidConfig(format!(
-                    "unsupported auth_type {other:?}; supported: password, v3password, \
-                     v2password, token, v3token, v3applicationcredential, admin_token, rax, rax2, \
-                     auth1.1, fake"
-                )))
-            }
         })
     }
 
@@ -1036,6 +1034,56 @@ clouds:
             .unwrap();
         assert!(c.endpoint_filter().is_err());
         assert!(c.tls.insecure);
+    }
+
+    /// Every `auth_type` clouds.yaml accepted before the one table builds the same strategy,
+    /// and the builder's names are accepted here too.
+    #[test]
+    fn every_clouds_yaml_auth_type_builds_its_strategy() {
+        let loader = ConfigLoader::new(env([])).with_search_path(vec![]);
+        let all = "auth: {auth_url: 'http://k:5000/v3', username: u, password: p, token: t, \
+                   application_credential_id: a, application_credential_secret: s, \
+                   project_id: '1234', endpoint: 'http://trove/v1.0/p'}";
+        let cases = [
+            ("password", "keystone-v3-password"),
+            ("v3password", "keystone-v3-password"),
+            ("v2password", "keystone-v2-password"),
+            ("token", "keystone-v3-token"),
+            ("v3token", "keystone-v3-token"),
+            (
+                "v3applicationcredential",
+                "keystone-v3-application-credential",
+            ),
+            (
+                "applicationcredential",
+                "keystone-v3-application-credential",
+            ),
+            (
+                "application_credential",
+                "keystone-v3-application-credential",
+            ),
+            (
+                "application-credential",
+                "keystone-v3-application-credential",
+            ),
+            ("admin_token", "static-token"),
+            ("Admin-Token", "static-token"),
+            ("token_endpoint", "static-token"),
+            ("static", "static-token"),
+            ("rax", "rax"),
+            ("rax2", "rax2"),
+            ("auth1.1", "auth1.1"),
+            ("fake", "fake"),
+            // New to clouds.yaml: the builder's names.
+            ("keystone", "keystone-v3-password"),
+            ("keystone-v3", "keystone-v3-password"),
+            ("keystone-v2", "keystone-v2-password"),
+        ];
+        for (name, expected) in cases {
+            let yaml = format!("clouds:\n  c:\n    auth_type: {name}\n    {all}\n");
+            let c = loader.load_str(&yaml, "c").unwrap();
+            assert_eq!(c.strategy().unwrap().name(), expected, "{name}");
+        }
     }
 
     #[test]

@@ -7,7 +7,10 @@ use crate::strategy::BoxError;
 #[non_exhaustive]
 pub enum AuthError {
     /// The identity service could not be reached (connection refused, DNS, TLS, timeout).
-    #[error("cannot reach the identity service at {url}: {}", chain(source.as_ref()))]
+    ///
+    /// The cause is this error's `source()`, not part of its message, so a reporter that prints
+    /// the chain (anyhow's `{:#}`, the `trove` CLI) shows it once.
+    #[error("cannot reach the identity service at {url}")]
     Connect {
         /// The URL that was tried.
         url: String,
@@ -78,18 +81,41 @@ impl AuthError {
     }
 }
 
-/// Joins an error's message with those of its sources, skipping repeats, so a TLS or DNS cause
-/// buried under a generic "client error (Connect)" reaches the user.
-fn chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(s) = source {
-        let message = s.to_string();
-        if !text.contains(&message) {
-            text.push_str(": ");
-            text.push_str(&message);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every message of the chain, source by source, as an error reporter prints it.
+    fn chain(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
+        let mut messages = vec![err.to_string()];
+        let mut source = err.source();
+        while let Some(s) = source {
+            messages.push(s.to_string());
+            source = s.source();
         }
-        source = s.source();
+        messages
     }
-    text
+
+    #[test]
+    fn a_connect_error_prints_its_cause_once_along_the_chain() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("tcp connect error")]
+        struct Tcp(#[source] std::io::Error);
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let err = AuthError::Connect {
+            url: "http://keystone:5000/v3/auth/tokens".into(),
+            source: Box::new(Tcp(io)),
+        };
+        assert_eq!(
+            chain(&err),
+            [
+                "cannot reach the identity service at http://keystone:5000/v3/auth/tokens",
+                "tcp connect error",
+                "refused",
+            ]
+        );
+        let shared = AuthError::Shared(std::sync::Arc::new(err));
+        let messages = chain(&shared);
+        assert_eq!(messages.iter().filter(|m| m.contains("refused")).count(), 1);
+    }
 }

@@ -37,5 +37,5 @@ pub use config::{CloudConfig, ConfigLoader, EnvSource, MapEnv, ProcessEnv, TlsSe
 pub use error::AuthError;
 pub use session::Session;
 pub use store::{FileTokenStore, TokenKey, TokenStore, STORE_MIN_VALIDITY};
-pub use strategy::{by_name, AuthHttp, AuthStrategy, BoxError, Credentials, NoHttp};
+pub use strategy::{by_name, AuthHttp, AuthStrategy, AuthType, BoxError, Credentials, NoHttp};
 pub use trove_types::Secret;

@@ -19,6 +19,7 @@ use trove_types::Secret;
 use crate::catalog::{Catalog, CatalogEndpoint, CatalogService, EndpointFilter, Interface};
 use crate::config::CloudConfig;
 use crate::session::Session;
+use crate::strategy::AuthType;
 
 /// A stored token is reused only while it stays valid for at least this long (or the cache's
 /// refresh margin, when that is longer).
@@ -51,8 +52,8 @@ impl TokenKey {
     /// token as input (a key would have to hash that secret) or needs no identity service.
     pub fn for_config(config: &CloudConfig, filter: &EndpointFilter) -> Option<Self> {
         let a = &config.auth;
-        let kind = config.effective_auth_type();
-        if a.token.is_some() || a.auth_url.is_none() || matches!(kind.as_str(), "fake") {
+        let kind = config.effective_auth_type().ok()?;
+        if a.token.is_some() || a.auth_url.is_none() || kind == AuthType::Fake {
             return None;
         }
         Some(Self::from_parts([

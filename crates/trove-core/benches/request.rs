@@ -3,7 +3,7 @@
 //! the assembled stack over an in-memory transport (no sockets), which is the SDK's own cost
 //! per call.
 //!
-//! Run with `cargo bench -p trove-core --bench request`.
+//! Run with `cargo bench -p troveclient-core --bench request`.
 
 #![allow(missing_docs)]
 // A benchmark measures real elapsed time, which the project's clock rule is not about.

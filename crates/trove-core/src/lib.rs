@@ -12,6 +12,8 @@
 //! [`transport`] (hyper and TLS), [`middleware`] (one tower layer per file), [`client`] (the
 //! assembled stack, the client and its blocking wrapper) and [`api`] (the handlers per area).
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub mod api;
 pub mod client;
 pub mod error;

@@ -45,7 +45,7 @@ async fn every_named_strategy_authenticates_against_the_emulator() {
     let cases: [(&str, String, Option<&str>, Option<&str>); 8] = [
         ("keystone", format!("{AUTH}/v3"), None, None),
         ("v3password", AUTH.to_owned(), None, None),
-        // The seed's v2.0 URLs make `keystone` speak v2.0.
+        // python-troveclient's v2.0 URLs make `keystone` speak v2.0.
         (
             "keystone",
             format!("{AUTH}/v2.0/tokens"),

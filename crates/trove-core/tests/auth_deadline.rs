@@ -210,6 +210,7 @@ async fn a_hung_identity_service_is_given_up_after_the_identity_timeout() {
     let start = Instant::now();
     let err = c.instances().get("i-1").await.unwrap_err();
     assert_eq!(start.elapsed(), Duration::from_secs(5), "{err}");
+    // The timeout is the cause of the connect error: along the chain, as a reporter prints it.
     assert!(
         err.report()
             .contains("the identity service did not answer within 5s"),

@@ -410,7 +410,8 @@ pub(crate) async fn spoil(
 /// Builds the answer of a `status=` rule: Trove's fault body, named after the status.
 pub(crate) fn status_answer(status: u16, retry_after: Option<u64>) -> Resp {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-    let name = trove_fault_name(status.as_u16());
+    // One table for the client and the emulator, tested against `trove/common/wsgi.py`.
+    let name = trove_types::fault::fault_name_for_status(status.as_u16());
     let message = status.canonical_reason().unwrap_or("Injected fault");
     let mut inner = json!({ "code": status.as_u16(), "message": message });
     if let Some(secs) = retry_after {
@@ -422,24 +423,6 @@ pub(crate) fn status_answer(status: u16, retry_after: Option<u64>) -> Resp {
             .insert(http::header::RETRY_AFTER, HeaderValue::from(secs));
     }
     resp
-}
-
-/// Returns Trove's fault name for a status (`trove/common/wsgi.py`).
-fn trove_fault_name(status: u16) -> &'static str {
-    match status {
-        400 => "badRequest",
-        401 => "unauthorized",
-        403 => "forbidden",
-        404 => "itemNotFound",
-        409 => "conflict",
-        413 => "overLimit",
-        422 => "unprocessableEntity",
-        429 => "tooManyRequests",
-        500 => "instanceFault",
-        501 => "notImplemented",
-        503 => "serviceUnavailable",
-        _ => "httpError",
-    }
 }
 
 #[cfg(test)]

@@ -20,6 +20,33 @@ use common::send;
 
 const TOKEN: &str = "12345";
 
+/// An injected status answers with the fault name `trove/common/wsgi.py` `Fault` gives it,
+/// 405 `badMethod` and 415 `badMediaType` included.
+#[tokio::test(start_paused = true)]
+async fn injected_statuses_carry_trove_wsgi_fault_names() {
+    let emulator = Emulator::new(Config::with_reads(0));
+    let svc = emulator.service();
+    let path = "/v1.0/12345/instances";
+    let cases = [
+        (405, "badMethod"),
+        (415, "badMediaType"),
+        (409, "conflict"),
+        (429, "tooManyRequests"),
+        (502, "badGateway"),
+        (503, "serviceUnavailable"),
+    ];
+    let plan: String = cases
+        .iter()
+        .map(|(status, _)| format!("GET * status={status} times=1\n"))
+        .collect();
+    emulator.set_faults(plan.parse().unwrap());
+    for (status, name) in cases {
+        let r = send(&svc, Method::GET, path, Some(TOKEN), None).await;
+        assert_eq!(r.status.as_u16(), status);
+        assert_eq!(r.json()[name]["code"], status, "{status}: {}", r.json());
+    }
+}
+
 #[tokio::test(start_paused = true)]
 async fn in_process_faults_answer_as_planned() {
     let emulator = Emulator::new(Config::with_reads(0));

@@ -20,7 +20,7 @@ use trove_emulator::{Config, Delay, Emulator, EmulatorService};
 /// Captures that are not replayed at all, with the reason.
 const EXCLUDED: &[(&str, &str)] = &[
     // Keystone 30 removed v2.0 (404); the emulator serves `/v2.0/tokens` on purpose so the
-    // legacy v2.0 and Rackspace strategies of the seed's era can be tested at all.
+    // legacy v2.0 and Rackspace strategies of python-troveclient's era can be tested at all.
     (
         "real-keystone/022-v2-tokens.json",
         "the emulator keeps Keystone v2.0 for the legacy strategies",

@@ -4,7 +4,7 @@
 //! The bodies have the shape and size of the shared bench harness's fixtures (744 B instance,
 //! 734 KB page). `page_1000_floor_struct` decodes the same page into the harness floor's
 //! 12-field struct, so the full model's own cost shows without a server. Run with
-//! `cargo bench -p trove-types --bench decode`.
+//! `cargo bench -p troveclient-types --bench decode`.
 
 #![allow(missing_docs)]
 
@@ -124,10 +124,10 @@ fn bench_marker(c: &mut Criterion) {
         .map(|l| l.into_parts().1)
         .unwrap_or_default();
     c.bench_function("next_marker", |b| b.iter(|| next_marker(black_box(&links))));
-    let escaped = [Link {
-        rel: "next".into(),
-        href: "https://h:8779/v1.0/12345/users?limit=20&marker=jo%40localhost".into(),
-    }];
+    let escaped = [Link::new(
+        "next",
+        "https://h:8779/v1.0/12345/users?limit=20&marker=jo%40localhost",
+    )];
     c.bench_function("next_marker_escaped", |b| {
         b.iter(|| next_marker(black_box(&escaped)))
     });

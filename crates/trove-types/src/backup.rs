@@ -34,6 +34,7 @@ impl BackupStatus {
 
 /// The datastore a backup was taken from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BackupDatastore {
     /// The datastore type, such as `mysql`.
     #[serde(rename = "type", default)]
@@ -48,6 +49,7 @@ pub struct BackupDatastore {
 
 /// A backup, as shown by `GET /backups/{id}` or as an item of a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Backup {
     /// The backup id (a UUID).
     #[serde(deserialize_with = "string_or_number")]
@@ -91,6 +93,7 @@ pub struct Backup {
 
 /// `{"backup": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BackupEnvelope {
     /// The backup.
     pub backup: Backup,
@@ -193,6 +196,7 @@ pub struct CreateBackupEnvelope<'a> {
 
 /// A backup strategy: where a project's (or an instance's) backups are stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BackupStrategy {
     /// The project.
     #[serde(default, deserialize_with = "opt_string_or_number")]
@@ -210,6 +214,7 @@ pub struct BackupStrategy {
 
 /// `{"backup_strategy": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BackupStrategyEnvelope {
     /// The strategy.
     pub backup_strategy: BackupStrategy,

@@ -30,6 +30,7 @@ crate::open_enum! {
 
 /// `{"id": 1, "name": "NONE", "description": "No tasks for the cluster."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClusterTask {
     /// The task's numeric code, as text.
     #[serde(default, deserialize_with = "opt_string_or_number")]
@@ -43,6 +44,7 @@ pub struct ClusterTask {
 
 /// A cluster, as shown by `GET /clusters/{id}` or as an item of a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Cluster {
     /// The cluster id (a UUID).
     #[serde(deserialize_with = "string_or_number")]
@@ -111,6 +113,7 @@ impl Cluster {
 
 /// A member of a cluster, as listed inside the cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClusterInstance {
     /// The instance id.
     #[serde(deserialize_with = "string_or_number")]
@@ -144,6 +147,7 @@ pub struct ClusterInstance {
 
 /// `{"cluster": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClusterEnvelope {
     /// The cluster.
     pub cluster: Cluster,

@@ -7,12 +7,23 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A hypermedia link as Trove renders it (`{"href": ..., "rel": "self"}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Link {
     /// Where the link points. Trove forces `https://` on most of them.
     pub href: String,
     /// The relation: `self`, `bookmark` or `next`.
     #[serde(default)]
     pub rel: String,
+}
+
+impl Link {
+    /// Builds a link to `href` with relation `rel` (`self`, `bookmark`, `next`).
+    pub fn new(rel: impl Into<String>, href: impl Into<String>) -> Link {
+        Link {
+            href: href.into(),
+            rel: rel.into(),
+        }
+    }
 }
 
 /// Returns the `href` of the first link whose `rel` equals `rel`.
@@ -50,7 +61,7 @@ pub fn opt_string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<St
 
 /// Reads a string or a number as a `String`. A visitor rather than an untagged enum: an
 /// untagged enum buffers each value into serde's `Content` and then tries every variant, which
-/// cost an extra allocation and copy per id of every decoded instance (issue #8).
+/// costs an extra allocation and copy per id of every decoded instance.
 struct StringOrNumber;
 
 impl<'de> Visitor<'de> for StringOrNumber {
@@ -106,6 +117,7 @@ impl<'de> Visitor<'de> for OptStringOrNumber {
 
 /// A reference to another resource by id, with its links (`replica_of`, `replicas[]`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ResourceRef {
     /// The referenced resource's id.
     #[serde(deserialize_with = "string_or_number")]

@@ -13,6 +13,7 @@ use crate::instance::DatastoreSpec;
 ///
 /// The list view has no `values` and no `instance_count`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Configuration {
     /// The group id (a UUID).
     #[serde(deserialize_with = "string_or_number")]
@@ -51,6 +52,7 @@ pub struct Configuration {
 
 /// `{"configuration": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConfigurationEnvelope {
     /// The configuration group.
     pub configuration: Configuration,
@@ -65,6 +67,7 @@ crate::list_envelope!(
 
 /// An instance that uses a configuration group: `{"id": ..., "name": ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConfigurationInstance {
     /// The instance id.
     #[serde(deserialize_with = "string_or_number")]

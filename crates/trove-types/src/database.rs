@@ -8,6 +8,7 @@ use crate::instance::DatabaseSpec;
 ///
 /// Trove's schema view emits only `name`; the other fields are kept when a server sends them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Database {
     /// The database name.
     pub name: String,

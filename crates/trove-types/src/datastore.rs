@@ -8,6 +8,7 @@ use crate::common::{opt_string_or_number, string_or_number, Link};
 /// A datastore version, as listed inside a datastore, by `GET /datastores/{ds}/versions`, or
 /// shown by `GET /datastores/{ds}/versions/{v}` (which adds the image and packages).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DatastoreVersion {
     /// The version id (a UUID).
     #[serde(deserialize_with = "string_or_number")]
@@ -46,6 +47,7 @@ pub struct DatastoreVersion {
 
 /// A datastore, as listed by `GET /datastores` or shown by `GET /datastores/{ds}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Datastore {
     /// The datastore id (a UUID).
     #[serde(deserialize_with = "string_or_number")]
@@ -66,6 +68,7 @@ pub struct Datastore {
 
 /// `{"datastore": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DatastoreEnvelope {
     /// The datastore.
     pub datastore: Datastore,
@@ -80,6 +83,7 @@ crate::list_envelope!(
 
 /// `{"version": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DatastoreVersionEnvelope {
     /// The version.
     pub version: DatastoreVersion,
@@ -94,6 +98,7 @@ crate::list_envelope!(
 
 /// A Cinder volume type a datastore version may use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VolumeType {
     /// The volume type id.
     #[serde(deserialize_with = "string_or_number")]

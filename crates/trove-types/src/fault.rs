@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 /// What a failed response said, normalized across the body shapes Trove is known to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Fault {
     /// The Trove fault name, such as `itemNotFound`, `badRequest` or `overLimit`. When the body
     /// does not name one, it is derived from the status code the way Trove derives it.
@@ -22,22 +23,51 @@ pub struct Fault {
     pub retry_after: Option<u64>,
 }
 
-/// Returns Trove's fault name for a status code (`trove/common/wsgi.py` `Fault`).
+/// Returns Trove's fault name for a status code, as `trove/common/wsgi.py` `Fault` names the
+/// webob exception of that status: ten names of its own (`itemNotFound`, `badMethod`,
+/// `overLimit`, `badMediaType`, `instanceFault`...), and for the others the class name without
+/// `HTTP`, first letter lowered (`HTTPConflict` is `conflict`). A status webob has no class for
+/// is `httpError`, a name of this crate's.
+///
+/// The emulator answers with the same table, so the client and the emulator agree with Trove
+/// and with each other.
 pub fn fault_name_for_status(status: u16) -> &'static str {
     match status {
+        // Trove's `named_exceptions`.
         400 => "badRequest",
         401 => "unauthorized",
         403 => "forbidden",
         404 => "itemNotFound",
         405 => "badMethod",
-        409 => "conflict",
         413 => "overLimit",
         415 => "badMediaType",
-        422 => "unprocessableEntity",
-        429 => "tooManyRequests",
         500 => "instanceFault",
         501 => "notImplemented",
         503 => "serviceUnavailable",
+        // The rest of webob's `status_map`, named by the derivation.
+        402 => "paymentRequired",
+        406 => "notAcceptable",
+        407 => "proxyAuthenticationRequired",
+        408 => "requestTimeout",
+        409 => "conflict",
+        410 => "gone",
+        411 => "lengthRequired",
+        412 => "preconditionFailed",
+        414 => "requestURITooLong",
+        416 => "requestRangeNotSatisfiable",
+        417 => "expectationFailed",
+        422 => "unprocessableEntity",
+        423 => "locked",
+        424 => "failedDependency",
+        428 => "preconditionRequired",
+        429 => "tooManyRequests",
+        431 => "requestHeaderFieldsTooLarge",
+        451 => "unavailableForLegalReasons",
+        502 => "badGateway",
+        504 => "gatewayTimeout",
+        505 => "versionNotSupported",
+        507 => "insufficientStorage",
+        511 => "networkAuthenticationRequired",
         _ => "httpError",
     }
 }
@@ -200,7 +230,7 @@ mod tests {
     #[test]
     fn non_json_and_empty_bodies_fall_back() {
         let f = Fault::from_body(502, b"<html><body>Bad Gateway</body></html>");
-        assert_eq!(f.name, "httpError");
+        assert_eq!(f.name, "badGateway");
         assert!(f.message.contains("Bad Gateway"));
         let f = Fault::from_body(503, b"");
         assert_eq!(
@@ -211,5 +241,74 @@ mod tests {
         assert_eq!(f.name, "itemNotFound");
         let long = "x".repeat(5000);
         assert!(Fault::from_body(500, long.as_bytes()).message.len() <= MAX_TEXT_MESSAGE + 3);
+    }
+
+    /// Follows `trove/common/wsgi.py` (Trove 26.0.0) `Fault._get_error_name` over every error
+    /// class in webob's `status_map`: `named_exceptions` first, then the derived name. The
+    /// derivation is written out here as Trove writes it, so a typo in the table shows.
+    #[test]
+    fn fault_names_follow_trove_wsgi_fault_for_every_status() {
+        let named = [
+            ("HTTPBadRequest", "badRequest"),
+            ("HTTPUnauthorized", "unauthorized"),
+            ("HTTPForbidden", "forbidden"),
+            ("HTTPNotFound", "itemNotFound"),
+            ("HTTPMethodNotAllowed", "badMethod"),
+            ("HTTPRequestEntityTooLarge", "overLimit"),
+            ("HTTPUnsupportedMediaType", "badMediaType"),
+            ("HTTPInternalServerError", "instanceFault"),
+            ("HTTPNotImplemented", "notImplemented"),
+            ("HTTPServiceUnavailable", "serviceUnavailable"),
+        ];
+        // webob 1.8 `exc.status_map`, error classes only.
+        let webob = [
+            (400, "HTTPBadRequest"),
+            (401, "HTTPUnauthorized"),
+            (402, "HTTPPaymentRequired"),
+            (403, "HTTPForbidden"),
+            (404, "HTTPNotFound"),
+            (405, "HTTPMethodNotAllowed"),
+            (406, "HTTPNotAcceptable"),
+            (407, "HTTPProxyAuthenticationRequired"),
+            (408, "HTTPRequestTimeout"),
+            (409, "HTTPConflict"),
+            (410, "HTTPGone"),
+            (411, "HTTPLengthRequired"),
+            (412, "HTTPPreconditionFailed"),
+            (413, "HTTPRequestEntityTooLarge"),
+            (414, "HTTPRequestURITooLong"),
+            (415, "HTTPUnsupportedMediaType"),
+            (416, "HTTPRequestRangeNotSatisfiable"),
+            (417, "HTTPExpectationFailed"),
+            (422, "HTTPUnprocessableEntity"),
+            (423, "HTTPLocked"),
+            (424, "HTTPFailedDependency"),
+            (428, "HTTPPreconditionRequired"),
+            (429, "HTTPTooManyRequests"),
+            (431, "HTTPRequestHeaderFieldsTooLarge"),
+            (451, "HTTPUnavailableForLegalReasons"),
+            (500, "HTTPInternalServerError"),
+            (501, "HTTPNotImplemented"),
+            (502, "HTTPBadGateway"),
+            (503, "HTTPServiceUnavailable"),
+            (504, "HTTPGatewayTimeout"),
+            (505, "HTTPVersionNotSupported"),
+            (507, "HTTPInsufficientStorage"),
+            (511, "HTTPNetworkAuthenticationRequired"),
+        ];
+        for (status, class) in webob {
+            let expected = match named.iter().find(|(c, _)| *c == class) {
+                Some((_, name)) => (*name).to_owned(),
+                None => {
+                    let rest = class.rsplit("HTTP").next().unwrap_or(class);
+                    let mut chars = rest.chars();
+                    let first = chars.next().map(|c| c.to_ascii_lowercase());
+                    first.into_iter().chain(chars).collect()
+                }
+            };
+            assert_eq!(fault_name_for_status(status), expected, "{status} {class}");
+        }
+        assert_eq!(fault_name_for_status(418), "httpError");
+        assert_eq!(fault_name_for_status(200), "httpError");
     }
 }

@@ -9,6 +9,7 @@ use crate::common::{opt_string_or_number, Link};
 /// `id` is an integer on the wire, or `null` for a flavor whose Nova id is not numeric; `str_id`
 /// always holds the id as a string, so [`Flavor::id`] prefers it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Flavor {
     /// The numeric id, as a string; `None` for non-numeric flavors.
     #[serde(
@@ -65,6 +66,7 @@ fn integer_if_numeric<S: Serializer>(id: &Option<String>, s: S) -> Result<S::Ok,
 
 /// `{"flavor": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FlavorEnvelope {
     /// The flavor.
     pub flavor: Flavor,

@@ -65,6 +65,7 @@ impl InstanceStatus {
 /// its trim threshold to be returned to the kernel and faulted back in on the next call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(from = "InstanceWire", into = "InstanceWire")]
+#[non_exhaustive]
 pub struct Instance {
     /// The instance id (a UUID).
     pub id: String,
@@ -373,6 +374,7 @@ impl Instance {
 
 /// `{"id": ..., "links": [...]}` of the flavor inside an instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FlavorRef {
     /// The flavor id; a string inside instances, an integer in `/flavors`.
     #[serde(deserialize_with = "string_or_number")]
@@ -384,6 +386,7 @@ pub struct FlavorRef {
 
 /// The datastore of an instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DatastoreRef {
     /// The datastore type, such as `mysql`.
     #[serde(rename = "type", default)]
@@ -413,6 +416,7 @@ pub struct Access {
 /// are read through [`Instance::volume_stats`]: they live with the instance's other rare fields,
 /// so that an [`Instance`] of a list page stays small.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Volume {
     /// Size in GB.
     pub size: u64,
@@ -427,6 +431,7 @@ pub struct Volume {
 /// The volume statistics that only some guests report (`trove/instance/models.py`
 /// `load_guest_info`, the guest manager's `get_volume_info`), sent inside `volume`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VolumeStats {
     /// Used space in percent of the usable space, when the guest reports block counts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -486,6 +491,7 @@ impl VolumeWire {
 
 /// `{"used": GB}`: disk use of an instance whose data lives on the ephemeral or root disk.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LocalStorage {
     /// Used space in GB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -494,6 +500,7 @@ pub struct LocalStorage {
 
 /// One typed address of an instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Address {
     /// The IP address.
     pub address: String,
@@ -507,6 +514,7 @@ pub struct Address {
 
 /// The configuration group attached to an instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConfigurationRef {
     /// The configuration group id.
     pub id: String,
@@ -520,6 +528,7 @@ pub struct ConfigurationRef {
 
 /// The failure of an instance's last task.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InstanceFault {
     /// What went wrong.
     #[serde(default)]
@@ -534,6 +543,7 @@ pub struct InstanceFault {
 
 /// `{"instance": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InstanceEnvelope {
     /// The instance.
     pub instance: Instance,
@@ -744,6 +754,7 @@ impl UserSpec {
 
 /// `{"name": ...}`, how Trove refers to a database or module by name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NameRef {
     /// The name.
     pub name: String,
@@ -882,7 +893,7 @@ mod tests {
     }
 
     #[test]
-    fn create_body_matches_the_seed_request() {
+    fn create_body_matches_the_usage_guide_request() {
         let mut req = CreateInstance::new("My Instance", "1");
         req.volume = Some(VolumeSpec::new(1));
         req.databases.push(

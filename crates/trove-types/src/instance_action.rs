@@ -177,6 +177,7 @@ impl Serialize for InstanceAction {
 
 /// The default configuration an instance runs with (`GET /instances/{id}/configuration`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InstanceConfiguration {
     /// The parameter values, by name.
     #[serde(default)]
@@ -185,6 +186,7 @@ pub struct InstanceConfiguration {
 
 /// `{"instance": {"configuration": {...}}}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InstanceConfigurationEnvelope {
     /// The configuration.
     pub instance: InstanceConfiguration,

@@ -8,6 +8,7 @@ use serde_json::Value;
 /// One row of `GET /limits`: the `ABSOLUTE` quota row (`max_*` fields) or a rate limit
 /// (`verb`, `uri`, `regex`, `value`, `remaining`, `unit`, `nextAvailable`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Limit {
     /// `ABSOLUTE` for the quota row, else the HTTP method the rate applies to.
     pub verb: String,

@@ -36,6 +36,7 @@ crate::open_enum! {
 
 /// A guest log, as listed by `GET /instances/{id}/log` or returned by a log action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GuestLog {
     /// The log name, such as `general`.
     pub name: String,
@@ -70,6 +71,7 @@ crate::list_envelope!(
 
 /// `{"log": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GuestLogEnvelope {
     /// The log.
     pub log: GuestLog,

@@ -42,6 +42,7 @@ pub(crate) fn flex_bool_with<'de, D: Deserializer<'de>>(
 
 /// The Nova server behind an instance (admin view).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MgmtServer {
     /// The server id.
     #[serde(default, deserialize_with = "opt_string_or_number")]
@@ -74,6 +75,7 @@ pub struct MgmtServer {
 
 /// The Cinder volume behind an instance (admin view).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MgmtVolume {
     /// The volume id.
     #[serde(default, deserialize_with = "opt_string_or_number")]
@@ -103,6 +105,7 @@ pub struct MgmtVolume {
 
 /// `{"state_description": ...}`, the guest agent's status.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GuestStatus {
     /// The guest's status, such as `healthy`.
     #[serde(default)]
@@ -111,6 +114,7 @@ pub struct GuestStatus {
 
 /// An instance as an admin sees it: the instance plus its server, volume and bookkeeping.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MgmtInstance {
     /// The instance fields (its `volume` is in [`MgmtInstance::volume`] instead).
     #[serde(flatten)]
@@ -146,6 +150,7 @@ pub struct MgmtInstance {
 
 /// `{"instance": MgmtInstance}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MgmtInstanceEnvelope {
     /// The instance.
     pub instance: MgmtInstance,
@@ -196,6 +201,7 @@ pub enum MgmtInstanceAction {
 
 /// Who enabled root on an instance, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RootHistory {
     /// The instance id.
     #[serde(deserialize_with = "string_or_number")]
@@ -210,6 +216,7 @@ pub struct RootHistory {
 
 /// `{"root_history": RootHistory}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RootHistoryEnvelope {
     /// The history.
     pub root_history: RootHistory,
@@ -221,6 +228,7 @@ pub struct RootHistoryEnvelope {
 /// and file fields in camelCase (`fdSize`, `vmSize`, `vmPeak`, `vmRss`, `vmHwm`); the
 /// snake_case names the guest reports are read too.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Diagnostics {
     /// The guest agent version.
     #[serde(default, deserialize_with = "opt_string_or_number")]
@@ -247,6 +255,7 @@ pub struct Diagnostics {
 
 /// `{"diagnostics": Diagnostics}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DiagnosticsEnvelope {
     /// The diagnostics.
     pub diagnostics: Diagnostics,
@@ -254,6 +263,7 @@ pub struct DiagnosticsEnvelope {
 
 /// The guest's hardware.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct HwInfo {
     /// Total memory (kB).
     #[serde(default)]
@@ -265,6 +275,7 @@ pub struct HwInfo {
 
 /// `{"hwinfo": HwInfo}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct HwInfoEnvelope {
     /// The hardware info.
     pub hwinfo: HwInfo,
@@ -293,6 +304,7 @@ pub struct GuestUpgradeEnvelope<'a> {
 
 /// A cluster as an admin sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MgmtCluster {
     /// The cluster fields.
     #[serde(flatten)]
@@ -310,6 +322,7 @@ pub struct MgmtCluster {
 
 /// `{"cluster": MgmtCluster}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MgmtClusterEnvelope {
     /// The cluster.
     pub cluster: MgmtCluster,
@@ -324,6 +337,7 @@ crate::list_envelope!(
 
 /// `{"reset-task": {}}`, the one admin cluster action.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MgmtClusterResetTask {
     /// The (empty) argument.
     #[serde(rename = "reset-task")]
@@ -332,6 +346,7 @@ pub struct MgmtClusterResetTask {
 
 /// A configuration parameter of a datastore version, as the admin API shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MgmtParameter {
     /// The parameter name, such as `max_connections`.
     pub name: String,
@@ -426,6 +441,7 @@ pub struct ParameterSpecEnvelope<'a> {
 
 /// A datastore version as the admin API shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MgmtDatastoreVersion {
     /// The version id.
     #[serde(deserialize_with = "string_or_number")]
@@ -470,6 +486,7 @@ pub struct MgmtDatastoreVersion {
 
 /// `{"version": MgmtDatastoreVersion}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MgmtDatastoreVersionEnvelope {
     /// The version.
     pub version: MgmtDatastoreVersion,

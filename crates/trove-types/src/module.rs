@@ -8,6 +8,7 @@ use crate::instance::Instance;
 
 /// A module, as shown by `GET /modules/{id}` or as an item of a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Module {
     /// The module id (a UUID).
     #[serde(deserialize_with = "string_or_number")]
@@ -117,6 +118,7 @@ fn flex_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> 
 
 /// `{"module": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ModuleEnvelope {
     /// The module.
     pub module: Module,
@@ -138,6 +140,7 @@ crate::list_envelope!(
 
 /// One line of `GET /modules/{id}/instances?count_only=true`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ModuleInstanceCount {
     /// The module id.
     #[serde(default, deserialize_with = "opt_string_or_number")]

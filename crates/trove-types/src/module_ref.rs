@@ -10,6 +10,7 @@ use crate::instance::ModuleRef;
 
 /// A module applied to an instance, from Trove's records or (with `from_guest`) from the guest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InstanceModule {
     /// The module id.
     #[serde(deserialize_with = "string_or_number")]
@@ -78,6 +79,7 @@ crate::list_envelope!(
 
 /// `{"modules": [{"id": ...}]}`, the body of `POST /instances/{id}/modules`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApplyModulesEnvelope {
     /// The modules to apply.
     pub modules: Vec<ModuleRef>,

@@ -13,10 +13,10 @@ use crate::common::{find_link, Link};
 ///
 /// ```
 /// use trove_types::{next_marker, Link};
-/// let links = [Link {
-///     rel: "next".into(),
-///     href: "https://localhost:8779/v1.0/12345/users?limit=2&marker=jo%40localhost".into(),
-/// }];
+/// let links = [Link::new(
+///     "next",
+///     "https://localhost:8779/v1.0/12345/users?limit=2&marker=jo%40localhost",
+/// )];
 /// assert_eq!(next_marker(&links).as_deref(), Some("jo@localhost"));
 /// assert_eq!(next_marker(&[]), None);
 /// ```
@@ -48,6 +48,7 @@ macro_rules! list_envelope {
     ($(#[$meta:meta])* $name:ident, $item:ty, $key:literal) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct $name {
             /// The items of this page.
             #[serde(rename = $key, default)]

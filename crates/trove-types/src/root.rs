@@ -6,6 +6,7 @@ use crate::secret::Secret;
 
 /// `{"rootEnabled": bool}`, the answer of `GET /instances/{id}/root`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RootEnabled {
     /// Whether root has ever been enabled.
     #[serde(rename = "rootEnabled")]
@@ -14,6 +15,7 @@ pub struct RootEnabled {
 
 /// The root credentials returned by an enable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RootUser {
     /// The user name (`root`).
     pub name: String,
@@ -23,6 +25,7 @@ pub struct RootUser {
 
 /// `{"user": {"name": "root", "password": ...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RootUserEnvelope {
     /// The root user.
     pub user: RootUser,

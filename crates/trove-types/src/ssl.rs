@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The certificate an instance serves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Certificate {
     /// The subject common name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22,6 +23,7 @@ pub struct Certificate {
 
 /// The TLS state of an instance (`GET /instances/{id}/ssl`), or the answer of an SSL action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Ssl {
     /// `on` or `off`.
     #[serde(default)]
@@ -46,6 +48,7 @@ impl Ssl {
 
 /// `{"ssl": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SslEnvelope {
     /// The TLS state.
     pub ssl: Ssl,
@@ -56,6 +59,7 @@ pub struct SslEnvelope {
 /// server's default, never a mode to ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum SslMode {
     /// TLS offered; clients may still connect in the clear.
     Basic,

@@ -9,6 +9,7 @@ use crate::secret::Secret;
 /// A database user, as listed by `GET /instances/{id}/users` or shown by
 /// `GET /instances/{id}/users/{name}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct User {
     /// The user name.
     pub name: String,
@@ -29,6 +30,7 @@ crate::list_envelope!(
 
 /// `{"user": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserEnvelope {
     /// The user.
     pub user: User,
@@ -126,6 +128,7 @@ pub struct UpdateUserEnvelope<'a> {
 
 /// `{"databases": [{"name": ...}]}`, the body of a grant (`PUT .../users/{user}/databases`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GrantAccessEnvelope {
     /// The databases to grant.
     pub databases: Vec<NameRef>,

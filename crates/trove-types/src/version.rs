@@ -6,6 +6,7 @@ use crate::common::Link;
 
 /// One API version, as listed by `GET /`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Version {
     /// The version id, such as `v1.0`.
     pub id: String,
@@ -29,6 +30,7 @@ impl Version {
 
 /// `{"versions": [...]}`, the body of `GET /`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VersionsEnvelope {
     /// The versions the server offers.
     pub versions: Vec<Version>,
@@ -36,6 +38,7 @@ pub struct VersionsEnvelope {
 
 /// `{"version": {...}}`, the body of `GET /v1.0/`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VersionEnvelope {
     /// The version.
     pub version: Version,

@@ -1,4 +1,4 @@
-//! The seed walkthrough ("Using the Client Programmatically"), end to end, against the
+//! The usage guide's walkthrough ("Using the Client Programmatically"), end to end, against the
 //! embedded emulator listening on 127.0.0.1:8779. Prints what the Python guide prints.
 //!
 //! Run it with `cargo run -p troveclient --example usage`. Set `TROVE_URL` to run it against a

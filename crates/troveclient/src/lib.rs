@@ -1,25 +1,110 @@
 //! A Rust client for OpenStack Trove, the Database-as-a-Service API v1.0.
 //!
-//! This crate is the facade: it re-exports the client of `trove-core`, the models of
-//! `trove-types` and the strategies of `trove-auth`, so applications depend on it alone.
-//! `docs/usage.md` in the repository walks through it, following python-troveclient's
-//! "Using the Client Programmatically"; its examples run as this crate's doctests.
+//! This crate is the facade: it re-exports the client of `troveclient-core`, the models of
+//! `troveclient-types` and the strategies of `troveclient-auth`, so applications depend on it
+//! alone. The way in, in the order a program meets it:
+//!
+//! * **The builder.** [`Dbaas::new`]`(user, key, project, auth_url)` (an alias of
+//!   [`Client::new`]) takes python-troveclient's four values and authenticates with Keystone v3
+//!   (v2.0 for a `/v2.0` URL); [`ClientBuilder::auth_strategy`] picks another scheme by
+//!   [`auth::AuthType`] name (`v3token`, `v3applicationcredential`, `rax`, `fake`...).
+//!   [`ClientBuilder::from_env`] and [`ClientBuilder::from_cloud`] read `OS_*` variables and
+//!   `clouds.yaml`. The builder also sets region, interface, TLS, timeouts, retry and limits;
+//!   [`ClientBuilder::build`] makes no request.
+//! * **Handlers.** [`Client::instances`], [`Client::backups`], [`Client::clusters`],
+//!   [`Client::configurations`], [`Client::datastores`], [`Client::flavors`],
+//!   [`Client::modules`], [`Client::quotas`], [`Client::mgmt`], and per instance
+//!   [`Client::databases`], [`Client::users`], [`Client::root`]. Their verbs return request
+//!   builders that are awaited directly (`.create(..).volume(2).await`).
+//! * **Pages and streams.** A `list()` awaited is one [`Page`] with its `next` marker;
+//!   `.into_stream()` yields every item, page after page, stopping on a missing or repeated
+//!   marker.
+//! * **Waiters.** `wait_ready` and `wait_deleted` poll with backoff up to a deadline
+//!   ([`WaitOptions`]); their error carries the last observation. [`wait`] holds the loop for
+//!   polling anything else.
+//! * **Errors.** One [`Error`] says where a call failed (construction, authentication,
+//!   transport, timeout, the server's answer, decoding); ask it rather than match it:
+//!   [`Error::is_not_found`], [`Error::status`], [`Error::send_state`] (whether a failed create
+//!   may have reached the server). [`ApiError`] keeps Trove's fault name, message, request id and
+//!   the raw body.
+//! * **Middleware.** The client is a tower stack (order in [`stack`]);
+//!   [`ClientBuilder::layer`] adds your layer below retry (it sees each attempt),
+//!   [`ClientBuilder::call_layer`] above it (each call once), [`ClientBuilder::transport`]
+//!   replaces hyper. [`deps`] re-exports the tower, http, bytes, futures and http-body crates
+//!   these signatures use, so a layer builds against the same versions.
+//! * **Blocking.** With feature `blocking`, `blocking::Dbaas` offers the same calls without
+//!   `async`, on a runtime of its own.
+//! * **The emulator, for tests.** The `troveclient-emulator` crate (library `trove_emulator`) is
+//!   an in-memory Trove 26 and Keystone v3: pass `emulator.service()` to
+//!   [`ClientBuilder::transport`] to test in process with no sockets, or start it on a local
+//!   port. It also injects faults (503s, resets, delays) and moves statuses on per read or by
+//!   time.
+//!
+//! Keystone v3 password auth, a create, a wait, a stream and an error, against the emulator's
+//! Keystone and Trove (against a real cloud, drop the `transport` line and give its identity
+//! URL):
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//!
+//! use futures::TryStreamExt;
+//! use troveclient::{Dbaas, InstanceStatus, WaitOptions};
+//! use trove_emulator::{Config, Emulator};
+//!
+//! // Statuses move on with each read, so the wait below needs no real time.
+//! let emulator = Emulator::new(Config::with_reads(1));
+//!
+//! // User jsmith in project demo, both in domain Default: the emulator's Keystone knows them.
+//! let client = Dbaas::new("jsmith", "abcdef", "demo", "http://localhost:8779/v3")
+//!     .transport(emulator.service())
+//!     .build()?;
+//! let endpoint = client.authenticate().await?;
+//! assert!(endpoint.starts_with("http://localhost:8779/v1.0/"), "{endpoint}");
+//!
+//! let instance = client.instances().create("orders", "1").volume(2).await?;
+//! let options = WaitOptions::default().fixed(Duration::ZERO);
+//! let ready = client.instances().wait_ready(&instance.id, options).await?;
+//! assert_eq!(ready.status, InstanceStatus::Active);
+//!
+//! let all: Vec<_> = client.instances().list().into_stream().try_collect().await?;
+//! assert_eq!(all.len(), 1);
+//!
+//! let missing = client.instances().get("no-such-instance").await.unwrap_err();
+//! assert!(missing.is_not_found(), "{missing}");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A layer of your own, here one that tags every attempt with a header:
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), troveclient::Error> {
 //! # let emulator = trove_emulator::Emulator::new(Default::default());
+//! use troveclient::deps::{http, tower};
 //! use troveclient::Dbaas;
 //!
+//! let tag = tower::util::MapRequestLayer::new(|mut request: http::Request<_>| {
+//!     let value = http::HeaderValue::from_static("nightly-report");
+//!     request.headers_mut().insert("x-caller", value);
+//!     request
+//! });
 //! let client = Dbaas::new("jsmith", "abcdef", "12345", "http://localhost:8779/v1.0/auth")
 //!     .auth_strategy("fake")
+//!     .layer(tag)
 //! #   .transport(emulator.service())
 //!     .build()?;
-//! let instance = client.instances().create("db1", "1").volume(1).await?;
-//! assert_eq!(client.instances().get(&instance.id).await?.name, "db1");
+//! client.instances().list().await?;
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! `docs/usage.md` in the source walks through every call of python-troveclient's "Using the
+//! Client Programmatically" guide in Rust; its examples run as this crate's doctests.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use trove_auth::{CloudConfig, ConfigLoader, Credentials, TlsSettings};
 pub use trove_core::api::backups::{
@@ -86,7 +171,7 @@ pub use trove_types::ssl::{Ssl, SslAction, SslMode};
 pub use trove_types::user::{PasswordChange, UpdateUser, User};
 pub use trove_types::{Fault, Instance, InstanceStatus, Link, Resource, Secret, Settle, Version};
 
-/// The seed's name for the client: `Dbaas::new(user, key, tenant, auth_url)`.
+/// python-troveclient's name for the client: `Dbaas::new(user, key, tenant, auth_url)`.
 pub type Dbaas = Client;
 
 /// Wire models (serde), with no HTTP.
@@ -97,10 +182,22 @@ pub mod types {
 /// A blocking client with its own current-thread runtime, in the manner of `reqwest::blocking`
 /// (feature `blocking`).
 #[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking {
     pub use trove_core::client::blocking::*;
-    /// The seed's name for the blocking client.
+    /// python-troveclient's name for the blocking client.
     pub type Dbaas = Client;
+}
+
+/// The crates whose types appear in this crate's signatures (tower layers and services, http
+/// requests, bytes bodies, futures streams), re-exported so middleware builds against the same
+/// versions: tower 0.5, http 1, bytes 1, futures 0.3, http-body 1.
+pub mod deps {
+    pub use bytes;
+    pub use futures;
+    pub use http;
+    pub use http_body;
+    pub use tower;
 }
 
 /// Authentication strategies, the service catalog and the token cache.
@@ -125,7 +222,7 @@ pub mod stack {
     pub use trove_core::transport::{hyper_transport, hyper_transport_with, TransportError};
 }
 
-/// The seed walkthrough of `docs/usage.md`, compiled and run as doctests.
+/// The usage guide's walkthrough, `docs/usage.md`, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/usage.md")]
 pub struct UsageDoc;
@@ -139,6 +236,11 @@ pub struct MiddlewareDoc;
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoc;
+
+/// This crate's README (what the package registry shows), compiled as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct CrateReadmeDoc;
 
 /// The authentication guide `docs/auth.md`, compiled and run as doctests.
 #[cfg(doctest)]

@@ -1,4 +1,4 @@
-//! The seed walkthrough (`docs/usage.md`) in blocking form: no async in the test, the client
+//! The usage guide's walkthrough (`docs/usage.md`) in blocking form: no async in the test, the client
 //! drives its own runtime. Once in process against the emulator's service, once over TCP with
 //! the default hyper transport against an emulator served from another runtime.
 
@@ -127,7 +127,7 @@ fn walkthrough(client: &troveclient::blocking::Client, versions_url: &str, expec
 }
 
 #[test]
-fn seed_walkthrough_in_process() {
+fn usage_guide_walkthrough_in_process() {
     let emulator = Emulator::new(Config::with_reads(1));
     let client = Dbaas::new("jsmith", "abcdef", "12345", AUTH_URL)
         .auth_strategy("fake")
@@ -143,7 +143,7 @@ fn seed_walkthrough_in_process() {
 }
 
 #[test]
-fn seed_walkthrough_over_tcp() {
+fn usage_guide_walkthrough_over_tcp() {
     // The server runs on a runtime of its own, as a real server would.
     let server_rt = tokio::runtime::Runtime::new().unwrap();
     let server = server_rt

@@ -1,4 +1,4 @@
-//! The seed document's fake-mode contract: the token is the tenant id.
+//! Trove's fake-mode contract: the token is the tenant id.
 
 use futures::future::BoxFuture;
 use url::Url;
@@ -9,7 +9,7 @@ use crate::error::AuthError;
 use crate::session::Session;
 use trove_types::Secret;
 
-/// Fake-mode auth, as Trove's fake keystone filter and the seed's `FakeAuth` define it: no
+/// Fake-mode auth, as Trove's fake keystone filter and the usage guide's `FakeAuth` define it: no
 /// request is made, the token is the tenant id, and the endpoint is `<origin of the auth
 /// URL>/v1.0/<tenant>`.
 #[derive(Debug, Clone)]

@@ -14,7 +14,7 @@ use trove_types::Secret;
 /// The tenant (project) a v2.0 token is scoped to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tenant {
-    /// By name (`tenantName`), as the seed's `tenant` argument.
+    /// By name (`tenantName`), as python-troveclient's `tenant` argument.
     Name(String),
     /// By id (`tenantId`), as the v1 HTTPClient sent when it only knew the id.
     Id(String),

@@ -11,14 +11,14 @@ use crate::error::AuthError;
 use crate::session::{trim_endpoint, Session};
 
 mod auth11;
-mod by_name;
+mod auth_type;
 mod fake;
 mod keystone_v2;
 mod keystone_v3;
 mod static_token;
 
 pub use auth11::Auth11;
-pub use by_name::{by_name, Credentials, NAMES};
+pub use auth_type::{by_name, AuthType, Credentials, NAMES};
 pub use fake::FakeAuth;
 pub use keystone_v2::{KeystoneV2, Tenant};
 pub use keystone_v3::{DomainRef, KeystoneV3, Scope, UserRef, V3Method};

@@ -50,7 +50,7 @@ async fn main() -> Result<(), BoxError> {
     while let Some(instance) = stream.try_next().await? {
         std::hint::black_box(&instance);
         count += 1;
-        if count % 10_000 == 0 {
+        if count.is_multiple_of(10_000) {
             max_rss_while_streaming = max_rss_while_streaming.max(status_kb("VmRSS:"));
         }
     }

@@ -1,6 +1,7 @@
 //! The client: configuration, the assembled stack, and the call path every operation takes.
 
 #[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
 pub mod paging;
 pub mod stack;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use trove_core::{Client, Error, WaitOptions};
 use trove_emulator::{Config, Emulator};
 
-/// The seed's tenant.
+/// The usage guide's tenant.
 pub const TENANT: &str = "12345";
 
 /// Returns a fresh emulator with default (time-based) delays.
@@ -31,7 +31,7 @@ pub fn client_for(emulator: &Emulator, tenant: &str) -> Client {
         .unwrap()
 }
 
-/// Returns a client of the seed's tenant.
+/// Returns a client of the usage guide's tenant.
 pub fn client(emulator: &Emulator) -> Client {
     client_for(emulator, TENANT)
 }
