@@ -120,6 +120,7 @@ pub mod stack {
     pub use trove_core::middleware::timeout::{AttemptFuture, AttemptTimeout, AttemptTimeoutLayer};
     pub use trove_core::middleware::trace::{request_id, Trace, TraceFuture, TraceLayer};
     pub use trove_core::request::operation::OperationInfo;
+    pub use trove_core::request::routes::{self, Route};
     pub use trove_core::transport::https_transport;
     pub use trove_core::transport::tls::{client_config, default_client_config};
     pub use trove_core::transport::{

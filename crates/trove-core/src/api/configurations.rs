@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::future::IntoFuture;
 
 use futures::future::BoxFuture;
-use http::Method;
 use serde_json::Value;
 use trove_types::configuration::{
     Configuration, ConfigurationBodyEnvelope, ConfigurationEnvelope, ConfigurationInstanceList,
@@ -16,7 +15,8 @@ use trove_types::instance::DatastoreSpec;
 use crate::api::list::ListRequest;
 use crate::client::{Client, WithBody};
 use crate::error::Error;
-use crate::request::operation::{segment_path, Operation};
+use crate::request::operation::Operation;
+use crate::request::routes;
 
 /// Operations on configuration groups.
 #[derive(Debug, Clone, Copy)]
@@ -141,73 +141,63 @@ impl<'c> IntoFuture for CreateConfigurationRequest<'c> {
     }
 }
 
-fn group_path(id: &str) -> String {
-    segment_path("/configurations/", id, "")
-}
-
 /// `GET /configurations`.
-pub fn list_operation() -> Operation<ConfigurationList> {
-    Operation::json(Method::GET, "/configurations", "/configurations".to_owned())
+pub(crate) fn list_operation() -> Operation<ConfigurationList> {
+    Operation::json(&routes::CONFIGURATION_LIST, &[])
 }
 
 /// `POST /configurations`.
-pub fn create_operation(
+pub(crate) fn create_operation(
     body: &CreateConfiguration,
 ) -> Result<Operation<ConfigurationEnvelope>, Error> {
-    Operation::json(
-        Method::POST,
-        "/configurations",
-        "/configurations".to_owned(),
-    )
-    .with_json(&ConfigurationBodyEnvelope {
+    Operation::json(&routes::CONFIGURATION_CREATE, &[]).with_json(&ConfigurationBodyEnvelope {
         configuration: body,
     })
 }
 
 /// `GET /configurations/{id}`.
-pub fn get_operation(id: &str) -> Operation<ConfigurationEnvelope> {
-    Operation::json(Method::GET, "/configurations/{id}", group_path(id))
+pub(crate) fn get_operation(id: &str) -> Operation<ConfigurationEnvelope> {
+    Operation::json(&routes::CONFIGURATION_GET, &[id])
 }
 
 /// `GET /configurations/{id}/instances`.
-pub fn instances_operation(id: &str) -> Operation<ConfigurationInstanceList> {
-    Operation::json(
-        Method::GET,
-        "/configurations/{id}/instances",
-        format!("{}/instances", group_path(id)),
-    )
+pub(crate) fn instances_operation(id: &str) -> Operation<ConfigurationInstanceList> {
+    Operation::json(&routes::CONFIGURATION_INSTANCES, &[id])
 }
 
 /// `PATCH /configurations/{id}` with `{"configuration": {"values": ...}}`; not idempotent.
-pub fn edit_operation(id: &str, values: BTreeMap<String, Value>) -> Result<Operation<()>, Error> {
+pub(crate) fn edit_operation(
+    id: &str,
+    values: BTreeMap<String, Value>,
+) -> Result<Operation<()>, Error> {
     let body = UpdateConfiguration {
         values,
         ..Default::default()
     };
-    Operation::empty(Method::PATCH, "/configurations/{id}", group_path(id)).with_json(
-        &ConfigurationBodyEnvelope {
-            configuration: &body,
-        },
-    )
+    Operation::empty(&routes::CONFIGURATION_EDIT, &[id]).with_json(&ConfigurationBodyEnvelope {
+        configuration: &body,
+    })
 }
 
 /// `PUT /configurations/{id}`.
-pub fn update_operation(id: &str, body: &UpdateConfiguration) -> Result<Operation<()>, Error> {
-    Operation::empty(Method::PUT, "/configurations/{id}", group_path(id)).with_json(
-        &ConfigurationBodyEnvelope {
-            configuration: body,
-        },
-    )
+pub(crate) fn update_operation(
+    id: &str,
+    body: &UpdateConfiguration,
+) -> Result<Operation<()>, Error> {
+    Operation::empty(&routes::CONFIGURATION_UPDATE, &[id]).with_json(&ConfigurationBodyEnvelope {
+        configuration: body,
+    })
 }
 
 /// `DELETE /configurations/{id}`.
-pub fn delete_operation(id: &str) -> Operation<()> {
-    Operation::empty(Method::DELETE, "/configurations/{id}", group_path(id))
+pub(crate) fn delete_operation(id: &str) -> Operation<()> {
+    Operation::empty(&routes::CONFIGURATION_DELETE, &[id])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::Method;
     use serde_json::json;
 
     fn body<R>(op: &Operation<R>) -> Value {

@@ -15,6 +15,8 @@ pub mod logs;
 pub mod mgmt;
 pub mod modules;
 pub mod quotas;
+#[cfg(test)]
+mod request_bodies;
 pub mod resource;
 pub mod root;
 pub mod ssl;

@@ -4,7 +4,6 @@
 use std::future::IntoFuture;
 
 use futures::future::BoxFuture;
-use http::Method;
 use trove_types::module::{
     CreateModule, Module, ModuleBodyEnvelope, ModuleDatastore, ModuleEnvelope, ModuleInstanceCount,
     ModuleInstanceCountList, ModuleInstanceList, ModuleList, Reapply, ReapplyEnvelope,
@@ -14,7 +13,8 @@ use trove_types::module::{
 use crate::api::list::ListRequest;
 use crate::client::{Client, WithBody};
 use crate::error::Error;
-use crate::request::operation::{segment_path, Operation};
+use crate::request::operation::Operation;
+use crate::request::routes;
 
 /// Operations on modules.
 #[derive(Debug, Clone, Copy)]
@@ -180,65 +180,59 @@ impl<'c> IntoFuture for CreateModuleRequest<'c> {
     }
 }
 
-fn module_path(id: &str) -> String {
-    segment_path("/modules/", id, "")
-}
-
-fn instances_path(id: &str) -> String {
-    format!("{}/instances", module_path(id))
-}
-
 /// `GET /modules`.
-pub fn list_operation() -> Operation<ModuleList> {
-    Operation::json(Method::GET, "/modules", "/modules".to_owned())
+pub(crate) fn list_operation() -> Operation<ModuleList> {
+    Operation::json(&routes::MODULE_LIST, &[])
 }
 
 /// `POST /modules`.
-pub fn create_operation(body: &CreateModule) -> Result<Operation<ModuleEnvelope>, Error> {
-    Operation::json(Method::POST, "/modules", "/modules".to_owned())
-        .with_json(&ModuleBodyEnvelope { module: body })
+pub(crate) fn create_operation(body: &CreateModule) -> Result<Operation<ModuleEnvelope>, Error> {
+    Operation::json(&routes::MODULE_CREATE, &[]).with_json(&ModuleBodyEnvelope { module: body })
 }
 
 /// `GET /modules/{id}`.
-pub fn get_operation(id: &str) -> Operation<ModuleEnvelope> {
-    Operation::json(Method::GET, "/modules/{id}", module_path(id))
+pub(crate) fn get_operation(id: &str) -> Operation<ModuleEnvelope> {
+    Operation::json(&routes::MODULE_GET, &[id])
 }
 
 /// `PUT /modules/{id}`.
-pub fn update_operation(id: &str, body: &UpdateModule) -> Result<Operation<ModuleEnvelope>, Error> {
-    Operation::json(Method::PUT, "/modules/{id}", module_path(id))
-        .with_json(&ModuleBodyEnvelope { module: body })
+pub(crate) fn update_operation(
+    id: &str,
+    body: &UpdateModule,
+) -> Result<Operation<ModuleEnvelope>, Error> {
+    Operation::json(&routes::MODULE_UPDATE, &[id]).with_json(&ModuleBodyEnvelope { module: body })
 }
 
 /// `DELETE /modules/{id}` (200, empty).
-pub fn delete_operation(id: &str) -> Operation<()> {
-    Operation::empty(Method::DELETE, "/modules/{id}", module_path(id))
+pub(crate) fn delete_operation(id: &str) -> Operation<()> {
+    Operation::empty(&routes::MODULE_DELETE, &[id])
 }
 
 /// `GET /modules/{id}/instances`.
-pub fn instances_operation(id: &str) -> Operation<ModuleInstanceList> {
-    Operation::json(Method::GET, "/modules/{id}/instances", instances_path(id))
+pub(crate) fn instances_operation(id: &str) -> Operation<ModuleInstanceList> {
+    Operation::json(&routes::MODULE_INSTANCES, &[id])
 }
 
 /// `GET /modules/{id}/instances?count_only=true`.
-pub fn instance_counts_operation(
+pub(crate) fn instance_counts_operation(
     id: &str,
     include_clustered: bool,
 ) -> Operation<ModuleInstanceCountList> {
-    Operation::json(Method::GET, "/modules/{id}/instances", instances_path(id))
+    Operation::json(&routes::MODULE_INSTANCE_COUNTS, &[id])
         .query("count_only", Some("true"))
         .query("include_clustered", include_clustered.then_some("true"))
 }
 
 /// `PUT /modules/{id}/instances` with `{"reapply": ...}` (202).
-pub fn reapply_operation(id: &str, options: &Reapply) -> Result<Operation<()>, Error> {
-    Operation::empty(Method::PUT, "/modules/{id}/instances", instances_path(id))
+pub(crate) fn reapply_operation(id: &str, options: &Reapply) -> Result<Operation<()>, Error> {
+    Operation::empty(&routes::MODULE_REAPPLY, &[id])
         .with_json(&ReapplyEnvelope { reapply: options })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::Method;
     use serde_json::{json, Value};
 
     fn body<R>(op: &Operation<R>) -> Value {

@@ -1,12 +1,12 @@
 //! Version discovery: `GET /` on any URL, no token needed.
 
-use http::Method;
 use trove_types::version::{VersionEnvelope, VersionsEnvelope};
 use trove_types::Version;
 
 use crate::client::Client;
 use crate::error::Error;
 use crate::request::operation::Operation;
+use crate::request::routes;
 
 /// Version discovery.
 #[derive(Debug, Clone, Copy)]
@@ -44,7 +44,7 @@ impl<'c> Versions<'c> {
 
 /// Builds `GET <version_url>/`: the version's root always ends with a slash, as Trove's links
 /// do.
-pub fn show_operation(version_url: &str) -> Result<Operation<VersionEnvelope>, Error> {
+pub(crate) fn show_operation(version_url: &str) -> Result<Operation<VersionEnvelope>, Error> {
     let uri: http::Uri = version_url
         .parse()
         .map_err(|e| Error::InvalidRequest(format!("URL {version_url:?}: {e}")))?;
@@ -61,11 +61,12 @@ pub fn show_operation(version_url: &str) -> Result<Operation<VersionEnvelope>, E
     } else {
         format!("{version_url}/")
     };
-    Ok(Operation::json(Method::GET, "/{version}/", url))
+    let version = uri.path().trim_matches('/');
+    Ok(Operation::json(&routes::VERSION_SHOW, &[version]).with_path(url))
 }
 
 /// Builds `GET <url>/`.
-pub fn index_operation(url: &str) -> Result<Operation<VersionsEnvelope>, Error> {
+pub(crate) fn index_operation(url: &str) -> Result<Operation<VersionsEnvelope>, Error> {
     let uri: http::Uri = url
         .parse()
         .map_err(|e| Error::InvalidRequest(format!("URL {url:?}: {e}")))?;
@@ -79,7 +80,7 @@ pub fn index_operation(url: &str) -> Result<Operation<VersionsEnvelope>, Error> 
     } else {
         url.to_owned()
     };
-    Ok(Operation::json(Method::GET, "/", url))
+    Ok(Operation::json(&routes::VERSION_INDEX, &[]).with_path(url))
 }
 
 #[cfg(test)]

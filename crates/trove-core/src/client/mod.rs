@@ -116,14 +116,16 @@ impl Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let emulator = trove_emulator::Emulator::new(Default::default());
-    /// use trove_core::api::flavors;
-    /// use trove_core::Client;
+    /// use trove_core::request::routes;
+    /// use trove_core::{Client, Operation};
+    /// use trove_types::flavor::FlavorEnvelope;
     ///
     /// let client = Client::builder()
     ///     .token("12345", "http://localhost:8779/v1.0/12345")
     /// #   .transport(emulator.service())
     ///     .build()?;
-    /// let answer = client.execute_with_body(flavors::get_operation("1")).await?;
+    /// let get = Operation::<FlavorEnvelope>::json(&routes::FLAVOR_GET, &["1"]);
+    /// let answer = client.execute_with_body(get).await?;
     /// let raw = answer.json()?;
     /// assert_eq!(raw["flavor"]["ram"], answer.value.flavor.ram);
     /// # Ok(())
