@@ -23,7 +23,7 @@ use std::time::Instant;
 
 use http::Method;
 use troveclient::stack::Route;
-use troveclient::{Client, Operation};
+use troveclient::{BoxError, Client, Operation};
 
 /// Warm-up gets before a sequential `get` loop.
 const WARMUP_GETS: usize = 50;
@@ -31,8 +31,6 @@ const WARMUP_GETS: usize = 50;
 const WARMUP_PAGES: usize = 5;
 /// Requests in flight for `get-c64`.
 const IN_FLIGHT: usize = 64;
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 fn main() -> ExitCode {
     match run() {

@@ -23,7 +23,7 @@ pub use api::instances::{InstanceExt, Instances};
 pub use api::list::ListRequest;
 pub use api::resource::Api;
 pub use client::{Client, ClientBuilder, WithBody};
-pub use error::{ApiError, BoxError, DecodeError, Error, SendState};
+pub use error::{ApiError, BoxError, BuildError, DecodeError, Error, SendState};
 pub use middleware::retry::{Attempt, RetryConfig};
 pub use middleware::timeout::{AttemptTimedOut, IdentityTimedOut};
 pub use request::operation::Operation;

@@ -50,9 +50,9 @@ pub mod wait {
     };
 }
 pub use trove_core::{
-    Api, ApiError, Attempt, AttemptTimedOut, BoxError, Client, ClientBuilder, DecodeError, Error,
-    HttpService, InstanceExt, Instances, ListRequest, Operation, Page, RetryConfig, SendState,
-    WaitError, WithBody,
+    Api, ApiError, Attempt, AttemptTimedOut, BoxError, BuildError, Client, ClientBuilder,
+    DecodeError, Error, HttpService, InstanceExt, Instances, ListRequest, Operation, Page,
+    RetryConfig, SendState, WaitError, WithBody,
 };
 pub use trove_types::backup::{Backup, BackupStatus, BackupStrategy, CreateBackupStrategy};
 pub use trove_types::cluster::{

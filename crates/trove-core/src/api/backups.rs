@@ -13,7 +13,7 @@ use trove_types::backup::{
 use crate::api::list::ListRequest;
 use crate::api::resource::{Api, Routed};
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{BuildError, Error};
 use crate::request::operation::Operation;
 use crate::request::routes;
 use crate::request::wait::{conditions, WaitOptions};
@@ -246,9 +246,9 @@ pub(crate) fn instance_list_operation(instance_id: &str) -> Operation<BackupList
 pub(crate) fn create_operation(body: &CreateBackup) -> Result<Operation<BackupEnvelope>, Error> {
     match &body.restore_from {
         None if body.instance.is_none() => {
-            return Err(Error::InvalidRequest(
+            return Err(Error::from(BuildError::Refused(
                 "a backup needs an instance, or restore_from for an import".to_owned(),
-            ))
+            )))
         }
         None => {}
         Some(from) => {
@@ -259,21 +259,21 @@ pub(crate) fn create_operation(body: &CreateBackup) -> Result<Operation<BackupEn
                 ("swift_container", body.swift_container.is_some()),
             ];
             if let Some((field, _)) = ignored.iter().find(|(_, set)| *set) {
-                return Err(Error::InvalidRequest(format!(
+                return Err(Error::from(BuildError::Refused(format!(
                     "a backup import (restore_from) takes no {field}: Trove would ignore it"
-                )));
+                ))));
             }
             if !super::is_uuid(&from.local_datastore_version_id) {
-                return Err(Error::InvalidRequest(format!(
+                return Err(Error::from(BuildError::Refused(format!(
                     "restore_from local_datastore_version_id {:?} is not a UUID",
                     from.local_datastore_version_id
-                )));
+                ))));
             }
             if !from.size.is_finite() || from.size < 0.0 {
-                return Err(Error::InvalidRequest(format!(
+                return Err(Error::from(BuildError::Refused(format!(
                     "restore_from size {} is not a size in GB",
                     from.size
-                )));
+                ))));
             }
         }
     }

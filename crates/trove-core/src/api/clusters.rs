@@ -13,7 +13,7 @@ use trove_types::Instance;
 
 use crate::api::resource::{Api, Routed};
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{BuildError, Error};
 use crate::request::operation::Operation;
 use crate::request::routes;
 use crate::request::wait::{conditions, WaitOptions};
@@ -230,9 +230,9 @@ pub(crate) fn list_operation() -> Operation<ClusterList> {
 /// a required property").
 pub(crate) fn create_operation(body: &CreateCluster) -> Result<Operation<ClusterEnvelope>, Error> {
     if body.datastore.version.is_none() {
-        return Err(Error::InvalidRequest(
+        return Err(Error::from(BuildError::Refused(
             "a cluster needs datastore.version (Trove's cluster schema requires it)".to_owned(),
-        ));
+        )));
     }
     Operation::json(&routes::CLUSTER_CREATE, &[])
         .with_json(&CreateClusterEnvelope { cluster: body })

@@ -21,7 +21,7 @@ use trove_types::{Instance, InstanceStatus};
 use crate::api::list::ListRequest;
 use crate::api::resource::{Api, Routed};
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{BuildError, Error};
 use crate::request::operation::Operation;
 use crate::request::routes;
 use crate::request::wait::{conditions, WaitOptions};
@@ -83,7 +83,7 @@ impl<'c> Api<'c, Instance> {
     }
 
     /// Updates an instance with the deprecated `PATCH` alias of [`Instances::update`]. Trove's
-    /// `PATCH` takes no `access`: such an update fails with [`Error::InvalidRequest`] unsent.
+    /// `PATCH` takes no `access`: such an update fails unsent, with [`BuildError::Refused`](crate::BuildError::Refused).
     pub async fn edit(&self, id: &str, changes: &UpdateInstance) -> Result<(), Error> {
         self.client.execute(edit_operation(id, changes)?).await
     }
@@ -444,10 +444,10 @@ pub(crate) fn update_operation(id: &str, changes: &UpdateInstance) -> Result<Ope
 /// send it with [`update_operation`] (`PUT`).
 pub(crate) fn edit_operation(id: &str, changes: &UpdateInstance) -> Result<Operation<()>, Error> {
     if changes.access.is_some() {
-        return Err(Error::InvalidRequest(
+        return Err(Error::from(BuildError::Refused(
             "PATCH /instances/{id} takes no `access` (Trove's edit schema); use update (PUT)"
                 .to_owned(),
-        ));
+        )));
     }
     Operation::empty(&routes::INSTANCE_EDIT, &[id])
         .idempotent(true)

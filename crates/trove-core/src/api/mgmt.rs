@@ -13,7 +13,7 @@ use trove_types::mgmt::{
 
 use crate::api::list::ListRequest;
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{BuildError, Error};
 use crate::request::operation::Operation;
 use crate::request::routes;
 
@@ -281,10 +281,10 @@ pub(crate) fn instance_action_operation(
 ) -> Result<Operation<()>, Error> {
     if let MgmtInstanceAction::Rebuild(arg) = action {
         if !super::is_uuid(&arg.image_id) {
-            return Err(Error::InvalidRequest(format!(
+            return Err(Error::from(BuildError::Refused(format!(
                 "rebuild image_id {:?} is not a UUID (Trove's rebuild schema)",
                 arg.image_id
-            )));
+            ))));
         }
     }
     Operation::empty(&routes::MGMT_INSTANCE_ACTION, &[id]).with_json(action)

@@ -4,7 +4,7 @@ use trove_types::version::{VersionEnvelope, VersionsEnvelope};
 use trove_types::Version;
 
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{BuildError, Error};
 use crate::request::operation::Operation;
 use crate::request::routes;
 
@@ -45,16 +45,17 @@ impl<'c> Versions<'c> {
 /// Builds `GET <version_url>/`: the version's root always ends with a slash, as Trove's links
 /// do.
 pub(crate) fn show_operation(version_url: &str) -> Result<Operation<VersionEnvelope>, Error> {
-    let uri: http::Uri = version_url
-        .parse()
-        .map_err(|e| Error::InvalidRequest(format!("URL {version_url:?}: {e}")))?;
+    let uri: http::Uri = version_url.parse().map_err(|source| BuildError::Url {
+        url: version_url.to_owned(),
+        source,
+    })?;
     if uri.scheme().is_none()
         || uri.authority().is_none()
         || uri.path().trim_matches('/').is_empty()
     {
-        return Err(Error::InvalidRequest(format!(
+        return Err(Error::from(BuildError::Refused(format!(
             "URL {version_url:?} must be a version's absolute root (http://host:port/v1.0/)"
-        )));
+        ))));
     }
     let url = if version_url.ends_with('/') {
         version_url.to_owned()
@@ -67,13 +68,14 @@ pub(crate) fn show_operation(version_url: &str) -> Result<Operation<VersionEnvel
 
 /// Builds `GET <url>/`.
 pub(crate) fn index_operation(url: &str) -> Result<Operation<VersionsEnvelope>, Error> {
-    let uri: http::Uri = url
-        .parse()
-        .map_err(|e| Error::InvalidRequest(format!("URL {url:?}: {e}")))?;
+    let uri: http::Uri = url.parse().map_err(|source| BuildError::Url {
+        url: url.to_owned(),
+        source,
+    })?;
     if uri.scheme().is_none() || uri.authority().is_none() {
-        return Err(Error::InvalidRequest(format!(
+        return Err(Error::from(BuildError::Refused(format!(
             "URL {url:?} must be absolute (http://host:port)"
-        )));
+        ))));
     }
     let url = if uri.path().is_empty() || uri.path() == "/" && !url.ends_with('/') {
         format!("{url}/")

@@ -41,7 +41,7 @@ use trove_types::instance::{DatabaseSpec, InstanceList, UserSpec};
 use trove_types::{Instance, Paged, Resource, Settle, Version};
 
 use crate::api::resource::Routed;
-use crate::error::{BoxError, Error};
+use crate::error::{BoxError, BuildError, Error};
 use crate::request::page::Page;
 use crate::request::wait::WaitOptions;
 
@@ -65,7 +65,7 @@ fn runtime() -> Result<Runtime, Error> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::InvalidRequest(format!("cannot start the blocking runtime: {e}")))
+        .map_err(|e| Error::from(BuildError::Runtime(e)))
 }
 
 impl Client {

@@ -233,7 +233,7 @@ fn decode<R>(op: &Operation<R>, response: &http::Response<Bytes>) -> Result<R, E
 }
 
 fn no_auth() -> Error {
-    Error::InvalidRequest("this client has no authentication configured".to_owned())
+    Error::from(crate::error::BuildError::NoAuth)
 }
 
 /// Turns an error from the stack into the typed [`Error`].
@@ -535,10 +535,8 @@ impl ClientBuilder {
 
     /// Sets the `User-Agent`.
     pub fn user_agent(mut self, value: &str) -> Result<Self, Error> {
-        self.user_agent = Some(
-            HeaderValue::from_str(value)
-                .map_err(|e| Error::InvalidRequest(format!("user agent: {e}")))?,
-        );
+        self.user_agent =
+            Some(HeaderValue::from_str(value).map_err(crate::error::BuildError::UserAgent)?);
         Ok(self)
     }
 

@@ -9,7 +9,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::error::Error;
+use crate::error::{BuildError, Error};
 use crate::request::routes::Route;
 
 /// Characters kept as they are in a path segment; everything else is percent-encoded. Dots are
@@ -202,12 +202,12 @@ impl<R> Operation<R> {
             .map_err(|e| self.invalid(e))
     }
 
-    fn invalid(&self, e: impl std::fmt::Display) -> Error {
-        Error::InvalidRequest(format!(
-            "{} {}: {e}",
-            self.route.method,
-            self.path_and_query()
-        ))
+    fn invalid(&self, e: impl Into<http::Error>) -> Error {
+        Error::from(BuildError::Uri {
+            method: self.route.method.clone(),
+            path: self.path_and_query(),
+            source: e.into(),
+        })
     }
 
     /// Decodes a success response into the output.
@@ -293,7 +293,7 @@ impl<R> Operation<R> {
             "the body type of {}",
             self.route.name
         );
-        let bytes = serde_json::to_vec(body).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        let bytes = serde_json::to_vec(body).map_err(BuildError::Body)?;
         self.body = Some(Bytes::from(bytes));
         Ok(self)
     }
