@@ -19,8 +19,8 @@ impl<'c> Versions<'c> {
         Versions { client }
     }
 
-    /// Lists the API versions served at `url` (such as `http://localhost:8779`), as the
-    /// seed's `client.versions.index(url)` does. No token is sent.
+    /// Lists the API versions served at `url` (such as `http://localhost:8779`), as the usage
+    /// guide's `client.versions.index(url)` does. No token is sent.
     pub async fn index(&self, url: &str) -> Result<Vec<Version>, Error> {
         Ok(self.client.execute(index_operation(url)?).await?.versions)
     }

@@ -69,9 +69,9 @@ fn runtime() -> Result<Runtime, Error> {
 }
 
 impl Client {
-    /// Starts a client from the seed's four values: user, key, tenant and auth URL, as
+    /// Starts a client from the usage guide's four values: user, key, tenant and auth URL, as
     /// [`crate::Client::new`] does.
-    #[allow(clippy::new_ret_no_self)] // Mirrors the seed's `Dbaas(...)`; options follow on the builder.
+    #[allow(clippy::new_ret_no_self)] // Mirrors the usage guide's `Dbaas(...)`; options follow on the builder.
     pub fn new(user: &str, key: impl Into<Secret>, tenant: &str, auth_url: &str) -> ClientBuilder {
         ClientBuilder {
             inner: crate::Client::new(user, key, tenant, auth_url),
@@ -161,7 +161,7 @@ impl std::fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Chooses the strategy by name (`keystone`, `fake`, ...), as the seed's `auth_strategy`.
+    /// Chooses the strategy by name (`keystone`, `fake`, ...), as the usage guide's `auth_strategy`.
     pub fn auth_strategy(self, name: &str) -> Self {
         self.with(|b| b.auth_strategy(name))
     }
@@ -235,7 +235,7 @@ pub struct Versions<'c> {
 }
 
 impl Versions<'_> {
-    /// Lists the API versions served at `url`, as the seed's `client.versions.index(url)`.
+    /// Lists the API versions served at `url`, as the usage guide's `client.versions.index(url)`.
     pub fn index(&self, url: &str) -> Result<Vec<Version>, Error> {
         let c = self.client;
         c.block_on(c.inner.versions().index(url))

@@ -301,13 +301,12 @@ impl<R> Operation<R> {
 
 fn decode_json<R: DeserializeOwned>(_status: StatusCode, body: &Bytes) -> Result<R, DecodeFailure> {
     // Plain serde_json first: serde_path_to_error allocates a String per map key to track the
-    // path, which made a 1000-instance page decode about twice as slow. Only a body that fails
-    // is decoded again, with the tracker, to name the path of the failure.
+    // path. Only a body that fails is decoded again, with the tracker, to name the path of the
+    // failure (docs/performance.md, item 2).
     //
-    // The body is checked to be UTF-8 once, as a whole, and decoded from the `str`:
-    // `from_slice` checks every string it meets on its own, which was a fifth of decoding an
-    // instance (22.4 K → 18.7 K instructions per instance, 26.8 M → 23.0 M per 1000-item page).
-    // A body that is not UTF-8 goes to `from_slice` below, whose error says where.
+    // The body is checked to be UTF-8 once, as a whole, and decoded from the `str`, because
+    // `from_slice` checks every string it meets on its own (docs/performance.md, item 17). A
+    // body that is not UTF-8 goes to `from_slice` below, whose error says where.
     if let Ok(text) = std::str::from_utf8(body) {
         if let Ok(value) = serde_json::from_str(text) {
             return Ok(value);
