@@ -91,12 +91,12 @@ impl Client {
 
     /// Configuration groups: create, get, list, instances, edit, update, delete.
     pub fn configurations(&self) -> configurations::Configurations<'_> {
-        configurations::Configurations::new(self)
+        resource::Api::new(self)
     }
 
     /// Modules: create, get, list, update, delete, instances, reapply.
     pub fn modules(&self) -> modules::Modules<'_> {
-        modules::Modules::new(self)
+        resource::Api::new(self)
     }
 
     /// Project quotas (admin).

@@ -11,27 +11,30 @@ use trove_types::module::{
 };
 
 use crate::api::list::ListRequest;
-use crate::client::{Client, WithBody};
+use crate::api::resource::{Api, Routed};
+use crate::client::Client;
 use crate::error::Error;
 use crate::request::operation::Operation;
 use crate::request::routes;
 
-/// Operations on modules.
-#[derive(Debug, Clone, Copy)]
-pub struct Modules<'c> {
-    client: &'c Client,
+/// Modules: `client.modules()`, the generic [`Api`] (get, list, delete) with the verbs below.
+pub type Modules<'c> = Api<'c, Module>;
+
+impl Routed for Module {
+    fn get_op(id: &str) -> Operation<ModuleEnvelope> {
+        get_operation(id)
+    }
+
+    fn list_op() -> Operation<ModuleList> {
+        list_operation()
+    }
+
+    fn delete_op(id: &str) -> Operation<()> {
+        delete_operation(id)
+    }
 }
 
-impl<'c> Modules<'c> {
-    pub(crate) fn new(client: &'c Client) -> Self {
-        Modules { client }
-    }
-
-    /// Starts a list request (the server does not page modules; the page has no `next`).
-    pub fn list(&self) -> ListRequest<'c, ModuleList> {
-        ListRequest::new(self.client, list_operation())
-    }
-
+impl<'c> Api<'c, Module> {
     /// Starts a create request for a module `name` of type `module_type` with `contents` (text
     /// or bytes), sent base64-encoded as python-troveclient sends them, so that either client
     /// reads the other's modules the same.
@@ -52,18 +55,6 @@ impl<'c> Modules<'c> {
         Ok(self.client.execute(create_operation(body)?).await?.module)
     }
 
-    /// Shows a module.
-    pub async fn get(&self, id: &str) -> Result<Module, Error> {
-        Ok(self.client.execute(get_operation(id)).await?.module)
-    }
-
-    /// Shows a module together with the body it was decoded from, so that the fields the
-    /// model does not know stay reachable (see [`Client::execute_with_body`]).
-    pub async fn get_with_body(&self, id: &str) -> Result<WithBody<Module>, Error> {
-        let answer = self.client.execute_with_body(get_operation(id)).await?;
-        Ok(answer.map(|e| e.module))
-    }
-
     /// Updates the fields set in `body`.
     pub async fn update(&self, id: &str, body: &UpdateModule) -> Result<Module, Error> {
         Ok(self
@@ -71,11 +62,6 @@ impl<'c> Modules<'c> {
             .execute(update_operation(id, body)?)
             .await?
             .module)
-    }
-
-    /// Deletes a module; Trove refuses while instances have it.
-    pub async fn delete(&self, id: &str) -> Result<(), Error> {
-        self.client.execute(delete_operation(id)).await
     }
 
     /// Starts a list of the instances that have the module.

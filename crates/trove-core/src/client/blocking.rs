@@ -313,7 +313,7 @@ impl<'c> Api<'c, Instance> {
     ) -> CreateInstance<'c> {
         CreateInstance {
             client: self.client,
-            body: trove_types::instance::CreateInstance::new(name, flavor_id),
+            inner: self.inner.create(name, flavor_id),
         }
     }
 
@@ -324,43 +324,51 @@ impl<'c> Api<'c, Instance> {
     }
 }
 
-/// A blocking create request being built.
+/// A blocking create request being built: the async
+/// [`CreateInstanceRequest`](crate::api::instances::CreateInstanceRequest), sent on the client's
+/// runtime.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInstance<'c> {
     client: &'c Client,
-    body: trove_types::instance::CreateInstance,
+    inner: crate::api::instances::CreateInstanceRequest<'c>,
 }
 
-impl CreateInstance<'_> {
+impl<'c> CreateInstance<'c> {
     /// Adds a data volume of `size_gb` GB.
-    pub fn volume(mut self, size_gb: u64) -> Self {
-        self.body.volume = Some(trove_types::instance::VolumeSpec::new(size_gb));
-        self
+    pub fn volume(self, size_gb: u64) -> Self {
+        self.options(|r| r.volume(size_gb))
     }
 
     /// Adds a database to create.
-    pub fn database(mut self, database: DatabaseSpec) -> Self {
-        self.body.databases.push(database);
-        self
+    pub fn database(self, database: DatabaseSpec) -> Self {
+        self.options(|r| r.database(database))
     }
 
     /// Adds a user to create.
-    pub fn user(mut self, user: UserSpec) -> Self {
-        self.body.users.push(user);
-        self
+    pub fn user(self, user: UserSpec) -> Self {
+        self.options(|r| r.user(user))
     }
 
     /// Gives access to the whole body for fields without a setter.
-    pub fn with(mut self, edit: impl FnOnce(&mut trove_types::instance::CreateInstance)) -> Self {
-        edit(&mut self.body);
+    pub fn with(self, edit: impl FnOnce(&mut trove_types::instance::CreateInstance)) -> Self {
+        self.options(|r| r.with(edit))
+    }
+
+    /// Applies any option of the async request: `.options(|r| r.availability_zone("nova"))`.
+    pub fn options(
+        mut self,
+        edit: impl FnOnce(
+            crate::api::instances::CreateInstanceRequest<'c>,
+        ) -> crate::api::instances::CreateInstanceRequest<'c>,
+    ) -> Self {
+        self.inner = edit(self.inner);
         self
     }
 
     /// Sends the request.
     pub fn send(self) -> Result<Instance, Error> {
-        let c = self.client;
-        c.block_on(c.inner.instances().create_from(&self.body))
+        self.client.block_on(self.inner.send())
     }
 }
 
