@@ -10,9 +10,12 @@
 //! The folders follow the parts, each using only those listed before it:
 //! [`error`] (what can fail), [`request`] (operations, pages and waits, with no I/O),
 //! [`transport`] (hyper and TLS), [`middleware`] (one tower layer per file), [`client`] (the
-//! assembled stack, the client and its blocking wrapper) and [`api`] (the handlers per area).
+//! assembled stack, the client, paging and the polling loop), [`api`] (the handlers per area)
+//! and `blocking` (feature `blocking`: the same handlers on a runtime of their own).
 
 pub mod api;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod client;
 pub mod error;
 pub mod middleware;

@@ -98,7 +98,7 @@ pub mod types {
 /// (feature `blocking`).
 #[cfg(feature = "blocking")]
 pub mod blocking {
-    pub use trove_core::client::blocking::*;
+    pub use trove_core::blocking::*;
     /// The seed's name for the blocking client.
     pub type Dbaas = Client;
 }

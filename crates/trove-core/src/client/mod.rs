@@ -1,7 +1,5 @@
 //! The client: configuration, the assembled stack, and the call path every operation takes.
 
-#[cfg(feature = "blocking")]
-pub mod blocking;
 pub mod paging;
 pub mod stack;
 pub mod wait;

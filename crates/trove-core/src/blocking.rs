@@ -9,7 +9,7 @@
 //! ```
 //! # fn main() -> Result<(), trove_core::Error> {
 //! # let emulator = trove_emulator::Emulator::new(trove_emulator::Config::with_reads(1));
-//! use trove_core::client::blocking::Client;
+//! use trove_core::blocking::Client;
 //!
 //! let client = Client::new("jsmith", "abcdef", "12345", "http://localhost:8779/v1.0/auth")
 //!     .auth_strategy("fake")
