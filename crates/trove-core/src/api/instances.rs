@@ -83,7 +83,8 @@ impl<'c> Api<'c, Instance> {
     }
 
     /// Updates an instance with the deprecated `PATCH` alias of [`Instances::update`]. Trove's
-    /// `PATCH` takes no `access`: such an update fails unsent, with [`BuildError::Refused`](crate::BuildError::Refused).
+    /// `PATCH` takes no `access`: such an update fails unsent, with
+    /// [`BuildError::Refused`].
     pub async fn edit(&self, id: &str, changes: &UpdateInstance) -> Result<(), Error> {
         self.client.execute(edit_operation(id, changes)?).await
     }
