@@ -11,6 +11,7 @@ use troveclient::{
 use troveclient::wait::{poll_until, Check};
 
 use crate::target::Target;
+use troveclient::stack::Route;
 
 /// The usage guide, section by section: versions, create with a volume, databases and users,
 /// get, BUILD -> ACTIVE (waited for, then refreshed in place), delete -> SHUTDOWN -> NotFound, and 30
@@ -1087,6 +1088,35 @@ pub async fn fake_mode_refusals(target: &Target, client: &Client) {
     client.instances().delete(&id).await.expect("delete");
 }
 
+/// A raw call outside the SDK's table, answered with JSON.
+fn raw_route(method: &http::Method, body: bool) -> &'static Route {
+    static GET: Route = raw(http::Method::GET, None);
+    static POST: Route = raw(http::Method::POST, Some("Value"));
+    static PUT: Route = raw(http::Method::PUT, Some("Value"));
+    static PATCH: Route = raw(http::Method::PATCH, Some("Value"));
+    static DELETE: Route = raw(http::Method::DELETE, None);
+    static GET_WITH_BODY: Route = raw(http::Method::GET, Some("Value"));
+    static DELETE_WITH_BODY: Route = raw(http::Method::DELETE, Some("Value"));
+    const fn raw(method: http::Method, request: Option<&'static str>) -> Route {
+        Route {
+            name: "raw",
+            method,
+            template: "/raw",
+            request,
+            response: "Value",
+        }
+    }
+    match (method.as_str(), body) {
+        ("POST", _) => &POST,
+        ("PUT", _) => &PUT,
+        ("PATCH", _) => &PATCH,
+        ("DELETE", false) => &DELETE,
+        ("DELETE", true) => &DELETE_WITH_BODY,
+        (_, false) => &GET,
+        (_, true) => &GET_WITH_BODY,
+    }
+}
+
 /// Sends `body` with `method` to `path` and returns the fault the server answered with.
 async fn refused(
     client: &Client,
@@ -1094,7 +1124,8 @@ async fn refused(
     path: &str,
     body: serde_json::Value,
 ) -> (u16, String) {
-    let op = troveclient::Operation::<serde_json::Value>::json(method, "/raw", path.to_owned())
+    let op = troveclient::Operation::<serde_json::Value>::json(raw_route(&method, true), &[])
+        .with_path(path.to_owned())
         .with_json(&body)
         .expect("body");
     let err = client.execute(op).await.expect_err("the server refuses it");
@@ -1277,10 +1308,10 @@ pub async fn trove_admin_rules(client: &Client) {
         assert_eq!(got, (status, message), "{what}");
     }
     let op = troveclient::Operation::<serde_json::Value>::json(
-        http::Method::GET,
-        "/raw",
-        format!("/mgmt/instances/{missing}"),
+        raw_route(&http::Method::GET, false),
+        &[],
     )
+    .with_path(format!("/mgmt/instances/{missing}"))
     .query("deleted", Some("true"));
     let err = client.execute(op).await.expect_err("no such instance");
     let api = err
@@ -1527,7 +1558,8 @@ pub async fn admin_views(target: &Target, admin: &Client) {
 /// a 403.
 pub async fn non_admin_management(client: &Client, tenant: &str) {
     let get = |path: String| {
-        troveclient::Operation::<serde_json::Value>::json(http::Method::GET, "/raw", path)
+        troveclient::Operation::<serde_json::Value>::json(raw_route(&http::Method::GET, false), &[])
+            .with_path(path)
     };
     let answer = |r: Result<serde_json::Value, Error>| match r {
         Ok(_) => (200, String::new()),

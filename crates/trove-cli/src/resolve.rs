@@ -125,7 +125,11 @@ mod tests {
 
     #[tokio::test]
     async fn other_errors_are_not_retried_by_name() {
-        let failing = |_| async { Err(troveclient::Error::InvalidRequest("bad".into())) };
+        let failing = |_| async {
+            Err(troveclient::Error::InvalidRequest(
+                troveclient::BuildError::Refused("bad".into()),
+            ))
+        };
         let listed = || -> stream::Iter<std::vec::IntoIter<Result<Thing, troveclient::Error>>> {
             panic!("listed after an error that is not a 404")
         };

@@ -192,7 +192,11 @@ mod tests {
         let err = until(
             &args(60),
             "thing",
-            || async { Err::<u8, _>(troveclient::Error::InvalidRequest("boom".to_owned())) },
+            || async {
+                Err::<u8, _>(troveclient::Error::InvalidRequest(
+                    troveclient::BuildError::Refused("boom".to_owned()),
+                ))
+            },
             |_| Check::Done,
             |v| v.to_string(),
         )

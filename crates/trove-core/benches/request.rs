@@ -15,9 +15,9 @@ use bytes::Bytes;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use http::{Method, StatusCode};
 use http_body_util::Full;
-use trove_core::api::instances::get_operation;
+use trove_core::request::routes::{self, Route};
 use trove_core::{Client, Operation, Page};
-use trove_types::instance::InstanceList;
+use trove_types::instance::{InstanceEnvelope, InstanceList};
 
 const ID: &str = "32b26877-2027-5d44-90b0-1fbe0b4c5e6e";
 
@@ -36,8 +36,22 @@ fn page_json(n: usize) -> Bytes {
     ))
 }
 
+fn get_operation(id: &str) -> Operation<InstanceEnvelope> {
+    Operation::json(&routes::INSTANCE_GET, &[id])
+}
+
+/// `GET /instances/{id}` with the answer left undecoded, as a program that wants only the bytes
+/// declares it.
+static RAW_GET: Route = Route {
+    name: "instances get, answer ignored",
+    method: Method::GET,
+    template: "/instances/{id}",
+    request: None,
+    response: "()",
+};
+
 fn list_op(marker: Option<&str>) -> Operation<InstanceList> {
-    Operation::json(Method::GET, "/instances", "/instances".to_owned())
+    Operation::json(&routes::INSTANCE_LIST, &[])
         .query("limit", Some(20))
         .query("marker", marker)
 }
@@ -114,7 +128,7 @@ fn bench_call(c: &mut Criterion) {
     else {
         return;
     };
-    let raw = || Operation::empty(Method::GET, "/instances/{id}", format!("/instances/{ID}"));
+    let raw = || Operation::empty(&RAW_GET, &[ID]);
     for (name, decode) in [
         ("client_call/get_in_memory_2_threads", true),
         ("client_call/get_raw_in_memory_2_threads", false),

@@ -74,12 +74,57 @@ pub enum Error {
     /// The server answered success with a body this SDK cannot read.
     #[error(transparent)]
     Decode(Box<DecodeError>),
-    /// The request could not be built (an invalid URL or argument).
+    /// The request could not be built, so nothing was sent; the [`BuildError`] says why.
     #[error("invalid request: {0}")]
-    InvalidRequest(String),
+    InvalidRequest(#[from] BuildError),
     /// A wait for a resource's status ended without success.
     #[error(transparent)]
     Wait(Box<WaitError>),
+}
+
+/// Why a request could not be built. Nothing was sent.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The path and query do not make a URI.
+    #[error("{method} {path}: {source}")]
+    Uri {
+        /// The method of the call.
+        method: Method,
+        /// The path and query that were refused.
+        path: String,
+        /// Why.
+        #[source]
+        source: http::Error,
+    },
+    /// The body could not be serialized to JSON.
+    #[error("{0}")]
+    Body(#[source] serde_json::Error),
+    /// A URL given to the call does not parse.
+    #[error("URL {url:?}: {source}")]
+    Url {
+        /// The URL as given.
+        url: String,
+        /// Why it does not parse.
+        #[source]
+        source: http::uri::InvalidUri,
+    },
+    /// An argument Trove would refuse or silently ignore, caught before sending; the message
+    /// names the rule.
+    #[error("{0}")]
+    Refused(String),
+    /// The blocking client could not start its runtime.
+    #[error("cannot start the blocking runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    /// The TLS settings cannot be used.
+    #[error("TLS configuration: {0}")]
+    Tls(String),
+    /// The call needs a token and the client has no authentication configured.
+    #[error("this client has no authentication configured")]
+    NoAuth,
+    /// The user agent is not a valid header value.
+    #[error("user agent: {0}")]
+    UserAgent(#[source] http::header::InvalidHeaderValue),
 }
 
 /// An error status from the Trove API, with everything the server said about it.

@@ -10,11 +10,15 @@
 //! The folders follow the parts, each using only those listed before it:
 //! [`error`] (what can fail), [`request`] (operations, pages and waits, with no I/O),
 //! [`transport`] (hyper and TLS), [`middleware`] (one tower layer per file), [`client`] (the
-//! assembled stack, the client and its blocking wrapper) and [`api`] (the handlers per area).
+//! assembled stack, the client, paging and the polling loop), [`api`] (the handlers per area)
+//! and `blocking` (feature `blocking`: the same handlers on a runtime of their own).
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod api;
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub mod blocking;
 pub mod client;
 pub mod error;
 pub mod middleware;
@@ -25,7 +29,9 @@ pub use api::instances::{InstanceExt, Instances};
 pub use api::list::ListRequest;
 pub use api::resource::Api;
 pub use client::{Client, ClientBuilder, WithBody};
-pub use error::{ApiError, BoxError, DecodeError, Error, LayerError, LayerTimedOut, SendState};
+pub use error::{
+    ApiError, BoxError, BuildError, DecodeError, Error, LayerError, LayerTimedOut, SendState,
+};
 pub use middleware::retry::{Attempt, RetryConfig};
 pub use middleware::timeout::{AttemptTimedOut, IdentityTimedOut};
 pub use request::operation::Operation;

@@ -235,3 +235,50 @@ fn the_schema_column_agrees_with_trove_26s_schemas() {
     }
     assert!(named >= 20, "only {named} rows name a schema");
 }
+
+/// A route as the table of operations and the document both can write it: method and path,
+/// each `{...}` (and the document's `v1.0` version segment) as `{}`.
+fn route_key(method: &str, path: &str) -> (String, String) {
+    let path = path
+        .strip_prefix('T')
+        .unwrap_or(path)
+        .replace("/v1.0/", "/{version}/");
+    let mut key = String::new();
+    let mut in_placeholder = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_placeholder = true;
+                key.push_str("{}");
+            }
+            '}' => in_placeholder = false,
+            _ if in_placeholder => {}
+            _ => key.push(c),
+        }
+    }
+    (method.to_owned(), key)
+}
+
+#[test]
+fn the_document_lists_exactly_the_routes_of_the_table_of_operations() {
+    let table: BTreeSet<_> = trove_core::request::routes::all()
+        .iter()
+        .map(|r| route_key(r.method.as_str(), r.template))
+        .collect();
+    let exposed: BTreeSet<_> = rows()
+        .iter()
+        .filter(|r| !r.facade.starts_with('—'))
+        .map(|r| route_key(&r.method, &r.path))
+        .collect();
+    assert!(table.len() > 90, "the table has {} routes", table.len());
+    let missing: Vec<_> = table.difference(&exposed).collect();
+    assert!(
+        missing.is_empty(),
+        "routes the SDK sends without a row in docs/coverage.md: {missing:?}"
+    );
+    let unknown: Vec<_> = exposed.difference(&table).collect();
+    assert!(
+        unknown.is_empty(),
+        "rows naming a facade method for a route the table does not declare: {unknown:?}"
+    );
+}

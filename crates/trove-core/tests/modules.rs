@@ -187,13 +187,19 @@ async fn a_module_made_by_python_troveclient_reads_the_same() {
     .unwrap();
     let emulator = emulated::emulator();
     let client = emulated::client(&emulator);
-    let op = trove_core::Operation::<trove_types::module::ModuleEnvelope>::json(
-        http::Method::POST,
-        "/modules",
-        fixture["path"].as_str().unwrap().to_owned(),
-    )
-    .with_json(&fixture["body"])
-    .unwrap();
+    // The module create route, with python-troveclient's body as it was captured.
+    static PYTHON_CREATE: trove_core::request::routes::Route = trove_core::request::routes::Route {
+        name: "modules create, python-troveclient's body",
+        method: http::Method::POST,
+        template: "/modules",
+        request: Some("Value"),
+        response: "ModuleEnvelope",
+    };
+    let op =
+        trove_core::Operation::<trove_types::module::ModuleEnvelope>::json(&PYTHON_CREATE, &[])
+            .with_path(fixture["path"].as_str().unwrap().to_owned())
+            .with_json(&fixture["body"])
+            .unwrap();
     let by_python = client.execute(op).await.unwrap().module;
     let contents = b"hello from python-troveclient\n";
     let by_us = client

@@ -8,7 +8,9 @@ use std::convert::Infallible;
 
 use bytes::Bytes;
 use http_body_util::Full;
-use trove_core::api::instances;
+use trove_core::request::routes;
+use trove_core::Operation;
+use trove_types::instance::InstanceEnvelope;
 
 /// A server that answers every request with `body`.
 fn answering(body: &'static [u8]) -> trove_core::Client {
@@ -41,7 +43,10 @@ async fn fields_the_model_does_not_know_are_reachable_in_the_body() {
     let client = answering(body);
     let id = "4b1c0a3e-2f5d-4c7e-9a61-0d2f3b4c5d6e";
     let answer = client
-        .execute_with_body(instances::get_operation(id))
+        .execute_with_body(Operation::<InstanceEnvelope>::json(
+            &routes::INSTANCE_GET,
+            &[id],
+        ))
         .await
         .unwrap();
     assert_eq!(answer.value.instance.id, id);
@@ -54,7 +59,13 @@ async fn fields_the_model_does_not_know_are_reachable_in_the_body() {
     assert_eq!(typed["instance"].get("a_later_trove_field"), None);
 
     // The plain call decodes the same model.
-    let plain = client.execute(instances::get_operation(id)).await.unwrap();
+    let plain = client
+        .execute(Operation::<InstanceEnvelope>::json(
+            &routes::INSTANCE_GET,
+            &[id],
+        ))
+        .await
+        .unwrap();
     assert_eq!(plain, answer.value);
 }
 
@@ -62,7 +73,7 @@ async fn fields_the_model_does_not_know_are_reachable_in_the_body() {
 async fn an_empty_answer_has_a_body_that_is_not_json() {
     let client = answering(b"");
     let answer = client
-        .execute_with_body(instances::delete_operation("x"))
+        .execute_with_body(Operation::empty(&routes::INSTANCE_DELETE, &["x"]))
         .await
         .unwrap();
     assert!(answer.body.is_empty());

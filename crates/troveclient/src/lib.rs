@@ -135,9 +135,9 @@ pub mod wait {
     };
 }
 pub use trove_core::{
-    Api, ApiError, Attempt, AttemptTimedOut, BoxError, Client, ClientBuilder, DecodeError, Error,
-    HttpService, InstanceExt, Instances, LayerError, LayerTimedOut, ListRequest, Operation, Page,
-    RetryConfig, SendState, WaitError, WithBody,
+    Api, ApiError, Attempt, AttemptTimedOut, BoxError, BuildError, Client, ClientBuilder,
+    DecodeError, Error, HttpService, InstanceExt, Instances, LayerError, LayerTimedOut,
+    ListRequest, Operation, Page, RetryConfig, SendState, WaitError, WithBody,
 };
 pub use trove_types::backup::{Backup, BackupStatus, BackupStrategy, CreateBackupStrategy};
 pub use trove_types::cluster::{
@@ -184,7 +184,7 @@ pub mod types {
 #[cfg(feature = "blocking")]
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking {
-    pub use trove_core::client::blocking::*;
+    pub use trove_core::blocking::*;
     /// python-troveclient's name for the blocking client.
     pub type Dbaas = Client;
 }
@@ -217,6 +217,7 @@ pub mod stack {
     pub use trove_core::middleware::timeout::{AttemptFuture, AttemptTimeout, AttemptTimeoutLayer};
     pub use trove_core::middleware::trace::{request_id, Trace, TraceFuture, TraceLayer};
     pub use trove_core::request::operation::OperationInfo;
+    pub use trove_core::request::routes::{self, Route};
     pub use trove_core::transport::https_transport;
     pub use trove_core::transport::tls::{client_config, default_client_config};
     pub use trove_core::transport::{hyper_transport, hyper_transport_with, TransportError};

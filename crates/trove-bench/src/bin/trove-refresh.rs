@@ -19,9 +19,7 @@ use futures::future::BoxFuture;
 use troveclient::auth::{
     AuthError, AuthHttp, AuthStrategy, Clock, Credentials, EndpointFilter, Session,
 };
-use troveclient::Client;
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+use troveclient::{BoxError, Client};
 
 /// The wall clock plus an offset that the program moves forward.
 #[derive(Debug)]

@@ -11,9 +11,7 @@
 use std::time::Instant;
 
 use futures::TryStreamExt;
-use troveclient::Client;
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+use troveclient::{BoxError, Client};
 
 /// Reads a `VmHWM`/`VmRSS`-style line of `/proc/self/status`, in kB (0 where unavailable).
 fn status_kb(key: &str) -> u64 {

@@ -4,7 +4,6 @@
 use std::future::IntoFuture;
 
 use futures::future::BoxFuture;
-use http::Method;
 use trove_types::backup::{
     Backup, BackupEnvelope, BackupList, BackupStatus, BackupStrategy, BackupStrategyEnvelope,
     BackupStrategyList, CreateBackup, CreateBackupEnvelope, CreateBackupStrategy,
@@ -14,8 +13,9 @@ use trove_types::backup::{
 use crate::api::list::ListRequest;
 use crate::api::resource::{Api, Routed};
 use crate::client::Client;
-use crate::error::Error;
-use crate::request::operation::{segment_path, Operation};
+use crate::error::{BuildError, Error};
+use crate::request::operation::Operation;
+use crate::request::routes;
 use crate::request::wait::{conditions, WaitOptions};
 
 /// Backups: `client.backups()`, the generic [`Api`] (get, list newest update first with
@@ -227,17 +227,13 @@ impl<'c> BackupStrategies<'c> {
 }
 
 /// `GET /backups` (add filters, `limit` and `marker`).
-pub fn list_operation() -> Operation<BackupList> {
-    Operation::json(Method::GET, "/backups", "/backups".to_owned())
+pub(crate) fn list_operation() -> Operation<BackupList> {
+    Operation::json(&routes::BACKUP_LIST, &[])
 }
 
 /// `GET /instances/{id}/backups` (add `limit` and `marker`).
 pub(crate) fn instance_list_operation(instance_id: &str) -> Operation<BackupList> {
-    Operation::json(
-        Method::GET,
-        "/instances/{id}/backups",
-        segment_path("/instances/", instance_id, "/backups"),
-    )
+    Operation::json(&routes::BACKUP_INSTANCE_LIST, &[instance_id])
 }
 
 /// `POST /backups`. Not idempotent: a replay takes a second backup.
@@ -247,12 +243,12 @@ pub(crate) fn instance_list_operation(instance_id: &str) -> Operation<BackupList
 /// instance and drops `instance`, `parent_id`, `incremental` and `swift_container` silently,
 /// so a body mixing them is refused here rather than importing when a backup was meant. The
 /// import's datastore version must be a UUID (Trove's schema).
-pub fn create_operation(body: &CreateBackup) -> Result<Operation<BackupEnvelope>, Error> {
+pub(crate) fn create_operation(body: &CreateBackup) -> Result<Operation<BackupEnvelope>, Error> {
     match &body.restore_from {
         None if body.instance.is_none() => {
-            return Err(Error::InvalidRequest(
+            return Err(Error::from(BuildError::Refused(
                 "a backup needs an instance, or restore_from for an import".to_owned(),
-            ))
+            )))
         }
         None => {}
         Some(from) => {
@@ -263,87 +259,66 @@ pub fn create_operation(body: &CreateBackup) -> Result<Operation<BackupEnvelope>
                 ("swift_container", body.swift_container.is_some()),
             ];
             if let Some((field, _)) = ignored.iter().find(|(_, set)| *set) {
-                return Err(Error::InvalidRequest(format!(
+                return Err(Error::from(BuildError::Refused(format!(
                     "a backup import (restore_from) takes no {field}: Trove would ignore it"
-                )));
+                ))));
             }
             if !super::is_uuid(&from.local_datastore_version_id) {
-                return Err(Error::InvalidRequest(format!(
+                return Err(Error::from(BuildError::Refused(format!(
                     "restore_from local_datastore_version_id {:?} is not a UUID",
                     from.local_datastore_version_id
-                )));
+                ))));
             }
             if !from.size.is_finite() || from.size < 0.0 {
-                return Err(Error::InvalidRequest(format!(
+                return Err(Error::from(BuildError::Refused(format!(
                     "restore_from size {} is not a size in GB",
                     from.size
-                )));
+                ))));
             }
         }
     }
-    Operation::json(Method::POST, "/backups", "/backups".to_owned())
-        .with_json(&CreateBackupEnvelope { backup: body })
+    Operation::json(&routes::BACKUP_CREATE, &[]).with_json(&CreateBackupEnvelope { backup: body })
 }
 
 /// `GET /backups/{id}`.
-pub fn get_operation(id: &str) -> Operation<BackupEnvelope> {
-    Operation::json(
-        Method::GET,
-        "/backups/{id}",
-        segment_path("/backups/", id, ""),
-    )
+pub(crate) fn get_operation(id: &str) -> Operation<BackupEnvelope> {
+    Operation::json(&routes::BACKUP_GET, &[id])
 }
 
 /// `DELETE /backups/{id}`.
-pub fn delete_operation(id: &str) -> Operation<()> {
-    Operation::empty(
-        Method::DELETE,
-        "/backups/{id}",
-        segment_path("/backups/", id, ""),
-    )
+pub(crate) fn delete_operation(id: &str) -> Operation<()> {
+    Operation::empty(&routes::BACKUP_DELETE, &[id])
 }
 
 /// `GET /backup_strategies[?instance_id=..&project_id=..]`.
-pub fn strategy_list_operation(
+pub(crate) fn strategy_list_operation(
     instance_id: Option<&str>,
     project_id: Option<&str>,
 ) -> Operation<BackupStrategyList> {
-    Operation::json(
-        Method::GET,
-        "/backup_strategies",
-        "/backup_strategies".to_owned(),
-    )
-    .query("instance_id", instance_id)
-    .query("project_id", project_id)
+    Operation::json(&routes::BACKUP_STRATEGY_LIST, &[])
+        .query("instance_id", instance_id)
+        .query("project_id", project_id)
 }
 
 /// `POST /backup_strategies`. Idempotent: it creates or replaces the one strategy of its scope.
-pub fn strategy_create_operation(
+pub(crate) fn strategy_create_operation(
     body: &CreateBackupStrategy,
 ) -> Result<Operation<BackupStrategyEnvelope>, Error> {
-    Operation::json(
-        Method::POST,
-        "/backup_strategies",
-        "/backup_strategies".to_owned(),
-    )
-    .idempotent(true)
-    .with_json(&CreateBackupStrategyEnvelope {
-        backup_strategy: body,
-    })
+    Operation::json(&routes::BACKUP_STRATEGY_CREATE, &[])
+        .idempotent(true)
+        .with_json(&CreateBackupStrategyEnvelope {
+            backup_strategy: body,
+        })
 }
 
 /// `DELETE /backup_strategies[?instance_id=..&project_id=..]`.
-pub fn strategy_delete_operation(
+pub(crate) fn strategy_delete_operation(
     instance_id: Option<&str>,
     project_id: Option<&str>,
 ) -> Operation<()> {
-    Operation::empty(
-        Method::DELETE,
-        "/backup_strategies",
-        "/backup_strategies".to_owned(),
-    )
-    .query("instance_id", instance_id)
-    .query("project_id", project_id)
+    Operation::empty(&routes::BACKUP_STRATEGY_DELETE, &[])
+        .query("instance_id", instance_id)
+        .query("project_id", project_id)
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 use std::future::IntoFuture;
 
 use futures::future::BoxFuture;
-use http::Method;
 use trove_types::cluster::{
     Cluster, ClusterAction, ClusterEnvelope, ClusterInstanceSpec, ClusterList,
     ConfigurationAttachArg, CreateCluster, CreateClusterEnvelope, EmptyObject, IdRef, UpgradeArg,
@@ -14,8 +13,9 @@ use trove_types::Instance;
 
 use crate::api::resource::{Api, Routed};
 use crate::client::Client;
-use crate::error::Error;
-use crate::request::operation::{encode_segment, segment_path, Operation};
+use crate::error::{BuildError, Error};
+use crate::request::operation::Operation;
+use crate::request::routes;
 use crate::request::wait::{conditions, WaitOptions};
 
 /// Clusters: `client.clusters()`, the generic [`Api`] (get, list, delete, waits) with the
@@ -220,62 +220,54 @@ impl<'c> IntoFuture for CreateClusterRequest<'c> {
     }
 }
 
-fn cluster_path(id: &str) -> String {
-    segment_path("/clusters/", id, "")
-}
-
 /// `GET /clusters` (add `limit` and `marker` with [`ListRequest`]).
-pub fn list_operation() -> Operation<ClusterList> {
-    Operation::json(Method::GET, "/clusters", "/clusters".to_owned())
+pub(crate) fn list_operation() -> Operation<ClusterList> {
+    Operation::json(&routes::CLUSTER_LIST, &[])
 }
 
 /// `POST /clusters`. A body without `datastore.version` is refused before sending: Trove's
 /// cluster create schema requires it (400 "Validation error: cluster['datastore'] 'version' is
 /// a required property").
-pub fn create_operation(body: &CreateCluster) -> Result<Operation<ClusterEnvelope>, Error> {
+pub(crate) fn create_operation(body: &CreateCluster) -> Result<Operation<ClusterEnvelope>, Error> {
     if body.datastore.version.is_none() {
-        return Err(Error::InvalidRequest(
+        return Err(Error::from(BuildError::Refused(
             "a cluster needs datastore.version (Trove's cluster schema requires it)".to_owned(),
-        ));
+        )));
     }
-    Operation::json(Method::POST, "/clusters", "/clusters".to_owned())
+    Operation::json(&routes::CLUSTER_CREATE, &[])
         .with_json(&CreateClusterEnvelope { cluster: body })
 }
 
 /// `GET /clusters/{id}`.
-pub fn get_operation(id: &str) -> Operation<ClusterEnvelope> {
-    Operation::json(Method::GET, "/clusters/{id}", cluster_path(id))
+pub(crate) fn get_operation(id: &str) -> Operation<ClusterEnvelope> {
+    Operation::json(&routes::CLUSTER_GET, &[id])
 }
 
 /// `POST /clusters/{id}` with one action; not idempotent.
-pub fn action_operation(
+pub(crate) fn action_operation(
     id: &str,
     action: &ClusterAction,
 ) -> Result<Operation<Option<ClusterEnvelope>>, Error> {
-    Operation::json_or_empty(Method::POST, "/clusters/{id}", cluster_path(id)).with_json(action)
+    Operation::json_or_empty(&routes::CLUSTER_ACTION, &[id]).with_json(action)
 }
 
 /// `GET /clusters/{cluster_id}/instances/{instance_id}`.
-pub fn get_instance_operation(cluster_id: &str, instance_id: &str) -> Operation<InstanceEnvelope> {
-    Operation::json(
-        Method::GET,
-        "/clusters/{id}/instances/{instance_id}",
-        format!(
-            "{}/instances/{}",
-            cluster_path(cluster_id),
-            encode_segment(instance_id)
-        ),
-    )
+pub(crate) fn get_instance_operation(
+    cluster_id: &str,
+    instance_id: &str,
+) -> Operation<InstanceEnvelope> {
+    Operation::json(&routes::CLUSTER_GET_INSTANCE, &[cluster_id, instance_id])
 }
 
 /// `DELETE /clusters/{id}`.
-pub fn delete_operation(id: &str) -> Operation<()> {
-    Operation::empty(Method::DELETE, "/clusters/{id}", cluster_path(id))
+pub(crate) fn delete_operation(id: &str) -> Operation<()> {
+    Operation::empty(&routes::CLUSTER_DELETE, &[id])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::Method;
     use serde_json::{json, Value};
 
     fn body<R>(op: &Operation<R>) -> Value {

@@ -1,12 +1,12 @@
 //! Configuration parameters a datastore version accepts: list and show, by datastore and
 //! version name, or by version id. A single parameter comes back with no envelope.
 
-use http::Method;
 use trove_types::configuration_parameter::{ConfigurationParameter, ConfigurationParameterList};
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::request::operation::{encode_segment, Operation};
+use crate::request::operation::Operation;
+use crate::request::routes;
 
 /// Operations on configuration parameters: `client.configuration_parameters()`.
 #[derive(Debug, Clone, Copy)]
@@ -62,58 +62,42 @@ impl<'c> ConfigurationParameters<'c> {
     }
 }
 
-fn by_name(datastore: &str, version: &str) -> String {
-    format!(
-        "/datastores/{}/versions/{}/parameters",
-        encode_segment(datastore),
-        encode_segment(version)
-    )
-}
-
-fn by_id(version_id: &str) -> String {
-    format!(
-        "/datastores/versions/{}/parameters",
-        encode_segment(version_id)
-    )
-}
-
 /// `GET /datastores/{ds}/versions/{v}/parameters`.
-pub fn list_operation(datastore: &str, version: &str) -> Operation<ConfigurationParameterList> {
-    Operation::json(
-        Method::GET,
-        "/datastores/{ds}/versions/{v}/parameters",
-        by_name(datastore, version),
-    )
+pub(crate) fn list_operation(
+    datastore: &str,
+    version: &str,
+) -> Operation<ConfigurationParameterList> {
+    Operation::json(&routes::CONFIGURATION_PARAMETER_LIST, &[datastore, version])
 }
 
 /// `GET /datastores/{ds}/versions/{v}/parameters/{name}` (a bare object).
-pub fn get_operation(
+pub(crate) fn get_operation(
     datastore: &str,
     version: &str,
     name: &str,
 ) -> Operation<ConfigurationParameter> {
     Operation::json(
-        Method::GET,
-        "/datastores/{ds}/versions/{v}/parameters/{name}",
-        format!("{}/{}", by_name(datastore, version), encode_segment(name)),
+        &routes::CONFIGURATION_PARAMETER_GET,
+        &[datastore, version, name],
     )
 }
 
 /// `GET /datastores/versions/{vid}/parameters`.
-pub fn list_by_version_operation(version_id: &str) -> Operation<ConfigurationParameterList> {
+pub(crate) fn list_by_version_operation(version_id: &str) -> Operation<ConfigurationParameterList> {
     Operation::json(
-        Method::GET,
-        "/datastores/versions/{vid}/parameters",
-        by_id(version_id),
+        &routes::CONFIGURATION_PARAMETER_LIST_BY_VERSION,
+        &[version_id],
     )
 }
 
 /// `GET /datastores/versions/{vid}/parameters/{name}` (a bare object).
-pub fn get_by_version_operation(version_id: &str, name: &str) -> Operation<ConfigurationParameter> {
+pub(crate) fn get_by_version_operation(
+    version_id: &str,
+    name: &str,
+) -> Operation<ConfigurationParameter> {
     Operation::json(
-        Method::GET,
-        "/datastores/versions/{vid}/parameters/{name}",
-        format!("{}/{}", by_id(version_id), encode_segment(name)),
+        &routes::CONFIGURATION_PARAMETER_GET_BY_VERSION,
+        &[version_id, name],
     )
 }
 

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::future::IntoFuture;
 
 use futures::future::BoxFuture;
-use http::Method;
 use serde_json::Value;
 use trove_types::configuration::{
     Configuration, ConfigurationBodyEnvelope, ConfigurationEnvelope, ConfigurationInstanceList,
@@ -14,26 +13,31 @@ use trove_types::configuration::{
 use trove_types::instance::DatastoreSpec;
 
 use crate::api::list::ListRequest;
-use crate::client::{Client, WithBody};
+use crate::api::resource::{Api, Routed};
+use crate::client::Client;
 use crate::error::Error;
-use crate::request::operation::{segment_path, Operation};
+use crate::request::operation::Operation;
+use crate::request::routes;
 
-/// Operations on configuration groups.
-#[derive(Debug, Clone, Copy)]
-pub struct Configurations<'c> {
-    client: &'c Client,
+/// Configuration groups: `client.configurations()`, the generic [`Api`] (get, list, delete)
+/// with the verbs below.
+pub type Configurations<'c> = Api<'c, Configuration>;
+
+impl Routed for Configuration {
+    fn get_op(id: &str) -> Operation<ConfigurationEnvelope> {
+        get_operation(id)
+    }
+
+    fn list_op() -> Operation<ConfigurationList> {
+        list_operation()
+    }
+
+    fn delete_op(id: &str) -> Operation<()> {
+        delete_operation(id)
+    }
 }
 
-impl<'c> Configurations<'c> {
-    pub(crate) fn new(client: &'c Client) -> Self {
-        Configurations { client }
-    }
-
-    /// Starts a list request: `.await` it for one page, or call `into_stream()` for all.
-    pub fn list(&self) -> ListRequest<'c, ConfigurationList> {
-        ListRequest::new(self.client, list_operation())
-    }
-
+impl<'c> Api<'c, Configuration> {
     /// Starts a create request for a group `name`; add values, then `.await` it.
     pub fn create(&self, name: impl Into<String>) -> CreateConfigurationRequest<'c> {
         CreateConfigurationRequest {
@@ -51,18 +55,6 @@ impl<'c> Configurations<'c> {
             .configuration)
     }
 
-    /// Shows a group, with its values.
-    pub async fn get(&self, id: &str) -> Result<Configuration, Error> {
-        Ok(self.client.execute(get_operation(id)).await?.configuration)
-    }
-
-    /// Shows a configuration group together with the body it was decoded from, so that the fields the
-    /// model does not know stay reachable (see [`Client::execute_with_body`]).
-    pub async fn get_with_body(&self, id: &str) -> Result<WithBody<Configuration>, Error> {
-        let answer = self.client.execute_with_body(get_operation(id)).await?;
-        Ok(answer.map(|e| e.configuration))
-    }
-
     /// Starts a list of the instances that use the group.
     pub fn instances(&self, id: &str) -> ListRequest<'c, ConfigurationInstanceList> {
         ListRequest::new(self.client, instances_operation(id))
@@ -76,11 +68,6 @@ impl<'c> Configurations<'c> {
     /// Replaces the group's values, and its name and description when set (PUT).
     pub async fn update(&self, id: &str, body: &UpdateConfiguration) -> Result<(), Error> {
         self.client.execute(update_operation(id, body)?).await
-    }
-
-    /// Deletes a group; Trove refuses while instances use it.
-    pub async fn delete(&self, id: &str) -> Result<(), Error> {
-        self.client.execute(delete_operation(id)).await
     }
 }
 
@@ -141,73 +128,63 @@ impl<'c> IntoFuture for CreateConfigurationRequest<'c> {
     }
 }
 
-fn group_path(id: &str) -> String {
-    segment_path("/configurations/", id, "")
-}
-
 /// `GET /configurations`.
-pub fn list_operation() -> Operation<ConfigurationList> {
-    Operation::json(Method::GET, "/configurations", "/configurations".to_owned())
+pub(crate) fn list_operation() -> Operation<ConfigurationList> {
+    Operation::json(&routes::CONFIGURATION_LIST, &[])
 }
 
 /// `POST /configurations`.
-pub fn create_operation(
+pub(crate) fn create_operation(
     body: &CreateConfiguration,
 ) -> Result<Operation<ConfigurationEnvelope>, Error> {
-    Operation::json(
-        Method::POST,
-        "/configurations",
-        "/configurations".to_owned(),
-    )
-    .with_json(&ConfigurationBodyEnvelope {
+    Operation::json(&routes::CONFIGURATION_CREATE, &[]).with_json(&ConfigurationBodyEnvelope {
         configuration: body,
     })
 }
 
 /// `GET /configurations/{id}`.
-pub fn get_operation(id: &str) -> Operation<ConfigurationEnvelope> {
-    Operation::json(Method::GET, "/configurations/{id}", group_path(id))
+pub(crate) fn get_operation(id: &str) -> Operation<ConfigurationEnvelope> {
+    Operation::json(&routes::CONFIGURATION_GET, &[id])
 }
 
 /// `GET /configurations/{id}/instances`.
-pub fn instances_operation(id: &str) -> Operation<ConfigurationInstanceList> {
-    Operation::json(
-        Method::GET,
-        "/configurations/{id}/instances",
-        format!("{}/instances", group_path(id)),
-    )
+pub(crate) fn instances_operation(id: &str) -> Operation<ConfigurationInstanceList> {
+    Operation::json(&routes::CONFIGURATION_INSTANCES, &[id])
 }
 
 /// `PATCH /configurations/{id}` with `{"configuration": {"values": ...}}`; not idempotent.
-pub fn edit_operation(id: &str, values: BTreeMap<String, Value>) -> Result<Operation<()>, Error> {
+pub(crate) fn edit_operation(
+    id: &str,
+    values: BTreeMap<String, Value>,
+) -> Result<Operation<()>, Error> {
     let body = UpdateConfiguration {
         values,
         ..Default::default()
     };
-    Operation::empty(Method::PATCH, "/configurations/{id}", group_path(id)).with_json(
-        &ConfigurationBodyEnvelope {
-            configuration: &body,
-        },
-    )
+    Operation::empty(&routes::CONFIGURATION_EDIT, &[id]).with_json(&ConfigurationBodyEnvelope {
+        configuration: &body,
+    })
 }
 
 /// `PUT /configurations/{id}`.
-pub fn update_operation(id: &str, body: &UpdateConfiguration) -> Result<Operation<()>, Error> {
-    Operation::empty(Method::PUT, "/configurations/{id}", group_path(id)).with_json(
-        &ConfigurationBodyEnvelope {
-            configuration: body,
-        },
-    )
+pub(crate) fn update_operation(
+    id: &str,
+    body: &UpdateConfiguration,
+) -> Result<Operation<()>, Error> {
+    Operation::empty(&routes::CONFIGURATION_UPDATE, &[id]).with_json(&ConfigurationBodyEnvelope {
+        configuration: body,
+    })
 }
 
 /// `DELETE /configurations/{id}`.
-pub fn delete_operation(id: &str) -> Operation<()> {
-    Operation::empty(Method::DELETE, "/configurations/{id}", group_path(id))
+pub(crate) fn delete_operation(id: &str) -> Operation<()> {
+    Operation::empty(&routes::CONFIGURATION_DELETE, &[id])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::Method;
     use serde_json::json;
 
     fn body<R>(op: &Operation<R>) -> Value {

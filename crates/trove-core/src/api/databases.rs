@@ -1,13 +1,13 @@
 //! Databases (schemas) on an instance: list (paged by name), create, delete.
 
-use http::Method;
 use trove_types::database::{CreateDatabasesEnvelope, DatabaseList};
 use trove_types::instance::DatabaseSpec;
 
 use crate::api::list::ListRequest;
 use crate::client::Client;
 use crate::error::Error;
-use crate::request::operation::{encode_segment, segment_path, Operation};
+use crate::request::operation::Operation;
+use crate::request::routes;
 
 /// Operations on the databases of one instance: `client.databases(&instance_id)`.
 #[derive(Debug, Clone)]
@@ -45,39 +45,23 @@ impl<'c> Databases<'c> {
     }
 }
 
-fn collection(instance_id: &str) -> String {
-    segment_path("/instances/", instance_id, "/databases")
-}
-
 /// `GET /instances/{id}/databases` (add `limit` and `marker` for one page).
-pub fn list_operation(instance_id: &str) -> Operation<DatabaseList> {
-    Operation::json(
-        Method::GET,
-        "/instances/{id}/databases",
-        collection(instance_id),
-    )
+pub(crate) fn list_operation(instance_id: &str) -> Operation<DatabaseList> {
+    Operation::json(&routes::DATABASE_LIST, &[instance_id])
 }
 
 /// `POST /instances/{id}/databases`. Not idempotent: a replay meets "already exists".
-pub fn create_operation(
+pub(crate) fn create_operation(
     instance_id: &str,
     databases: &[DatabaseSpec],
 ) -> Result<Operation<()>, Error> {
-    Operation::empty(
-        Method::POST,
-        "/instances/{id}/databases",
-        collection(instance_id),
-    )
-    .with_json(&CreateDatabasesEnvelope { databases })
+    Operation::empty(&routes::DATABASE_CREATE, &[instance_id])
+        .with_json(&CreateDatabasesEnvelope { databases })
 }
 
 /// `DELETE /instances/{id}/databases/{name}`.
-pub fn delete_operation(instance_id: &str, name: &str) -> Operation<()> {
-    Operation::empty(
-        Method::DELETE,
-        "/instances/{id}/databases/{name}",
-        format!("{}/{}", collection(instance_id), encode_segment(name)),
-    )
+pub(crate) fn delete_operation(instance_id: &str, name: &str) -> Operation<()> {
+    Operation::empty(&routes::DATABASE_DELETE, &[instance_id, name])
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! Datastores and their versions: list, show, delete (admin), versions by datastore or by
 //! uuid, and the flavors and volume types a version allows.
 
-use http::Method;
 use trove_types::datastore::{
     Datastore, DatastoreEnvelope, DatastoreList, DatastoreVersion, DatastoreVersionEnvelope,
     DatastoreVersionList, VolumeType, VolumeTypeList,
@@ -10,7 +9,8 @@ use trove_types::flavor::{Flavor, FlavorList};
 
 use crate::client::{Client, WithBody};
 use crate::error::Error;
-use crate::request::operation::{encode_segment, segment_path, Operation};
+use crate::request::operation::Operation;
+use crate::request::routes;
 
 /// Operations on datastores: `client.datastores()`.
 #[derive(Debug, Clone, Copy)]
@@ -115,71 +115,52 @@ impl<'c> Datastores<'c> {
     }
 }
 
-fn one(datastore: &str) -> String {
-    segment_path("/datastores/", datastore, "")
-}
-
-fn version_path(datastore: &str, version: &str) -> String {
-    format!("{}/versions/{}", one(datastore), encode_segment(version))
-}
-
 /// `GET /datastores`.
-pub fn list_operation() -> Operation<DatastoreList> {
-    Operation::json(Method::GET, "/datastores", "/datastores".to_owned())
+pub(crate) fn list_operation() -> Operation<DatastoreList> {
+    Operation::json(&routes::DATASTORE_LIST, &[])
 }
 
 /// `GET /datastores/{ds}`.
-pub fn get_operation(datastore: &str) -> Operation<DatastoreEnvelope> {
-    Operation::json(Method::GET, "/datastores/{ds}", one(datastore))
+pub(crate) fn get_operation(datastore: &str) -> Operation<DatastoreEnvelope> {
+    Operation::json(&routes::DATASTORE_GET, &[datastore])
 }
 
 /// `DELETE /datastores/{ds}`.
-pub fn delete_operation(datastore: &str) -> Operation<()> {
-    Operation::empty(Method::DELETE, "/datastores/{ds}", one(datastore))
+pub(crate) fn delete_operation(datastore: &str) -> Operation<()> {
+    Operation::empty(&routes::DATASTORE_DELETE, &[datastore])
 }
 
 /// `GET /datastores/{ds}/versions`.
-pub fn versions_operation(datastore: &str) -> Operation<DatastoreVersionList> {
-    Operation::json(
-        Method::GET,
-        "/datastores/{ds}/versions",
-        format!("{}/versions", one(datastore)),
-    )
+pub(crate) fn versions_operation(datastore: &str) -> Operation<DatastoreVersionList> {
+    Operation::json(&routes::DATASTORE_VERSIONS, &[datastore])
 }
 
 /// `GET /datastores/{ds}/versions/{v}`.
-pub fn version_operation(datastore: &str, version: &str) -> Operation<DatastoreVersionEnvelope> {
-    Operation::json(
-        Method::GET,
-        "/datastores/{ds}/versions/{v}",
-        version_path(datastore, version),
-    )
+pub(crate) fn version_operation(
+    datastore: &str,
+    version: &str,
+) -> Operation<DatastoreVersionEnvelope> {
+    Operation::json(&routes::DATASTORE_VERSION, &[datastore, version])
 }
 
 /// `GET /datastores/versions/{uuid}`.
-pub fn version_by_uuid_operation(version_id: &str) -> Operation<DatastoreVersionEnvelope> {
-    Operation::json(
-        Method::GET,
-        "/datastores/versions/{uuid}",
-        segment_path("/datastores/versions/", version_id, ""),
-    )
+pub(crate) fn version_by_uuid_operation(version_id: &str) -> Operation<DatastoreVersionEnvelope> {
+    Operation::json(&routes::DATASTORE_VERSION_BY_UUID, &[version_id])
 }
 
 /// `GET /datastores/{ds}/versions/{v}/flavors`.
-pub fn version_flavors_operation(datastore: &str, version: &str) -> Operation<FlavorList> {
-    Operation::json(
-        Method::GET,
-        "/datastores/{ds}/versions/{v}/flavors",
-        format!("{}/flavors", version_path(datastore, version)),
-    )
+pub(crate) fn version_flavors_operation(datastore: &str, version: &str) -> Operation<FlavorList> {
+    Operation::json(&routes::DATASTORE_VERSION_FLAVORS, &[datastore, version])
 }
 
 /// `GET /datastores/{ds}/versions/{v}/volume-types`.
-pub fn version_volume_types_operation(datastore: &str, version: &str) -> Operation<VolumeTypeList> {
+pub(crate) fn version_volume_types_operation(
+    datastore: &str,
+    version: &str,
+) -> Operation<VolumeTypeList> {
     Operation::json(
-        Method::GET,
-        "/datastores/{ds}/versions/{v}/volume-types",
-        format!("{}/volume-types", version_path(datastore, version)),
+        &routes::DATASTORE_VERSION_VOLUME_TYPES,
+        &[datastore, version],
     )
 }
 

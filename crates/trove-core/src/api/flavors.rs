@@ -1,11 +1,11 @@
 //! Flavors: list and show.
 
-use http::Method;
 use trove_types::flavor::{Flavor, FlavorEnvelope, FlavorList};
 
 use crate::client::{Client, WithBody};
 use crate::error::Error;
-use crate::request::operation::{segment_path, Operation};
+use crate::request::operation::Operation;
+use crate::request::routes;
 
 /// Operations on flavors: `client.flavors()`.
 #[derive(Debug, Clone, Copy)]
@@ -37,17 +37,13 @@ impl<'c> Flavors<'c> {
 }
 
 /// `GET /flavors`.
-pub fn list_operation() -> Operation<FlavorList> {
-    Operation::json(Method::GET, "/flavors", "/flavors".to_owned())
+pub(crate) fn list_operation() -> Operation<FlavorList> {
+    Operation::json(&routes::FLAVOR_LIST, &[])
 }
 
 /// `GET /flavors/{id}`.
-pub fn get_operation(id: &str) -> Operation<FlavorEnvelope> {
-    Operation::json(
-        Method::GET,
-        "/flavors/{id}",
-        segment_path("/flavors/", id, ""),
-    )
+pub(crate) fn get_operation(id: &str) -> Operation<FlavorEnvelope> {
+    Operation::json(&routes::FLAVOR_GET, &[id])
 }
 
 #[cfg(test)]

@@ -2,12 +2,12 @@
 //!
 //! They are methods of [`Instances`]: `client.instances().modules(&id)`.
 
-use http::Method;
 use trove_types::module_ref::{ApplyModulesEnvelope, InstanceModule, InstanceModuleList};
 
 use crate::api::instances::Instances;
 use crate::error::Error;
-use crate::request::operation::{encode_segment, segment_path, Operation};
+use crate::request::operation::Operation;
+use crate::request::routes;
 
 impl Instances<'_> {
     /// Lists the modules applied to an instance, as Trove recorded them.
@@ -52,39 +52,31 @@ impl Instances<'_> {
     }
 }
 
-fn path(id: &str) -> String {
-    segment_path("/instances/", id, "/modules")
-}
-
 /// `GET /instances/{id}/modules[?from_guest=true&include_contents=true]`.
-pub fn list_operation(
+pub(crate) fn list_operation(
     id: &str,
     from_guest: bool,
     include_contents: bool,
 ) -> Operation<InstanceModuleList> {
-    Operation::json(Method::GET, "/instances/{id}/modules", path(id))
+    Operation::json(&routes::INSTANCE_MODULE_LIST, &[id])
         .query("from_guest", from_guest.then_some("true"))
         .query("include_contents", include_contents.then_some("true"))
 }
 
 /// `POST /instances/{id}/modules` with `{"modules": [{"id": ..}]}`. Idempotent: applying a
 /// module the instance has applies the same contents again.
-pub fn apply_operation<S: AsRef<str>>(
+pub(crate) fn apply_operation<S: AsRef<str>>(
     id: &str,
     module_ids: &[S],
 ) -> Result<Operation<InstanceModuleList>, Error> {
-    Operation::json(Method::POST, "/instances/{id}/modules", path(id))
+    Operation::json(&routes::INSTANCE_MODULE_APPLY, &[id])
         .idempotent(true)
         .with_json(&ApplyModulesEnvelope::new(module_ids))
 }
 
 /// `DELETE /instances/{id}/modules/{module_id}` (Trove answers 200 with no body).
-pub fn remove_operation(id: &str, module_id: &str) -> Operation<()> {
-    Operation::empty(
-        Method::DELETE,
-        "/instances/{id}/modules/{module_id}",
-        format!("{}/{}", path(id), encode_segment(module_id)),
-    )
+pub(crate) fn remove_operation(id: &str, module_id: &str) -> Operation<()> {
+    Operation::empty(&routes::INSTANCE_MODULE_REMOVE, &[id, module_id])
 }
 
 #[cfg(test)]

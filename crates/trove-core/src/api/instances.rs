@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::future::{Future, IntoFuture};
 
 use futures::future::BoxFuture;
-use http::Method;
 use serde_json::Value;
 use trove_types::backup::BackupList;
 use trove_types::instance::{
@@ -22,8 +21,9 @@ use trove_types::{Instance, InstanceStatus};
 use crate::api::list::ListRequest;
 use crate::api::resource::{Api, Routed};
 use crate::client::Client;
-use crate::error::Error;
-use crate::request::operation::{segment_path, Operation};
+use crate::error::{BuildError, Error};
+use crate::request::operation::Operation;
+use crate::request::routes;
 use crate::request::wait::{conditions, WaitOptions};
 
 /// Instances: `client.instances()`, the generic [`Api`] (get, list, delete, waits) with the
@@ -83,7 +83,8 @@ impl<'c> Api<'c, Instance> {
     }
 
     /// Updates an instance with the deprecated `PATCH` alias of [`Instances::update`]. Trove's
-    /// `PATCH` takes no `access`: such an update fails with [`Error::InvalidRequest`] unsent.
+    /// `PATCH` takes no `access`: such an update fails unsent, with
+    /// [`BuildError::Refused`].
     pub async fn edit(&self, id: &str, changes: &UpdateInstance) -> Result<(), Error> {
         self.client.execute(edit_operation(id, changes)?).await
     }
@@ -415,91 +416,69 @@ impl ListRequest<'_, InstanceList> {
 }
 
 /// `POST /instances`.
-pub fn create_operation(body: &CreateInstance) -> Result<Operation<InstanceEnvelope>, Error> {
-    Operation::json(Method::POST, "/instances", "/instances".to_owned())
+pub(crate) fn create_operation(
+    body: &CreateInstance,
+) -> Result<Operation<InstanceEnvelope>, Error> {
+    Operation::json(&routes::INSTANCE_CREATE, &[])
         .with_json(&CreateInstanceEnvelope { instance: body })
 }
 
 /// `GET /instances/{id}`.
-pub fn get_operation(id: &str) -> Operation<InstanceEnvelope> {
-    Operation::json(
-        Method::GET,
-        "/instances/{id}",
-        segment_path("/instances/", id, ""),
-    )
+pub(crate) fn get_operation(id: &str) -> Operation<InstanceEnvelope> {
+    Operation::json(&routes::INSTANCE_GET, &[id])
 }
 
 /// `DELETE /instances/{id}`.
-pub fn delete_operation(id: &str) -> Operation<()> {
-    Operation::empty(
-        Method::DELETE,
-        "/instances/{id}",
-        segment_path("/instances/", id, ""),
-    )
+pub(crate) fn delete_operation(id: &str) -> Operation<()> {
+    Operation::empty(&routes::INSTANCE_DELETE, &[id])
 }
 
 /// `PUT /instances/{id}` with `{"instance": {...}}`.
-pub fn update_operation(id: &str, changes: &UpdateInstance) -> Result<Operation<()>, Error> {
-    Operation::empty(
-        Method::PUT,
-        "/instances/{id}",
-        segment_path("/instances/", id, ""),
-    )
-    .with_json(&UpdateInstanceEnvelope { instance: changes })
+pub(crate) fn update_operation(id: &str, changes: &UpdateInstance) -> Result<Operation<()>, Error> {
+    Operation::empty(&routes::INSTANCE_UPDATE, &[id])
+        .with_json(&UpdateInstanceEnvelope { instance: changes })
 }
 
 /// `PATCH /instances/{id}`, the deprecated alias of [`update_operation`]. Marked idempotent
 /// because the server runs the very same update. Trove validates `PATCH` against its `edit`
 /// schema, which has no `access`: an update with `access` is refused here, before sending;
 /// send it with [`update_operation`] (`PUT`).
-pub fn edit_operation(id: &str, changes: &UpdateInstance) -> Result<Operation<()>, Error> {
+pub(crate) fn edit_operation(id: &str, changes: &UpdateInstance) -> Result<Operation<()>, Error> {
     if changes.access.is_some() {
-        return Err(Error::InvalidRequest(
+        return Err(Error::from(BuildError::Refused(
             "PATCH /instances/{id} takes no `access` (Trove's edit schema); use update (PUT)"
                 .to_owned(),
-        ));
+        )));
     }
-    Operation::empty(
-        Method::PATCH,
-        "/instances/{id}",
-        segment_path("/instances/", id, ""),
-    )
-    .idempotent(true)
-    .with_json(&UpdateInstanceEnvelope { instance: changes })
+    Operation::empty(&routes::INSTANCE_EDIT, &[id])
+        .idempotent(true)
+        .with_json(&UpdateInstanceEnvelope { instance: changes })
 }
 
 /// `POST /instances/{id}/action` with a one-key body. Not idempotent: a replayed restart or
 /// resize runs twice.
-pub fn action_operation(id: &str, action: &InstanceAction) -> Result<Operation<()>, Error> {
-    Operation::empty(
-        Method::POST,
-        "/instances/{id}/action",
-        segment_path("/instances/", id, "/action"),
-    )
-    .with_json(action)
+pub(crate) fn action_operation(id: &str, action: &InstanceAction) -> Result<Operation<()>, Error> {
+    Operation::empty(&routes::INSTANCE_ACTION, &[id]).with_json(action)
 }
 
 /// `GET /instances/{id}/configuration`.
-pub fn configuration_operation(id: &str) -> Operation<InstanceConfigurationEnvelope> {
-    Operation::json(
-        Method::GET,
-        "/instances/{id}/configuration",
-        segment_path("/instances/", id, "/configuration"),
-    )
+pub(crate) fn configuration_operation(id: &str) -> Operation<InstanceConfigurationEnvelope> {
+    Operation::json(&routes::INSTANCE_CONFIGURATION, &[id])
 }
 
 fn list_operation(detailed: bool) -> Operation<InstanceList> {
-    let (template, path) = if detailed {
-        ("/instances/detail", "/instances/detail")
+    let route = if detailed {
+        &routes::INSTANCE_LIST_DETAIL
     } else {
-        ("/instances", "/instances")
+        &routes::INSTANCE_LIST
     };
-    Operation::json(Method::GET, template, path.to_owned())
+    Operation::json(route, &[])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::Method;
 
     #[test]
     fn list_requests_carry_limit_and_marker() {

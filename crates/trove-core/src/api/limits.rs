@@ -1,11 +1,11 @@
 //! Limits: the absolute quotas and rate limits of the caller.
 
-use http::Method;
 use trove_types::limit::LimitList;
 
 use crate::client::Client;
 use crate::error::Error;
 use crate::request::operation::Operation;
+use crate::request::routes;
 
 /// Operations on limits: `client.limits()`.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +25,6 @@ impl<'c> Limits<'c> {
 }
 
 /// `GET /limits`.
-pub fn list_operation() -> Operation<LimitList> {
-    Operation::json(Method::GET, "/limits", "/limits".to_owned())
+pub(crate) fn list_operation() -> Operation<LimitList> {
+    Operation::json(&routes::LIMIT_LIST, &[])
 }

@@ -2,12 +2,12 @@
 //!
 //! They are methods of [`Instances`]: `client.instances().logs(&id)`.
 
-use http::Method;
 use trove_types::log::{GuestLog, GuestLogEnvelope, GuestLogList, LogAction, LogActionBody};
 
 use crate::api::instances::Instances;
 use crate::error::Error;
-use crate::request::operation::{segment_path, Operation};
+use crate::request::operation::Operation;
+use crate::request::routes;
 
 impl Instances<'_> {
     /// Lists the guest logs of an instance (Trove answers 501 when Swift is missing).
@@ -52,20 +52,16 @@ impl Instances<'_> {
     }
 }
 
-fn path(id: &str) -> String {
-    segment_path("/instances/", id, "/log")
-}
-
 /// `GET /instances/{id}/log`.
-pub fn list_operation(id: &str) -> Operation<GuestLogList> {
-    Operation::json(Method::GET, "/instances/{id}/log", path(id))
+pub(crate) fn list_operation(id: &str) -> Operation<GuestLogList> {
+    Operation::json(&routes::LOG_LIST, &[id])
 }
 
 /// `POST /instances/{id}/log` with `{"name": ..}` and the action's flag.
 ///
 /// Show, enable and disable are idempotent (they read, or set a state); publish and discard
 /// are not marked so, since a replay acts on the log again.
-pub fn action_operation(
+pub(crate) fn action_operation(
     id: &str,
     name: &str,
     action: LogAction,
@@ -74,7 +70,7 @@ pub fn action_operation(
         action,
         LogAction::Show | LogAction::Enable | LogAction::Disable
     );
-    Operation::json(Method::POST, "/instances/{id}/log", path(id))
+    Operation::json(&routes::LOG_ACTION, &[id])
         .idempotent(idempotent)
         .with_json(&LogActionBody::new(name, action))
 }

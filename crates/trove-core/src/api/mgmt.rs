@@ -1,7 +1,6 @@
 //! The management (admin) API, `mgmt/...`: instances, clusters, configuration parameters and
 //! datastore versions. Every call needs an admin token; others get 403.
 
-use http::Method;
 use trove_types::cluster::EmptyObject;
 use trove_types::mgmt::{
     CreateDatastoreVersion, CreateDatastoreVersionEnvelope, Diagnostics, DiagnosticsEnvelope,
@@ -14,8 +13,9 @@ use trove_types::mgmt::{
 
 use crate::api::list::ListRequest;
 use crate::client::Client;
-use crate::error::Error;
-use crate::request::operation::{encode_segment, segment_path, Operation};
+use crate::error::{BuildError, Error};
+use crate::request::operation::Operation;
+use crate::request::routes;
 
 /// Admin operations.
 #[derive(Debug, Clone, Copy)]
@@ -263,238 +263,149 @@ impl ListRequest<'_, MgmtInstanceList> {
     }
 }
 
-fn instance_path(id: &str) -> String {
-    segment_path("/mgmt/instances/", id, "")
-}
-
-fn parameters_path(version_id: &str) -> String {
-    format!(
-        "/mgmt/datastores/versions/{}/parameters",
-        encode_segment(version_id)
-    )
-}
-
-fn parameter_path(version_id: &str, name: &str) -> String {
-    format!("{}/{}", parameters_path(version_id), encode_segment(name))
-}
-
-fn version_path(id: &str) -> String {
-    segment_path("/mgmt/datastore-versions/", id, "")
-}
-
 /// `GET /mgmt/instances`.
-pub fn list_instances_operation() -> Operation<MgmtInstanceList> {
-    Operation::json(Method::GET, "/mgmt/instances", "/mgmt/instances".to_owned())
+pub(crate) fn list_instances_operation() -> Operation<MgmtInstanceList> {
+    Operation::json(&routes::MGMT_LIST_INSTANCES, &[])
 }
 
 /// `GET /mgmt/instances/{id}`.
-pub fn get_instance_operation(id: &str) -> Operation<MgmtInstanceEnvelope> {
-    Operation::json(Method::GET, "/mgmt/instances/{id}", instance_path(id))
+pub(crate) fn get_instance_operation(id: &str) -> Operation<MgmtInstanceEnvelope> {
+    Operation::json(&routes::MGMT_GET_INSTANCE, &[id])
 }
 
 /// `POST /mgmt/instances/{id}/action`; not idempotent. A rebuild whose image id is not a UUID
 /// is refused before sending: Trove's `rebuild` schema takes only UUIDs.
-pub fn instance_action_operation(
+pub(crate) fn instance_action_operation(
     id: &str,
     action: &MgmtInstanceAction,
 ) -> Result<Operation<()>, Error> {
     if let MgmtInstanceAction::Rebuild(arg) = action {
         if !super::is_uuid(&arg.image_id) {
-            return Err(Error::InvalidRequest(format!(
+            return Err(Error::from(BuildError::Refused(format!(
                 "rebuild image_id {:?} is not a UUID (Trove's rebuild schema)",
                 arg.image_id
-            )));
+            ))));
         }
     }
-    Operation::empty(
-        Method::POST,
-        "/mgmt/instances/{id}/action",
-        format!("{}/action", instance_path(id)),
-    )
-    .with_json(action)
+    Operation::empty(&routes::MGMT_INSTANCE_ACTION, &[id]).with_json(action)
 }
 
 /// `GET /mgmt/instances/{id}/root`.
-pub fn root_history_operation(id: &str) -> Operation<RootHistoryEnvelope> {
-    Operation::json(
-        Method::GET,
-        "/mgmt/instances/{id}/root",
-        format!("{}/root", instance_path(id)),
-    )
+pub(crate) fn root_history_operation(id: &str) -> Operation<RootHistoryEnvelope> {
+    Operation::json(&routes::MGMT_ROOT_HISTORY, &[id])
 }
 
 /// `GET /mgmt/instances/{id}/diagnostics`.
-pub fn diagnostics_operation(id: &str) -> Operation<DiagnosticsEnvelope> {
-    Operation::json(
-        Method::GET,
-        "/mgmt/instances/{id}/diagnostics",
-        format!("{}/diagnostics", instance_path(id)),
-    )
+pub(crate) fn diagnostics_operation(id: &str) -> Operation<DiagnosticsEnvelope> {
+    Operation::json(&routes::MGMT_DIAGNOSTICS, &[id])
 }
 
 /// `GET /mgmt/instances/{id}/hwinfo`.
-pub fn hwinfo_operation(id: &str) -> Operation<HwInfoEnvelope> {
-    Operation::json(
-        Method::GET,
-        "/mgmt/instances/{id}/hwinfo",
-        format!("{}/hwinfo", instance_path(id)),
-    )
+pub(crate) fn hwinfo_operation(id: &str) -> Operation<HwInfoEnvelope> {
+    Operation::json(&routes::MGMT_HWINFO, &[id])
 }
 
 /// `GET /mgmt/instances/{id}/rpc_ping` (204).
-pub fn rpc_ping_operation(id: &str) -> Operation<()> {
-    Operation::empty(
-        Method::GET,
-        "/mgmt/instances/{id}/rpc_ping",
-        format!("{}/rpc_ping", instance_path(id)),
-    )
+pub(crate) fn rpc_ping_operation(id: &str) -> Operation<()> {
+    Operation::empty(&routes::MGMT_RPC_PING, &[id])
 }
 
 /// `POST /mgmt/instances/{id}/upgrade` with `{"upgrade": ...}`; not idempotent.
-pub fn guest_upgrade_operation(id: &str, upgrade: &GuestUpgrade) -> Result<Operation<()>, Error> {
-    Operation::empty(
-        Method::POST,
-        "/mgmt/instances/{id}/upgrade",
-        format!("{}/upgrade", instance_path(id)),
-    )
-    .with_json(&GuestUpgradeEnvelope { upgrade })
+pub(crate) fn guest_upgrade_operation(
+    id: &str,
+    upgrade: &GuestUpgrade,
+) -> Result<Operation<()>, Error> {
+    Operation::empty(&routes::MGMT_GUEST_UPGRADE, &[id])
+        .with_json(&GuestUpgradeEnvelope { upgrade })
 }
 
 /// `GET /mgmt/clusters`.
-pub fn list_clusters_operation() -> Operation<MgmtClusterList> {
-    Operation::json(Method::GET, "/mgmt/clusters", "/mgmt/clusters".to_owned())
+pub(crate) fn list_clusters_operation() -> Operation<MgmtClusterList> {
+    Operation::json(&routes::MGMT_LIST_CLUSTERS, &[])
 }
 
 /// `GET /mgmt/clusters/{id}`.
-pub fn get_cluster_operation(id: &str) -> Operation<MgmtClusterEnvelope> {
-    Operation::json(
-        Method::GET,
-        "/mgmt/clusters/{id}",
-        segment_path("/mgmt/clusters/", id, ""),
-    )
+pub(crate) fn get_cluster_operation(id: &str) -> Operation<MgmtClusterEnvelope> {
+    Operation::json(&routes::MGMT_GET_CLUSTER, &[id])
 }
 
 /// `POST /mgmt/clusters/{id}/action` with `{"reset-task": {}}`. Resetting twice is harmless,
 /// so it is declared idempotent.
-pub fn cluster_reset_task_operation(id: &str) -> Result<Operation<()>, Error> {
-    Ok(Operation::empty(
-        Method::POST,
-        "/mgmt/clusters/{id}/action",
-        segment_path("/mgmt/clusters/", id, "/action"),
-    )
-    .with_json(&MgmtClusterResetTask::default())?
-    .idempotent(true))
+pub(crate) fn cluster_reset_task_operation(id: &str) -> Result<Operation<()>, Error> {
+    Ok(Operation::empty(&routes::MGMT_CLUSTER_RESET_TASK, &[id])
+        .with_json(&MgmtClusterResetTask::default())?
+        .idempotent(true))
 }
 
 /// `GET /mgmt/datastores/versions/{version_id}/parameters`.
-pub fn list_parameters_operation(version_id: &str) -> Operation<MgmtParameterList> {
-    Operation::json(
-        Method::GET,
-        "/mgmt/datastores/versions/{version_id}/parameters",
-        parameters_path(version_id),
-    )
+pub(crate) fn list_parameters_operation(version_id: &str) -> Operation<MgmtParameterList> {
+    Operation::json(&routes::MGMT_LIST_PARAMETERS, &[version_id])
 }
 
 /// `GET /mgmt/datastores/versions/{version_id}/parameters/{name}` (a bare object).
-pub fn get_parameter_operation(version_id: &str, name: &str) -> Operation<MgmtParameter> {
-    Operation::json(
-        Method::GET,
-        "/mgmt/datastores/versions/{version_id}/parameters/{name}",
-        parameter_path(version_id, name),
-    )
+pub(crate) fn get_parameter_operation(version_id: &str, name: &str) -> Operation<MgmtParameter> {
+    Operation::json(&routes::MGMT_GET_PARAMETER, &[version_id, name])
 }
 
 /// `POST /mgmt/datastores/versions/{version_id}/parameters` with `{"configuration-parameter"}`.
-pub fn create_parameter_operation(
+pub(crate) fn create_parameter_operation(
     version_id: &str,
     spec: &ParameterSpec,
 ) -> Result<Operation<MgmtParameter>, Error> {
-    Operation::json(
-        Method::POST,
-        "/mgmt/datastores/versions/{version_id}/parameters",
-        parameters_path(version_id),
-    )
-    .with_json(&ParameterSpecEnvelope { parameter: spec })
+    Operation::json(&routes::MGMT_CREATE_PARAMETER, &[version_id])
+        .with_json(&ParameterSpecEnvelope { parameter: spec })
 }
 
 /// `PUT /mgmt/datastores/versions/{version_id}/parameters/{name}`.
-pub fn update_parameter_operation(
+pub(crate) fn update_parameter_operation(
     version_id: &str,
     name: &str,
     spec: &ParameterSpec,
 ) -> Result<Operation<MgmtParameter>, Error> {
-    Operation::json(
-        Method::PUT,
-        "/mgmt/datastores/versions/{version_id}/parameters/{name}",
-        parameter_path(version_id, name),
-    )
-    .with_json(&ParameterSpecEnvelope { parameter: spec })
+    Operation::json(&routes::MGMT_UPDATE_PARAMETER, &[version_id, name])
+        .with_json(&ParameterSpecEnvelope { parameter: spec })
 }
 
 /// `DELETE /mgmt/datastores/versions/{version_id}/parameters/{name}` (204).
-pub fn delete_parameter_operation(version_id: &str, name: &str) -> Operation<()> {
-    Operation::empty(
-        Method::DELETE,
-        "/mgmt/datastores/versions/{version_id}/parameters/{name}",
-        parameter_path(version_id, name),
-    )
+pub(crate) fn delete_parameter_operation(version_id: &str, name: &str) -> Operation<()> {
+    Operation::empty(&routes::MGMT_DELETE_PARAMETER, &[version_id, name])
 }
 
 /// `GET /mgmt/datastore-versions`.
-pub fn list_datastore_versions_operation() -> Operation<MgmtDatastoreVersionList> {
-    Operation::json(
-        Method::GET,
-        "/mgmt/datastore-versions",
-        "/mgmt/datastore-versions".to_owned(),
-    )
+pub(crate) fn list_datastore_versions_operation() -> Operation<MgmtDatastoreVersionList> {
+    Operation::json(&routes::MGMT_LIST_DATASTORE_VERSIONS, &[])
 }
 
 /// `GET /mgmt/datastore-versions/{id}`.
-pub fn get_datastore_version_operation(id: &str) -> Operation<MgmtDatastoreVersionEnvelope> {
-    Operation::json(
-        Method::GET,
-        "/mgmt/datastore-versions/{id}",
-        version_path(id),
-    )
+pub(crate) fn get_datastore_version_operation(id: &str) -> Operation<MgmtDatastoreVersionEnvelope> {
+    Operation::json(&routes::MGMT_GET_DATASTORE_VERSION, &[id])
 }
 
 /// `POST /mgmt/datastore-versions` with `{"version": ...}` (202).
-pub fn create_datastore_version_operation(
+pub(crate) fn create_datastore_version_operation(
     version: &CreateDatastoreVersion,
 ) -> Result<Operation<()>, Error> {
-    Operation::empty(
-        Method::POST,
-        "/mgmt/datastore-versions",
-        "/mgmt/datastore-versions".to_owned(),
-    )
-    .with_json(&CreateDatastoreVersionEnvelope { version })
+    Operation::empty(&routes::MGMT_CREATE_DATASTORE_VERSION, &[])
+        .with_json(&CreateDatastoreVersionEnvelope { version })
 }
 
 /// `PATCH /mgmt/datastore-versions/{id}` with the unwrapped fields (202); not idempotent.
-pub fn edit_datastore_version_operation(
+pub(crate) fn edit_datastore_version_operation(
     id: &str,
     edit: &EditDatastoreVersion,
 ) -> Result<Operation<()>, Error> {
-    Operation::empty(
-        Method::PATCH,
-        "/mgmt/datastore-versions/{id}",
-        version_path(id),
-    )
-    .with_json(edit)
+    Operation::empty(&routes::MGMT_EDIT_DATASTORE_VERSION, &[id]).with_json(edit)
 }
 
 /// `DELETE /mgmt/datastore-versions/{id}` (202).
-pub fn delete_datastore_version_operation(id: &str) -> Operation<()> {
-    Operation::empty(
-        Method::DELETE,
-        "/mgmt/datastore-versions/{id}",
-        version_path(id),
-    )
+pub(crate) fn delete_datastore_version_operation(id: &str) -> Operation<()> {
+    Operation::empty(&routes::MGMT_DELETE_DATASTORE_VERSION, &[id])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::Method;
     use serde_json::{json, Value};
 
     fn body<R>(op: &Operation<R>) -> Value {

@@ -15,6 +15,8 @@ pub mod logs;
 pub mod mgmt;
 pub mod modules;
 pub mod quotas;
+#[cfg(test)]
+mod request_bodies;
 pub mod resource;
 pub mod root;
 pub mod ssl;
@@ -89,12 +91,12 @@ impl Client {
 
     /// Configuration groups: create, get, list, instances, edit, update, delete.
     pub fn configurations(&self) -> configurations::Configurations<'_> {
-        configurations::Configurations::new(self)
+        resource::Api::new(self)
     }
 
     /// Modules: create, get, list, update, delete, instances, reapply.
     pub fn modules(&self) -> modules::Modules<'_> {
-        modules::Modules::new(self)
+        resource::Api::new(self)
     }
 
     /// Project quotas (admin).

@@ -4,7 +4,6 @@
 use std::future::IntoFuture;
 
 use futures::future::BoxFuture;
-use http::Method;
 use trove_types::module::{
     CreateModule, Module, ModuleBodyEnvelope, ModuleDatastore, ModuleEnvelope, ModuleInstanceCount,
     ModuleInstanceCountList, ModuleInstanceList, ModuleList, Reapply, ReapplyEnvelope,
@@ -12,26 +11,30 @@ use trove_types::module::{
 };
 
 use crate::api::list::ListRequest;
-use crate::client::{Client, WithBody};
+use crate::api::resource::{Api, Routed};
+use crate::client::Client;
 use crate::error::Error;
-use crate::request::operation::{segment_path, Operation};
+use crate::request::operation::Operation;
+use crate::request::routes;
 
-/// Operations on modules.
-#[derive(Debug, Clone, Copy)]
-pub struct Modules<'c> {
-    client: &'c Client,
+/// Modules: `client.modules()`, the generic [`Api`] (get, list, delete) with the verbs below.
+pub type Modules<'c> = Api<'c, Module>;
+
+impl Routed for Module {
+    fn get_op(id: &str) -> Operation<ModuleEnvelope> {
+        get_operation(id)
+    }
+
+    fn list_op() -> Operation<ModuleList> {
+        list_operation()
+    }
+
+    fn delete_op(id: &str) -> Operation<()> {
+        delete_operation(id)
+    }
 }
 
-impl<'c> Modules<'c> {
-    pub(crate) fn new(client: &'c Client) -> Self {
-        Modules { client }
-    }
-
-    /// Starts a list request (the server does not page modules; the page has no `next`).
-    pub fn list(&self) -> ListRequest<'c, ModuleList> {
-        ListRequest::new(self.client, list_operation())
-    }
-
+impl<'c> Api<'c, Module> {
     /// Starts a create request for a module `name` of type `module_type` with `contents` (text
     /// or bytes), sent base64-encoded as python-troveclient sends them, so that either client
     /// reads the other's modules the same.
@@ -52,18 +55,6 @@ impl<'c> Modules<'c> {
         Ok(self.client.execute(create_operation(body)?).await?.module)
     }
 
-    /// Shows a module.
-    pub async fn get(&self, id: &str) -> Result<Module, Error> {
-        Ok(self.client.execute(get_operation(id)).await?.module)
-    }
-
-    /// Shows a module together with the body it was decoded from, so that the fields the
-    /// model does not know stay reachable (see [`Client::execute_with_body`]).
-    pub async fn get_with_body(&self, id: &str) -> Result<WithBody<Module>, Error> {
-        let answer = self.client.execute_with_body(get_operation(id)).await?;
-        Ok(answer.map(|e| e.module))
-    }
-
     /// Updates the fields set in `body`.
     pub async fn update(&self, id: &str, body: &UpdateModule) -> Result<Module, Error> {
         Ok(self
@@ -71,11 +62,6 @@ impl<'c> Modules<'c> {
             .execute(update_operation(id, body)?)
             .await?
             .module)
-    }
-
-    /// Deletes a module; Trove refuses while instances have it.
-    pub async fn delete(&self, id: &str) -> Result<(), Error> {
-        self.client.execute(delete_operation(id)).await
     }
 
     /// Starts a list of the instances that have the module.
@@ -180,65 +166,59 @@ impl<'c> IntoFuture for CreateModuleRequest<'c> {
     }
 }
 
-fn module_path(id: &str) -> String {
-    segment_path("/modules/", id, "")
-}
-
-fn instances_path(id: &str) -> String {
-    format!("{}/instances", module_path(id))
-}
-
 /// `GET /modules`.
-pub fn list_operation() -> Operation<ModuleList> {
-    Operation::json(Method::GET, "/modules", "/modules".to_owned())
+pub(crate) fn list_operation() -> Operation<ModuleList> {
+    Operation::json(&routes::MODULE_LIST, &[])
 }
 
 /// `POST /modules`.
-pub fn create_operation(body: &CreateModule) -> Result<Operation<ModuleEnvelope>, Error> {
-    Operation::json(Method::POST, "/modules", "/modules".to_owned())
-        .with_json(&ModuleBodyEnvelope { module: body })
+pub(crate) fn create_operation(body: &CreateModule) -> Result<Operation<ModuleEnvelope>, Error> {
+    Operation::json(&routes::MODULE_CREATE, &[]).with_json(&ModuleBodyEnvelope { module: body })
 }
 
 /// `GET /modules/{id}`.
-pub fn get_operation(id: &str) -> Operation<ModuleEnvelope> {
-    Operation::json(Method::GET, "/modules/{id}", module_path(id))
+pub(crate) fn get_operation(id: &str) -> Operation<ModuleEnvelope> {
+    Operation::json(&routes::MODULE_GET, &[id])
 }
 
 /// `PUT /modules/{id}`.
-pub fn update_operation(id: &str, body: &UpdateModule) -> Result<Operation<ModuleEnvelope>, Error> {
-    Operation::json(Method::PUT, "/modules/{id}", module_path(id))
-        .with_json(&ModuleBodyEnvelope { module: body })
+pub(crate) fn update_operation(
+    id: &str,
+    body: &UpdateModule,
+) -> Result<Operation<ModuleEnvelope>, Error> {
+    Operation::json(&routes::MODULE_UPDATE, &[id]).with_json(&ModuleBodyEnvelope { module: body })
 }
 
 /// `DELETE /modules/{id}` (200, empty).
-pub fn delete_operation(id: &str) -> Operation<()> {
-    Operation::empty(Method::DELETE, "/modules/{id}", module_path(id))
+pub(crate) fn delete_operation(id: &str) -> Operation<()> {
+    Operation::empty(&routes::MODULE_DELETE, &[id])
 }
 
 /// `GET /modules/{id}/instances`.
-pub fn instances_operation(id: &str) -> Operation<ModuleInstanceList> {
-    Operation::json(Method::GET, "/modules/{id}/instances", instances_path(id))
+pub(crate) fn instances_operation(id: &str) -> Operation<ModuleInstanceList> {
+    Operation::json(&routes::MODULE_INSTANCES, &[id])
 }
 
 /// `GET /modules/{id}/instances?count_only=true`.
-pub fn instance_counts_operation(
+pub(crate) fn instance_counts_operation(
     id: &str,
     include_clustered: bool,
 ) -> Operation<ModuleInstanceCountList> {
-    Operation::json(Method::GET, "/modules/{id}/instances", instances_path(id))
+    Operation::json(&routes::MODULE_INSTANCE_COUNTS, &[id])
         .query("count_only", Some("true"))
         .query("include_clustered", include_clustered.then_some("true"))
 }
 
 /// `PUT /modules/{id}/instances` with `{"reapply": ...}` (202).
-pub fn reapply_operation(id: &str, options: &Reapply) -> Result<Operation<()>, Error> {
-    Operation::empty(Method::PUT, "/modules/{id}/instances", instances_path(id))
+pub(crate) fn reapply_operation(id: &str, options: &Reapply) -> Result<Operation<()>, Error> {
+    Operation::empty(&routes::MODULE_REAPPLY, &[id])
         .with_json(&ReapplyEnvelope { reapply: options })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::Method;
     use serde_json::{json, Value};
 
     fn body<R>(op: &Operation<R>) -> Value {

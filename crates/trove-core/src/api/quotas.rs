@@ -1,11 +1,11 @@
 //! Quotas of a project (`mgmt/quotas/{project}`, admin only): show usage, update limits.
 
-use http::Method;
 use trove_types::quota::{QuotaLimits, QuotaUsageList};
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::request::operation::{segment_path, Operation};
+use crate::request::operation::Operation;
+use crate::request::routes;
 
 /// Operations on quotas.
 #[derive(Debug, Clone, Copy)]
@@ -35,35 +35,23 @@ impl<'c> Quotas<'c> {
     }
 }
 
-fn quota_path(project_id: &str) -> String {
-    segment_path("/mgmt/quotas/", project_id, "")
-}
-
 /// `GET /mgmt/quotas/{project}`.
-pub fn get_operation(project_id: &str) -> Operation<QuotaUsageList> {
-    Operation::json(
-        Method::GET,
-        "/mgmt/quotas/{project}",
-        quota_path(project_id),
-    )
+pub(crate) fn get_operation(project_id: &str) -> Operation<QuotaUsageList> {
+    Operation::json(&routes::QUOTA_GET, &[project_id])
 }
 
 /// `PUT /mgmt/quotas/{project}` with `{"quotas": {...}}`.
-pub fn update_operation(
+pub(crate) fn update_operation(
     project_id: &str,
     limits: &QuotaLimits,
 ) -> Result<Operation<QuotaLimits>, Error> {
-    Operation::json(
-        Method::PUT,
-        "/mgmt/quotas/{project}",
-        quota_path(project_id),
-    )
-    .with_json(limits)
+    Operation::json(&routes::QUOTA_UPDATE, &[project_id]).with_json(limits)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::Method;
 
     #[test]
     fn quota_operations_target_the_project() {

@@ -1,12 +1,12 @@
 //! The root user of an instance (enable, check, disable) or of a cluster (enable, check).
 
-use http::Method;
 use trove_types::root::{EnableRoot, RootEnabled, RootUser, RootUserEnvelope};
 use trove_types::Secret;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::request::operation::{segment_path, Operation};
+use crate::request::operation::Operation;
+use crate::request::routes::{self, Route};
 
 /// Operations on an instance's root user: `client.root(&instance_id)`.
 #[derive(Debug, Clone)]
@@ -110,23 +110,26 @@ impl<'c> RootAt<'c> {
 /// Where a root resource lives: `/instances/{id}/root` or `/clusters/{id}/root`.
 #[derive(Debug, Clone)]
 pub struct RootPath {
-    template: &'static str,
-    path: String,
+    enable: &'static Route,
+    is_enabled: &'static Route,
+    id: String,
 }
 
 /// Returns the root path of instance `id`.
 pub fn instance_path(id: &str) -> RootPath {
     RootPath {
-        template: "/instances/{id}/root",
-        path: segment_path("/instances/", id, "/root"),
+        enable: &routes::ROOT_ENABLE,
+        is_enabled: &routes::ROOT_IS_ENABLED,
+        id: id.to_owned(),
     }
 }
 
 /// Returns the root path of cluster `id`.
 pub fn cluster_path(id: &str) -> RootPath {
     RootPath {
-        template: "/clusters/{id}/root",
-        path: segment_path("/clusters/", id, "/root"),
+        enable: &routes::CLUSTER_ROOT_ENABLE,
+        is_enabled: &routes::CLUSTER_ROOT_IS_ENABLED,
+        id: id.to_owned(),
     }
 }
 
@@ -134,11 +137,11 @@ pub fn cluster_path(id: &str) -> RootPath {
 ///
 /// Marked idempotent: enabling again only resets the password, and the answer of the replay
 /// carries the password in force.
-pub fn enable_operation(
+pub(crate) fn enable_operation(
     at: &RootPath,
     password: Option<&Secret>,
 ) -> Result<Operation<RootUserEnvelope>, Error> {
-    let op = Operation::json(Method::POST, at.template, at.path.clone()).idempotent(true);
+    let op = Operation::json(at.enable, &[&at.id]).idempotent(true);
     match password {
         Some(password) => op.with_json(&EnableRoot { password }),
         None => Ok(op),
@@ -146,19 +149,19 @@ pub fn enable_operation(
 }
 
 /// `GET .../root`.
-pub fn is_enabled_operation(at: &RootPath) -> Operation<RootEnabled> {
-    Operation::json(Method::GET, at.template, at.path.clone())
+pub(crate) fn is_enabled_operation(at: &RootPath) -> Operation<RootEnabled> {
+    Operation::json(at.is_enabled, &[&at.id])
 }
 
 /// `DELETE /instances/{id}/root`.
-pub fn disable_operation(instance_id: &str) -> Operation<()> {
-    let at = instance_path(instance_id);
-    Operation::empty(Method::DELETE, at.template, at.path)
+pub(crate) fn disable_operation(instance_id: &str) -> Operation<()> {
+    Operation::empty(&routes::ROOT_DISABLE, &[instance_id])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::Method;
 
     #[test]
     fn requests_match_the_contract() {

@@ -3,12 +3,12 @@
 //!
 //! They are methods of [`Instances`]: `client.instances().ssl(&id, false)`.
 
-use http::Method;
 use trove_types::ssl::{Ssl, SslAction, SslActionEnvelope, SslEnvelope, SslMode};
 
 use crate::api::instances::Instances;
 use crate::error::Error;
-use crate::request::operation::{segment_path, Operation};
+use crate::request::operation::Operation;
+use crate::request::routes;
 
 impl Instances<'_> {
     /// Returns the TLS state; `include_certificate` adds the certificate's PEM payload.
@@ -50,21 +50,19 @@ impl Instances<'_> {
     }
 }
 
-fn path(id: &str) -> String {
-    segment_path("/instances/", id, "/ssl")
-}
-
 /// `GET /instances/{id}/ssl[?include_certificate=true]`.
-pub fn get_operation(id: &str, include_certificate: bool) -> Operation<SslEnvelope> {
-    Operation::json(Method::GET, "/instances/{id}/ssl", path(id))
+pub(crate) fn get_operation(id: &str, include_certificate: bool) -> Operation<SslEnvelope> {
+    Operation::json(&routes::SSL_GET, &[id])
         .query("include_certificate", include_certificate.then_some("true"))
 }
 
 /// `POST /instances/{id}/ssl` with `{"ssl": {...}}`. Not idempotent: each action may restart
 /// the datastore.
-pub fn action_operation(id: &str, action: &SslAction) -> Result<Operation<SslEnvelope>, Error> {
-    Operation::json(Method::POST, "/instances/{id}/ssl", path(id))
-        .with_json(&SslActionEnvelope { ssl: action })
+pub(crate) fn action_operation(
+    id: &str,
+    action: &SslAction,
+) -> Result<Operation<SslEnvelope>, Error> {
+    Operation::json(&routes::SSL_ACTION, &[id]).with_json(&SslActionEnvelope { ssl: action })
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 //! A user is addressed as `name` or `name@host` in the path; the name is percent-encoded with
 //! dots and `@` escaped, as python-troveclient does, and Trove splits on the last `@`.
 
-use http::Method;
+use std::borrow::Cow;
+
 use trove_types::database::{Database, DatabaseList};
 use trove_types::instance::UserSpec;
 use trove_types::user::{
@@ -15,7 +16,8 @@ use trove_types::user::{
 use crate::api::list::ListRequest;
 use crate::client::Client;
 use crate::error::Error;
-use crate::request::operation::{encode_segment, segment_path, Operation};
+use crate::request::operation::Operation;
+use crate::request::routes;
 
 /// A user's name and, optionally, host: `"jsmith".into()` or `("jsmith", "10.0.0.%").into()`.
 ///
@@ -28,12 +30,12 @@ pub struct UserName<'a> {
     pub host: Option<&'a str>,
 }
 
-impl UserName<'_> {
-    /// Returns the encoded path segment: `name` or `name@host`.
-    pub fn segment(&self) -> String {
+impl<'a> UserName<'a> {
+    /// Returns the path segment before encoding: `name` or `name@host`.
+    pub fn raw(&self) -> Cow<'a, str> {
         match self.host {
-            Some(host) => encode_segment(&format!("{}@{host}", self.name)).into_owned(),
-            None => encode_segment(self.name).into_owned(),
+            Some(host) => Cow::Owned(format!("{}@{host}", self.name)),
+            None => Cow::Borrowed(self.name),
         }
     }
 }
@@ -152,117 +154,76 @@ impl<'c> Users<'c> {
     }
 }
 
-fn collection(instance_id: &str) -> String {
-    segment_path("/instances/", instance_id, "/users")
-}
-
-fn one(instance_id: &str, user: UserName<'_>) -> String {
-    format!("{}/{}", collection(instance_id), user.segment())
-}
-
 /// `GET /instances/{id}/users` (add `limit` and `marker` for one page).
-pub fn list_operation(instance_id: &str) -> Operation<UserList> {
-    Operation::json(
-        Method::GET,
-        "/instances/{id}/users",
-        collection(instance_id),
-    )
+pub(crate) fn list_operation(instance_id: &str) -> Operation<UserList> {
+    Operation::json(&routes::USER_LIST, &[instance_id])
 }
 
 /// `POST /instances/{id}/users`. Not idempotent: a replay meets "already exists".
-pub fn create_operation(instance_id: &str, users: &[UserSpec]) -> Result<Operation<()>, Error> {
-    Operation::empty(
-        Method::POST,
-        "/instances/{id}/users",
-        collection(instance_id),
-    )
-    .with_json(&CreateUsersEnvelope { users })
+pub(crate) fn create_operation(
+    instance_id: &str,
+    users: &[UserSpec],
+) -> Result<Operation<()>, Error> {
+    Operation::empty(&routes::USER_CREATE, &[instance_id]).with_json(&CreateUsersEnvelope { users })
 }
 
 /// `PUT /instances/{id}/users`: bulk password change.
-pub fn change_passwords_operation(
+pub(crate) fn change_passwords_operation(
     instance_id: &str,
     users: &[PasswordChange],
 ) -> Result<Operation<()>, Error> {
-    Operation::empty(
-        Method::PUT,
-        "/instances/{id}/users",
-        collection(instance_id),
-    )
-    .with_json(&ChangePasswordsEnvelope { users })
+    Operation::empty(&routes::USER_CHANGE_PASSWORDS, &[instance_id])
+        .with_json(&ChangePasswordsEnvelope { users })
 }
 
 /// `GET /instances/{id}/users/{user}`.
-pub fn get_operation(instance_id: &str, user: UserName<'_>) -> Operation<UserEnvelope> {
-    Operation::json(
-        Method::GET,
-        "/instances/{id}/users/{user}",
-        one(instance_id, user),
-    )
+pub(crate) fn get_operation(instance_id: &str, user: UserName<'_>) -> Operation<UserEnvelope> {
+    Operation::json(&routes::USER_GET, &[instance_id, &user.raw()])
 }
 
 /// `PUT /instances/{id}/users/{user}`: rename, move to another host, or set the password.
-pub fn update_operation(
+pub(crate) fn update_operation(
     instance_id: &str,
     user: UserName<'_>,
     changes: &UpdateUser,
 ) -> Result<Operation<()>, Error> {
-    Operation::empty(
-        Method::PUT,
-        "/instances/{id}/users/{user}",
-        one(instance_id, user),
-    )
-    .with_json(&UpdateUserEnvelope { user: changes })
+    Operation::empty(&routes::USER_UPDATE, &[instance_id, &user.raw()])
+        .with_json(&UpdateUserEnvelope { user: changes })
 }
 
 /// `DELETE /instances/{id}/users/{user}`.
-pub fn delete_operation(instance_id: &str, user: UserName<'_>) -> Operation<()> {
-    Operation::empty(
-        Method::DELETE,
-        "/instances/{id}/users/{user}",
-        one(instance_id, user),
-    )
+pub(crate) fn delete_operation(instance_id: &str, user: UserName<'_>) -> Operation<()> {
+    Operation::empty(&routes::USER_DELETE, &[instance_id, &user.raw()])
 }
 
 /// `GET /instances/{id}/users/{user}/databases`.
-pub fn access_operation(instance_id: &str, user: UserName<'_>) -> Operation<DatabaseList> {
-    Operation::json(
-        Method::GET,
-        "/instances/{id}/users/{user}/databases",
-        format!("{}/databases", one(instance_id, user)),
-    )
+pub(crate) fn access_operation(instance_id: &str, user: UserName<'_>) -> Operation<DatabaseList> {
+    Operation::json(&routes::USER_ACCESS, &[instance_id, &user.raw()])
 }
 
 /// `PUT /instances/{id}/users/{user}/databases`: grant access.
-pub fn grant_operation<S: AsRef<str>>(
+pub(crate) fn grant_operation<S: AsRef<str>>(
     instance_id: &str,
     user: UserName<'_>,
     databases: &[S],
 ) -> Result<Operation<()>, Error> {
-    Operation::empty(
-        Method::PUT,
-        "/instances/{id}/users/{user}/databases",
-        format!("{}/databases", one(instance_id, user)),
-    )
-    .with_json(&GrantAccessEnvelope::new(databases))
+    Operation::empty(&routes::USER_GRANT, &[instance_id, &user.raw()])
+        .with_json(&GrantAccessEnvelope::new(databases))
 }
 
 /// `DELETE /instances/{id}/users/{user}/databases/{db}`: revoke access.
-pub fn revoke_operation(instance_id: &str, user: UserName<'_>, database: &str) -> Operation<()> {
-    Operation::empty(
-        Method::DELETE,
-        "/instances/{id}/users/{user}/databases/{db}",
-        format!(
-            "{}/databases/{}",
-            one(instance_id, user),
-            encode_segment(database)
-        ),
-    )
+pub(crate) fn revoke_operation(
+    instance_id: &str,
+    user: UserName<'_>,
+    database: &str,
+) -> Operation<()> {
+    Operation::empty(&routes::USER_REVOKE, &[instance_id, &user.raw(), database])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::Method;
 
     #[test]
     fn user_names_and_hosts_are_encoded() {

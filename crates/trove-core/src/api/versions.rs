@@ -1,12 +1,12 @@
 //! Version discovery: `GET /` on any URL, no token needed.
 
-use http::Method;
 use trove_types::version::{VersionEnvelope, VersionsEnvelope};
 use trove_types::Version;
 
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{BuildError, Error};
 use crate::request::operation::Operation;
+use crate::request::routes;
 
 /// Version discovery.
 #[derive(Debug, Clone, Copy)]
@@ -19,8 +19,8 @@ impl<'c> Versions<'c> {
         Versions { client }
     }
 
-    /// Lists the API versions served at `url` (such as `http://localhost:8779`), as the
-    /// seed's `client.versions.index(url)` does. No token is sent.
+    /// Lists the API versions served at `url` (such as `http://localhost:8779`), as the usage
+    /// guide's `client.versions.index(url)` does. No token is sent.
     pub async fn index(&self, url: &str) -> Result<Vec<Version>, Error> {
         Ok(self.client.execute(index_operation(url)?).await?.versions)
     }
@@ -44,42 +44,45 @@ impl<'c> Versions<'c> {
 
 /// Builds `GET <version_url>/`: the version's root always ends with a slash, as Trove's links
 /// do.
-pub fn show_operation(version_url: &str) -> Result<Operation<VersionEnvelope>, Error> {
-    let uri: http::Uri = version_url
-        .parse()
-        .map_err(|e| Error::InvalidRequest(format!("URL {version_url:?}: {e}")))?;
+pub(crate) fn show_operation(version_url: &str) -> Result<Operation<VersionEnvelope>, Error> {
+    let uri: http::Uri = version_url.parse().map_err(|source| BuildError::Url {
+        url: version_url.to_owned(),
+        source,
+    })?;
     if uri.scheme().is_none()
         || uri.authority().is_none()
         || uri.path().trim_matches('/').is_empty()
     {
-        return Err(Error::InvalidRequest(format!(
+        return Err(Error::from(BuildError::Refused(format!(
             "URL {version_url:?} must be a version's absolute root (http://host:port/v1.0/)"
-        )));
+        ))));
     }
     let url = if version_url.ends_with('/') {
         version_url.to_owned()
     } else {
         format!("{version_url}/")
     };
-    Ok(Operation::json(Method::GET, "/{version}/", url))
+    let version = uri.path().trim_matches('/');
+    Ok(Operation::json(&routes::VERSION_SHOW, &[version]).with_path(url))
 }
 
 /// Builds `GET <url>/`.
-pub fn index_operation(url: &str) -> Result<Operation<VersionsEnvelope>, Error> {
-    let uri: http::Uri = url
-        .parse()
-        .map_err(|e| Error::InvalidRequest(format!("URL {url:?}: {e}")))?;
+pub(crate) fn index_operation(url: &str) -> Result<Operation<VersionsEnvelope>, Error> {
+    let uri: http::Uri = url.parse().map_err(|source| BuildError::Url {
+        url: url.to_owned(),
+        source,
+    })?;
     if uri.scheme().is_none() || uri.authority().is_none() {
-        return Err(Error::InvalidRequest(format!(
+        return Err(Error::from(BuildError::Refused(format!(
             "URL {url:?} must be absolute (http://host:port)"
-        )));
+        ))));
     }
     let url = if uri.path().is_empty() || uri.path() == "/" && !url.ends_with('/') {
         format!("{url}/")
     } else {
         url.to_owned()
     };
-    Ok(Operation::json(Method::GET, "/", url))
+    Ok(Operation::json(&routes::VERSION_INDEX, &[]).with_path(url))
 }
 
 #[cfg(test)]

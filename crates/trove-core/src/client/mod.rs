@@ -1,8 +1,5 @@
 //! The client: configuration, the assembled stack, and the call path every operation takes.
 
-#[cfg(feature = "blocking")]
-#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
-pub mod blocking;
 pub mod paging;
 pub mod stack;
 mod user_layer;
@@ -188,14 +185,16 @@ impl Client {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let emulator = trove_emulator::Emulator::new(Default::default());
-    /// use trove_core::api::flavors;
-    /// use trove_core::Client;
+    /// use trove_core::request::routes;
+    /// use trove_core::{Client, Operation};
+    /// use trove_types::flavor::FlavorEnvelope;
     ///
     /// let client = Client::builder()
     ///     .token("12345", "http://localhost:8779/v1.0/12345")
     /// #   .transport(emulator.service())
     ///     .build()?;
-    /// let answer = client.execute_with_body(flavors::get_operation("1")).await?;
+    /// let get = Operation::<FlavorEnvelope>::json(&routes::FLAVOR_GET, &["1"]);
+    /// let answer = client.execute_with_body(get).await?;
     /// let raw = answer.json()?;
     /// assert_eq!(raw["flavor"]["ram"], answer.value.flavor.ram);
     /// # Ok(())
@@ -303,7 +302,7 @@ fn decode<R>(op: &Operation<R>, response: &http::Response<Bytes>) -> Result<R, E
 }
 
 fn no_auth() -> Error {
-    Error::InvalidRequest("this client has no authentication configured".to_owned())
+    Error::from(crate::error::BuildError::NoAuth)
 }
 
 /// Turns an error from the stack into the typed [`Error`].
@@ -635,10 +634,8 @@ impl ClientBuilder {
 
     /// Sets the `User-Agent`.
     pub fn user_agent(mut self, value: &str) -> Result<Self, Error> {
-        self.user_agent = Some(
-            HeaderValue::from_str(value)
-                .map_err(|e| Error::InvalidRequest(format!("user agent: {e}")))?,
-        );
+        self.user_agent =
+            Some(HeaderValue::from_str(value).map_err(crate::error::BuildError::UserAgent)?);
         Ok(self)
     }
 

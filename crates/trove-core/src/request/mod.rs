@@ -5,4 +5,5 @@
 
 pub mod operation;
 pub mod page;
+pub mod routes;
 pub mod wait;

@@ -9,7 +9,8 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::error::Error;
+use crate::error::{BuildError, Error};
+use crate::request::routes::Route;
 
 /// Characters kept as they are in a path segment; everything else is percent-encoded. Dots are
 /// encoded too (`%2E`), as python-troveclient does (`%2e`; the case does not matter), because routers treat `.` specially and
@@ -29,16 +30,62 @@ pub fn encode_segment(segment: &str) -> Cow<'_, str> {
     utf8_percent_encode(segment, SEGMENT).into()
 }
 
-/// Returns `prefix`, the percent-encoded `segment` and `suffix` joined (`/instances/` + id),
-/// in one allocation of the final size. `format!` cost about 1,400 instructions per call here,
-/// more than the rest of building a request.
-pub fn segment_path(prefix: &str, segment: &str, suffix: &str) -> String {
-    let segment = encode_segment(segment);
-    let mut path = String::with_capacity(prefix.len() + segment.len() + suffix.len());
-    path.push_str(prefix);
-    path.push_str(&segment);
-    path.push_str(suffix);
+/// Fills the `{...}` of `template` with `args` in order, each percent-encoded as one path
+/// segment, in one allocation of the final size.
+pub(crate) fn fill(template: &str, args: &[&str]) -> String {
+    debug_assert_eq!(
+        template.matches('{').count(),
+        args.len(),
+        "{template} takes as many arguments as it has placeholders"
+    );
+    let mut encoded: [Cow<'_, str>; MAX_ARGS] = Default::default();
+    for (slot, arg) in encoded.iter_mut().zip(args) {
+        *slot = encode_segment(arg);
+    }
+    let mut literal = template.len();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c + 1);
+        literal -= close - open;
+        rest = &rest[close..];
+    }
+    let filled: usize = encoded.iter().map(|e| e.len()).sum();
+    let mut path = String::with_capacity(literal + filled);
+    let mut rest = template;
+    let mut next = encoded.iter();
+    while let Some(open) = rest.find('{') {
+        path.push_str(&rest[..open]);
+        path.push_str(next.next().map_or("", |e| e));
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c + 1);
+        rest = &rest[close..];
+    }
+    path.push_str(rest);
     path
+}
+
+/// The most placeholders a template of the table has.
+const MAX_ARGS: usize = 4;
+
+/// Returns a type's name without module paths (`Option<InstanceEnvelope>`), as the table of
+/// routes writes it.
+fn short_type_name(full: &str) -> String {
+    let mut out = String::with_capacity(full.len());
+    let mut ident = String::new();
+    let mut chars = full.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() || c == '_' {
+            ident.push(c);
+        } else if c == ':' && chars.peek() == Some(&':') {
+            chars.next();
+            ident.clear();
+        } else {
+            out.push_str(&ident);
+            ident.clear();
+            out.push(c);
+        }
+    }
+    out.push_str(&ident);
+    out
 }
 
 /// How a response body becomes the operation's output.
@@ -60,8 +107,7 @@ pub struct DecodeFailure {
 /// resolves against the session endpoint.
 #[derive(Debug, Clone)]
 pub struct Operation<R> {
-    method: Method,
-    template: &'static str,
+    route: &'static Route,
     path: String,
     query: Vec<(&'static str, String)>,
     body: Option<Bytes>,
@@ -73,12 +119,17 @@ pub struct Operation<R> {
 impl<R> Operation<R> {
     /// Returns the HTTP method.
     pub fn method(&self) -> &Method {
-        &self.method
+        &self.route.method
     }
 
     /// Returns the path template (`/instances/{id}`), for logs and metrics.
     pub fn template(&self) -> &'static str {
-        self.template
+        self.route.template
+    }
+
+    /// Returns the route of the table this operation sends.
+    pub fn route(&self) -> &'static Route {
+        self.route
     }
 
     /// Returns the endpoint-relative path, percent-encoded.
@@ -137,22 +188,26 @@ impl<R> Operation<R> {
         // The `String` becomes the URI's buffer as it is; `uri(&str)` would copy it.
         let uri = http::Uri::try_from(self.path_and_query()).map_err(|e| self.invalid(e))?;
         let mut builder = http::Request::builder()
-            .method(self.method.clone())
+            .method(self.route.method.clone())
             .uri(uri);
         if self.body.is_some() {
             builder = builder.header(http::header::CONTENT_TYPE, "application/json");
         }
         builder
             .extension(OperationInfo {
-                template: self.template,
+                template: self.route.template,
                 idempotent: self.idempotent,
             })
             .body(self.body.clone().unwrap_or_default())
             .map_err(|e| self.invalid(e))
     }
 
-    fn invalid(&self, e: impl std::fmt::Display) -> Error {
-        Error::InvalidRequest(format!("{} {}: {e}", self.method, self.path_and_query()))
+    fn invalid(&self, e: impl Into<http::Error>) -> Error {
+        Error::from(BuildError::Uri {
+            method: self.route.method.clone(),
+            path: self.path_and_query(),
+            source: e.into(),
+        })
     }
 
     /// Decodes a success response into the output.
@@ -175,41 +230,43 @@ pub struct OperationInfo {
 }
 
 impl<R: DeserializeOwned> Operation<R> {
-    /// An operation whose success body is JSON decoded into `R`.
-    pub fn json(method: Method, template: &'static str, path: String) -> Self {
-        Operation::with_decoder(method, template, path, decode_json::<R>)
+    /// An operation of `route` whose success body is JSON decoded into `R`; `args` fill the
+    /// template's placeholders in order.
+    pub fn json(route: &'static Route, args: &[&str]) -> Self {
+        Operation::with_decoder(route, args, decode_json::<R>)
     }
 }
 
 impl Operation<()> {
-    /// An operation whose success body is ignored (202 and 204 answers).
-    pub fn empty(method: Method, template: &'static str, path: String) -> Self {
-        Operation::with_decoder(method, template, path, |_, _| Ok(()))
+    /// An operation of `route` whose success body is ignored (202 and 204 answers).
+    pub fn empty(route: &'static Route, args: &[&str]) -> Self {
+        Operation::with_decoder(route, args, |_, _| Ok(()))
     }
 }
 
 impl<R: DeserializeOwned> Operation<Option<R>> {
-    /// An operation whose success body is JSON decoded into `R`, or empty (`None`): for
-    /// actions whose answer differs between server versions (202 with or without a body).
-    pub fn json_or_empty(method: Method, template: &'static str, path: String) -> Self {
-        Operation::with_decoder(method, template, path, decode_json_or_empty::<R>)
+    /// An operation of `route` whose success body is JSON decoded into `R`, or empty
+    /// (`None`): for actions whose answer differs between server versions (202 with or
+    /// without a body).
+    pub fn json_or_empty(route: &'static Route, args: &[&str]) -> Self {
+        Operation::with_decoder(route, args, decode_json_or_empty::<R>)
     }
 }
 
 impl<R> Operation<R> {
     /// An operation without query or body, whose success body `decode` reads. POST and PATCH
     /// are not idempotent unless declared so.
-    fn with_decoder(
-        method: Method,
-        template: &'static str,
-        path: String,
-        decode: Decoder<R>,
-    ) -> Self {
-        let idempotent = method != Method::POST && method != Method::PATCH;
+    fn with_decoder(route: &'static Route, args: &[&str], decode: Decoder<R>) -> Self {
+        debug_assert_eq!(
+            short_type_name(std::any::type_name::<R>()),
+            route.response,
+            "the answer type of {}",
+            route.name
+        );
+        let idempotent = route.method != Method::POST && route.method != Method::PATCH;
         Operation {
-            method,
-            template,
-            path,
+            route,
+            path: fill(route.template, args),
             query: Vec::new(),
             body: None,
             idempotent,
@@ -218,9 +275,25 @@ impl<R> Operation<R> {
         }
     }
 
+    /// Sends the operation to `path` instead of its route's filled template: an absolute URL
+    /// (version discovery is served above the versioned endpoint), or a raw path outside the
+    /// table, percent-encoded by the caller.
+    pub fn with_path(mut self, path: String) -> Self {
+        self.path = path;
+        self
+    }
+
     /// Sets the JSON body.
     pub fn with_json<B: Serialize + ?Sized>(mut self, body: &B) -> Result<Self, Error> {
-        let bytes = serde_json::to_vec(body).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        debug_assert_eq!(
+            short_type_name(std::any::type_name::<B>())
+                .split('<')
+                .next(),
+            self.route.request,
+            "the body type of {}",
+            self.route.name
+        );
+        let bytes = serde_json::to_vec(body).map_err(BuildError::Body)?;
         self.body = Some(Bytes::from(bytes));
         Ok(self)
     }
@@ -228,13 +301,12 @@ impl<R> Operation<R> {
 
 fn decode_json<R: DeserializeOwned>(_status: StatusCode, body: &Bytes) -> Result<R, DecodeFailure> {
     // Plain serde_json first: serde_path_to_error allocates a String per map key to track the
-    // path, which made a 1000-instance page decode about twice as slow. Only a body that fails
-    // is decoded again, with the tracker, to name the path of the failure.
+    // path. Only a body that fails is decoded again, with the tracker, to name the path of the
+    // failure (docs/performance.md, item 2).
     //
-    // The body is checked to be UTF-8 once, as a whole, and decoded from the `str`:
-    // `from_slice` checks every string it meets on its own, which was a fifth of decoding an
-    // instance (22.4 K → 18.7 K instructions per instance, 26.8 M → 23.0 M per 1000-item page).
-    // A body that is not UTF-8 goes to `from_slice` below, whose error says where.
+    // The body is checked to be UTF-8 once, as a whole, and decoded from the `str`, because
+    // `from_slice` checks every string it meets on its own (docs/performance.md, item 17). A
+    // body that is not UTF-8 goes to `from_slice` below, whose error says where.
     if let Ok(text) = std::str::from_utf8(body) {
         if let Ok(value) = serde_json::from_str(text) {
             return Ok(value);
@@ -261,6 +333,22 @@ fn decode_json_or_empty<R: DeserializeOwned>(
 mod tests {
     use super::*;
 
+    /// A route of its own for each shape of operation the tests build.
+    fn route(
+        method: Method,
+        template: &'static str,
+        request: Option<&'static str>,
+        response: &'static str,
+    ) -> &'static Route {
+        Box::leak(Box::new(Route {
+            name: "test",
+            method,
+            template,
+            request,
+            response,
+        }))
+    }
+
     #[test]
     fn segments_are_encoded_like_python_troveclient() {
         assert_eq!(
@@ -280,21 +368,29 @@ mod tests {
         }
 
         #[test]
-        fn segment_paths_are_what_format_made(segment in "\\PC{0,12}|[a-zA-Z0-9_~.-]{0,12}") {
-            let path = segment_path("/instances/", &segment, "/action");
+        fn filled_paths_are_what_format_made(segment in "\\PC{0,12}|[a-zA-Z0-9_~.-]{0,12}", other in "\\PC{0,6}") {
+            let path = fill("/instances/{id}/action", &[&segment]);
             proptest::prop_assert_eq!(&path, &format!("/instances/{}/action", encode_segment(&segment)));
+            proptest::prop_assert_eq!(path.capacity(), path.len());
+            let path = fill("/instances/{id}/users/{user}", &[&segment, &other]);
+            proptest::prop_assert_eq!(
+                &path,
+                &format!("/instances/{}/users/{}", encode_segment(&segment), encode_segment(&other))
+            );
             proptest::prop_assert_eq!(path.capacity(), path.len());
         }
     }
 
     #[test]
     fn builds_an_origin_form_request_with_query_and_body() {
-        let op =
-            Operation::<serde_json::Value>::json(Method::POST, "/instances", "/instances".into())
-                .query("limit", Some(5))
-                .query("marker", None::<String>)
-                .with_json(&serde_json::json!({"instance": {"name": "x"}}))
-                .unwrap();
+        let op = Operation::<serde_json::Value>::json(
+            route(Method::POST, "/instances", Some("Value"), "Value"),
+            &[],
+        )
+        .query("limit", Some(5))
+        .query("marker", None::<String>)
+        .with_json(&serde_json::json!({"instance": {"name": "x"}}))
+        .unwrap();
         assert!(!op.is_idempotent());
         let req = op.to_request().unwrap();
         assert_eq!(req.uri(), "/instances?limit=5");
@@ -310,7 +406,7 @@ mod tests {
         struct T {
             items: Vec<u32>,
         }
-        let op = Operation::<T>::json(Method::GET, "/t", "/t".into());
+        let op = Operation::<T>::json(route(Method::GET, "/t", None, "T"), &[]);
         let err = op
             .decode(
                 StatusCode::OK,
@@ -322,7 +418,7 @@ mod tests {
             .decode(StatusCode::OK, &Bytes::from_static(br#"{"items": [1]}"#))
             .unwrap();
         assert_eq!(ok.items, vec![1]);
-        assert!(Operation::empty(Method::DELETE, "/x", "/x".into()).is_idempotent());
+        assert!(Operation::empty(route(Method::DELETE, "/x", None, "()"), &[]).is_idempotent());
     }
 
     #[test]
@@ -331,7 +427,7 @@ mod tests {
         struct T {
             names: Vec<String>,
         }
-        let op = Operation::<T>::json(Method::GET, "/t", "/t".into());
+        let op = Operation::<T>::json(route(Method::GET, "/t", None, "T"), &[]);
         let ok = op
             .decode(
                 StatusCode::OK,

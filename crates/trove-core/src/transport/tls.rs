@@ -95,7 +95,7 @@ pub fn default_client_config() -> ClientConfig {
 }
 
 fn tls_error(message: String) -> Error {
-    Error::InvalidRequest(format!("TLS configuration: {message}"))
+    Error::from(crate::error::BuildError::Tls(message))
 }
 
 /// Mozilla's roots plus whatever the system trusts (a private CA installed by the operator).

@@ -9,7 +9,7 @@
 //! ```
 //! # fn main() -> Result<(), trove_core::Error> {
 //! # let emulator = trove_emulator::Emulator::new(trove_emulator::Config::with_reads(1));
-//! use trove_core::client::blocking::Client;
+//! use trove_core::blocking::Client;
 //!
 //! let client = Client::new("jsmith", "abcdef", "12345", "http://localhost:8779/v1.0/auth")
 //!     .auth_strategy("fake")
@@ -41,7 +41,7 @@ use trove_types::instance::{DatabaseSpec, InstanceList, UserSpec};
 use trove_types::{Instance, Paged, Resource, Settle, Version};
 
 use crate::api::resource::Routed;
-use crate::error::{BoxError, Error};
+use crate::error::{BoxError, BuildError, Error};
 use crate::request::page::Page;
 use crate::request::wait::WaitOptions;
 
@@ -65,13 +65,13 @@ fn runtime() -> Result<Runtime, Error> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::InvalidRequest(format!("cannot start the blocking runtime: {e}")))
+        .map_err(|e| Error::from(BuildError::Runtime(e)))
 }
 
 impl Client {
-    /// Starts a client from the seed's four values: user, key, tenant and auth URL, as
+    /// Starts a client from the usage guide's four values: user, key, tenant and auth URL, as
     /// [`crate::Client::new`] does.
-    #[allow(clippy::new_ret_no_self)] // Mirrors the seed's `Dbaas(...)`; options follow on the builder.
+    #[allow(clippy::new_ret_no_self)] // Mirrors the usage guide's `Dbaas(...)`; options follow on the builder.
     pub fn new(user: &str, key: impl Into<Secret>, tenant: &str, auth_url: &str) -> ClientBuilder {
         ClientBuilder {
             inner: crate::Client::new(user, key, tenant, auth_url),
@@ -161,7 +161,7 @@ impl std::fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Chooses the strategy by name (`keystone`, `fake`, ...), as the seed's `auth_strategy`.
+    /// Chooses the strategy by name (`keystone`, `fake`, ...), as the usage guide's `auth_strategy`.
     pub fn auth_strategy(self, name: &str) -> Self {
         self.with(|b| b.auth_strategy(name))
     }
@@ -235,7 +235,7 @@ pub struct Versions<'c> {
 }
 
 impl Versions<'_> {
-    /// Lists the API versions served at `url`, as the seed's `client.versions.index(url)`.
+    /// Lists the API versions served at `url`, as the usage guide's `client.versions.index(url)`.
     pub fn index(&self, url: &str) -> Result<Vec<Version>, Error> {
         let c = self.client;
         c.block_on(c.inner.versions().index(url))
@@ -313,7 +313,7 @@ impl<'c> Api<'c, Instance> {
     ) -> CreateInstance<'c> {
         CreateInstance {
             client: self.client,
-            body: trove_types::instance::CreateInstance::new(name, flavor_id),
+            inner: self.inner.create(name, flavor_id),
         }
     }
 
@@ -324,43 +324,51 @@ impl<'c> Api<'c, Instance> {
     }
 }
 
-/// A blocking create request being built.
+/// A blocking create request being built: the async
+/// [`CreateInstanceRequest`](crate::api::instances::CreateInstanceRequest), sent on the client's
+/// runtime.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInstance<'c> {
     client: &'c Client,
-    body: trove_types::instance::CreateInstance,
+    inner: crate::api::instances::CreateInstanceRequest<'c>,
 }
 
-impl CreateInstance<'_> {
+impl<'c> CreateInstance<'c> {
     /// Adds a data volume of `size_gb` GB.
-    pub fn volume(mut self, size_gb: u64) -> Self {
-        self.body.volume = Some(trove_types::instance::VolumeSpec::new(size_gb));
-        self
+    pub fn volume(self, size_gb: u64) -> Self {
+        self.options(|r| r.volume(size_gb))
     }
 
     /// Adds a database to create.
-    pub fn database(mut self, database: DatabaseSpec) -> Self {
-        self.body.databases.push(database);
-        self
+    pub fn database(self, database: DatabaseSpec) -> Self {
+        self.options(|r| r.database(database))
     }
 
     /// Adds a user to create.
-    pub fn user(mut self, user: UserSpec) -> Self {
-        self.body.users.push(user);
-        self
+    pub fn user(self, user: UserSpec) -> Self {
+        self.options(|r| r.user(user))
     }
 
     /// Gives access to the whole body for fields without a setter.
-    pub fn with(mut self, edit: impl FnOnce(&mut trove_types::instance::CreateInstance)) -> Self {
-        edit(&mut self.body);
+    pub fn with(self, edit: impl FnOnce(&mut trove_types::instance::CreateInstance)) -> Self {
+        self.options(|r| r.with(edit))
+    }
+
+    /// Applies any option of the async request: `.options(|r| r.availability_zone("nova"))`.
+    pub fn options(
+        mut self,
+        edit: impl FnOnce(
+            crate::api::instances::CreateInstanceRequest<'c>,
+        ) -> crate::api::instances::CreateInstanceRequest<'c>,
+    ) -> Self {
+        self.inner = edit(self.inner);
         self
     }
 
     /// Sends the request.
     pub fn send(self) -> Result<Instance, Error> {
-        let c = self.client;
-        c.block_on(c.inner.instances().create_from(&self.body))
+        self.client.block_on(self.inner.send())
     }
 }
 

@@ -3,16 +3,14 @@
 //! controller's `get_schema` does), with the emulator's own selection and validator: a body
 //! Trove would refuse with a 400 fails here, without a server.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::collections::BTreeMap;
 
-use serde_json::json;
-use trove_core::api::{
+use crate::api::{
     backups, clusters, configurations, databases, instance_modules, instances, logs, mgmt, modules,
     quotas, root, users,
 };
-use trove_core::request::operation::Operation;
+use crate::request::operation::Operation;
+use serde_json::json;
 use trove_emulator::request_schema::{self, Verdict};
 use trove_types::backup::{CreateBackup, CreateBackupStrategy, RestoreFrom};
 use trove_types::cluster::{
