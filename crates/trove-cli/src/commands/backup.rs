@@ -3,7 +3,7 @@
 use clap::{Args, Subcommand};
 use troveclient::types::backup::{Backup, BackupStatus, RestoreFrom};
 
-use crate::commands::{instance, ListArgs};
+use crate::commands::ListArgs;
 use crate::context::Ctx;
 use crate::output::{col, Column};
 use crate::resolve;
@@ -151,20 +151,6 @@ const COLUMNS: &[Column] = &[
     col("Updated", "/updated"),
 ];
 
-/// Finds a backup by id, or else by its (unique) name.
-pub async fn find(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<Backup> {
-    let backups = ctx.client()?.backups();
-    resolve::by_id_or_name(
-        "backup",
-        name_or_id,
-        |id| async move { backups.get(&id).await },
-        || backups.list().into_stream(),
-        |b| &b.name,
-        |b| &b.id,
-    )
-    .await
-}
-
 /// Runs a backup command.
 pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     let backups = ctx.client()?.backups();
@@ -172,7 +158,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         Cmd::List(c) => {
             let mut request = backups.list().all_projects(c.all_projects);
             if let Some(i) = &c.instance {
-                let id = instance::find(ctx, i).await?.id;
+                let id = resolve::id::<troveclient::Instance>(ctx, i).await?;
                 request = request.instance_id(&id);
             }
             if let Some(d) = &c.datastore {
@@ -188,7 +174,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             ctx.out.list(COLUMNS, &items)
         }
         Cmd::ListInstance(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             let request = ctx.client()?.instances().backups(&id);
             let items = c
                 .list
@@ -201,14 +187,14 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             let raw = shown::fetch(
                 &c.backup,
                 |id| async move { backups.get_with_body(&id).await },
-                || async { Ok(find(ctx, &c.backup).await?.id) },
+                || async { Ok(resolve::id::<Backup>(ctx, &c.backup).await?) },
             )
             .await?;
             ctx.out
                 .show(&shown::backup(shown::unwrap(&raw.body, "backup")?))
         }
         Cmd::Create(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             let mut request = backups
                 .create(c.name.clone(), id)
                 .incremental(c.incremental);
@@ -216,7 +202,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 request = request.description(d);
             }
             if let Some(p) = &c.parent {
-                request = request.parent(find(ctx, p).await?.id);
+                request = request.parent(resolve::id::<Backup>(ctx, p).await?);
             }
             if let Some(s) = c.swift_container {
                 request = request.swift_container(s);
@@ -262,7 +248,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         Cmd::Delete(c) => {
             let mut ids = Vec::new();
             for name in &c.backups {
-                let id = find(ctx, name).await?.id;
+                let id = resolve::id::<Backup>(ctx, name).await?;
                 backups.delete(&id).await?;
                 ids.push(id);
             }

@@ -3,9 +3,9 @@
 use clap::{Args, Subcommand};
 use troveclient::types::backup::CreateBackupStrategy;
 
-use crate::commands::instance;
 use crate::context::Ctx;
 use crate::output::{col, Column};
+use crate::resolve;
 
 /// Backup strategy commands.
 #[derive(Debug, Subcommand)]
@@ -57,7 +57,7 @@ const COLUMNS: &[Column] = &[
 
 async fn instance_id(ctx: &Ctx, instance: &Option<String>) -> anyhow::Result<Option<String>> {
     Ok(match instance {
-        Some(i) => Some(instance::find(ctx, i).await?.id),
+        Some(i) => Some(resolve::id::<troveclient::Instance>(ctx, i).await?),
         None => None,
     })
 }

@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use troveclient::types::cluster::{Cluster, ClusterInstance, ClusterInstanceSpec};
 use troveclient::types::instance::{ModuleRef, VolumeSpec};
 
-use crate::commands::{configuration, module, ListArgs};
+use crate::commands::ListArgs;
 use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, Column};
@@ -238,25 +238,11 @@ async fn parse_members(ctx: &Ctx, specs: &[String]) -> anyhow::Result<Vec<Cluste
     for spec in specs {
         let mut member = parse_member(spec)?;
         for m in &mut member.modules {
-            m.id = module::find(ctx, &m.id).await?.id;
+            m.id = resolve::id::<troveclient::Module>(ctx, &m.id).await?;
         }
         members.push(member);
     }
     Ok(members)
-}
-
-/// Finds a cluster by id, or else by its (unique) name.
-pub async fn find(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<Cluster> {
-    let clusters = ctx.client()?.clusters();
-    resolve::by_id_or_name(
-        "cluster",
-        name_or_id,
-        |id| async move { clusters.get(&id).await },
-        || clusters.list().into_stream(),
-        |c| &c.name,
-        |c| &c.id,
-    )
-    .await
 }
 
 /// Finds a member of `cluster` by id or (unique) name among its instances.
@@ -342,28 +328,30 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             let raw = shown::fetch(
                 &c.cluster,
                 |id| async move { clusters.get_with_body(&id).await },
-                || async { Ok(find(ctx, &c.cluster).await?.id) },
+                || async { Ok(resolve::id::<Cluster>(ctx, &c.cluster).await?) },
             )
             .await?;
             ctx.out
                 .show(&shown::cluster(shown::unwrap(&raw.body, "cluster")?))
         }
-        Cmd::Instances(c) => ctx
-            .out
-            .list(MEMBER_COLUMNS, &find(ctx, &c.cluster).await?.instances),
+        Cmd::Instances(c) => ctx.out.list(
+            MEMBER_COLUMNS,
+            &resolve::find::<Cluster>(ctx, &c.cluster).await?.instances,
+        ),
         Cmd::ShowInstance(c) => {
-            let cluster = find(ctx, &c.cluster).await?;
+            let cluster = resolve::find::<Cluster>(ctx, &c.cluster).await?;
             let id = &member(&cluster, &c.instance)?.id;
             ctx.out.show(&clusters.get_instance(&cluster.id, id).await?)
         }
         Cmd::ConfigurationAttach(c) => {
-            let id = find(ctx, &c.cluster).await?.id;
-            let configuration = configuration::find(ctx, &c.configuration).await?.id;
+            let id = resolve::id::<Cluster>(ctx, &c.cluster).await?;
+            let configuration =
+                resolve::id::<troveclient::Configuration>(ctx, &c.configuration).await?;
             let answer = clusters.configuration_attach(&id, &configuration).await?;
             after_action(ctx, &c.wait, &id, answer).await
         }
         Cmd::ConfigurationDetach(c) => {
-            let id = find(ctx, &c.cluster).await?.id;
+            let id = resolve::id::<Cluster>(ctx, &c.cluster).await?;
             let answer = clusters.configuration_detach(&id).await?;
             after_action(ctx, &c.wait, &id, answer).await
         }
@@ -380,7 +368,8 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 request = request.locality(l);
             }
             if let Some(conf) = &c.configuration {
-                request = request.configuration(configuration::find(ctx, conf).await?.id);
+                request = request
+                    .configuration(resolve::id::<troveclient::Configuration>(ctx, conf).await?);
             }
             let cluster = request.await?;
             if c.wait.wait {
@@ -390,7 +379,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             }
         }
         Cmd::Delete(c) => {
-            let id = find(ctx, &c.cluster).await?.id;
+            let id = resolve::id::<Cluster>(ctx, &c.cluster).await?;
             clusters.delete(&id).await?;
             if c.wait.wait {
                 wait::until(
@@ -418,13 +407,13 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             Ok(())
         }
         Cmd::Grow(c) => {
-            let id = find(ctx, &c.cluster).await?.id;
+            let id = resolve::id::<Cluster>(ctx, &c.cluster).await?;
             let members = parse_members(ctx, &c.instances).await?;
             let answer = clusters.grow(&id, members).await?;
             after_action(ctx, &c.wait, &id, answer).await
         }
         Cmd::Shrink(c) => {
-            let cluster = find(ctx, &c.cluster).await?;
+            let cluster = resolve::find::<Cluster>(ctx, &c.cluster).await?;
             let ids = c
                 .instances
                 .iter()
@@ -434,22 +423,22 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             after_action(ctx, &c.wait, &cluster.id, answer).await
         }
         Cmd::Restart(c) => {
-            let id = find(ctx, &c.cluster).await?.id;
+            let id = resolve::id::<Cluster>(ctx, &c.cluster).await?;
             let answer = clusters.restart(&id).await?;
             after_action(ctx, &c.wait, &id, answer).await
         }
         Cmd::AddShard(c) => {
-            let id = find(ctx, &c.cluster).await?.id;
+            let id = resolve::id::<Cluster>(ctx, &c.cluster).await?;
             let answer = clusters.add_shard(&id).await?;
             after_action(ctx, &c.wait, &id, answer).await
         }
         Cmd::Upgrade(c) => {
-            let id = find(ctx, &c.cluster).await?.id;
+            let id = resolve::id::<Cluster>(ctx, &c.cluster).await?;
             let answer = clusters.upgrade(&id, &c.datastore_version).await?;
             after_action(ctx, &c.wait, &id, answer).await
         }
         Cmd::ResetStatus(c) => {
-            let id = find(ctx, &c.cluster).await?.id;
+            let id = resolve::id::<Cluster>(ctx, &c.cluster).await?;
             let answer = clusters.reset_status(&id).await?;
             match answer {
                 Some(cluster) => ctx.out.show(&cluster),

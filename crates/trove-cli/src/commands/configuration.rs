@@ -9,7 +9,7 @@ use troveclient::types::configuration::UpdateConfiguration;
 use troveclient::types::instance::DatastoreSpec;
 use troveclient::Configuration;
 
-use crate::commands::{instance, ListArgs};
+use crate::commands::ListArgs;
 use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, Column};
@@ -235,20 +235,6 @@ const PARAMETER_COLUMNS: &[Column] = &[
     col("Restart Required", "/restart_required"),
 ];
 
-/// Finds a configuration group by id, or else by its (unique) name.
-pub async fn find(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<Configuration> {
-    let configurations = ctx.client()?.configurations();
-    resolve::by_id_or_name(
-        "configuration group",
-        name_or_id,
-        |id| async move { configurations.get(&id).await },
-        || configurations.list().into_stream(),
-        |c| &c.name,
-        |c| &c.id,
-    )
-    .await
-}
-
 /// Runs a configuration command.
 pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     let client = ctx.client()?;
@@ -266,7 +252,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             let raw = shown::fetch(
                 &c.configuration,
                 |id| async move { configurations.get_with_body(&id).await },
-                || async { Ok(find(ctx, &c.configuration).await?.id) },
+                || async { Ok(resolve::id::<Configuration>(ctx, &c.configuration).await?) },
             )
             .await?;
             ctx.out.show(&shown::configuration(shown::unwrap(
@@ -297,11 +283,11 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             ctx.out.show(&request.await?)
         }
         Cmd::Delete(c) => {
-            let id = find(ctx, &c.configuration).await?.id;
+            let id = resolve::id::<Configuration>(ctx, &c.configuration).await?;
             Ok(configurations.delete(&id).await?)
         }
         Cmd::Instances(c) => {
-            let id = find(ctx, &c.configuration).await?.id;
+            let id = resolve::id::<Configuration>(ctx, &c.configuration).await?;
             let items = c
                 .list
                 .fetch(configurations.instances(&id), one_page!(), |r| {
@@ -315,7 +301,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             if values.is_empty() {
                 return Err(UsageError("no values to set".to_owned()).into());
             }
-            let id = find(ctx, &c.configuration).await?.id;
+            let id = resolve::id::<Configuration>(ctx, &c.configuration).await?;
             Ok(configurations.edit(&id, values).await?)
         }
         Cmd::Update(c) => {
@@ -324,23 +310,23 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 name: c.name,
                 description: c.description,
             };
-            let id = find(ctx, &c.configuration).await?.id;
+            let id = resolve::id::<Configuration>(ctx, &c.configuration).await?;
             Ok(configurations.update(&id, &body).await?)
         }
         Cmd::Attach(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
-            let configuration = find(ctx, &c.configuration).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
+            let configuration = resolve::id::<Configuration>(ctx, &c.configuration).await?;
             Ok(client
                 .instances()
                 .attach_configuration(&id, configuration)
                 .await?)
         }
         Cmd::Detach(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             Ok(client.instances().detach_configuration(&id).await?)
         }
         Cmd::Default(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             let values = client
                 .instances()
                 .configuration(&id)

@@ -128,7 +128,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             ctx.out.show(&shown::datastore_version(info))
         }
         Cmd::Version(VersionCmd::Flavors(c)) => ctx.out.list(
-            crate::commands::flavor::COLUMNS,
+            crate::columns::FLAVOR_COLUMNS,
             &datastores
                 .version_flavors(&c.datastore, &c.datastore_version)
                 .await?,

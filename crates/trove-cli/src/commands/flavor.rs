@@ -1,10 +1,9 @@
 //! `trove flavor ...`: the flavors instances run on.
 
 use clap::{Args, Subcommand};
-use serde_json::Value;
 
+use crate::columns::FLAVOR_COLUMNS as COLUMNS;
 use crate::context::Ctx;
-use crate::output::{col, Column};
 use crate::shown;
 
 /// Flavor commands.
@@ -26,24 +25,6 @@ pub enum Cmd {
 pub struct FlavorArg {
     /// Flavor id.
     flavor: String,
-}
-
-/// The columns of a flavor list.
-pub const COLUMNS: &[Column] = &[
-    col("ID", "").with(flavor_id),
-    col("Name", "/name"),
-    col("RAM", "/ram"),
-    col("vCPUs", "/vcpus"),
-    col("Disk", "/disk"),
-    col("Ephemeral", "/ephemeral"),
-];
-
-/// Returns `str_id` (always a string) or else the numeric `id`.
-fn flavor_id(flavor: &Value) -> Value {
-    match flavor.get("str_id") {
-        Some(Value::String(s)) => Value::String(s.clone()),
-        _ => flavor.get("id").cloned().unwrap_or(Value::Null),
-    }
 }
 
 /// Runs a flavor command.

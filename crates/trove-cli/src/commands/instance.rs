@@ -9,7 +9,7 @@ use troveclient::types::instance::{Access, ModuleRef, RestorePoint};
 use troveclient::types::instance_action::UpdateInstance;
 use troveclient::{DatabaseSpec, Instance, InstanceStatus, NicSpec, Secret, UserSpec};
 
-use crate::commands::{backup, configuration, module, ListArgs};
+use crate::commands::ListArgs;
 use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, join_key, Column};
@@ -355,7 +355,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             .await
         }
         Cmd::ResetStatus(c) => {
-            let id = find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<Instance>(ctx, &c.instance).await?;
             let instances = ctx.client()?.instances();
             if c.force_delete {
                 Ok(instances.reset_status_force_delete(&id).await?)
@@ -377,7 +377,7 @@ async fn act<'a>(
     w: &WaitArgs,
     call: impl FnOnce(troveclient::Instances<'a>, String) -> Call<'a>,
 ) -> anyhow::Result<()> {
-    let id = find(ctx, instance).await?.id;
+    let id = resolve::id::<Instance>(ctx, instance).await?;
     call(ctx.client()?.instances(), id.clone()).await?;
     if w.wait {
         let instance = wait_ready(ctx, w, &id).await?;
@@ -387,10 +387,10 @@ async fn act<'a>(
 }
 
 async fn update(ctx: &Ctx, c: UpdateCmd) -> anyhow::Result<()> {
-    let id = find(ctx, &c.instance).await?.id;
+    let id = resolve::id::<Instance>(ctx, &c.instance).await?;
     let mut changes = Vec::new();
     if let Some(conf) = &c.configuration {
-        let conf = configuration::find(ctx, conf).await?.id;
+        let conf = resolve::id::<troveclient::Configuration>(ctx, conf).await?;
         changes.push(UpdateInstance::attach_configuration(conf));
     }
     if c.detach_configuration {
@@ -444,20 +444,6 @@ async fn list(ctx: &Ctx, c: ListCmd) -> anyhow::Result<()> {
     ctx.out.list(COLUMNS, &items)
 }
 
-/// Finds an instance by id, or else by its (unique) name.
-pub async fn find(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<Instance> {
-    let instances = ctx.client()?.instances();
-    resolve::by_id_or_name(
-        "instance",
-        name_or_id,
-        |id| async move { instances.get(&id).await },
-        || instances.list().into_stream(),
-        |i| &i.name,
-        |i| &i.id,
-    )
-    .await
-}
-
 /// Finds an instance by id, or else by its (unique) name, with the body the server sent.
 async fn find_with_body(
     ctx: &Ctx,
@@ -467,7 +453,7 @@ async fn find_with_body(
     shown::fetch(
         name_or_id,
         |id| async move { instances.get_with_body(&id).await },
-        || async { Ok(find(ctx, name_or_id).await?.id) },
+        || async { Ok(resolve::id::<Instance>(ctx, name_or_id).await?) },
     )
     .await
 }
@@ -475,21 +461,21 @@ async fn find_with_body(
 async fn create(ctx: &Ctx, c: CreateCmd) -> anyhow::Result<()> {
     let client = ctx.client()?;
     let replica_of = match &c.replica_of {
-        Some(source) => Some(find(ctx, source).await?.id),
+        Some(source) => Some(resolve::id::<Instance>(ctx, source).await?),
         None => None,
     };
     let backup = match &c.backup {
-        Some(b) => Some(backup::find(ctx, b).await?.id),
+        Some(b) => Some(resolve::id::<troveclient::Backup>(ctx, b).await?),
         None => None,
     };
     let configuration = match &c.configuration {
-        Some(conf) => Some(configuration::find(ctx, conf).await?.id),
+        Some(conf) => Some(resolve::id::<troveclient::Configuration>(ctx, conf).await?),
         None => None,
     };
     let mut modules = Vec::new();
     for m in &c.modules {
         modules.push(ModuleRef {
-            id: module::find(ctx, m).await?.id,
+            id: resolve::id::<troveclient::Module>(ctx, m).await?,
         });
     }
     let nics = c
@@ -664,7 +650,7 @@ async fn delete(ctx: &Ctx, c: DeleteCmd, force: bool) -> anyhow::Result<()> {
     let client = ctx.client()?;
     let mut ids = Vec::new();
     for name in &c.instances {
-        let instance = find(ctx, name).await?;
+        let instance = resolve::find::<Instance>(ctx, name).await?;
         if force {
             client
                 .instances()

@@ -2,9 +2,9 @@
 
 use clap::{Args, Subcommand};
 
-use crate::commands::instance;
 use crate::context::Ctx;
 use crate::output::{col, Column};
+use crate::resolve;
 
 /// Guest log commands.
 #[derive(Debug, Subcommand)]
@@ -70,7 +70,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             (&c.instance, c.log.as_str())
         }
     };
-    let id = instance::find(ctx, instance).await?.id;
+    let id = resolve::id::<troveclient::Instance>(ctx, instance).await?;
     let shown = match cmd {
         Cmd::List(_) => return ctx.out.list(COLUMNS, &instances.logs(&id).await?),
         Cmd::Show(_) => instances.log(&id, log).await?,

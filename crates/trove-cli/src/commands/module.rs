@@ -8,7 +8,7 @@ use serde_json::json;
 use troveclient::types::module::UpdateModule;
 use troveclient::{Module, Reapply};
 
-use crate::commands::{instance, ListArgs};
+use crate::commands::ListArgs;
 use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, Column};
@@ -268,20 +268,6 @@ fn read_contents(path: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("reading {}", path.display()))
 }
 
-/// Finds a module by id, or else by its (unique) name.
-pub async fn find(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<Module> {
-    let modules = ctx.client()?.modules();
-    resolve::by_id_or_name(
-        "module",
-        name_or_id,
-        |id| async move { modules.get(&id).await },
-        || modules.list().into_stream(),
-        |m| &m.name,
-        |m| &m.id,
-    )
-    .await
-}
-
 /// Runs a module command.
 pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     let client = ctx.client()?;
@@ -303,7 +289,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             let raw = shown::fetch(
                 &c.module,
                 |id| async move { modules.get_with_body(&id).await },
-                || async { Ok(find(ctx, &c.module).await?.id) },
+                || async { Ok(resolve::id::<Module>(ctx, &c.module).await?) },
             )
             .await?;
             ctx.out
@@ -339,15 +325,15 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 )
                 .into());
             }
-            let id = find(ctx, &c.module).await?.id;
+            let id = resolve::id::<Module>(ctx, &c.module).await?;
             ctx.out.show(&modules.update(&id, &body).await?)
         }
         Cmd::Delete(c) => {
-            let id = find(ctx, &c.module).await?.id;
+            let id = resolve::id::<Module>(ctx, &c.module).await?;
             Ok(modules.delete(&id).await?)
         }
         Cmd::Instances(c) => {
-            let id = find(ctx, &c.module).await?.id;
+            let id = resolve::id::<Module>(ctx, &c.module).await?;
             let request = modules
                 .instances(&id)
                 .include_clustered(c.include_clustered);
@@ -358,21 +344,21 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             ctx.out.list(INSTANCE_COLUMNS, &items)
         }
         Cmd::Apply(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             let mut module_ids = Vec::new();
             for m in &c.modules {
-                module_ids.push(find(ctx, m).await?.id);
+                module_ids.push(resolve::id::<Module>(ctx, m).await?);
             }
             let applied = client.instances().apply_modules(&id, &module_ids).await?;
             ctx.out.list(INSTANCE_MODULE_COLUMNS, &applied)
         }
         Cmd::Remove(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
-            let module = find(ctx, &c.module).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
+            let module = resolve::id::<Module>(ctx, &c.module).await?;
             Ok(client.instances().remove_module(&id, &module).await?)
         }
         Cmd::ListInstance(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             let instances = client.instances();
             let items = match (c.from_guest, c.include_contents) {
                 (true, with) => instances.modules_from_guest(&id, with).await?,
@@ -387,12 +373,12 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             ctx.out.list(INSTANCE_MODULE_COLUMNS, &items)
         }
         Cmd::InstanceCount(c) => {
-            let id = find(ctx, &c.module).await?.id;
+            let id = resolve::id::<Module>(ctx, &c.module).await?;
             let counts = modules.instance_counts(&id, c.include_clustered).await?;
             ctx.out.list(COUNT_COLUMNS, &counts)
         }
         Cmd::Reapply(c) => {
-            let id = find(ctx, &c.module).await?.id;
+            let id = resolve::id::<Module>(ctx, &c.module).await?;
             let options = Reapply {
                 md5: c.md5,
                 include_clustered: c.include_clustered.then_some(true),
@@ -409,7 +395,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
 /// Writes the contents of each module the guest reports to a file, as python-troveclient's
 /// `module-retrieve` names them, and lists the files.
 async fn retrieve(ctx: &Ctx, c: RetrieveCmd) -> anyhow::Result<()> {
-    let id = instance::find(ctx, &c.instance).await?.id;
+    let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
     let found = ctx
         .client()?
         .instances()

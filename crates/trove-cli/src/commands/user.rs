@@ -5,10 +5,11 @@ use troveclient::types::user::{PasswordChange, UpdateUser};
 use troveclient::{Secret, UserSpec};
 
 use crate::auth::secret;
-use crate::commands::{instance, ListArgs};
+use crate::commands::ListArgs;
 use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, join_key, Column};
+use crate::resolve;
 
 /// User commands.
 #[derive(Debug, Subcommand)]
@@ -167,7 +168,9 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             Cmd::Update(c) => c.user.instance.clone(),
         }
     };
-    let id = instance::find(ctx, &instance_of(&cmd)).await?.id;
+    let id = resolve::find::<troveclient::Instance>(ctx, &instance_of(&cmd))
+        .await?
+        .id;
     let users = ctx.client()?.users(&id);
     match cmd {
         Cmd::List(c) => {
