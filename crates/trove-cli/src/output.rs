@@ -58,6 +58,8 @@ pub struct Column {
     pub pointer: &'static str,
     /// Turns the value found into the value shown.
     pub render: Option<fn(&Value) -> Value>,
+    /// Shown only when asked for with `-c`: a column OSC's list does not have.
+    pub extra: bool,
 }
 
 /// Returns a column showing the value at `pointer` as is.
@@ -66,6 +68,7 @@ pub const fn col(heading: &'static str, pointer: &'static str) -> Column {
         heading,
         pointer,
         render: None,
+        extra: false,
     }
 }
 
@@ -73,6 +76,12 @@ impl Column {
     /// Shows `render(value)` instead of the value.
     pub const fn with(mut self, render: fn(&Value) -> Value) -> Column {
         self.render = Some(render);
+        self
+    }
+
+    /// Leaves the column out unless `-c` asks for it.
+    pub const fn extra(mut self) -> Column {
+        self.extra = true;
         self
     }
 
@@ -129,9 +138,13 @@ impl Output {
     }
 
     fn render_list(&self, columns: &[Column], rows: &[Value]) -> anyhow::Result<String> {
-        let chosen = choose(&self.args.columns, columns.iter().map(|c| c.heading))?
-            .map(|i| columns[i])
-            .collect::<Vec<_>>();
+        let chosen = if self.args.columns.is_empty() {
+            columns.iter().filter(|c| !c.extra).copied().collect()
+        } else {
+            choose(&self.args.columns, columns.iter().map(|c| c.heading))?
+                .map(|i| columns[i])
+                .collect::<Vec<_>>()
+        };
         let headings: Vec<&str> = chosen.iter().map(|c| c.heading).collect();
         let table: Vec<Vec<Value>> = rows
             .iter()

@@ -5,6 +5,7 @@ use troveclient::types::backup::{Backup, BackupStatus, RestoreFrom};
 
 use crate::commands::ListArgs;
 use crate::context::Ctx;
+use crate::error::UsageError;
 use crate::output::{col, Column};
 use crate::resolve;
 use crate::shown;
@@ -85,10 +86,13 @@ pub struct BackupArg {
 /// `backup create`.
 #[derive(Debug, Args)]
 pub struct CreateCmd {
-    /// Instance id or name.
-    instance: String,
-    /// Name of the backup.
-    name: String,
+    /// Instance id or name, then the backup's name; or, with --instance, the name alone
+    /// (OSC's form).
+    #[arg(value_name = "INSTANCE", required = true, num_args = 1..=2)]
+    words: Vec<String>,
+    /// The instance (id or name) to back up, as `openstack database backup create` takes it.
+    #[arg(short = 'i', long = "instance", value_name = "INSTANCE")]
+    instance: Option<String>,
     /// A description.
     #[arg(long)]
     description: Option<String>,
@@ -141,14 +145,21 @@ pub struct DeleteCmd {
     wait: WaitArgs,
 }
 
+/// OSC's columns (`database_backups.py`, `ListDatabaseBackups`), and the size.
 const COLUMNS: &[Column] = &[
     col("ID", "/id"),
     col("Instance ID", "/instance_id"),
     col("Name", "/name"),
     col("Status", "/status"),
-    col("Size", "/size"),
     col("Parent ID", "/parent_id"),
     col("Updated", "/updated"),
+    col("Project ID", "/project_id"),
+    col("Size", "/size").extra(),
+];
+
+/// `backup list-instance`: OSC's `ListDatabaseInstanceBackups` has no project column.
+const INSTANCE_COLUMNS: &[Column] = &[
+    COLUMNS[0], COLUMNS[1], COLUMNS[2], COLUMNS[3], COLUMNS[4], COLUMNS[5], COLUMNS[7],
 ];
 
 /// Runs a backup command.
@@ -180,7 +191,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 .list
                 .fetch(request, one_page!(), |r| r.into_stream())
                 .await?;
-            ctx.out.list(COLUMNS, &items)
+            ctx.out.list(INSTANCE_COLUMNS, &items)
         }
         Cmd::Show(c) => {
             let backups = ctx.client()?.backups();
@@ -194,10 +205,18 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 .show(&shown::backup(shown::unwrap(&raw.body, "backup")?))
         }
         Cmd::Create(c) => {
-            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
-            let mut request = backups
-                .create(c.name.clone(), id)
-                .incremental(c.incremental);
+            let (instance, name) = match (&c.instance, c.words.as_slice()) {
+                (Some(i), [name]) => (i, name),
+                (None, [i, name]) => (i, name),
+                _ => {
+                    return Err(UsageError(
+                        "give INSTANCE NAME, or NAME --instance INSTANCE".into(),
+                    )
+                    .into())
+                }
+            };
+            let id = resolve::id::<troveclient::Instance>(ctx, instance).await?;
+            let mut request = backups.create(name.clone(), id).incremental(c.incremental);
             if let Some(d) = c.description {
                 request = request.description(d);
             }
@@ -229,7 +248,11 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 )
                 .await?
             } else {
-                backup
+                // Shown as `backup show` prints it (OSC prints the create answer the same way).
+                let raw = backups.get_with_body(&backup.id).await?;
+                return ctx
+                    .out
+                    .show(&shown::backup(shown::unwrap(&raw.body, "backup")?));
             };
             ctx.out.show(&backup)
         }

@@ -63,8 +63,8 @@ pub struct DeleteCmd {
 
 const COLUMNS: &[Column] = &[
     col("Name", "/name"),
-    col("Character Set", "/character_set"),
-    col("Collate", "/collate"),
+    col("Character Set", "/character_set").extra(),
+    col("Collate", "/collate").extra(),
 ];
 
 /// Runs a database command.

@@ -66,31 +66,35 @@ pub struct VersionArgs {
     datastore_version: String,
 }
 
-/// `datastore version show`.
+/// `datastore version show`: `DATASTORE VERSION`, or OSC's `VERSION [--datastore DATASTORE]`
+/// (a version alone is an id).
 #[derive(Debug, Args)]
 pub struct VersionShowCmd {
-    /// Datastore name or id.
-    #[arg(required_unless_present = "id")]
-    datastore: Option<String>,
+    /// Datastore name or id (with --datastore: the version).
+    #[arg(required_unless_present = "id", value_name = "DATASTORE")]
+    first: Option<String>,
     /// Version name or id.
-    #[arg(required_unless_present = "id", value_name = "VERSION")]
+    #[arg(value_name = "VERSION", conflicts_with = "datastore")]
     datastore_version: Option<String>,
+    /// The datastore of the version given alone, as OSC takes it.
+    #[arg(long, value_name = "DATASTORE")]
+    datastore: Option<String>,
     /// Show the version with this id, whatever its datastore.
-    #[arg(long, value_name = "VERSION_ID", conflicts_with_all = ["datastore", "datastore_version"])]
+    #[arg(long, value_name = "VERSION_ID", conflicts_with_all = ["first", "datastore_version", "datastore"])]
     id: Option<String>,
 }
 
 const COLUMNS: &[Column] = &[
     col("ID", "/id"),
     col("Name", "/name"),
-    col("Default Version", "/default_version"),
+    col("Default Version", "/default_version").extra(),
 ];
 
 const VERSION_COLUMNS: &[Column] = &[
     col("ID", "/id"),
     col("Name", "/name"),
     col("Version", "/version"),
-    col("Active", "/active"),
+    col("Active", "/active").extra(),
 ];
 
 const VOLUME_TYPE_COLUMNS: &[Column] = &[
@@ -115,9 +119,13 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             .out
             .list(VERSION_COLUMNS, &datastores.versions(&c.datastore).await?),
         Cmd::Version(VersionCmd::Show(c)) => {
-            let version = match (&c.id, &c.datastore, &c.datastore_version) {
-                (Some(id), _, _) => datastores.version_by_uuid_with_body(id).await?,
-                (None, Some(d), Some(v)) => datastores.version_with_body(d, v).await?,
+            let version = match (&c.id, &c.first, &c.datastore_version, &c.datastore) {
+                (Some(id), _, _, _) | (None, Some(id), None, None) => {
+                    datastores.version_by_uuid_with_body(id).await?
+                }
+                (None, Some(d), Some(v), None) | (None, Some(v), None, Some(d)) => {
+                    datastores.version_with_body(d, v).await?
+                }
                 _ => {
                     return Err(
                         UsageError("give a datastore and a version, or --id".to_owned()).into(),

@@ -3,7 +3,10 @@
 use clap::{Args, Subcommand};
 
 use crate::columns::FLAVOR_COLUMNS as COLUMNS;
+use troveclient::Flavor;
+
 use crate::context::Ctx;
+use crate::resolve;
 use crate::shown;
 
 /// Flavor commands.
@@ -23,7 +26,7 @@ pub enum Cmd {
 /// A flavor.
 #[derive(Debug, Args)]
 pub struct FlavorArg {
-    /// Flavor id.
+    /// Flavor id or name.
     flavor: String,
 }
 
@@ -33,7 +36,8 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     match cmd {
         Cmd::List => ctx.out.list(COLUMNS, &flavors.list().await?),
         Cmd::Show(c) => {
-            let raw = flavors.get_with_body(&c.flavor).await?;
+            let id = resolve::id::<Flavor>(ctx, &c.flavor).await?;
+            let raw = flavors.get_with_body(&id).await?;
             ctx.out
                 .show(&shown::flavor(shown::unwrap(&raw.body, "flavor")?))
         }

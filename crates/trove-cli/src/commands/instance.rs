@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use serde_json::Value;
 use troveclient::types::instance::{Access, ModuleRef, RestorePoint};
 use troveclient::types::instance_action::UpdateInstance;
-use troveclient::{DatabaseSpec, Instance, InstanceStatus, NicSpec, Secret, UserSpec};
+use troveclient::{DatabaseSpec, Flavor, Instance, InstanceStatus, NicSpec, Secret, UserSpec};
 
 use crate::commands::ListArgs;
 use crate::context::Ctx;
@@ -102,7 +102,7 @@ pub struct ActionCmd {
 pub struct ResizeFlavorCmd {
     /// Instance id or name.
     instance: String,
-    /// The new flavor id.
+    /// The new flavor (id or name).
     flavor: String,
     #[command(flatten)]
     wait: WaitArgs,
@@ -174,8 +174,14 @@ pub struct ListCmd {
     #[arg(long)]
     detailed: bool,
     /// Include instances that belong to clusters.
-    #[arg(long)]
+    #[arg(long, alias = "include_clustered")]
     include_clustered: bool,
+    /// Include the instances of every project (admin; the management API).
+    #[arg(long)]
+    all_projects: bool,
+    /// Include the instances of this project only (admin; the management API).
+    #[arg(long, value_name = "PROJECT_ID")]
+    project_id: Option<String>,
 }
 
 /// `instance show`.
@@ -201,9 +207,17 @@ pub struct ResetStatusCmd {
 pub struct CreateCmd {
     /// Name of the new instance.
     name: String,
-    /// Flavor id; required unless --replica-of (a replica runs on its source's flavor).
-    #[arg(required_unless_present = "replica_of")]
+    /// Flavor id or name; required unless --flavor or --replica-of (a replica runs on its
+    /// source's flavor).
+    #[arg(
+        value_name = "FLAVOR",
+        required_unless_present_any = ["replica_of", "flavor_opt"],
+        conflicts_with = "flavor_opt"
+    )]
     flavor: Option<String>,
+    /// Flavor id or name, as `openstack database instance create` takes it.
+    #[arg(long = "flavor", value_name = "FLAVOR", id = "flavor_opt")]
+    flavor_opt: Option<String>,
     /// Size of the data volume in GB.
     #[arg(long, value_name = "GB")]
     size: Option<u64>,
@@ -249,7 +263,7 @@ pub struct CreateCmd {
         long,
         value_name = "INSTANCE",
         conflicts_with_all = [
-            "flavor", "size", "volume_type", "datastore", "locality", "databases", "users",
+            "flavor", "flavor_opt", "size", "volume_type", "datastore", "locality", "databases", "users",
             "backup"
         ]
     )]
@@ -286,22 +300,79 @@ pub struct DeleteCmd {
     wait: WaitArgs,
 }
 
-/// The columns of `instance list`.
+/// The columns of `instance list`, OSC's (`database_instances.py`, `ListDatabaseInstances`)
+/// and the region.
 pub const COLUMNS: &[Column] = &[
     col("ID", "/id"),
     col("Name", "/name"),
     col("Datastore", "/datastore/type"),
     col("Datastore Version", "/datastore/version"),
     col("Status", "/status"),
-    col("Operating Status", "/operating_status"),
+    col("Operating Status", "/operating_status").with(or_empty),
+    col("Public", "/access/is_public").with(or_false),
     col("Addresses", "/addresses").with(addresses),
     col("Flavor ID", "/flavor/id"),
-    col("Size", "/volume/size"),
-    col("Region", "/region"),
+    col("Size", "/volume/size").with(or_dash),
+    col("Role", "").with(role),
+    col("Region", "/region").extra(),
+];
+
+/// `instance list --all-projects`: OSC's admin columns add the server and the project.
+const ADMIN_COLUMNS: &[Column] = &[
+    COLUMNS[0],
+    COLUMNS[1],
+    COLUMNS[2],
+    COLUMNS[3],
+    COLUMNS[4],
+    COLUMNS[5],
+    COLUMNS[6],
+    COLUMNS[7],
+    COLUMNS[8],
+    COLUMNS[9],
+    COLUMNS[10],
+    col("Server ID", "/server_id"),
+    col("Tenant ID", "/tenant_id"),
+    COLUMNS[11],
 ];
 
 fn addresses(v: &Value) -> Value {
-    join_key(v, "address")
+    match v {
+        Value::Null => Value::String(String::new()),
+        v => join_key(v, "address"),
+    }
+}
+
+fn or_empty(v: &Value) -> Value {
+    match v {
+        Value::Null => Value::String(String::new()),
+        v => v.clone(),
+    }
+}
+
+fn or_false(v: &Value) -> Value {
+    match v {
+        Value::Null => Value::Bool(false),
+        v => v.clone(),
+    }
+}
+
+fn or_dash(v: &Value) -> Value {
+    match v {
+        Value::Null => Value::String("-".into()),
+        v => v.clone(),
+    }
+}
+
+/// `replica` for a replica, `primary` for a replica source, else empty (as OSC).
+fn role(instance: &Value) -> Value {
+    let role = if instance.get("replica_of").is_some_and(|r| !r.is_null()) {
+        "replica"
+    } else if instance.get("replicas").is_some_and(|r| !r.is_null()) {
+        "primary"
+    } else {
+        ""
+    };
+    Value::String(role.into())
 }
 
 /// Runs an instance command.
@@ -323,7 +394,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             .await
         }
         Cmd::ResizeFlavor(c) => {
-            let flavor = c.flavor.clone();
+            let flavor = resolve::id::<Flavor>(ctx, &c.flavor).await?;
             act(ctx, &c.instance, &c.wait, move |i, id| {
                 Box::pin(async move { i.resize_flavor(&id, flavor).await })
             })
@@ -432,6 +503,20 @@ async fn update(ctx: &Ctx, c: UpdateCmd) -> anyhow::Result<()> {
 
 async fn list(ctx: &Ctx, c: ListCmd) -> anyhow::Result<()> {
     let client = ctx.client()?;
+    if c.all_projects || c.project_id.is_some() {
+        let mut request = client
+            .mgmt()
+            .instances()
+            .include_clustered(c.include_clustered);
+        if let Some(p) = &c.project_id {
+            request = request.project_id(p);
+        }
+        let items = c
+            .list
+            .fetch(request, one_page!(), |r| r.into_stream())
+            .await?;
+        return ctx.out.list(ADMIN_COLUMNS, &items);
+    }
     let request = client
         .instances()
         .list()
@@ -495,7 +580,11 @@ async fn create(ctx: &Ctx, c: CreateCmd) -> anyhow::Result<()> {
         is_public: c.is_public.then_some(true),
         allowed_cidrs: (!c.allowed_cidrs.is_empty()).then(|| c.allowed_cidrs.clone()),
     });
-    let request = match (replica_of, c.flavor.clone()) {
+    let flavor = match c.flavor.as_ref().or(c.flavor_opt.as_ref()) {
+        Some(f) => Some(resolve::id::<Flavor>(ctx, f).await?),
+        None => None,
+    };
+    let request = match (replica_of, flavor) {
         (Some(source), _) => {
             let mut request = client.instances().create_replica(c.name.clone(), source);
             if let Some(n) = c.replica_count {
@@ -575,12 +664,14 @@ async fn create(ctx: &Ctx, c: CreateCmd) -> anyhow::Result<()> {
         }
     };
     let instance = request.await.context("creating the instance")?;
-    let instance = if c.wait.wait {
-        wait_ready(ctx, &c.wait, &instance.id).await?
-    } else {
-        instance
-    };
-    ctx.out.show(&instance)
+    if c.wait.wait {
+        let instance = wait_ready(ctx, &c.wait, &instance.id).await?;
+        return ctx.out.show(&instance);
+    }
+    // Shown as `instance show` prints it (OSC prints the create answer the same way).
+    let raw = client.instances().get_with_body(&instance.id).await?;
+    ctx.out
+        .show(&shown::instance(shown::unwrap(&raw.body, "instance")?))
 }
 
 /// A `--user NAME:PASSWORD` of `instance create`.
