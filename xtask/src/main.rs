@@ -8,6 +8,7 @@
 mod conformance;
 mod fuzz;
 mod http;
+mod osc_compare;
 mod proc;
 mod real_servers;
 mod reliability;
@@ -46,6 +47,10 @@ enum Command {
     /// Start Keystone with 20 s tokens and Trove with its rate limiter on, run the reliability
     /// suite (48 callers on one client for 60 s; a create refused past its deadline), stop them.
     Reliability,
+    /// Run `openstack database ...` lines (python-openstackclient + python-troveclient from a
+    /// venv made here) and the same lines with `trove` against the emulator, and compare the
+    /// keys of their `-f json` output.
+    OscCompare,
     /// Run every `cargo fuzz` target in fuzz/ for a bounded time (needs nightly + cargo-fuzz).
     Fuzz(fuzz::FuzzArgs),
 }
@@ -75,6 +80,7 @@ fn main() -> Result<()> {
         },
         Command::Conformance => conformance::run(&root),
         Command::Reliability => reliability::run(&root),
+        Command::OscCompare => osc_compare::run(&root),
         Command::Fuzz(args) => fuzz::run(&args),
     }
 }

@@ -22,11 +22,11 @@ pub trait Lookup: Sized {
     /// What a look-up is made within: `()`, or the datastore of a datastore version.
     type Scope: ?Sized;
     /// Gets one by id.
-    fn get<'a>(
-        client: &'a Client,
-        scope: &'a Self::Scope,
+    async fn get(
+        client: &Client,
+        scope: &Self::Scope,
         id: String,
-    ) -> impl Future<Output = Result<Self, troveclient::Error>> + 'a;
+    ) -> Result<Self, troveclient::Error>;
     /// Lists every one (called only when `get` answers 404).
     fn all<'a>(
         client: &'a Client,
@@ -79,12 +79,8 @@ fn listed<'a, T: 'a>(
 impl Lookup for Instance {
     const KIND: &'static str = "instance";
     type Scope = ();
-    fn get<'a>(
-        c: &'a Client,
-        _: &'a (),
-        id: String,
-    ) -> impl Future<Output = Result<Self, troveclient::Error>> + 'a {
-        async move { c.instances().get(&id).await }
+    async fn get(c: &Client, _: &(), id: String) -> Result<Self, troveclient::Error> {
+        c.instances().get(&id).await
     }
     fn all<'a>(
         c: &'a Client,
@@ -106,12 +102,8 @@ macro_rules! paged_lookup {
         impl Lookup for $ty {
             const KIND: &'static str = $kind;
             type Scope = ();
-            fn get<'a>(
-                c: &'a Client,
-                _: &'a (),
-                id: String,
-            ) -> impl Future<Output = Result<Self, troveclient::Error>> + 'a {
-                async move { c.$handle().get(&id).await }
+            async fn get(c: &Client, _: &(), id: String) -> Result<Self, troveclient::Error> {
+                c.$handle().get(&id).await
             }
             fn all<'a>(
                 c: &'a Client,
@@ -137,12 +129,8 @@ paged_lookup!(Module, "module", modules);
 impl Lookup for Flavor {
     const KIND: &'static str = "flavor";
     type Scope = ();
-    fn get<'a>(
-        c: &'a Client,
-        _: &'a (),
-        id: String,
-    ) -> impl Future<Output = Result<Self, troveclient::Error>> + 'a {
-        async move { c.flavors().get(&id).await }
+    async fn get(c: &Client, _: &(), id: String) -> Result<Self, troveclient::Error> {
+        c.flavors().get(&id).await
     }
     fn all<'a>(
         c: &'a Client,
@@ -165,12 +153,8 @@ impl Lookup for Flavor {
 impl Lookup for Datastore {
     const KIND: &'static str = "datastore";
     type Scope = ();
-    fn get<'a>(
-        c: &'a Client,
-        _: &'a (),
-        id: String,
-    ) -> impl Future<Output = Result<Self, troveclient::Error>> + 'a {
-        async move { c.datastores().get(&id).await }
+    async fn get(c: &Client, _: &(), id: String) -> Result<Self, troveclient::Error> {
+        c.datastores().get(&id).await
     }
     fn all<'a>(
         c: &'a Client,
@@ -190,12 +174,8 @@ impl Lookup for Datastore {
 impl Lookup for DatastoreVersion {
     const KIND: &'static str = "datastore version";
     type Scope = str;
-    fn get<'a>(
-        c: &'a Client,
-        datastore: &'a str,
-        id: String,
-    ) -> impl Future<Output = Result<Self, troveclient::Error>> + 'a {
-        async move { c.datastores().version(datastore, &id).await }
+    async fn get(c: &Client, datastore: &str, id: String) -> Result<Self, troveclient::Error> {
+        c.datastores().version(datastore, &id).await
     }
     fn all<'a>(
         c: &'a Client,
@@ -215,12 +195,8 @@ impl Lookup for DatastoreVersion {
 impl Lookup for MgmtInstance {
     const KIND: &'static str = "instance";
     type Scope = ();
-    fn get<'a>(
-        c: &'a Client,
-        _: &'a (),
-        id: String,
-    ) -> impl Future<Output = Result<Self, troveclient::Error>> + 'a {
-        async move { c.mgmt().instance(&id).await }
+    async fn get(c: &Client, _: &(), id: String) -> Result<Self, troveclient::Error> {
+        c.mgmt().instance(&id).await
     }
     fn all<'a>(
         c: &'a Client,
@@ -240,12 +216,8 @@ impl Lookup for MgmtInstance {
 impl Lookup for MgmtCluster {
     const KIND: &'static str = "cluster";
     type Scope = ();
-    fn get<'a>(
-        c: &'a Client,
-        _: &'a (),
-        id: String,
-    ) -> impl Future<Output = Result<Self, troveclient::Error>> + 'a {
-        async move { c.mgmt().cluster(&id).await }
+    async fn get(c: &Client, _: &(), id: String) -> Result<Self, troveclient::Error> {
+        c.mgmt().cluster(&id).await
     }
     fn all<'a>(
         c: &'a Client,

@@ -198,7 +198,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             let raw = shown::fetch(
                 &c.backup,
                 |id| async move { backups.get_with_body(&id).await },
-                || async { Ok(resolve::id::<Backup>(ctx, &c.backup).await?) },
+                || async { resolve::id::<Backup>(ctx, &c.backup).await },
             )
             .await?;
             ctx.out
@@ -247,8 +247,12 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                     |b| b.status.to_string(),
                 )
                 .await?
+            } else if c.instance.is_none() {
+                // Our own form prints the backup as the SDK models it.
+                backup
             } else {
-                // Shown as `backup show` prints it (OSC prints the create answer the same way).
+                // OSC's form (`--instance`) prints it as `backup show` does, as OSC prints its
+                // answer.
                 let raw = backups.get_with_body(&backup.id).await?;
                 return ctx
                     .out

@@ -414,7 +414,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             let raw = shown::fetch(
                 &c.cluster,
                 |id| async move { clusters.get_with_body(&id).await },
-                || async { Ok(resolve::id::<Cluster>(ctx, &c.cluster).await?) },
+                || async { resolve::id::<Cluster>(ctx, &c.cluster).await },
             )
             .await?;
             ctx.out

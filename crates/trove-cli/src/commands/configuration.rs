@@ -285,7 +285,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             let raw = shown::fetch(
                 &c.configuration,
                 |id| async move { configurations.get_with_body(&id).await },
-                || async { Ok(resolve::id::<Configuration>(ctx, &c.configuration).await?) },
+                || async { resolve::id::<Configuration>(ctx, &c.configuration).await },
             )
             .await?;
             ctx.out.show(&shown::configuration(shown::unwrap(

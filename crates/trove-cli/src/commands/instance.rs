@@ -538,7 +538,7 @@ async fn find_with_body(
     shown::fetch(
         name_or_id,
         |id| async move { instances.get_with_body(&id).await },
-        || async { Ok(resolve::id::<Instance>(ctx, name_or_id).await?) },
+        || async { resolve::id::<Instance>(ctx, name_or_id).await },
     )
     .await
 }
@@ -668,7 +668,11 @@ async fn create(ctx: &Ctx, c: CreateCmd) -> anyhow::Result<()> {
         let instance = wait_ready(ctx, &c.wait, &instance.id).await?;
         return ctx.out.show(&instance);
     }
-    // Shown as `instance show` prints it (OSC prints the create answer the same way).
+    if c.flavor_opt.is_none() {
+        // Our own form prints the instance as the SDK models it.
+        return ctx.out.show(&instance);
+    }
+    // OSC's form (`--flavor`) prints it as `instance show` does, as OSC prints its answer.
     let raw = client.instances().get_with_body(&instance.id).await?;
     ctx.out
         .show(&shown::instance(shown::unwrap(&raw.body, "instance")?))

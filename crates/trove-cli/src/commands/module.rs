@@ -289,7 +289,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             let raw = shown::fetch(
                 &c.module,
                 |id| async move { modules.get_with_body(&id).await },
-                || async { Ok(resolve::id::<Module>(ctx, &c.module).await?) },
+                || async { resolve::id::<Module>(ctx, &c.module).await },
             )
             .await?;
             ctx.out
