@@ -1,9 +1,9 @@
 //! `openstack database ...` (python-openstackclient with python-troveclient's plugin) beside
 //! `trove ...`: each command line runs with both against the emulator binary, and each `-f json`
-//! answer must carry the same keys: a list the same column names, a show every field name OSC
-//! prints (a field OSC drops may be kept under a name of its own; such extras are reported).
-//! Run by `cargo xtask osc-compare`, which makes the venv; enable with `--features osc-compare`
-//! and point `TROVE_OSC_BIN` at its `openstack`.
+//! answer must carry the same keys: a list the same column names in the same order, a show every
+//! field name OSC prints (a field OSC drops may be kept under a name of its own; such extras are
+//! reported). Run by `cargo xtask osc-compare`, which makes the venv; enable with
+//! `--features osc-compare` and point `TROVE_OSC_BIN` at its `openstack`.
 #![cfg(feature = "osc-compare")]
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -11,8 +11,6 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-
-use serde_json::Value;
 
 /// The emulator's `admin` project (trove_emulator::config::ADMIN_PROJECT_ID).
 const ADMIN_PROJECT: &str = "cc3e04e205ff437fb92ab0d07db9aea1";
@@ -232,19 +230,37 @@ fn keys(kind: Kind, stdout: &[u8]) -> Result<Vec<String>, String> {
         .filter(|&i| text[i..].starts_with(['[', '{']))
         .min()
         .ok_or_else(|| format!("no JSON in {text}"))?;
-    let v: Value =
-        serde_json::from_str(&text[start..]).map_err(|e| format!("not JSON ({e}): {text}"))?;
-    let object = match (kind, &v) {
-        (List, Value::Array(rows)) => match rows.first() {
-            None => return Ok(Vec::new()),
-            Some(row) => row,
-        },
-        (Show, Value::Object(_)) => &v,
-        _ => return Err(format!("a {kind:?} printed {v}")),
-    };
-    match object {
-        Value::Object(map) => Ok(map.keys().cloned().collect()),
-        other => Err(format!("a row is not an object: {other}")),
+    let json = &text[start..];
+    let not_json = |e: serde_json::Error| format!("not JSON ({e}): {text}");
+    match kind {
+        List => {
+            let rows: Vec<Keys> = serde_json::from_str(json).map_err(not_json)?;
+            Ok(rows.into_iter().next().map(|k| k.0).unwrap_or_default())
+        }
+        _ => Ok(serde_json::from_str::<Keys>(json).map_err(not_json)?.0),
+    }
+}
+
+/// The keys of a JSON object in the order printed (a list's column order counts).
+struct Keys(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for Keys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Keys;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Keys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some((k, _)) = m.next_entry::<String, serde::de::IgnoredAny>()? {
+                    keys.push(k);
+                }
+                Ok(Keys(keys))
+            }
+        }
+        d.deserialize_map(Visit)
     }
 }
 
