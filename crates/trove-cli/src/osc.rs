@@ -67,7 +67,12 @@ fn command_position(args: &[OsString]) -> Option<usize> {
     let cli = Cli::command();
     let takes_value = |name: &str| -> bool {
         cli.get_arguments().any(|a| {
-            let long = a.get_long() == Some(name.trim_start_matches("--"));
+            let long = name.starts_with("--")
+                && a.get_long_and_visible_aliases()
+                    .into_iter()
+                    .flatten()
+                    .chain(a.get_all_aliases().into_iter().flatten())
+                    .any(|l| l == &name[2..]);
             let short = name.len() == 2
                 && name.starts_with('-')
                 && a.get_short().map(String::from).as_deref() == Some(&name[1..]);
@@ -110,6 +115,10 @@ mod tests {
             words("trove --debug database list db1")
         );
         assert_eq!(
+            rewrite(words("trove --auth-strategy fake user show access db1 app")),
+            words("trove --auth-strategy fake user list-access db1 app")
+        );
+        assert_eq!(
             rewrite(words("trove backup strategy list")),
             words("trove backup-strategy list")
         );
@@ -122,6 +131,7 @@ mod tests {
             "trove --os-cloud db instance list",
             "trove user show db1 access",
             "trove --os-password=db instance list",
+            "trove --auth-strategy db instance list",
         ] {
             assert_eq!(rewrite(words(line)), words(line), "{line}");
         }
