@@ -1740,3 +1740,26 @@ fn osc_command_lines_work() {
     );
     assert!(err.contains("no-such-flavor"), "{err}");
 }
+
+#[test]
+/// `openstack datastore version create` registers a version inactive unless `--active`
+/// (troveclient/osc/v1/datastores.py `CreateDatastoreVersion`: `active='false'`).
+fn osc_datastore_version_create_is_inactive_by_default() {
+    let env = start();
+    for (name, extra) in [("8.0.30", None), ("8.0.31", Some("--active"))] {
+        let mut args = vec!["datastore", "version", "create", name, "mysql", "mysql", ""];
+        args.extend(["--image-tags", "trove,mysql"]);
+        args.extend(extra);
+        assert_eq!(env.admin(&args).ok(), "");
+    }
+    let all = env.admin(&["mgmt", "datastore-version", "list"]).json();
+    let active = |name: &str| {
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["Name"] == name)
+            .map(|v| v["Active"].clone())
+    };
+    assert_eq!(active("8.0.30"), Some(json!(false)), "{all}");
+    assert_eq!(active("8.0.31"), Some(json!(true)), "{all}");
+}

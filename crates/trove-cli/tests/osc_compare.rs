@@ -37,10 +37,15 @@ use Kind::{Action, List, Settle, Show};
 /// so names refer to the same resources for both.
 const STEPS: &[Step] = &[
     Step(List, "database flavor list"),
+    Step(List, "database flavor list --sort-column Name --sort-descending"),
     Step(Show, "database flavor show m1.small"),
     Step(List, "datastore list"),
     Step(Show, "datastore show mysql"),
     Step(List, "datastore version list mysql"),
+    Step(
+        Action,
+        "datastore version create 8.0.30 mysql mysql 00000000-0000-0000-0000-000000000001",
+    ),
     Step(Show, "datastore version show 5.7.29 --datastore mysql"),
     Step(
         Show,
@@ -49,6 +54,7 @@ const STEPS: &[Step] = &[
     Step(Settle, ""),
     Step(List, "database instance list"),
     Step(List, "database instance list -c ID -c Name -c Status"),
+    Step(List, "database instance list -c Name --sort-column Name --sort-ascending"),
     Step(List, "database instance list --all-projects"),
     Step(Show, "database instance show db1"),
     Step(Show, "database instance show db1 -c name -c status"),

@@ -1,6 +1,7 @@
 //! `trove datastore ...`: datastores and their versions.
 
 use clap::{Args, Subcommand};
+use troveclient::CreateDatastoreVersion;
 
 use crate::context::Ctx;
 use crate::error::UsageError;
@@ -47,6 +48,54 @@ pub enum VersionCmd {
     #[command(after_help = "Examples:
   trove datastore version volume-types mysql 8.0")]
     VolumeTypes(VersionArgs),
+    /// Register a datastore version (admin), inactive unless --active, as OSC's
+    /// `openstack datastore version create`.
+    #[command(after_help = "Examples:
+  trove datastore version create 8.0.30 mysql mysql IMAGE_ID --active
+  trove datastore version create 8.0.30 mysql mysql '' --image-tags trove,mysql")]
+    Create(VersionCreateCmd),
+    /// Delete a datastore version (admin).
+    #[command(after_help = "Examples:
+  trove datastore version delete VERSION_ID")]
+    Delete(VersionIdArg),
+}
+
+/// `datastore version create`: OSC's positionals and options.
+#[derive(Debug, Args)]
+pub struct VersionCreateCmd {
+    /// Version name, such as 8.0.30.
+    version_name: String,
+    /// Datastore name (created if it does not exist).
+    datastore_name: String,
+    /// Datastore manager (the guest agent's driver), such as mysql.
+    datastore_manager: String,
+    /// Image id; an empty string with --image-tags.
+    image_id: String,
+    /// Comma-separated image tags to pick the image by.
+    #[arg(long, value_name = "TAGS")]
+    image_tags: Option<String>,
+    /// Offer the version to users (OSC registers it inactive otherwise).
+    #[arg(long)]
+    active: bool,
+    /// Make it the datastore's default version.
+    #[arg(long)]
+    default: bool,
+    /// Version number, when several versions share a name.
+    #[arg(long, value_name = "NUMBER")]
+    version_number: Option<String>,
+    /// The guest manager class (a Python path).
+    #[arg(long, value_name = "CLASS")]
+    registry_ext: Option<String>,
+    /// The replication strategy class (a Python path).
+    #[arg(long, value_name = "CLASS")]
+    repl_strategy: Option<String>,
+}
+
+/// A datastore version by id.
+#[derive(Debug, Args)]
+pub struct VersionIdArg {
+    /// Datastore version id.
+    version_id: String,
 }
 
 /// A datastore.
@@ -141,6 +190,33 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 .version_flavors(&c.datastore, &c.datastore_version)
                 .await?,
         ),
+        Cmd::Version(VersionCmd::Create(c)) => {
+            let mut new = CreateDatastoreVersion::new(
+                &c.datastore_name,
+                &c.datastore_manager,
+                &c.version_name,
+            );
+            new.image = (!c.image_id.is_empty()).then_some(c.image_id);
+            new.image_tags = c
+                .image_tags
+                .iter()
+                .flat_map(|t| t.split(','))
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect();
+            new.active = c.active;
+            new.default = c.default.then_some(true);
+            new.version = c.version_number;
+            new.registry_ext = c.registry_ext;
+            new.repl_strategy = c.repl_strategy;
+            // Trove answers 202 without a body; OSC prints nothing either.
+            Ok(ctx.client()?.mgmt().create_datastore_version(&new).await?)
+        }
+        Cmd::Version(VersionCmd::Delete(c)) => Ok(ctx
+            .client()?
+            .mgmt()
+            .delete_datastore_version(&c.version_id)
+            .await?),
         Cmd::Version(VersionCmd::VolumeTypes(c)) => ctx.out.list(
             VOLUME_TYPE_COLUMNS,
             &datastores
