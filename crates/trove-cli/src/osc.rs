@@ -3,7 +3,9 @@
 //! command line works with `trove` in place of `openstack database`.
 //!
 //! OSC's command names are several words (cliff matches the longest known one), ours one
-//! word each level; only the words naming the command are rewritten, never an argument.
+//! word each level; only the words naming the command are rewritten, never an argument. A few
+//! OSC commands are an option of ours (`instance detach` is `instance update
+//! --detach-replica`): the option goes in with the words.
 
 use std::ffi::OsString;
 
@@ -14,6 +16,28 @@ use crate::cli::Cli;
 /// OSC's command words (after `openstack database`, or `openstack` for `datastore`) and ours.
 const SPELLINGS: &[(&[&str], &[&str])] = &[
     (&["db"], &["database"]),
+    (
+        &["instance", "force", "delete"],
+        &["instance", "force-delete"],
+    ),
+    (
+        &["instance", "reset", "status"],
+        &["instance", "reset-status"],
+    ),
+    (
+        &["instance", "detach"],
+        &["instance", "update", "--detach-replica"],
+    ),
+    (&["instance", "reboot"], &["mgmt", "instance", "reboot"]),
+    (&["instance", "rebuild"], &["mgmt", "instance", "rebuild"]),
+    (
+        &["cluster", "force", "delete"],
+        &["cluster", "force-delete"],
+    ),
+    (
+        &["cluster", "reset", "status"],
+        &["cluster", "reset-status"],
+    ),
     (
         &["instance", "resize", "volume"],
         &["instance", "resize-volume"],

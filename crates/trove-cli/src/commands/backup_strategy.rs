@@ -30,7 +30,7 @@ pub enum Cmd {
 #[derive(Debug, Args)]
 pub struct ScopeArgs {
     /// The instance (id or name); the project's strategy when absent.
-    #[arg(long, value_name = "INSTANCE")]
+    #[arg(long, visible_alias = "instance-id", value_name = "INSTANCE")]
     instance: Option<String>,
     /// The project (admin).
     #[arg(long, value_name = "PROJECT_ID")]
@@ -41,7 +41,7 @@ pub struct ScopeArgs {
 #[derive(Debug, Args)]
 pub struct CreateCmd {
     /// The instance (id or name); the project's strategy when absent.
-    #[arg(long, value_name = "INSTANCE")]
+    #[arg(long, visible_alias = "instance-id", value_name = "INSTANCE")]
     instance: Option<String>,
     /// Swift container to store backups in.
     #[arg(long, value_name = "CONTAINER")]

@@ -146,10 +146,18 @@ pub struct UpdateCmd {
     )]
     configuration: Option<String>,
     /// Detach the configuration group.
-    #[arg(long)]
+    #[arg(
+        long,
+        visible_alias = "remove-configuration",
+        alias = "remove_configuration"
+    )]
     detach_configuration: bool,
     /// Detach the instance from its replica source.
-    #[arg(long)]
+    #[arg(
+        long,
+        visible_alias = "detach-replica-source",
+        alias = "detach_replica_source"
+    )]
     detach_replica: bool,
     /// Give the instance a public address.
     #[arg(long, conflicts_with = "is_private")]
