@@ -123,13 +123,13 @@ pub struct UpdateCmd {
     #[command(flatten)]
     user: UserArgs,
     /// A new name.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, alias = "new_name", value_name = "NAME")]
     new_name: Option<String>,
     /// A new host.
-    #[arg(long, value_name = "HOST")]
+    #[arg(long, alias = "new_host", value_name = "HOST")]
     new_host: Option<String>,
     /// A new password.
-    #[arg(long, value_name = "PASSWORD", value_parser = secret)]
+    #[arg(long, alias = "new_password", value_name = "PASSWORD", value_parser = secret)]
     new_password: Option<Secret>,
 }
 
