@@ -112,6 +112,9 @@ const STEPS: &[Step] = &[
     Step(List, "database cluster list instances c1"),
     Step(List, "database cluster modules c1"),
     Step(List, "database backup strategy list"),
+    Step(Action, "database cluster force delete c1"),
+    Step(Action, "database user update attributes db1 app --new_name app2"),
+    Step(List, "database user list db1"),
     Step(Action, "database backup delete bk1"),
     Step(Action, "database instance delete db1"),
 ];
