@@ -10,6 +10,7 @@ mod downstream;
 mod fuzz;
 mod http;
 mod msrv;
+mod osc_compare;
 mod proc;
 mod real_servers;
 mod reliability;
@@ -51,6 +52,10 @@ enum Command {
     /// Package the publishable crates and run tests/downstream, a crate outside the workspace,
     /// against the packages.
     Downstream,
+    /// Run `openstack database ...` lines (python-openstackclient + python-troveclient from a
+    /// venv made here) and the same lines with `trove` against the emulator, and compare the
+    /// keys of their `-f json` output.
+    OscCompare,
     /// Run every `cargo fuzz` target in fuzz/ for a bounded time (needs nightly + cargo-fuzz).
     Fuzz(fuzz::FuzzArgs),
     /// Fail when a dependency in Cargo.lock needs a newer Rust than the declared rust-version.
@@ -83,6 +88,7 @@ fn main() -> Result<()> {
         Command::Conformance => conformance::run(&root),
         Command::Reliability => reliability::run(&root),
         Command::Downstream => downstream::run(&conformance::workspace_root()),
+        Command::OscCompare => osc_compare::run(&root),
         Command::Fuzz(args) => fuzz::run(&args),
         Command::Msrv => msrv::run(&conformance::workspace_root()),
     }

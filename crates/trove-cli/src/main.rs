@@ -5,9 +5,11 @@
 
 mod auth;
 mod cli;
+mod columns;
 mod commands;
 mod context;
 mod error;
+mod osc;
 mod output;
 mod resolve;
 mod shown;
@@ -18,7 +20,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = cli::Cli::parse_from(osc::rewrite(std::env::args_os().collect()));
     if cli.debug {
         init_debug_logging();
     }

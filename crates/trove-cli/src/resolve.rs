@@ -1,11 +1,237 @@
 //! Finds a resource given by id or by name, as the OpenStack client does: the value is tried as
 //! an id first, then matched against the names of every resource of its kind.
+//!
+//! [`Lookup`] says, per kind, how to get one by id and how to list them all; [`find`] and
+//! [`id`] are the one look-up every command uses.
 
 use std::future::Future;
 
-use futures::{Stream, TryStreamExt};
+use futures::{Stream, StreamExt, TryStreamExt};
+use troveclient::types::mgmt::{MgmtCluster, MgmtInstance};
+use troveclient::{
+    Backup, Client, Cluster, Configuration, Datastore, DatastoreVersion, Flavor, Instance, Module,
+};
 
+use crate::context::Ctx;
 use crate::error::UsageError;
+
+/// A kind of resource that can be named by id or by name.
+pub trait Lookup: Sized {
+    /// What the kind is called in messages ("configuration group").
+    const KIND: &'static str;
+    /// What a look-up is made within: `()`, or the datastore of a datastore version.
+    type Scope: ?Sized;
+    /// Gets one by id.
+    async fn get(
+        client: &Client,
+        scope: &Self::Scope,
+        id: String,
+    ) -> Result<Self, troveclient::Error>;
+    /// Lists every one (called only when `get` answers 404).
+    fn all<'a>(
+        client: &'a Client,
+        scope: &'a Self::Scope,
+    ) -> impl Stream<Item = Result<Self, troveclient::Error>> + 'a;
+    /// Its name.
+    fn name(&self) -> &str;
+    /// Its id.
+    fn id(&self) -> &str;
+}
+
+/// Finds the resource of kind `T` whose id is `name_or_id`, or else the one named so.
+pub async fn find<T: Lookup<Scope = ()>>(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<T> {
+    find_in(ctx, &(), name_or_id).await
+}
+
+/// [`find`] within a scope (the datastore of a datastore version).
+pub async fn find_in<T: Lookup>(
+    ctx: &Ctx,
+    scope: &T::Scope,
+    name_or_id: &str,
+) -> anyhow::Result<T> {
+    let client = ctx.client()?;
+    by_id_or_name(
+        T::KIND,
+        name_or_id,
+        |id| T::get(client, scope, id),
+        || T::all(client, scope),
+        T::name,
+        T::id,
+    )
+    .await
+}
+
+/// The id of the resource of kind `T` that `name_or_id` names.
+pub async fn id<T: Lookup<Scope = ()>>(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<String> {
+    Ok(find::<T>(ctx, name_or_id).await?.id().to_owned())
+}
+
+/// Streams the items of a list answered in one piece.
+fn listed<'a, T: 'a>(
+    list: impl Future<Output = Result<Vec<T>, troveclient::Error>> + 'a,
+) -> impl Stream<Item = Result<T, troveclient::Error>> + 'a {
+    futures::stream::once(list)
+        .map_ok(|items| futures::stream::iter(items.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed_local()
+}
+
+impl Lookup for Instance {
+    const KIND: &'static str = "instance";
+    type Scope = ();
+    async fn get(c: &Client, _: &(), id: String) -> Result<Self, troveclient::Error> {
+        c.instances().get(&id).await
+    }
+    fn all<'a>(
+        c: &'a Client,
+        _: &'a (),
+    ) -> impl Stream<Item = Result<Self, troveclient::Error>> + 'a {
+        c.instances().list().into_stream()
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// Implements [`Lookup`] for a kind whose handle has `get(&id)` and a paged `list()`.
+macro_rules! paged_lookup {
+    ($ty:ty, $kind:literal, $handle:ident) => {
+        impl Lookup for $ty {
+            const KIND: &'static str = $kind;
+            type Scope = ();
+            async fn get(c: &Client, _: &(), id: String) -> Result<Self, troveclient::Error> {
+                c.$handle().get(&id).await
+            }
+            fn all<'a>(
+                c: &'a Client,
+                _: &'a (),
+            ) -> impl Stream<Item = Result<Self, troveclient::Error>> + 'a {
+                c.$handle().list().into_stream()
+            }
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn id(&self) -> &str {
+                &self.id
+            }
+        }
+    };
+}
+
+paged_lookup!(Backup, "backup", backups);
+paged_lookup!(Cluster, "cluster", clusters);
+paged_lookup!(Configuration, "configuration group", configurations);
+paged_lookup!(Module, "module", modules);
+
+impl Lookup for Flavor {
+    const KIND: &'static str = "flavor";
+    type Scope = ();
+    async fn get(c: &Client, _: &(), id: String) -> Result<Self, troveclient::Error> {
+        c.flavors().get(&id).await
+    }
+    fn all<'a>(
+        c: &'a Client,
+        _: &'a (),
+    ) -> impl Stream<Item = Result<Self, troveclient::Error>> + 'a {
+        listed(async move { c.flavors().list().await })
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    /// `str_id` (a string even for numeric flavors), else the numeric id.
+    fn id(&self) -> &str {
+        self.str_id
+            .as_deref()
+            .or(self.numeric_id.as_deref())
+            .unwrap_or_default()
+    }
+}
+
+impl Lookup for Datastore {
+    const KIND: &'static str = "datastore";
+    type Scope = ();
+    async fn get(c: &Client, _: &(), id: String) -> Result<Self, troveclient::Error> {
+        c.datastores().get(&id).await
+    }
+    fn all<'a>(
+        c: &'a Client,
+        _: &'a (),
+    ) -> impl Stream<Item = Result<Self, troveclient::Error>> + 'a {
+        listed(async move { c.datastores().list().await })
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// A version of the datastore given as the scope (name or id).
+impl Lookup for DatastoreVersion {
+    const KIND: &'static str = "datastore version";
+    type Scope = str;
+    async fn get(c: &Client, datastore: &str, id: String) -> Result<Self, troveclient::Error> {
+        c.datastores().version(datastore, &id).await
+    }
+    fn all<'a>(
+        c: &'a Client,
+        datastore: &'a str,
+    ) -> impl Stream<Item = Result<Self, troveclient::Error>> + 'a {
+        listed(async move { c.datastores().versions(datastore).await })
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// An instance of any project (the management API).
+impl Lookup for MgmtInstance {
+    const KIND: &'static str = "instance";
+    type Scope = ();
+    async fn get(c: &Client, _: &(), id: String) -> Result<Self, troveclient::Error> {
+        c.mgmt().instance(&id).await
+    }
+    fn all<'a>(
+        c: &'a Client,
+        _: &'a (),
+    ) -> impl Stream<Item = Result<Self, troveclient::Error>> + 'a {
+        c.mgmt().instances().into_stream()
+    }
+    fn name(&self) -> &str {
+        &self.instance.name
+    }
+    fn id(&self) -> &str {
+        &self.instance.id
+    }
+}
+
+/// A cluster of any project (the management API).
+impl Lookup for MgmtCluster {
+    const KIND: &'static str = "cluster";
+    type Scope = ();
+    async fn get(c: &Client, _: &(), id: String) -> Result<Self, troveclient::Error> {
+        c.mgmt().cluster(&id).await
+    }
+    fn all<'a>(
+        c: &'a Client,
+        _: &'a (),
+    ) -> impl Stream<Item = Result<Self, troveclient::Error>> + 'a {
+        c.mgmt().clusters().into_stream()
+    }
+    fn name(&self) -> &str {
+        &self.cluster.name
+    }
+    fn id(&self) -> &str {
+        &self.cluster.id
+    }
+}
 
 /// Returns the resource whose id is `name_or_id`, or else the one resource named so.
 ///

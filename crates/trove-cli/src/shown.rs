@@ -29,6 +29,15 @@ where
     }
 }
 
+/// The fields of a model as the server would have sent them: what it serializes, without the
+/// empty values it fills in for fields the answer lacked.
+pub fn fields(model: &impl serde::Serialize) -> anyhow::Result<Map<String, Value>> {
+    match serde_json::to_value(model)? {
+        Value::Object(map) => Ok(map.into_iter().filter(|(_, v)| !v.is_null()).collect()),
+        _ => anyhow::bail!("the resource is not an object"),
+    }
+}
+
 /// Takes the object under `key` of an answer's body (`{"instance": {...}}`).
 pub fn unwrap(body: &[u8], key: &str) -> anyhow::Result<Map<String, Value>> {
     let mut value: Value = serde_json::from_slice(body)?;

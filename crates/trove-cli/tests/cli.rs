@@ -1631,3 +1631,135 @@ fn commands_send_bodies_trove_takes() {
         "{shown}"
     );
 }
+
+#[test]
+/// python-troveclient's module flags (`troveclient/v1/shell.py`, `do_module_create` and
+/// `do_module_update`), with OSC's dashes or the legacy underscores.
+fn module_create_and_update_take_troveclients_flags() {
+    let env = start();
+    let dir = TempDir::new("module-flags");
+    let file = dir.file("m.dat", "contents\n");
+    let m = env
+        .admin(&[
+            "module",
+            "create",
+            "m",
+            "ping",
+            &file,
+            "--hidden",
+            "--priority-apply",
+            "--apply-order",
+            "3",
+            "--full-access",
+        ])
+        .json();
+    assert_eq!(
+        (&m["visible"], &m["priority_apply"], &m["apply_order"]),
+        (&json!(false), &json!(true), &json!(3)),
+        "{m}"
+    );
+    let m = env
+        .admin(&["module", "update", "m", "--no_hidden", "--apply-order", "7"])
+        .json();
+    assert_eq!(
+        (&m["visible"], &m["apply_order"]),
+        (&json!(true), &json!(7))
+    );
+    assert_eq!(m["priority_apply"], json!(true), "left alone: {m}");
+    env.admin(&["module", "update", "m", "--hidden", "--no-hidden"])
+        .fails(2);
+    env.admin(&[
+        "module",
+        "create",
+        "n",
+        "ping",
+        &file,
+        "--apply-order",
+        "10",
+    ])
+    .fails(2);
+}
+
+#[test]
+/// `openstack database ...` command lines with `trove` in its place: OSC's positionals,
+/// options and multi-word command names, flavor names resolved to ids.
+fn osc_command_lines_work() {
+    let env = start();
+    let v = env.json(&[
+        "instance", "create", "db1", "--flavor", "m1.small", "--size", "1",
+    ]);
+    assert_eq!(
+        (&v["flavor"], &v["volume"]),
+        (&json!("2"), &json!(1)),
+        "{v}"
+    );
+    env.ok(&["instance", "show", "db1"]);
+    assert_eq!(env.ok(&["instance", "resize", "volume", "db1", "2"]), "");
+    env.trove(&["instance", "resize", "flavor", "db1", "m1.medium"])
+        .waiting()
+        .ok();
+    let shown = env.json(&["instance", "show", "db1"]);
+    assert_eq!(shown["flavor"], "3", "{shown}");
+    let b = env.json(&["backup", "create", "b1", "--instance", "db1"]);
+    assert_eq!(b["name"], "b1", "{b}");
+    assert!(
+        b.get("datastore_version").is_some(),
+        "flattened as OSC: {b}"
+    );
+    let listed = env.ok(&[
+        "backup", "list", "instance", "db1", "-f", "value", "-c", "Name",
+    ]);
+    assert_eq!(listed, "b1\n");
+    env.create_active("db0");
+    let names = env.ok(&[
+        "instance",
+        "list",
+        "-f",
+        "value",
+        "-c",
+        "Name",
+        "--sort-column",
+        "Name",
+        "--sort-descending",
+    ]);
+    assert_eq!(names, "db1\ndb0\n");
+    let shell = env.ok(&[
+        "instance", "show", "db1", "-f", "shell", "-c", "name", "--prefix", "i_",
+    ]);
+    assert_eq!(shell, "i_name=\"db1\"\n");
+    assert_eq!(env.ok(&["db", "create", "db1", "sales"]), "");
+    assert_eq!(
+        env.ok(&["database", "list", "db1", "-f", "value", "-c", "Name"]),
+        "sales\n"
+    );
+    let log = env.json(&["log", "set", "db1", "general", "--enable", "--publish"]);
+    assert_eq!(log["name"], "general", "{log}");
+    let err = env.fails(
+        &["instance", "create", "db2", "--flavor", "no-such-flavor"],
+        1,
+    );
+    assert!(err.contains("no-such-flavor"), "{err}");
+}
+
+#[test]
+/// `openstack datastore version create` registers a version inactive unless `--active`
+/// (troveclient/osc/v1/datastores.py `CreateDatastoreVersion`: `active='false'`).
+fn osc_datastore_version_create_is_inactive_by_default() {
+    let env = start();
+    for (name, extra) in [("8.0.30", None), ("8.0.31", Some("--active"))] {
+        let mut args = vec!["datastore", "version", "create", name, "mysql", "mysql", ""];
+        args.extend(["--image-tags", "trove,mysql"]);
+        args.extend(extra);
+        assert_eq!(env.admin(&args).ok(), "");
+    }
+    let all = env.admin(&["mgmt", "datastore-version", "list"]).json();
+    let active = |name: &str| {
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["Name"] == name)
+            .map(|v| v["Active"].clone())
+    };
+    assert_eq!(active("8.0.30"), Some(json!(false)), "{all}");
+    assert_eq!(active("8.0.31"), Some(json!(true)), "{all}");
+}

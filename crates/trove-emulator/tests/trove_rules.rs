@@ -714,3 +714,37 @@ async fn cluster_action_bodies_follow_cluster_controller_action() {
         String::from_utf8_lossy(&r.body)
     );
 }
+
+/// Follows trove/instance/service.py `InstanceController.module_list`: the member of a cluster
+/// is loaded as any instance (`models.Instance.load`), so its module list answers 200 with the
+/// modules given at create, as python-troveclient's `cluster modules` reads them
+/// (troveclient/osc/v1/database_clusters.py `ListDatabaseClusterModules`).
+#[tokio::test(start_paused = true)]
+async fn a_cluster_members_modules_are_listed_like_an_instances() {
+    let (_emu, api) = api();
+    let body = json!({"module": {"name": "m", "module_type": "ping", "contents": "eA=="}});
+    let r = api.post("modules", body).await;
+    let module = r.json()["module"]["id"].as_str().unwrap().to_owned();
+    let with = json!({"flavorRef": "1", "volume": {"size": 2}, "modules": [{"id": module}]});
+    let without = json!({"flavorRef": "1", "volume": {"size": 2}});
+    let body = json!({"cluster": {"name": "c", "datastore": {"type": "mongodb", "version": "3.6"},
+        "instances": [with, without.clone(), without]}});
+    let r = api.post("clusters", body).await;
+    assert_eq!(
+        r.status.as_u16(),
+        200,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    let members = r.json()["cluster"]["instances"].as_array().unwrap().clone();
+    let listed = |i: usize| format!("instances/{}/modules", members[i]["id"].as_str().unwrap());
+    let first = api.get(&listed(0)).await;
+    assert_eq!(first.status.as_u16(), 200);
+    assert_eq!(first.json()["modules"][0]["id"], module.as_str());
+    let second = api.get(&listed(1)).await;
+    assert_eq!(second.json(), json!({"modules": []}));
+    let r = api
+        .get("instances/00000000-0000-0000-0000-000000000000/modules")
+        .await;
+    assert_eq!(r.status.as_u16(), 404);
+}

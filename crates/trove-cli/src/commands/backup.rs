@@ -3,8 +3,9 @@
 use clap::{Args, Subcommand};
 use troveclient::types::backup::{Backup, RestoreFrom};
 
-use crate::commands::{instance, ListArgs};
+use crate::commands::ListArgs;
 use crate::context::Ctx;
+use crate::error::UsageError;
 use crate::output::{col, Column};
 use crate::resolve;
 use crate::shown;
@@ -85,10 +86,13 @@ pub struct BackupArg {
 /// `backup create`.
 #[derive(Debug, Args)]
 pub struct CreateCmd {
-    /// Instance id or name.
-    instance: String,
-    /// Name of the backup.
-    name: String,
+    /// Instance id or name, then the backup's name; or, with --instance, the name alone
+    /// (OSC's form).
+    #[arg(value_name = "INSTANCE", required = true, num_args = 1..=2)]
+    words: Vec<String>,
+    /// The instance (id or name) to back up, as `openstack database backup create` takes it.
+    #[arg(short = 'i', long = "instance", value_name = "INSTANCE")]
+    instance: Option<String>,
     /// A description.
     #[arg(long)]
     description: Option<String>,
@@ -141,29 +145,22 @@ pub struct DeleteCmd {
     wait: WaitArgs,
 }
 
+/// OSC's columns (`database_backups.py`, `ListDatabaseBackups`), and the size.
 const COLUMNS: &[Column] = &[
     col("ID", "/id"),
     col("Instance ID", "/instance_id"),
     col("Name", "/name"),
     col("Status", "/status"),
-    col("Size", "/size"),
     col("Parent ID", "/parent_id"),
     col("Updated", "/updated"),
+    col("Project ID", "/project_id"),
+    col("Size", "/size").extra(),
 ];
 
-/// Finds a backup by id, or else by its (unique) name.
-pub async fn find(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<Backup> {
-    let backups = ctx.client()?.backups();
-    resolve::by_id_or_name(
-        "backup",
-        name_or_id,
-        |id| async move { backups.get(&id).await },
-        || backups.list().into_stream(),
-        |b| &b.name,
-        |b| &b.id,
-    )
-    .await
-}
+/// `backup list-instance`: OSC's `ListDatabaseInstanceBackups` has no project column.
+const INSTANCE_COLUMNS: &[Column] = &[
+    COLUMNS[0], COLUMNS[1], COLUMNS[2], COLUMNS[3], COLUMNS[4], COLUMNS[5], COLUMNS[7],
+];
 
 /// Runs a backup command.
 pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
@@ -172,7 +169,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         Cmd::List(c) => {
             let mut request = backups.list().all_projects(c.all_projects);
             if let Some(i) = &c.instance {
-                let id = instance::find(ctx, i).await?.id;
+                let id = resolve::id::<troveclient::Instance>(ctx, i).await?;
                 request = request.instance_id(&id);
             }
             if let Some(d) = &c.datastore {
@@ -188,35 +185,43 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             ctx.out.list(COLUMNS, &items)
         }
         Cmd::ListInstance(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             let request = ctx.client()?.instances().backups(&id);
             let items = c
                 .list
                 .fetch(request, one_page!(), |r| r.into_stream())
                 .await?;
-            ctx.out.list(COLUMNS, &items)
+            ctx.out.list(INSTANCE_COLUMNS, &items)
         }
         Cmd::Show(c) => {
             let backups = ctx.client()?.backups();
             let raw = shown::fetch(
                 &c.backup,
                 |id| async move { backups.get_with_body(&id).await },
-                || async { Ok(find(ctx, &c.backup).await?.id) },
+                || async { resolve::id::<Backup>(ctx, &c.backup).await },
             )
             .await?;
             ctx.out
                 .show(&shown::backup(shown::unwrap(&raw.body, "backup")?))
         }
         Cmd::Create(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
-            let mut request = backups
-                .create(c.name.clone(), id)
-                .incremental(c.incremental);
+            let (instance, name) = match (&c.instance, c.words.as_slice()) {
+                (Some(i), [name]) => (i, name),
+                (None, [i, name]) => (i, name),
+                _ => {
+                    return Err(UsageError(
+                        "give INSTANCE NAME, or NAME --instance INSTANCE".into(),
+                    )
+                    .into())
+                }
+            };
+            let id = resolve::id::<troveclient::Instance>(ctx, instance).await?;
+            let mut request = backups.create(name.clone(), id).incremental(c.incremental);
             if let Some(d) = c.description {
                 request = request.description(d);
             }
             if let Some(p) = &c.parent {
-                request = request.parent(find(ctx, p).await?.id);
+                request = request.parent(resolve::id::<Backup>(ctx, p).await?);
             }
             if let Some(s) = c.swift_container {
                 request = request.swift_container(s);
@@ -228,8 +233,16 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             let backup = if c.wait.wait {
                 let spinner = Spinner::new(&c.wait, &format!("backup {}", backup.id));
                 spinner.finish(backups.wait_ready(&backup.id, spinner.options()).await)?
-            } else {
+            } else if c.instance.is_none() {
+                // Our own form prints the backup as the SDK models it.
                 backup
+            } else {
+                // OSC's form (`--instance`) prints it as `backup show` does, as OSC prints its
+                // answer.
+                let raw = backups.get_with_body(&backup.id).await?;
+                return ctx
+                    .out
+                    .show(&shown::backup(shown::unwrap(&raw.body, "backup")?));
             };
             ctx.out.show(&backup)
         }
@@ -248,7 +261,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         Cmd::Delete(c) => {
             let mut ids = Vec::new();
             for name in &c.backups {
-                let id = find(ctx, name).await?.id;
+                let id = resolve::id::<Backup>(ctx, name).await?;
                 backups.delete(&id).await?;
                 ids.push(id);
             }

@@ -3,9 +3,9 @@
 use clap::{Args, Subcommand};
 use troveclient::types::backup::CreateBackupStrategy;
 
-use crate::commands::instance;
 use crate::context::Ctx;
 use crate::output::{col, Column};
+use crate::resolve;
 
 /// Backup strategy commands.
 #[derive(Debug, Subcommand)]
@@ -30,7 +30,7 @@ pub enum Cmd {
 #[derive(Debug, Args)]
 pub struct ScopeArgs {
     /// The instance (id or name); the project's strategy when absent.
-    #[arg(long, value_name = "INSTANCE")]
+    #[arg(long, visible_alias = "instance-id", value_name = "INSTANCE")]
     instance: Option<String>,
     /// The project (admin).
     #[arg(long, value_name = "PROJECT_ID")]
@@ -41,7 +41,7 @@ pub struct ScopeArgs {
 #[derive(Debug, Args)]
 pub struct CreateCmd {
     /// The instance (id or name); the project's strategy when absent.
-    #[arg(long, value_name = "INSTANCE")]
+    #[arg(long, visible_alias = "instance-id", value_name = "INSTANCE")]
     instance: Option<String>,
     /// Swift container to store backups in.
     #[arg(long, value_name = "CONTAINER")]
@@ -57,7 +57,7 @@ const COLUMNS: &[Column] = &[
 
 async fn instance_id(ctx: &Ctx, instance: &Option<String>) -> anyhow::Result<Option<String>> {
     Ok(match instance {
-        Some(i) => Some(instance::find(ctx, i).await?.id),
+        Some(i) => Some(resolve::id::<troveclient::Instance>(ctx, i).await?),
         None => None,
     })
 }

@@ -3,8 +3,9 @@
 use clap::{Args, Subcommand};
 use troveclient::types::cluster::{Cluster, ClusterInstance, ClusterInstanceSpec};
 use troveclient::types::instance::{ModuleRef, VolumeSpec};
+use troveclient::{Flavor, NicSpec};
 
-use crate::commands::{configuration, module, ListArgs};
+use crate::commands::ListArgs;
 use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, Column};
@@ -56,6 +57,14 @@ pub enum Cmd {
     #[command(after_help = "Examples:
   trove cluster reset-status c1")]
     ResetStatus(ClusterArg),
+    /// Delete a cluster whatever its state: clear its task (admin), then delete it.
+    #[command(after_help = "Examples:
+  trove cluster force-delete c1")]
+    ForceDelete(ClusterArg),
+    /// List the modules of every member of a cluster.
+    #[command(after_help = "Examples:
+  trove cluster modules c1")]
+    Modules(ClusterArg),
     /// List the member instances of a cluster.
     #[command(after_help = "Examples:
   trove cluster instances c1")]
@@ -138,6 +147,11 @@ pub struct CreateCmd {
     /// Configuration group to attach to every member (id or name).
     #[arg(long, value_name = "CONFIGURATION")]
     configuration: Option<String>,
+    /// Datastore-specific properties as KEY=VALUE pairs; MongoDB takes num_configsvr,
+    /// num_mongos, configsvr_volume_size, configsvr_volume_type, mongos_volume_size and
+    /// mongos_volume_type.
+    #[arg(long, alias = "extended_properties", value_name = "KEY=VALUE,...", value_parser = parse_extended)]
+    extended_properties: Option<serde_json::Value>,
     #[command(flatten)]
     wait: WaitArgs,
 }
@@ -186,13 +200,25 @@ const COLUMNS: &[Column] = &[
     col("Task Name", "/task/name"),
 ];
 
+/// OSC's columns (`ListDatabaseClusterInstances`), and the member's role.
 const MEMBER_COLUMNS: &[Column] = &[
     col("ID", "/id"),
     col("Name", "/name"),
-    col("Type", "/type"),
-    col("Status", "/status"),
     col("Flavor ID", "/flavor/id"),
     col("Size", "/volume/size"),
+    col("Status", "/status"),
+    col("Type", "/type").extra(),
+];
+
+/// `cluster modules`: OSC's columns (`database_clusters.py`, `ListDatabaseClusterModules`).
+const MODULE_COLUMNS: &[Column] = &[
+    col("instance_name", "/instance_name"),
+    col("Module Name", "/name"),
+    col("Module Type", "/type"),
+    col("md5", "/md5"),
+    col("created", "/created"),
+    col("updated", "/updated"),
+    col("Instance ID", "/instance_id").extra(),
 ];
 
 /// Parses one `--instance` spec.
@@ -201,11 +227,13 @@ fn parse_member(spec: &str) -> Result<ClusterInstanceSpec, UsageError> {
     let (mut flavor, mut volume, mut volume_type) = (None, None, None);
     let mut member = ClusterInstanceSpec::new("", 0);
     member.volume = None;
-    for part in spec.split(',') {
+    for part in split_spec(spec) {
         let (k, v) = part
             .split_once('=')
             .ok_or_else(|| bad("expected KEY=VALUE pairs".to_owned()))?;
+        let v = v.trim_matches(|c| c == '\'' || c == '"');
         match k {
+            "nic" => member.nics.push(parse_nic(v).map_err(|e| bad(e.0))?),
             "flavor" | "flavor_id" => flavor = Some(v.to_owned()),
             "volume" | "volume_size" => {
                 volume = Some(
@@ -232,31 +260,75 @@ fn parse_member(spec: &str) -> Result<ClusterInstanceSpec, UsageError> {
     Ok(member)
 }
 
-/// Parses the `--instance` specs, and finds the modules they name.
+/// Splits a spec at the commas outside quotes: `nic='net-id=N,v4-fixed-ip=IP'` is one part,
+/// as python-troveclient reads it (`troveclient/v1/shell.py`, `_get_networks`).
+fn split_spec(spec: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut start, mut quote) = (0, None);
+    for (i, c) in spec.char_indices() {
+        match (c, quote) {
+            ('\'' | '"', None) => quote = Some(c),
+            (c, Some(q)) if c == q => quote = None,
+            (',', None) => {
+                parts.push(&spec[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&spec[start..]);
+    parts
+}
+
+/// Parses a member's `nic=` value: `net-id=ID[,subnet-id=ID][,v4-fixed-ip=IP]`.
+fn parse_nic(s: &str) -> Result<NicSpec, UsageError> {
+    let mut nic = NicSpec::default();
+    for part in s.split(',') {
+        let (k, v) = part
+            .split_once('=')
+            .ok_or_else(|| UsageError(format!("nic {s:?}: expected KEY=VALUE pairs")))?;
+        let slot = match k.trim() {
+            "net-id" | "network-id" | "network_id" => &mut nic.network_id,
+            "subnet-id" | "subnet_id" => &mut nic.subnet_id,
+            "v4-fixed-ip" | "ip-address" | "ip_address" => &mut nic.ip_address,
+            other => {
+                return Err(UsageError(format!(
+                    "nic {s:?}: unknown key {other:?} (use net-id, subnet-id, v4-fixed-ip)"
+                )))
+            }
+        };
+        *slot = Some(v.trim().to_owned());
+    }
+    Ok(nic)
+}
+
+/// Parses `--extended-properties KEY=VALUE,...` into the object Trove takes, as
+/// python-troveclient does (`_parse_extended_properties`: the values stay strings).
+fn parse_extended(s: &str) -> Result<serde_json::Value, UsageError> {
+    let mut map = serde_json::Map::new();
+    for part in s.split(',') {
+        let (k, v) = part.trim().split_once('=').ok_or_else(|| {
+            UsageError(format!(
+                "--extended-properties {s:?}: expected KEY=VALUE pairs"
+            ))
+        })?;
+        map.insert(k.to_owned(), serde_json::Value::String(v.to_owned()));
+    }
+    Ok(serde_json::Value::Object(map))
+}
+
+/// Parses the `--instance` specs, and finds the flavors and modules they name.
 async fn parse_members(ctx: &Ctx, specs: &[String]) -> anyhow::Result<Vec<ClusterInstanceSpec>> {
     let mut members = Vec::new();
     for spec in specs {
         let mut member = parse_member(spec)?;
+        member.flavor_ref = resolve::id::<Flavor>(ctx, &member.flavor_ref).await?;
         for m in &mut member.modules {
-            m.id = module::find(ctx, &m.id).await?.id;
+            m.id = resolve::id::<troveclient::Module>(ctx, &m.id).await?;
         }
         members.push(member);
     }
     Ok(members)
-}
-
-/// Finds a cluster by id, or else by its (unique) name.
-pub async fn find(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<Cluster> {
-    let clusters = ctx.client()?.clusters();
-    resolve::by_id_or_name(
-        "cluster",
-        name_or_id,
-        |id| async move { clusters.get(&id).await },
-        || clusters.list().into_stream(),
-        |c| &c.name,
-        |c| &c.id,
-    )
-    .await
 }
 
 /// Finds a member of `cluster` by id or (unique) name among its instances.
@@ -328,28 +400,30 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             let raw = shown::fetch(
                 &c.cluster,
                 |id| async move { clusters.get_with_body(&id).await },
-                || async { Ok(find(ctx, &c.cluster).await?.id) },
+                || async { resolve::id::<Cluster>(ctx, &c.cluster).await },
             )
             .await?;
             ctx.out
                 .show(&shown::cluster(shown::unwrap(&raw.body, "cluster")?))
         }
-        Cmd::Instances(c) => ctx
-            .out
-            .list(MEMBER_COLUMNS, &find(ctx, &c.cluster).await?.instances),
+        Cmd::Instances(c) => ctx.out.list(
+            MEMBER_COLUMNS,
+            &resolve::find::<Cluster>(ctx, &c.cluster).await?.instances,
+        ),
         Cmd::ShowInstance(c) => {
-            let cluster = find(ctx, &c.cluster).await?;
+            let cluster = resolve::find::<Cluster>(ctx, &c.cluster).await?;
             let id = &member(&cluster, &c.instance)?.id;
             ctx.out.show(&clusters.get_instance(&cluster.id, id).await?)
         }
         Cmd::ConfigurationAttach(c) => {
-            let id = find(ctx, &c.cluster).await?.id;
-            let configuration = configuration::find(ctx, &c.configuration).await?.id;
+            let id = resolve::id::<Cluster>(ctx, &c.cluster).await?;
+            let configuration =
+                resolve::id::<troveclient::Configuration>(ctx, &c.configuration).await?;
             let answer = clusters.configuration_attach(&id, &configuration).await?;
             after_action(ctx, &c.wait, &id, answer).await
         }
         Cmd::ConfigurationDetach(c) => {
-            let id = find(ctx, &c.cluster).await?.id;
+            let id = resolve::id::<Cluster>(ctx, &c.cluster).await?;
             let answer = clusters.configuration_detach(&id).await?;
             after_action(ctx, &c.wait, &id, answer).await
         }
@@ -366,17 +440,24 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 request = request.locality(l);
             }
             if let Some(conf) = &c.configuration {
-                request = request.configuration(configuration::find(ctx, conf).await?.id);
+                request = request
+                    .configuration(resolve::id::<troveclient::Configuration>(ctx, conf).await?);
+            }
+            if let Some(p) = c.extended_properties {
+                request = request.extended_properties(p);
             }
             let cluster = request.await?;
             if c.wait.wait {
                 ctx.out.show(&wait_ready(ctx, &c.wait, &cluster.id).await?)
             } else {
-                ctx.out.show(&cluster)
+                // Shown as `cluster show` prints it (OSC prints the create answer the same way).
+                let raw = clusters.get_with_body(&cluster.id).await?;
+                ctx.out
+                    .show(&shown::cluster(shown::unwrap(&raw.body, "cluster")?))
             }
         }
         Cmd::Delete(c) => {
-            let id = find(ctx, &c.cluster).await?.id;
+            let id = resolve::id::<Cluster>(ctx, &c.cluster).await?;
             clusters.delete(&id).await?;
             if c.wait.wait {
                 let spinner = Spinner::new(&c.wait, &format!("deletion of cluster {id}"));
@@ -385,13 +466,13 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             Ok(())
         }
         Cmd::Grow(c) => {
-            let id = find(ctx, &c.cluster).await?.id;
+            let id = resolve::id::<Cluster>(ctx, &c.cluster).await?;
             let members = parse_members(ctx, &c.instances).await?;
             let answer = clusters.grow(&id, members).await?;
             after_action(ctx, &c.wait, &id, answer).await
         }
         Cmd::Shrink(c) => {
-            let cluster = find(ctx, &c.cluster).await?;
+            let cluster = resolve::find::<Cluster>(ctx, &c.cluster).await?;
             let ids = c
                 .instances
                 .iter()
@@ -401,22 +482,42 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             after_action(ctx, &c.wait, &cluster.id, answer).await
         }
         Cmd::Restart(c) => {
-            let id = find(ctx, &c.cluster).await?.id;
+            let id = resolve::id::<Cluster>(ctx, &c.cluster).await?;
             let answer = clusters.restart(&id).await?;
             after_action(ctx, &c.wait, &id, answer).await
         }
         Cmd::AddShard(c) => {
-            let id = find(ctx, &c.cluster).await?.id;
+            let id = resolve::id::<Cluster>(ctx, &c.cluster).await?;
             let answer = clusters.add_shard(&id).await?;
             after_action(ctx, &c.wait, &id, answer).await
         }
         Cmd::Upgrade(c) => {
-            let id = find(ctx, &c.cluster).await?.id;
+            let id = resolve::id::<Cluster>(ctx, &c.cluster).await?;
             let answer = clusters.upgrade(&id, &c.datastore_version).await?;
             after_action(ctx, &c.wait, &id, answer).await
         }
+        Cmd::ForceDelete(c) => {
+            // As OSC's `cluster force-delete`: reset, then delete.
+            let id = resolve::id::<Cluster>(ctx, &c.cluster).await?;
+            clusters.reset_status(&id).await?;
+            Ok(clusters.delete(&id).await?)
+        }
+        Cmd::Modules(c) => {
+            let cluster = resolve::find::<Cluster>(ctx, &c.cluster).await?;
+            let instances = ctx.client()?.instances();
+            let mut rows = Vec::new();
+            for member in &cluster.instances {
+                for module in instances.modules(&member.id).await? {
+                    let mut row = shown::fields(&module)?;
+                    row.insert("instance_id".into(), member.id.clone().into());
+                    row.insert("instance_name".into(), member.name.clone().into());
+                    rows.push(row);
+                }
+            }
+            ctx.out.list(MODULE_COLUMNS, &rows)
+        }
         Cmd::ResetStatus(c) => {
-            let id = find(ctx, &c.cluster).await?.id;
+            let id = resolve::id::<Cluster>(ctx, &c.cluster).await?;
             let answer = clusters.reset_status(&id).await?;
             match answer {
                 Some(cluster) => ctx.out.show(&cluster),

@@ -9,7 +9,7 @@ use troveclient::types::configuration::UpdateConfiguration;
 use troveclient::types::instance::DatastoreSpec;
 use troveclient::Configuration;
 
-use crate::commands::{instance, ListArgs};
+use crate::commands::ListArgs;
 use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, Column};
@@ -197,21 +197,53 @@ pub struct InstanceArg {
 /// `configuration parameter list`.
 #[derive(Debug, Args)]
 pub struct ParameterListCmd {
-    /// Datastore type.
-    #[arg(required_unless_present = "version_id")]
-    datastore: Option<String>,
+    /// Datastore type (or, as OSC takes it, the version, with --datastore or as an id).
+    #[arg(required_unless_present = "version_id", value_name = "DATASTORE")]
+    first: Option<String>,
     /// Datastore version name.
-    #[arg(required_unless_present = "version_id", value_name = "VERSION")]
+    #[arg(value_name = "VERSION", conflicts_with = "datastore")]
     datastore_version: Option<String>,
+    /// The datastore of the version given first, as `openstack database configuration
+    /// parameter list VERSION --datastore DATASTORE` takes it.
+    #[arg(long, value_name = "DATASTORE")]
+    datastore: Option<String>,
     /// The datastore version's id, instead of datastore and version.
-    #[arg(long, value_name = "ID", conflicts_with_all = ["datastore", "datastore_version"])]
+    #[arg(long, value_name = "ID", conflicts_with_all = ["first", "datastore_version", "datastore"])]
     version_id: Option<String>,
 }
 
-/// `configuration parameter show`.
+/// Which datastore version a parameter command names.
+enum VersionRef<'a> {
+    /// A datastore version id.
+    Id(&'a str),
+    /// A datastore and a version name.
+    Named(&'a str, &'a str),
+}
+
+impl ParameterListCmd {
+    /// The version: `--version-id ID`, `DATASTORE VERSION`, `VERSION --datastore DATASTORE`, or
+    /// a version id alone (OSC's forms).
+    fn version(&self) -> Result<VersionRef<'_>, UsageError> {
+        match (
+            &self.version_id,
+            &self.first,
+            &self.datastore_version,
+            &self.datastore,
+        ) {
+            (Some(id), ..) | (None, Some(id), None, None) => Ok(VersionRef::Id(id)),
+            (None, Some(d), Some(v), None) | (None, Some(v), None, Some(d)) => {
+                Ok(VersionRef::Named(d, v))
+            }
+            _ => Err(missing_version()),
+        }
+    }
+}
+
+/// `configuration parameter show`: `NAME DATASTORE VERSION`, or OSC's `VERSION NAME
+/// --datastore DATASTORE` and `VERSION_ID NAME`.
 #[derive(Debug, Args)]
 pub struct ParameterShowCmd {
-    /// Parameter name.
+    /// Parameter name (OSC's form: the version).
     name: String,
     #[command(flatten)]
     version: ParameterListCmd,
@@ -223,6 +255,7 @@ const COLUMNS: &[Column] = &[
     col("Description", "/description"),
     col("Datastore Name", "/datastore_name"),
     col("Datastore Version Name", "/datastore_version_name"),
+    col("Datastore Version Number", "/datastore_version_number"),
 ];
 
 const INSTANCE_COLUMNS: &[Column] = &[col("ID", "/id"), col("Name", "/name")];
@@ -230,24 +263,10 @@ const INSTANCE_COLUMNS: &[Column] = &[col("ID", "/id"), col("Name", "/name")];
 const PARAMETER_COLUMNS: &[Column] = &[
     col("Name", "/name"),
     col("Type", "/type"),
-    col("Min", "/min"),
-    col("Max", "/max"),
+    col("Min Size", "/min").with(or_dash),
+    col("Max Size", "/max").with(or_dash),
     col("Restart Required", "/restart_required"),
 ];
-
-/// Finds a configuration group by id, or else by its (unique) name.
-pub async fn find(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<Configuration> {
-    let configurations = ctx.client()?.configurations();
-    resolve::by_id_or_name(
-        "configuration group",
-        name_or_id,
-        |id| async move { configurations.get(&id).await },
-        || configurations.list().into_stream(),
-        |c| &c.name,
-        |c| &c.id,
-    )
-    .await
-}
 
 /// Runs a configuration command.
 pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
@@ -266,7 +285,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             let raw = shown::fetch(
                 &c.configuration,
                 |id| async move { configurations.get_with_body(&id).await },
-                || async { Ok(find(ctx, &c.configuration).await?.id) },
+                || async { resolve::id::<Configuration>(ctx, &c.configuration).await },
             )
             .await?;
             ctx.out.show(&shown::configuration(shown::unwrap(
@@ -294,14 +313,20 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                     version_number: c.datastore_version_number,
                 });
             }
-            ctx.out.show(&request.await?)
+            // Shown as `configuration show` prints it (OSC prints the create answer the same way).
+            let created = request.await?;
+            let raw = configurations.get_with_body(&created.id).await?;
+            ctx.out.show(&shown::configuration(shown::unwrap(
+                &raw.body,
+                "configuration",
+            )?))
         }
         Cmd::Delete(c) => {
-            let id = find(ctx, &c.configuration).await?.id;
+            let id = resolve::id::<Configuration>(ctx, &c.configuration).await?;
             Ok(configurations.delete(&id).await?)
         }
         Cmd::Instances(c) => {
-            let id = find(ctx, &c.configuration).await?.id;
+            let id = resolve::id::<Configuration>(ctx, &c.configuration).await?;
             let items = c
                 .list
                 .fetch(configurations.instances(&id), one_page!(), |r| {
@@ -315,7 +340,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             if values.is_empty() {
                 return Err(UsageError("no values to set".to_owned()).into());
             }
-            let id = find(ctx, &c.configuration).await?.id;
+            let id = resolve::id::<Configuration>(ctx, &c.configuration).await?;
             Ok(configurations.edit(&id, values).await?)
         }
         Cmd::Update(c) => {
@@ -324,23 +349,23 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 name: c.name,
                 description: c.description,
             };
-            let id = find(ctx, &c.configuration).await?.id;
+            let id = resolve::id::<Configuration>(ctx, &c.configuration).await?;
             Ok(configurations.update(&id, &body).await?)
         }
         Cmd::Attach(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
-            let configuration = find(ctx, &c.configuration).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
+            let configuration = resolve::id::<Configuration>(ctx, &c.configuration).await?;
             Ok(client
                 .instances()
                 .attach_configuration(&id, configuration)
                 .await?)
         }
         Cmd::Detach(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             Ok(client.instances().detach_configuration(&id).await?)
         }
         Cmd::Default(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             let values = client
                 .instances()
                 .configuration(&id)
@@ -350,23 +375,39 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         }
         Cmd::Parameter(ParameterCmd::List(c)) => {
             let parameters = client.configuration_parameters();
-            let items = match (&c.version_id, &c.datastore, &c.datastore_version) {
-                (Some(id), _, _) => parameters.list_by_version(id).await?,
-                (None, Some(d), Some(v)) => parameters.list(d, v).await?,
-                _ => return Err(missing_version().into()),
+            let items = match c.version()? {
+                VersionRef::Id(id) => parameters.list_by_version(id).await?,
+                VersionRef::Named(d, v) => parameters.list(d, v).await?,
             };
             ctx.out.list(PARAMETER_COLUMNS, &items)
         }
         Cmd::Parameter(ParameterCmd::Show(c)) => {
             let parameters = client.configuration_parameters();
             let v = &c.version;
-            let parameter = match (&v.version_id, &v.datastore, &v.datastore_version) {
-                (Some(id), _, _) => parameters.get_by_version(id, &c.name).await?,
-                (None, Some(d), Some(ver)) => parameters.get(d, ver, &c.name).await?,
-                _ => return Err(missing_version().into()),
+            // OSC's forms put the version first and the parameter second.
+            let osc =
+                v.datastore.is_some() || (v.datastore_version.is_none() && v.version_id.is_none());
+            let parameter = match (osc, &v.first) {
+                (true, Some(name)) => match &v.datastore {
+                    Some(d) => parameters.get(d, &c.name, name).await?,
+                    None => parameters.get_by_version(&c.name, name).await?,
+                },
+                (true, None) => return Err(missing_version().into()),
+                (false, _) => match v.version()? {
+                    VersionRef::Id(id) => parameters.get_by_version(id, &c.name).await?,
+                    VersionRef::Named(d, ver) => parameters.get(d, ver, &c.name).await?,
+                },
             };
             ctx.out.show(&parameter)
         }
+    }
+}
+
+/// OSC shows `-` for a parameter without bounds.
+fn or_dash(v: &Value) -> Value {
+    match v {
+        Value::Null => Value::String("-".into()),
+        v => v.clone(),
     }
 }
 

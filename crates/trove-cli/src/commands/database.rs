@@ -3,9 +3,10 @@
 use clap::{Args, Subcommand};
 use troveclient::DatabaseSpec;
 
-use crate::commands::{instance, ListArgs};
+use crate::commands::ListArgs;
 use crate::context::Ctx;
 use crate::output::{col, Column};
+use crate::resolve;
 
 /// Database commands.
 #[derive(Debug, Subcommand)]
@@ -62,15 +63,15 @@ pub struct DeleteCmd {
 
 const COLUMNS: &[Column] = &[
     col("Name", "/name"),
-    col("Character Set", "/character_set"),
-    col("Collate", "/collate"),
+    col("Character Set", "/character_set").extra(),
+    col("Collate", "/collate").extra(),
 ];
 
 /// Runs a database command.
 pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     match cmd {
         Cmd::List(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             let databases = ctx.client()?.databases(&id);
             let items = c
                 .list
@@ -79,7 +80,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             ctx.out.list(COLUMNS, &items)
         }
         Cmd::Create(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             let specs: Vec<DatabaseSpec> = c
                 .names
                 .iter()
@@ -92,7 +93,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             Ok(ctx.client()?.databases(&id).create(&specs).await?)
         }
         Cmd::Delete(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             Ok(ctx.client()?.databases(&id).delete(&c.name).await?)
         }
     }

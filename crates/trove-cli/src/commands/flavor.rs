@@ -1,10 +1,12 @@
 //! `trove flavor ...`: the flavors instances run on.
 
 use clap::{Args, Subcommand};
-use serde_json::Value;
+
+use crate::columns::FLAVOR_COLUMNS as COLUMNS;
+use troveclient::Flavor;
 
 use crate::context::Ctx;
-use crate::output::{col, Column};
+use crate::resolve;
 use crate::shown;
 
 /// Flavor commands.
@@ -24,26 +26,8 @@ pub enum Cmd {
 /// A flavor.
 #[derive(Debug, Args)]
 pub struct FlavorArg {
-    /// Flavor id.
+    /// Flavor id or name.
     flavor: String,
-}
-
-/// The columns of a flavor list.
-pub const COLUMNS: &[Column] = &[
-    col("ID", "").with(flavor_id),
-    col("Name", "/name"),
-    col("RAM", "/ram"),
-    col("vCPUs", "/vcpus"),
-    col("Disk", "/disk"),
-    col("Ephemeral", "/ephemeral"),
-];
-
-/// Returns `str_id` (always a string) or else the numeric `id`.
-fn flavor_id(flavor: &Value) -> Value {
-    match flavor.get("str_id") {
-        Some(Value::String(s)) => Value::String(s.clone()),
-        _ => flavor.get("id").cloned().unwrap_or(Value::Null),
-    }
 }
 
 /// Runs a flavor command.
@@ -52,7 +36,8 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     match cmd {
         Cmd::List => ctx.out.list(COLUMNS, &flavors.list().await?),
         Cmd::Show(c) => {
-            let raw = flavors.get_with_body(&c.flavor).await?;
+            let id = resolve::id::<Flavor>(ctx, &c.flavor).await?;
+            let raw = flavors.get_with_body(&id).await?;
             ctx.out
                 .show(&shown::flavor(shown::unwrap(&raw.body, "flavor")?))
         }

@@ -7,9 +7,9 @@ use clap::{Args, Subcommand};
 use serde_json::Value;
 use troveclient::types::instance::{Access, ModuleRef, RestorePoint};
 use troveclient::types::instance_action::UpdateInstance;
-use troveclient::{DatabaseSpec, Instance, NicSpec, Secret, UserSpec};
+use troveclient::{DatabaseSpec, Flavor, Instance, NicSpec, Secret, UserSpec};
 
-use crate::commands::{backup, configuration, module, ListArgs};
+use crate::commands::ListArgs;
 use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, join_key, Column};
@@ -102,7 +102,7 @@ pub struct ActionCmd {
 pub struct ResizeFlavorCmd {
     /// Instance id or name.
     instance: String,
-    /// The new flavor id.
+    /// The new flavor (id or name).
     flavor: String,
     #[command(flatten)]
     wait: WaitArgs,
@@ -146,10 +146,18 @@ pub struct UpdateCmd {
     )]
     configuration: Option<String>,
     /// Detach the configuration group.
-    #[arg(long)]
+    #[arg(
+        long,
+        visible_alias = "remove-configuration",
+        alias = "remove_configuration"
+    )]
     detach_configuration: bool,
     /// Detach the instance from its replica source.
-    #[arg(long)]
+    #[arg(
+        long,
+        visible_alias = "detach-replica-source",
+        alias = "detach_replica_source"
+    )]
     detach_replica: bool,
     /// Give the instance a public address.
     #[arg(long, conflicts_with = "is_private")]
@@ -174,8 +182,14 @@ pub struct ListCmd {
     #[arg(long)]
     detailed: bool,
     /// Include instances that belong to clusters.
-    #[arg(long)]
+    #[arg(long, alias = "include_clustered")]
     include_clustered: bool,
+    /// Include the instances of every project (admin; the management API).
+    #[arg(long)]
+    all_projects: bool,
+    /// Include the instances of this project only (admin; the management API).
+    #[arg(long, value_name = "PROJECT_ID")]
+    project_id: Option<String>,
 }
 
 /// `instance show`.
@@ -201,9 +215,17 @@ pub struct ResetStatusCmd {
 pub struct CreateCmd {
     /// Name of the new instance.
     name: String,
-    /// Flavor id; required unless --replica-of (a replica runs on its source's flavor).
-    #[arg(required_unless_present = "replica_of")]
+    /// Flavor id or name; required unless --flavor or --replica-of (a replica runs on its
+    /// source's flavor).
+    #[arg(
+        value_name = "FLAVOR",
+        required_unless_present_any = ["replica_of", "flavor_opt"],
+        conflicts_with = "flavor_opt"
+    )]
     flavor: Option<String>,
+    /// Flavor id or name, as `openstack database instance create` takes it.
+    #[arg(long = "flavor", value_name = "FLAVOR", id = "flavor_opt")]
+    flavor_opt: Option<String>,
     /// Size of the data volume in GB.
     #[arg(long, value_name = "GB")]
     size: Option<u64>,
@@ -249,7 +271,7 @@ pub struct CreateCmd {
         long,
         value_name = "INSTANCE",
         conflicts_with_all = [
-            "flavor", "size", "volume_type", "datastore", "locality", "databases", "users",
+            "flavor", "flavor_opt", "size", "volume_type", "datastore", "locality", "databases", "users",
             "backup"
         ]
     )]
@@ -286,22 +308,79 @@ pub struct DeleteCmd {
     wait: WaitArgs,
 }
 
-/// The columns of `instance list`.
+/// The columns of `instance list`, OSC's (`database_instances.py`, `ListDatabaseInstances`)
+/// and the region.
 pub const COLUMNS: &[Column] = &[
     col("ID", "/id"),
     col("Name", "/name"),
     col("Datastore", "/datastore/type"),
     col("Datastore Version", "/datastore/version"),
     col("Status", "/status"),
-    col("Operating Status", "/operating_status"),
+    col("Operating Status", "/operating_status").with(or_empty),
+    col("Public", "/access/is_public").with(or_false),
     col("Addresses", "/addresses").with(addresses),
     col("Flavor ID", "/flavor/id"),
-    col("Size", "/volume/size"),
-    col("Region", "/region"),
+    col("Size", "/volume/size").with(or_dash),
+    col("Role", "").with(role),
+    col("Region", "/region").extra(),
+];
+
+/// `instance list --all-projects`: OSC's admin columns add the server and the project.
+const ADMIN_COLUMNS: &[Column] = &[
+    COLUMNS[0],
+    COLUMNS[1],
+    COLUMNS[2],
+    COLUMNS[3],
+    COLUMNS[4],
+    COLUMNS[5],
+    COLUMNS[6],
+    COLUMNS[7],
+    COLUMNS[8],
+    COLUMNS[9],
+    COLUMNS[10],
+    col("Server ID", "/server_id"),
+    col("Tenant ID", "/tenant_id"),
+    COLUMNS[11],
 ];
 
 fn addresses(v: &Value) -> Value {
-    join_key(v, "address")
+    match v {
+        Value::Null => Value::String(String::new()),
+        v => join_key(v, "address"),
+    }
+}
+
+fn or_empty(v: &Value) -> Value {
+    match v {
+        Value::Null => Value::String(String::new()),
+        v => v.clone(),
+    }
+}
+
+fn or_false(v: &Value) -> Value {
+    match v {
+        Value::Null => Value::Bool(false),
+        v => v.clone(),
+    }
+}
+
+fn or_dash(v: &Value) -> Value {
+    match v {
+        Value::Null => Value::String("-".into()),
+        v => v.clone(),
+    }
+}
+
+/// `replica` for a replica, `primary` for a replica source, else empty (as OSC).
+fn role(instance: &Value) -> Value {
+    let role = if instance.get("replica_of").is_some_and(|r| !r.is_null()) {
+        "replica"
+    } else if instance.get("replicas").is_some_and(|r| !r.is_null()) {
+        "primary"
+    } else {
+        ""
+    };
+    Value::String(role.into())
 }
 
 /// Runs an instance command.
@@ -323,7 +402,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             .await
         }
         Cmd::ResizeFlavor(c) => {
-            let flavor = c.flavor.clone();
+            let flavor = resolve::id::<Flavor>(ctx, &c.flavor).await?;
             act(ctx, &c.instance, &c.wait, move |i, id| {
                 Box::pin(async move { i.resize_flavor(&id, flavor).await })
             })
@@ -355,7 +434,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             .await
         }
         Cmd::ResetStatus(c) => {
-            let id = find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<Instance>(ctx, &c.instance).await?;
             let instances = ctx.client()?.instances();
             if c.force_delete {
                 Ok(instances.reset_status_force_delete(&id).await?)
@@ -377,7 +456,7 @@ async fn act<'a>(
     w: &WaitArgs,
     call: impl FnOnce(troveclient::Instances<'a>, String) -> Call<'a>,
 ) -> anyhow::Result<()> {
-    let id = find(ctx, instance).await?.id;
+    let id = resolve::id::<Instance>(ctx, instance).await?;
     call(ctx.client()?.instances(), id.clone()).await?;
     if w.wait {
         let instance = wait_ready(ctx, w, &id).await?;
@@ -387,10 +466,10 @@ async fn act<'a>(
 }
 
 async fn update(ctx: &Ctx, c: UpdateCmd) -> anyhow::Result<()> {
-    let id = find(ctx, &c.instance).await?.id;
+    let id = resolve::id::<Instance>(ctx, &c.instance).await?;
     let mut changes = Vec::new();
     if let Some(conf) = &c.configuration {
-        let conf = configuration::find(ctx, conf).await?.id;
+        let conf = resolve::id::<troveclient::Configuration>(ctx, conf).await?;
         changes.push(UpdateInstance::attach_configuration(conf));
     }
     if c.detach_configuration {
@@ -432,6 +511,20 @@ async fn update(ctx: &Ctx, c: UpdateCmd) -> anyhow::Result<()> {
 
 async fn list(ctx: &Ctx, c: ListCmd) -> anyhow::Result<()> {
     let client = ctx.client()?;
+    if c.all_projects || c.project_id.is_some() {
+        let mut request = client
+            .mgmt()
+            .instances()
+            .include_clustered(c.include_clustered);
+        if let Some(p) = &c.project_id {
+            request = request.project_id(p);
+        }
+        let items = c
+            .list
+            .fetch(request, one_page!(), |r| r.into_stream())
+            .await?;
+        return ctx.out.list(ADMIN_COLUMNS, &items);
+    }
     let request = client
         .instances()
         .list()
@@ -444,20 +537,6 @@ async fn list(ctx: &Ctx, c: ListCmd) -> anyhow::Result<()> {
     ctx.out.list(COLUMNS, &items)
 }
 
-/// Finds an instance by id, or else by its (unique) name.
-pub async fn find(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<Instance> {
-    let instances = ctx.client()?.instances();
-    resolve::by_id_or_name(
-        "instance",
-        name_or_id,
-        |id| async move { instances.get(&id).await },
-        || instances.list().into_stream(),
-        |i| &i.name,
-        |i| &i.id,
-    )
-    .await
-}
-
 /// Finds an instance by id, or else by its (unique) name, with the body the server sent.
 async fn find_with_body(
     ctx: &Ctx,
@@ -467,7 +546,7 @@ async fn find_with_body(
     shown::fetch(
         name_or_id,
         |id| async move { instances.get_with_body(&id).await },
-        || async { Ok(find(ctx, name_or_id).await?.id) },
+        || async { resolve::id::<Instance>(ctx, name_or_id).await },
     )
     .await
 }
@@ -475,21 +554,21 @@ async fn find_with_body(
 async fn create(ctx: &Ctx, c: CreateCmd) -> anyhow::Result<()> {
     let client = ctx.client()?;
     let replica_of = match &c.replica_of {
-        Some(source) => Some(find(ctx, source).await?.id),
+        Some(source) => Some(resolve::id::<Instance>(ctx, source).await?),
         None => None,
     };
     let backup = match &c.backup {
-        Some(b) => Some(backup::find(ctx, b).await?.id),
+        Some(b) => Some(resolve::id::<troveclient::Backup>(ctx, b).await?),
         None => None,
     };
     let configuration = match &c.configuration {
-        Some(conf) => Some(configuration::find(ctx, conf).await?.id),
+        Some(conf) => Some(resolve::id::<troveclient::Configuration>(ctx, conf).await?),
         None => None,
     };
     let mut modules = Vec::new();
     for m in &c.modules {
         modules.push(ModuleRef {
-            id: module::find(ctx, m).await?.id,
+            id: resolve::id::<troveclient::Module>(ctx, m).await?,
         });
     }
     let nics = c
@@ -509,7 +588,11 @@ async fn create(ctx: &Ctx, c: CreateCmd) -> anyhow::Result<()> {
         is_public: c.is_public.then_some(true),
         allowed_cidrs: (!c.allowed_cidrs.is_empty()).then(|| c.allowed_cidrs.clone()),
     });
-    let request = match (replica_of, c.flavor.clone()) {
+    let flavor = match c.flavor.as_ref().or(c.flavor_opt.as_ref()) {
+        Some(f) => Some(resolve::id::<Flavor>(ctx, f).await?),
+        None => None,
+    };
+    let request = match (replica_of, flavor) {
         (Some(source), _) => {
             let mut request = client.instances().create_replica(c.name.clone(), source);
             if let Some(n) = c.replica_count {
@@ -589,12 +672,18 @@ async fn create(ctx: &Ctx, c: CreateCmd) -> anyhow::Result<()> {
         }
     };
     let instance = request.await.context("creating the instance")?;
-    let instance = if c.wait.wait {
-        wait_ready(ctx, &c.wait, &instance.id).await?
-    } else {
-        instance
-    };
-    ctx.out.show(&instance)
+    if c.wait.wait {
+        let instance = wait_ready(ctx, &c.wait, &instance.id).await?;
+        return ctx.out.show(&instance);
+    }
+    if c.flavor_opt.is_none() {
+        // Our own form prints the instance as the SDK models it.
+        return ctx.out.show(&instance);
+    }
+    // OSC's form (`--flavor`) prints it as `instance show` does, as OSC prints its answer.
+    let raw = client.instances().get_with_body(&instance.id).await?;
+    ctx.out
+        .show(&shown::instance(shown::unwrap(&raw.body, "instance")?))
 }
 
 /// A `--user NAME:PASSWORD` of `instance create`.
@@ -650,7 +739,7 @@ async fn delete(ctx: &Ctx, c: DeleteCmd, force: bool) -> anyhow::Result<()> {
     let client = ctx.client()?;
     let mut ids = Vec::new();
     for name in &c.instances {
-        let instance = find(ctx, name).await?;
+        let instance = resolve::find::<Instance>(ctx, name).await?;
         if force {
             client
                 .instances()

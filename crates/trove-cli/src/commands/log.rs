@@ -2,9 +2,9 @@
 
 use clap::{Args, Subcommand};
 
-use crate::commands::instance;
 use crate::context::Ctx;
 use crate::output::{col, Column};
+use crate::resolve;
 
 /// Guest log commands.
 #[derive(Debug, Subcommand)]
@@ -33,6 +33,32 @@ pub enum Cmd {
     #[command(after_help = "Examples:
   trove log discard db1 general")]
     Discard(LogArgs),
+    /// Enable or disable a guest log, discard and publish it: OSC's `database log set`.
+    #[command(after_help = "Examples:
+  trove log set db1 general --enable
+  trove log set db1 general --publish --disable
+  trove log set db1 general --discard --publish")]
+    Set(SetCmd),
+}
+
+/// `log set`: the actions run in the order enable, discard, publish, disable, so a log is
+/// written before it is published and its last part is published before it stops.
+#[derive(Debug, Args)]
+pub struct SetCmd {
+    #[command(flatten)]
+    log: LogArgs,
+    /// Start writing the log.
+    #[arg(long, conflicts_with = "disable")]
+    enable: bool,
+    /// Stop writing the log.
+    #[arg(long)]
+    disable: bool,
+    /// Publish the log to object storage.
+    #[arg(long)]
+    publish: bool,
+    /// Discard what was published before.
+    #[arg(long)]
+    discard: bool,
 }
 
 /// An instance.
@@ -69,15 +95,37 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         Cmd::Show(c) | Cmd::Enable(c) | Cmd::Disable(c) | Cmd::Publish(c) | Cmd::Discard(c) => {
             (&c.instance, c.log.as_str())
         }
+        Cmd::Set(c) => (&c.log.instance, c.log.log.as_str()),
     };
-    let id = instance::find(ctx, instance).await?.id;
-    let shown = match cmd {
+    let id = resolve::id::<troveclient::Instance>(ctx, instance).await?;
+    let shown = match &cmd {
         Cmd::List(_) => return ctx.out.list(COLUMNS, &instances.logs(&id).await?),
         Cmd::Show(_) => instances.log(&id, log).await?,
         Cmd::Enable(_) => instances.log_enable(&id, log).await?,
         Cmd::Disable(_) => instances.log_disable(&id, log).await?,
         Cmd::Publish(_) => instances.log_publish(&id, log).await?,
         Cmd::Discard(_) => instances.log_discard(&id, log).await?,
+        Cmd::Set(c) => {
+            // Trove takes the four flags in one request; the SDK sends one action a call, so
+            // each asked for is its own call, and the last answer is shown.
+            let mut shown = None;
+            if c.enable {
+                shown = Some(instances.log_enable(&id, log).await?);
+            }
+            if c.discard {
+                shown = Some(instances.log_discard(&id, log).await?);
+            }
+            if c.publish {
+                shown = Some(instances.log_publish(&id, log).await?);
+            }
+            if c.disable {
+                shown = Some(instances.log_disable(&id, log).await?);
+            }
+            match shown {
+                Some(s) => s,
+                None => instances.log(&id, log).await?,
+            }
+        }
     };
     ctx.out.show(&shown)
 }

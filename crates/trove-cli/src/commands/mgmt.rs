@@ -433,34 +433,6 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     }
 }
 
-/// Finds an instance of any project by id, or else by its (unique) name.
-async fn find_instance(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<MgmtInstance> {
-    let mgmt = ctx.client()?.mgmt();
-    resolve::by_id_or_name(
-        "instance",
-        name_or_id,
-        |id| async move { mgmt.instance(&id).await },
-        || mgmt.instances().into_stream(),
-        |i| &i.instance.name,
-        |i| &i.instance.id,
-    )
-    .await
-}
-
-/// Finds a cluster of any project by id, or else by its (unique) name.
-async fn find_cluster(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<MgmtCluster> {
-    let mgmt = ctx.client()?.mgmt();
-    resolve::by_id_or_name(
-        "cluster",
-        name_or_id,
-        |id| async move { mgmt.cluster(&id).await },
-        || mgmt.clusters().into_stream(),
-        |c| &c.cluster.name,
-        |c| &c.cluster.id,
-    )
-    .await
-}
-
 async fn instance(ctx: &Ctx, cmd: InstanceCmd) -> anyhow::Result<()> {
     let mgmt = ctx.client()?.mgmt();
     match cmd {
@@ -481,41 +453,70 @@ async fn instance(ctx: &Ctx, cmd: InstanceCmd) -> anyhow::Result<()> {
         InstanceCmd::Show(c) if c.deleted => ctx
             .out
             .show(&mgmt.instance_including_deleted(&c.instance).await?),
-        InstanceCmd::Show(c) => ctx.out.show(&find_instance(ctx, &c.instance).await?),
+        InstanceCmd::Show(c) => ctx
+            .out
+            .show(&resolve::find::<MgmtInstance>(ctx, &c.instance).await?),
         InstanceCmd::Stop(c) => {
-            let id = find_instance(ctx, &c.instance).await?.instance.id;
+            let id = resolve::find::<MgmtInstance>(ctx, &c.instance)
+                .await?
+                .instance
+                .id;
             Ok(mgmt.stop(&id).await?)
         }
         InstanceCmd::Reboot(c) => {
-            let id = find_instance(ctx, &c.instance).await?.instance.id;
+            let id = resolve::find::<MgmtInstance>(ctx, &c.instance)
+                .await?
+                .instance
+                .id;
             Ok(mgmt.reboot(&id).await?)
         }
         InstanceCmd::Migrate(c) => {
-            let id = find_instance(ctx, &c.instance).await?.instance.id;
+            let id = resolve::find::<MgmtInstance>(ctx, &c.instance)
+                .await?
+                .instance
+                .id;
             Ok(mgmt.migrate(&id, c.host.as_deref()).await?)
         }
         InstanceCmd::ResetTaskStatus(c) => {
-            let id = find_instance(ctx, &c.instance).await?.instance.id;
+            let id = resolve::find::<MgmtInstance>(ctx, &c.instance)
+                .await?
+                .instance
+                .id;
             Ok(mgmt.reset_task_status(&id).await?)
         }
         InstanceCmd::Rebuild(c) => {
-            let id = find_instance(ctx, &c.instance).await?.instance.id;
+            let id = resolve::find::<MgmtInstance>(ctx, &c.instance)
+                .await?
+                .instance
+                .id;
             Ok(mgmt.rebuild(&id, &c.image_id).await?)
         }
         InstanceCmd::RootHistory(c) => {
-            let id = find_instance(ctx, &c.instance).await?.instance.id;
+            let id = resolve::find::<MgmtInstance>(ctx, &c.instance)
+                .await?
+                .instance
+                .id;
             ctx.out.show(&mgmt.root_history(&id).await?)
         }
         InstanceCmd::Diagnostics(c) => {
-            let id = find_instance(ctx, &c.instance).await?.instance.id;
+            let id = resolve::find::<MgmtInstance>(ctx, &c.instance)
+                .await?
+                .instance
+                .id;
             ctx.out.show(&mgmt.diagnostics(&id).await?)
         }
         InstanceCmd::Hwinfo(c) => {
-            let id = find_instance(ctx, &c.instance).await?.instance.id;
+            let id = resolve::find::<MgmtInstance>(ctx, &c.instance)
+                .await?
+                .instance
+                .id;
             ctx.out.show(&mgmt.hwinfo(&id).await?)
         }
         InstanceCmd::Ping(c) => {
-            let id = find_instance(ctx, &c.instance).await?.instance.id;
+            let id = resolve::find::<MgmtInstance>(ctx, &c.instance)
+                .await?
+                .instance
+                .id;
             Ok(mgmt.rpc_ping(&id).await?)
         }
         InstanceCmd::GuestUpgrade(c) => {
@@ -528,7 +529,10 @@ async fn instance(ctx: &Ctx, cmd: InstanceCmd) -> anyhow::Result<()> {
                 location: c.location,
                 metadata,
             };
-            let id = find_instance(ctx, &c.instance).await?.instance.id;
+            let id = resolve::find::<MgmtInstance>(ctx, &c.instance)
+                .await?
+                .instance
+                .id;
             Ok(mgmt.guest_upgrade(&id, &upgrade).await?)
         }
     }
@@ -544,9 +548,14 @@ async fn cluster(ctx: &Ctx, cmd: ClusterCmd) -> anyhow::Result<()> {
                 .await?;
             ctx.out.list(CLUSTER_COLUMNS, &items)
         }
-        ClusterCmd::Show(c) => ctx.out.show(&find_cluster(ctx, &c.cluster).await?),
+        ClusterCmd::Show(c) => ctx
+            .out
+            .show(&resolve::find::<MgmtCluster>(ctx, &c.cluster).await?),
         ClusterCmd::ResetTask(c) => {
-            let id = find_cluster(ctx, &c.cluster).await?.cluster.id;
+            let id = resolve::find::<MgmtCluster>(ctx, &c.cluster)
+                .await?
+                .cluster
+                .id;
             Ok(mgmt.cluster_reset_task(&id).await?)
         }
     }

@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use serde_json::json;
-use troveclient::types::module::UpdateModule;
+use troveclient::types::module::{ModuleDatastore, UpdateModule};
 use troveclient::{Module, Reapply};
 
-use crate::commands::{instance, ListArgs};
+use crate::commands::ListArgs;
 use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, Column};
@@ -117,11 +117,26 @@ pub struct CreateCmd {
     #[arg(long)]
     all_tenants: bool,
     /// Allow applying the module to running instances.
-    #[arg(long)]
+    #[arg(long, alias = "live_update")]
     live_update: bool,
+    /// Hide the module from tenants (admin): Trove's `visible` 0.
+    #[arg(long)]
+    hidden: bool,
+    /// Apply the module before the others that lack this flag (admin).
+    #[arg(long, alias = "priority_apply")]
+    priority_apply: bool,
+    /// Order among modules of the same priority, 0 to 9 (Trove's default 5).
+    #[arg(long, alias = "apply_order", value_name = "N",
+        value_parser = clap::value_parser!(u8).range(0..=9))]
+    apply_order: Option<u8>,
+    /// Give the module full access to the guest (admin).
+    #[arg(long, alias = "full_access")]
+    full_access: bool,
 }
 
-/// `module update`.
+/// `module update`: the 16 options of python-troveclient's `trove module-update`, with OSC's
+/// dashes or its underscores; each `--x`/`--no-x` pair leaves the setting alone when neither
+/// is given.
 #[derive(Debug, Args)]
 pub struct UpdateCmd {
     /// Module id or name.
@@ -129,12 +144,77 @@ pub struct UpdateCmd {
     /// A new name.
     #[arg(long)]
     name: Option<String>,
-    /// A new description.
-    #[arg(long)]
-    description: Option<String>,
+    /// A new module type.
+    #[arg(long = "type", value_name = "TYPE")]
+    module_type: Option<String>,
     /// A file with the new contents.
     #[arg(long, value_name = "FILE")]
     file: Option<PathBuf>,
+    /// A new description.
+    #[arg(long)]
+    description: Option<String>,
+    /// Only for this datastore.
+    #[arg(long, value_name = "TYPE", conflicts_with = "all_datastores")]
+    datastore: Option<String>,
+    /// For every datastore.
+    #[arg(long, alias = "all_datastores")]
+    all_datastores: bool,
+    /// Only for this datastore version.
+    #[arg(
+        long,
+        alias = "datastore_version",
+        value_name = "VERSION",
+        conflicts_with = "all_datastore_versions"
+    )]
+    datastore_version: Option<String>,
+    /// For every version of the datastore.
+    #[arg(long, alias = "all_datastore_versions")]
+    all_datastore_versions: bool,
+    /// Apply to new instances automatically (admin).
+    #[arg(long, alias = "auto_apply", conflicts_with = "no_auto_apply")]
+    auto_apply: bool,
+    /// Stop applying to new instances automatically.
+    #[arg(long, alias = "no_auto_apply")]
+    no_auto_apply: bool,
+    /// Make the module available to every project (admin).
+    #[arg(long, alias = "all_tenants", conflicts_with = "no_all_tenants")]
+    all_tenants: bool,
+    /// Make the module the current project's only.
+    #[arg(long, alias = "no_all_tenants")]
+    no_all_tenants: bool,
+    /// Hide the module from tenants (admin).
+    #[arg(long, conflicts_with = "no_hidden")]
+    hidden: bool,
+    /// Show the module to tenants.
+    #[arg(long, alias = "no_hidden")]
+    no_hidden: bool,
+    /// Allow applying the module to running instances.
+    #[arg(long, alias = "live_update", conflicts_with = "no_live_update")]
+    live_update: bool,
+    /// Only apply the module when an instance is created.
+    #[arg(long, alias = "no_live_update")]
+    no_live_update: bool,
+    /// Apply the module before those without this flag (admin).
+    #[arg(long, alias = "priority_apply", conflicts_with = "no_priority_apply")]
+    priority_apply: bool,
+    /// Apply the module in the ordinary order.
+    #[arg(long, alias = "no_priority_apply")]
+    no_priority_apply: bool,
+    /// Order among modules of the same priority, 0 to 9.
+    #[arg(long, alias = "apply_order", value_name = "N",
+        value_parser = clap::value_parser!(u8).range(0..=9))]
+    apply_order: Option<u8>,
+    /// Give the module full access to the guest (admin).
+    #[arg(long, alias = "full_access", conflicts_with = "no_full_access")]
+    full_access: bool,
+    /// Take full access away.
+    #[arg(long, alias = "no_full_access")]
+    no_full_access: bool,
+}
+
+/// `Some(true)` for `--x`, `Some(false)` for `--no-x`, else `None` (clap refuses both).
+fn either(yes: bool, no: bool) -> Option<bool> {
+    (yes || no).then_some(yes)
 }
 
 /// `module instances`.
@@ -268,20 +348,6 @@ fn read_contents(path: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("reading {}", path.display()))
 }
 
-/// Finds a module by id, or else by its (unique) name.
-pub async fn find(ctx: &Ctx, name_or_id: &str) -> anyhow::Result<Module> {
-    let modules = ctx.client()?.modules();
-    resolve::by_id_or_name(
-        "module",
-        name_or_id,
-        |id| async move { modules.get(&id).await },
-        || modules.list().into_stream(),
-        |m| &m.name,
-        |m| &m.id,
-    )
-    .await
-}
-
 /// Runs a module command.
 pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     let client = ctx.client()?;
@@ -303,7 +369,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             let raw = shown::fetch(
                 &c.module,
                 |id| async move { modules.get_with_body(&id).await },
-                || async { Ok(find(ctx, &c.module).await?.id) },
+                || async { resolve::id::<Module>(ctx, &c.module).await },
             )
             .await?;
             ctx.out
@@ -322,12 +388,40 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             if let Some(kind) = c.datastore {
                 request = request.datastore(kind, c.datastore_version);
             }
+            let request = request.with(|body| {
+                if c.hidden {
+                    body.visible = Some(false);
+                }
+                if c.priority_apply {
+                    body.priority_apply = Some(true);
+                }
+                body.apply_order = c.apply_order;
+                if c.full_access {
+                    body.full_access = Some(true);
+                }
+            });
             ctx.out.show(&request.await?)
         }
         Cmd::Update(c) => {
+            let datastore =
+                (c.datastore.is_some() || c.datastore_version.is_some()).then(|| ModuleDatastore {
+                    kind: c.datastore.clone(),
+                    version: c.datastore_version.clone(),
+                });
             let mut body = UpdateModule {
                 name: c.name,
+                module_type: c.module_type,
                 description: c.description,
+                datastore,
+                all_datastores: c.all_datastores.then_some(true),
+                all_datastore_versions: c.all_datastore_versions.then_some(true),
+                auto_apply: either(c.auto_apply, c.no_auto_apply),
+                all_tenants: either(c.all_tenants, c.no_all_tenants),
+                visible: either(c.no_hidden, c.hidden),
+                live_update: either(c.live_update, c.no_live_update),
+                priority_apply: either(c.priority_apply, c.no_priority_apply),
+                apply_order: c.apply_order,
+                full_access: either(c.full_access, c.no_full_access),
                 ..Default::default()
             };
             if let Some(file) = c.file.as_deref() {
@@ -335,19 +429,19 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             }
             if body == UpdateModule::default() {
                 return Err(UsageError(
-                    "nothing to update: give --name, --description or --file".to_owned(),
+                    "nothing to update: give one of the options (see --help)".to_owned(),
                 )
                 .into());
             }
-            let id = find(ctx, &c.module).await?.id;
+            let id = resolve::id::<Module>(ctx, &c.module).await?;
             ctx.out.show(&modules.update(&id, &body).await?)
         }
         Cmd::Delete(c) => {
-            let id = find(ctx, &c.module).await?.id;
+            let id = resolve::id::<Module>(ctx, &c.module).await?;
             Ok(modules.delete(&id).await?)
         }
         Cmd::Instances(c) => {
-            let id = find(ctx, &c.module).await?.id;
+            let id = resolve::id::<Module>(ctx, &c.module).await?;
             let request = modules
                 .instances(&id)
                 .include_clustered(c.include_clustered);
@@ -358,21 +452,21 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             ctx.out.list(INSTANCE_COLUMNS, &items)
         }
         Cmd::Apply(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             let mut module_ids = Vec::new();
             for m in &c.modules {
-                module_ids.push(find(ctx, m).await?.id);
+                module_ids.push(resolve::id::<Module>(ctx, m).await?);
             }
             let applied = client.instances().apply_modules(&id, &module_ids).await?;
             ctx.out.list(INSTANCE_MODULE_COLUMNS, &applied)
         }
         Cmd::Remove(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
-            let module = find(ctx, &c.module).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
+            let module = resolve::id::<Module>(ctx, &c.module).await?;
             Ok(client.instances().remove_module(&id, &module).await?)
         }
         Cmd::ListInstance(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             let instances = client.instances();
             let items = match (c.from_guest, c.include_contents) {
                 (true, with) => instances.modules_from_guest(&id, with).await?,
@@ -387,12 +481,12 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             ctx.out.list(INSTANCE_MODULE_COLUMNS, &items)
         }
         Cmd::InstanceCount(c) => {
-            let id = find(ctx, &c.module).await?.id;
+            let id = resolve::id::<Module>(ctx, &c.module).await?;
             let counts = modules.instance_counts(&id, c.include_clustered).await?;
             ctx.out.list(COUNT_COLUMNS, &counts)
         }
         Cmd::Reapply(c) => {
-            let id = find(ctx, &c.module).await?.id;
+            let id = resolve::id::<Module>(ctx, &c.module).await?;
             let options = Reapply {
                 md5: c.md5,
                 include_clustered: c.include_clustered.then_some(true),
@@ -409,7 +503,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
 /// Writes the contents of each module the guest reports to a file, as python-troveclient's
 /// `module-retrieve` names them, and lists the files.
 async fn retrieve(ctx: &Ctx, c: RetrieveCmd) -> anyhow::Result<()> {
-    let id = instance::find(ctx, &c.instance).await?.id;
+    let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
     let found = ctx
         .client()?
         .instances()

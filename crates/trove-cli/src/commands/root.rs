@@ -5,8 +5,8 @@ use serde_json::json;
 use troveclient::Secret;
 
 use crate::auth::secret;
-use crate::commands::{cluster, instance};
 use crate::context::Ctx;
+use crate::resolve;
 
 /// Root user commands.
 #[derive(Debug, Subcommand)]
@@ -61,7 +61,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     let client = ctx.client()?;
     match cmd {
         Cmd::Enable(c) if c.target.cluster => {
-            let id = cluster::find(ctx, &c.target.target).await?.id;
+            let id = resolve::id::<troveclient::Cluster>(ctx, &c.target.target).await?;
             let root = client.cluster_root(&id);
             let user = match c.password {
                 Some(p) => root.enable_with_password(p).await?,
@@ -70,7 +70,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             ctx.out.show(&user)
         }
         Cmd::Enable(c) => {
-            let id = instance::find(ctx, &c.target.target).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.target.target).await?;
             let root = client.root(&id);
             let user = match c.password {
                 Some(p) => root.enable_with_password(p).await?,
@@ -80,16 +80,16 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         }
         Cmd::Show(c) => {
             let enabled = if c.cluster {
-                let id = cluster::find(ctx, &c.target).await?.id;
+                let id = resolve::id::<troveclient::Cluster>(ctx, &c.target).await?;
                 client.cluster_root(&id).is_enabled().await?
             } else {
-                let id = instance::find(ctx, &c.target).await?.id;
+                let id = resolve::id::<troveclient::Instance>(ctx, &c.target).await?;
                 client.root(&id).is_enabled().await?
             };
             ctx.out.show(&json!({ "is_root_enabled": enabled }))
         }
         Cmd::Disable(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             Ok(client.root(&id).disable().await?)
         }
     }

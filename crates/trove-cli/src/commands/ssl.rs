@@ -3,8 +3,8 @@
 use clap::{Args, Subcommand};
 use troveclient::{SslAction, SslMode};
 
-use crate::commands::instance;
 use crate::context::Ctx;
+use crate::resolve;
 
 /// TLS commands.
 #[derive(Debug, Subcommand)]
@@ -68,11 +68,11 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     let instances = ctx.client()?.instances();
     let shown = match cmd {
         Cmd::Show(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             instances.ssl(&id, c.certificate).await?
         }
         Cmd::Enable(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             let mut action = SslAction::enable(c.mode, c.container_ref);
             if let Some(r) = c.password_ref {
                 action = action.password_ref(r);
@@ -80,11 +80,11 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             instances.ssl_action(&id, &action).await?
         }
         Cmd::Disable(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             instances.ssl_disable(&id).await?
         }
         Cmd::Rollback(c) => {
-            let id = instance::find(ctx, &c.instance).await?.id;
+            let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             instances.ssl_rollback(&id).await?
         }
     };

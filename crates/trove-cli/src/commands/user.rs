@@ -5,10 +5,11 @@ use troveclient::types::user::{PasswordChange, UpdateUser};
 use troveclient::{Secret, UserSpec};
 
 use crate::auth::secret;
-use crate::commands::{instance, ListArgs};
+use crate::commands::ListArgs;
 use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, join_key, Column};
+use crate::resolve;
 
 /// User commands.
 #[derive(Debug, Subcommand)]
@@ -122,13 +123,13 @@ pub struct UpdateCmd {
     #[command(flatten)]
     user: UserArgs,
     /// A new name.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, alias = "new_name", value_name = "NAME")]
     new_name: Option<String>,
     /// A new host.
-    #[arg(long, value_name = "HOST")]
+    #[arg(long, alias = "new_host", value_name = "HOST")]
     new_host: Option<String>,
     /// A new password.
-    #[arg(long, value_name = "PASSWORD", value_parser = secret)]
+    #[arg(long, alias = "new_password", value_name = "PASSWORD", value_parser = secret)]
     new_password: Option<Secret>,
 }
 
@@ -167,7 +168,9 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             Cmd::Update(c) => c.user.instance.clone(),
         }
     };
-    let id = instance::find(ctx, &instance_of(&cmd)).await?.id;
+    let id = resolve::find::<troveclient::Instance>(ctx, &instance_of(&cmd))
+        .await?
+        .id;
     let users = ctx.client()?.users(&id);
     match cmd {
         Cmd::List(c) => {

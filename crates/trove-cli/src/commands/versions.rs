@@ -24,6 +24,7 @@ const COLUMNS: &[Column] = &[
         heading: "URL",
         pointer: "/links",
         render: Some(self_href),
+        extra: false,
     },
 ];
 

@@ -87,10 +87,29 @@ fn flag(req: &Req<'_>, key: &str) -> bool {
 
 fn list(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
     let from_guest = flag(req, "from_guest");
+    if !from_guest && world.instance(&req.tenant, id).is_none() {
+        // A cluster member is an instance to Trove (`trove/instance/service.py`,
+        // `module_list` loads it with `models.Instance.load` like any other): its modules are
+        // those the cluster create or grow gave it.
+        let member = world
+            .clusters
+            .values()
+            .filter(|c| c.tenant == req.tenant)
+            .flat_map(|c| &c.members)
+            .find(|m| m.id == id);
+        let Some(member) = member else {
+            return Err(fault::resource_not_found(id));
+        };
+        let items: Vec<Value> = member
+            .modules
+            .iter()
+            .filter_map(|mid| world.modules.get(mid))
+            .map(|m| view(world, m, false, None))
+            .collect();
+        return Ok(json(StatusCode::OK, &json!({ "modules": items })));
+    }
     if from_guest {
         ready_instance(req, world, id)?;
-    } else if world.instance(&req.tenant, id).is_none() {
-        return Err(fault::resource_not_found(id));
     }
     // Trove passes `include_contents` to the guest with or without `from_guest`
     // (trove/instance/service.py `module_list`).
