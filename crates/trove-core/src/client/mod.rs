@@ -75,10 +75,10 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// Starts a client from the seed's four values: user, key (password or API key), tenant and
-    /// auth URL. The strategy defaults to Keystone; pick another with
+    /// Starts a client from the usage guide's four values: user, key (password or API key),
+    /// tenant and auth URL. The strategy defaults to Keystone; pick another with
     /// [`ClientBuilder::auth_strategy`].
-    #[allow(clippy::new_ret_no_self)] // Mirrors the seed's `Dbaas(...)`; options follow on the builder.
+    #[allow(clippy::new_ret_no_self)] // Mirrors the usage guide's `Dbaas(...)`; options follow on the builder.
     pub fn new(user: &str, key: impl Into<Secret>, tenant: &str, auth_url: &str) -> ClientBuilder {
         ClientBuilder::default().credentials(user, key, tenant, auth_url)
     }
@@ -366,7 +366,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Sets the seed's credentials, used by the strategy chosen with
+    /// Sets the usage guide's credentials, used by the strategy chosen with
     /// [`ClientBuilder::auth_strategy`].
     pub fn credentials(
         mut self,
@@ -379,7 +379,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Chooses the strategy by name, as the seed's `auth_strategy` does: `keystone` (the
+    /// Chooses the strategy by name, as python-troveclient's `auth_strategy` does: `keystone` (the
     /// default: Keystone v3 password, or v2.0 for a `/v2.0` auth URL), `keystone-v2`, `rax`,
     /// `rax2`, `auth1.1`, `fake` (token == tenant) and the others of
     /// [`trove_auth::strategy::by_name`]. Unknown names fail in [`ClientBuilder::build`].
@@ -536,7 +536,7 @@ impl ClientBuilder {
     }
 
     /// Wraps each attempt in `layer`: it sits below retry, so it sees every attempt (replays
-    /// included) and its outcome (see [`crate::client::stack`] and `docs/middleware.md` for what it
+    /// included) and its outcome (see `docs/middleware.md` for its position and what it
     /// sees). The layer wraps an [`HttpService`] (`Request<Full<Bytes>>` in,
     /// `Response<Full<Bytes>>` out) and may answer with any `http_body` body, so tower-http's
     /// layers fit. Layers added first are outermost.
@@ -563,7 +563,7 @@ impl ClientBuilder {
     }
 
     /// Wraps each call, once, in `layer`: it sits above retry and sees the call's final outcome
-    /// (see [`crate::client::stack`]). Same service types and error rules as [`layer`](Self::layer).
+    /// (see `docs/middleware.md`). Same service types and error rules as [`layer`](Self::layer).
     /// Layers added first are outermost.
     pub fn call_layer<L, B>(mut self, layer: L) -> Self
     where

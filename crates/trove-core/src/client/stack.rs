@@ -1,36 +1,8 @@
-//! Assembles the tower stack in one place, in one order.
+//! Assembles the tower stack in one place, in one order: `assemble` is that order in code.
 //!
-//! Outermost first (a request goes down the list, its response comes back up):
-//!
-//! | # | layer | default | builder option |
-//! | --- | --- | --- | --- |
-//! | 1 | overall timeout per call ([`tower::timeout::TimeoutLayer`]); fails with [`Error::Timeout`](crate::Error::Timeout) carrying the limit | 60 s | [`timeout`](crate::ClientBuilder::timeout) |
-//! | 2 | call layers, first added outermost: see each call once | none | [`call_layer`](crate::ClientBuilder::call_layer) |
-//! | 3 | retry ([`crate::middleware::retry::RetryPolicy`]): idempotency-aware, `Retry-After`, jittered exponential backoff, shared [`TpsBudget`](tower::retry::budget::TpsBudget); starts no wait that would outlast the overall timeout | 3 attempts, 200 ms doubling to 20 s, `Retry-After` up to 30 s | [`retry`](crate::ClientBuilder::retry) |
-//! | 4 | concurrency limit ([`tower::limit::ConcurrencyLimitLayer`]), per attempt | off | [`concurrency_limit`](crate::ClientBuilder::concurrency_limit) |
-//! | 5 | rate limit ([`crate::middleware::rate_limit::SharedRateLimitLayer`]), per attempt | off | [`rate_limit`](crate::ClientBuilder::rate_limit) |
-//! | 6 | user layers, first added outermost: see **every attempt** (replays included) and its outcome, attempt timeouts included | none | [`layer`](crate::ClientBuilder::layer) |
-//! | 7 | tracing ([`crate::middleware::trace::TraceLayer`]): one `trove.attempt` span per attempt; no header or body is recorded | on (DEBUG) | — |
-//! | 8 | auth ([`crate::middleware::auth::AuthLayer`]): endpoint resolution, `X-Auth-Token` (marked sensitive), one re-authentication and one replay after a 401; authentication runs on its own task, each identity request bounded by the identity timeout | on, identity timeout 30 s | [`auth`](crate::ClientBuilder::auth), [`identity_timeout`](crate::ClientBuilder::identity_timeout) |
-//! | 9 | per-attempt timeout ([`crate::middleware::timeout::AttemptTimeoutLayer`]): times each request sent to Trove, not the wait for a token | 30 s | [`attempt_timeout`](crate::ClientBuilder::attempt_timeout) |
-//! | 10 | default headers (`Accept`, `User-Agent`) | on | [`user_agent`](crate::ClientBuilder::user_agent) |
-//! | 11 | the transport: hyper-util's client (connect timeout 10 s) unless the user gave another service | hyper | [`transport`](crate::ClientBuilder::transport), [`connect_timeout`](crate::ClientBuilder::connect_timeout) |
-//!
-//! Why this order:
-//!
-//! * the overall timeout is outermost, so retries, backoff sleeps, limits and re-authentication
-//!   all count against the one deadline a caller sets;
-//! * limits sit below retry, so each attempt takes its own permit and a backoff sleep holds none;
-//! * user layers sit below retry, so a metrics layer counts what the server saw, attempt by
-//!   attempt; a layer that should see each call once goes in with `call_layer`;
-//! * tracing sits above the attempt timeout, so a timed-out attempt still closes its span with
-//!   the error;
-//! * auth sits above the attempt timeout, so waiting for a token (a slow identity service, or
-//!   another call's authentication) is bounded by the call's deadline, not cut short by the
-//!   attempt timer and retried as if Trove had hung; the request to Trove, and its replay
-//!   after a 401, are each timed as an attempt;
-//! * strategies authenticate through layers 10 and 11 only, so user layers, retries and the
-//!   timeouts of a call do not apply twice to the identity service.
+//! The order, each layer's default and the reasons for the order are written down once, in
+//! `docs/middleware.md` ("Order and defaults"); the builder options that set each layer are
+//! on [`ClientBuilder`](crate::ClientBuilder).
 
 use std::time::Duration;
 
@@ -105,7 +77,7 @@ pub(crate) fn base(transport: Transport, user_agent: HeaderValue) -> Base {
         .service(transport)
 }
 
-/// Builds the full stack; see the module documentation for the order.
+/// Builds the full stack, outermost layer first, in the order docs/middleware.md gives.
 ///
 /// The layers are composed as one concrete type and boxed once, at the top. A boxed service is
 /// cloned deeply (one allocation per box) by the client, by retry and by auth on every call, so

@@ -1,5 +1,5 @@
 //! The tower layers between the client and the transport, one file per layer; the order they
-//! run in is written down once, in [`crate::client::stack`].
+//! run in is written down once, in `docs/middleware.md`, and built in [`crate::client::stack`].
 
 pub mod auth;
 pub mod rate_limit;

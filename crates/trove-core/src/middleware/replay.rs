@@ -13,8 +13,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http::{Extensions, Method};
 
-use crate::middleware::retry::Attempt;
-use crate::request::operation::OperationInfo;
+use crate::request::operation::{Attempt, OperationInfo};
 
 /// A request's extensions, kept for a replay.
 #[derive(Clone, Debug)]

@@ -40,23 +40,9 @@ use tower::retry::Policy;
 use crate::error::{BoxError, LayerError, LayerTimedOut, SendState};
 use crate::middleware::replay::{copy_for_replay, KeptExtensions};
 use crate::middleware::timeout::AttemptTimedOut;
+pub use crate::request::operation::Attempt;
 use crate::request::operation::OperationInfo;
 use crate::transport::TransportError;
-
-/// The number of the attempt a request or response belongs to, starting at 1.
-///
-/// The retry policy stamps it on each replayed request and on the final response of a replayed
-/// call; a request or response without it is attempt 1. Layers below retry and the caller can
-/// so tell attempts apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Attempt(pub u32);
-
-impl Attempt {
-    /// Reads the attempt number of a request or response's extensions (1 when absent).
-    pub fn of(extensions: &http::Extensions) -> u32 {
-        extensions.get::<Attempt>().map_or(1, |a| a.0)
-    }
-}
 
 /// Default number of attempts per call, the first included.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;

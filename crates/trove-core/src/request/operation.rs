@@ -220,6 +220,21 @@ fn form_urlencoded_serializer() -> url::form_urlencoded::Serializer<'static, Str
     url::form_urlencoded::Serializer::new(String::new())
 }
 
+/// The number of the attempt a request or response belongs to, starting at 1.
+///
+/// The retry policy stamps it on each replayed request and on the final response of a replayed
+/// call; a request or response without it is attempt 1. Layers below retry and the caller can
+/// so tell attempts apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempt(pub u32);
+
+impl Attempt {
+    /// Reads the attempt number of a request or response's extensions (1 when absent).
+    pub fn of(extensions: &http::Extensions) -> u32 {
+        extensions.get::<Attempt>().map_or(1, |a| a.0)
+    }
+}
+
 /// What the layers below the client may read about the operation behind a request.
 #[derive(Debug, Clone, Copy)]
 pub struct OperationInfo {
