@@ -1,6 +1,6 @@
 //! `cargo xtask conformance`: the conformance suites of `trove-tests` against the real servers.
 //!
-//! Phase 1 runs the `conformance` features of `trove-tests` and `trove-cli` (the `trove` binary)
+//! Phase 1 runs the `conformance` features of `trove-tests` and `troveclient-cli` (the `trove` binary)
 //! against Trove in fake-auth mode; phase 2 restarts Trove with real Keystone token validation
 //! and runs the `conformance-keystone` feature. The servers are stopped at the end whatever
 //! happened.
@@ -59,7 +59,7 @@ fn phases(root: &Path) -> Result<()> {
 }
 
 /// Features of phase 1: the SDK suites and the `trove` binary against fake-auth Trove.
-const PHASE_1: &str = "trove-tests/conformance,trove-cli/conformance";
+const PHASE_1: &str = "trove-tests/conformance,troveclient-cli/conformance";
 /// Features of phase 2: Keystone v3 against Trove validating real tokens.
 const PHASE_2: &str = "trove-tests/conformance-keystone";
 

@@ -41,7 +41,7 @@ pub fn run(root: &Path) -> Result<()> {
     let ws = workspace_root();
     venv::run(
         Command::new(&cargo)
-            .args(["build", "-p", "trove-emulator", "--bin", "trove-emulator"])
+            .args(["build", "-p", "troveclient-emulator", "--bin", "trove-emulator"])
             .current_dir(&ws),
         "cargo build trove-emulator",
     )?;
@@ -50,7 +50,7 @@ pub fn run(root: &Path) -> Result<()> {
         .args([
             "test",
             "-p",
-            "trove-cli",
+            "troveclient-cli",
             "--features",
             "osc-compare",
             "--test",
