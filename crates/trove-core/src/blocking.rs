@@ -29,11 +29,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use futures::{Stream, StreamExt};
-use http_body_util::Full;
 use tokio::runtime::Runtime;
-use tower::Service;
 use trove_auth::{AuthStrategy, Secret};
 use trove_types::backup::Backup;
 use trove_types::cluster::Cluster;
@@ -41,7 +38,7 @@ use trove_types::instance::{DatabaseSpec, InstanceList, UserSpec};
 use trove_types::{Instance, Paged, Resource, Settle, Version};
 
 use crate::api::resource::Routed;
-use crate::error::{BoxError, BuildError, Error};
+use crate::error::{BuildError, Error};
 use crate::request::page::Page;
 use crate::request::wait::WaitOptions;
 
@@ -192,18 +189,7 @@ impl ClientBuilder {
     }
 
     /// Uses `service` as the transport (an in-process emulator, a mock).
-    pub fn transport<S, B>(self, service: S) -> Self
-    where
-        S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-        S::Error: Into<BoxError>,
-        S::Future: Send + 'static,
-        B: http_body::Body<Data = Bytes> + Send + 'static,
-        B::Error: Into<BoxError>,
-    {
+    pub fn transport<S: crate::transport::BodyService>(self, service: S) -> Self {
         self.with(|b| b.transport(service))
     }
 

@@ -37,4 +37,4 @@ pub use middleware::timeout::{AttemptTimedOut, IdentityTimedOut};
 pub use request::operation::Operation;
 pub use request::page::Page;
 pub use request::wait::{WaitError, WaitOptions};
-pub use transport::HttpService;
+pub use transport::{BodyService, HttpService};

@@ -10,8 +10,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::HeaderValue;
-use http_body_util::Full;
-use tower::{Layer, Service, ServiceExt};
+use tower::{Layer, ServiceExt};
 use tracing::Instrument;
 use trove_auth::strategy::StaticToken;
 use trove_auth::{
@@ -26,7 +25,9 @@ use crate::middleware::auth::{AuthLayer, StackAuthHttp};
 use crate::middleware::retry::{self, Attempt, RetryConfig};
 use crate::middleware::timeout::AttemptTimedOut;
 use crate::request::operation::Operation;
-use crate::transport::{self, BytesService, HttpService, HyperClient, Transport, TransportError};
+use crate::transport::{
+    self, BodyService, BytesService, HttpService, HyperClient, Transport, TransportError, Whole,
+};
 
 /// The default limit on one call, retries and re-authentication included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -131,19 +132,8 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn from_service<S, B>(service: S) -> Client
-    where
-        S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-        S::Error: Into<BoxError>,
-        S::Future: Send + 'static,
-        B: http_body::Body<Data = Bytes> + Send + 'static,
-        B::Error: Into<BoxError>,
-    {
-        let service = BytesService::new(user_layer::FromBodies::new(service));
+    pub fn from_service<S: BodyService>(service: S) -> Client {
+        let service = BytesService::new(Whole::layer(service));
         Client {
             inner: Arc::new(Inner {
                 auth_http: Arc::new(StackAuthHttp::new(service.clone(), None)),
@@ -519,18 +509,7 @@ impl ClientBuilder {
     /// is believed; an error that is or wraps a connection that could not be made (hyper-util's
     /// connect errors, `ConnectionRefused`) is [`SendState::NotSent`]; anything else may have
     /// been sent.
-    pub fn transport<S, B>(mut self, service: S) -> Self
-    where
-        S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-        S::Error: Into<BoxError>,
-        S::Future: Send + 'static,
-        B: http_body::Body<Data = Bytes> + Send + 'static,
-        B::Error: Into<BoxError>,
-    {
+    pub fn transport<S: BodyService>(mut self, service: S) -> Self {
         self.transport = Some(transport::from_service(service));
         self
     }
@@ -545,18 +524,10 @@ impl ClientBuilder {
     /// may be retried; any other error is [`Error::Layer`] and is not retried, except a
     /// `tower::timeout::Elapsed`, reported as [`LayerTimedOut`](crate::LayerTimedOut) with the
     /// time the layer took, and retried like an attempt timeout.
-    pub fn layer<L, B>(mut self, layer: L) -> Self
+    pub fn layer<L>(mut self, layer: L) -> Self
     where
         L: Layer<HttpService> + Send + Sync + 'static,
-        L::Service: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-        <L::Service as Service<http::Request<Full<Bytes>>>>::Error: Into<BoxError>,
-        <L::Service as Service<http::Request<Full<Bytes>>>>::Future: Send + 'static,
-        B: http_body::Body<Data = Bytes> + Send + 'static,
-        B::Error: Into<BoxError>,
+        L::Service: BodyService,
     {
         self.layers.push(user_layer::boxed_layer(layer));
         self
@@ -565,18 +536,10 @@ impl ClientBuilder {
     /// Wraps each call, once, in `layer`: it sits above retry and sees the call's final outcome
     /// (see `docs/middleware.md`). Same service types and error rules as [`layer`](Self::layer).
     /// Layers added first are outermost.
-    pub fn call_layer<L, B>(mut self, layer: L) -> Self
+    pub fn call_layer<L>(mut self, layer: L) -> Self
     where
         L: Layer<HttpService> + Send + Sync + 'static,
-        L::Service: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-        <L::Service as Service<http::Request<Full<Bytes>>>>::Error: Into<BoxError>,
-        <L::Service as Service<http::Request<Full<Bytes>>>>::Future: Send + 'static,
-        B: http_body::Body<Data = Bytes> + Send + 'static,
-        B::Error: Into<BoxError>,
+        L::Service: BodyService,
     {
         self.stack.call_layers.push(user_layer::boxed_layer(layer));
         self

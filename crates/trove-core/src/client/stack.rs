@@ -99,8 +99,21 @@ pub(crate) fn assemble(parts: StackParts, base: Base) -> BytesService {
     above_attempt(service, settings, parts.timeout)
 }
 
-/// Adds the layers above the user layers: limits, retry, call layers and the overall timeout.
-fn above_attempt<S>(service: S, settings: Settings, timeout: Option<Duration>) -> BytesService
+/// A whole-body service that can be boxed as a [`BytesService`]: every part of the stack.
+trait Boxable:
+    Service<
+        http::Request<Bytes>,
+        Response = http::Response<Bytes>,
+        Error = BoxError,
+        Future: Send + 'static,
+    > + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<S> Boxable for S
 where
     S: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
         + Clone
@@ -109,6 +122,14 @@ where
         + 'static,
     S::Future: Send + 'static,
 {
+}
+
+/// Adds the layers above the user layers: limits, retry, call layers and the overall timeout.
+fn above_attempt<S: Boxable>(
+    service: S,
+    settings: Settings,
+    timeout: Option<Duration>,
+) -> BytesService {
     let retry = (settings.retry.get_max_attempts() > 1).then(|| {
         tower::retry::RetryLayer::new(RetryPolicy::new(settings.retry).with_call_timeout(timeout))
     });
@@ -132,15 +153,7 @@ where
 }
 
 /// Adds the overall timeout and boxes the stack.
-fn with_timeout<S>(service: S, timeout: Option<Duration>) -> BytesService
-where
-    S: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    S::Future: Send + 'static,
-{
+fn with_timeout<S: Boxable>(service: S, timeout: Option<Duration>) -> BytesService {
     BytesService::new(
         ServiceBuilder::new()
             .option_layer(timeout.map(tower::timeout::TimeoutLayer::new))

@@ -7,14 +7,14 @@ use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 use bytes::Bytes;
-use futures::future::{BoxFuture, MapOk};
+use futures::future::MapOk;
 use futures::TryFutureExt;
 use http_body::Body;
 use http_body_util::Full;
 use tower::{Layer, Service};
 
-use crate::error::{BoxError, LayerError, LayerTimedOut};
-use crate::transport::{read_body, BytesService, HttpService};
+use crate::error::BoxError;
+use crate::transport::{BodyService, BytesService, HttpService, Whole};
 
 /// A user layer, stored as the function that applies it to the SDK's service below it.
 pub(crate) type BoxedLayer = std::sync::Arc<dyn Fn(BytesService) -> BytesService + Send + Sync>;
@@ -52,74 +52,16 @@ where
     }
 }
 
-/// Brings a user layer's service back to whole bodies, and says what its errors mean: a
-/// `tower::timeout::Elapsed` becomes [`LayerTimedOut`] with the time the layer took, and a
-/// response body that cannot be read is a [`LayerError`] after the request may have been sent.
-#[derive(Clone)]
-pub(crate) struct FromBodies<S>(S);
-
-impl<S> FromBodies<S> {
-    pub(crate) fn new(inner: S) -> Self {
-        FromBodies(inner)
-    }
-}
-
-impl<S, B> Service<http::Request<Bytes>> for FromBodies<S>
-where
-    S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>,
-    S::Error: Into<BoxError>,
-    S::Future: Send + 'static,
-    B: Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<BoxError>,
-{
-    type Response = http::Response<Bytes>;
-    type Error = BoxError;
-    type Future = BoxFuture<'static, Result<http::Response<Bytes>, BoxError>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
-        self.0.poll_ready(cx).map_err(Into::into)
-    }
-
-    fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
-        let started = tokio::time::Instant::now();
-        let answer = self.0.call(request.map(Full::new));
-        Box::pin(async move {
-            let response = answer.await.map_err(|e| {
-                let e: BoxError = e.into();
-                if e.is::<tower::timeout::error::Elapsed>() {
-                    Box::new(LayerTimedOut {
-                        after: started.elapsed(),
-                        source: e,
-                    })
-                } else {
-                    e
-                }
-            })?;
-            let (parts, body) = response.into_parts();
-            let bytes = read_body(body)
-                .await
-                .map_err(|e| Box::new(LayerError::maybe_sent(e)) as BoxError)?;
-            Ok(http::Response::from_parts(parts, bytes))
-        })
-    }
-}
-
-/// Boxes `layer` as a function over the SDK's service, with the body adapters on both sides.
-pub(crate) fn boxed_layer<L, B>(layer: L) -> BoxedLayer
+/// Boxes `layer` as a function over the SDK's service, with the body adapters on both sides:
+/// below it the SDK's service seen as an [`HttpService`], above it [`Whole::layer`], which says
+/// what the layer's errors mean.
+pub(crate) fn boxed_layer<L>(layer: L) -> BoxedLayer
 where
     L: Layer<HttpService> + Send + Sync + 'static,
-    L::Service: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    <L::Service as Service<http::Request<Full<Bytes>>>>::Error: Into<BoxError>,
-    <L::Service as Service<http::Request<Full<Bytes>>>>::Future: Send + 'static,
-    B: Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<BoxError>,
+    L::Service: BodyService,
 {
     std::sync::Arc::new(move |inner: BytesService| {
-        BytesService::new(FromBodies(layer.layer(HttpService::new(ToBodies(inner)))))
+        BytesService::new(Whole::layer(layer.layer(HttpService::new(ToBodies(inner)))))
     })
 }
 

@@ -28,25 +28,13 @@ use crate::error::{BoxError, SendState};
 /// The default limit on opening a TCP connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-pub(crate) use body::BytesService;
-pub(crate) use body::Collect;
-pub use body::HttpService;
+pub use body::{BodyService, HttpService};
+pub(crate) use body::{BytesService, Whole};
 
 /// Brings a custom transport to the SDK's whole-body service, its failures said as transport
-/// failures (see [`crate::body`]'s `Collect`).
-pub(crate) fn from_service<S, B>(service: S) -> BytesService
-where
-    S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    S::Error: Into<BoxError>,
-    S::Future: Send + 'static,
-    B: Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<BoxError>,
-{
-    BoxCloneSyncService::new(Collect::new(service))
+/// failures ([`Whole::transport`]).
+pub(crate) fn from_service<S: BodyService>(service: S) -> BytesService {
+    BoxCloneSyncService::new(Whole::transport(service))
 }
 
 /// Returns the default transport: hyper-util's pooled HTTP/1.1 client, with HTTPS through
