@@ -4,10 +4,13 @@
 
 #![allow(clippy::unwrap_used)]
 
+use std::time::Duration;
+
 use bytes::Bytes;
-use http::Method;
+use http::{Method, StatusCode};
 use proptest::prelude::*;
 use trove_core::middleware::retry::{retry_after, retry_reason, RetryReason};
+use trove_core::middleware::timeout::AttemptTimedOut;
 use trove_core::request::operation::OperationInfo;
 use trove_core::transport::TransportError;
 use trove_core::{ApiError, BoxError, SendState};
@@ -111,4 +114,76 @@ proptest! {
         }
         let _ = err.to_string();
     }
+}
+
+// The retry decision on fixed cases, beside the properties above.
+
+fn answer(
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Result<http::Response<Bytes>, BoxError> {
+    let mut b = http::Response::builder().status(status);
+    for (k, v) in headers {
+        b = b.header(*k, *v);
+    }
+    Ok(b.body(Bytes::from(body.to_owned())).unwrap())
+}
+
+fn failed(state: SendState) -> Result<http::Response<Bytes>, BoxError> {
+    Err(Box::new(TransportError {
+        state,
+        source: "reset".into(),
+    }))
+}
+
+#[test]
+fn posts_are_replayed_only_when_nothing_was_processed() {
+    let post = request(Method::POST, Some(false));
+    let get = request(Method::GET, Some(true));
+    assert_eq!(retry_reason(&post, &answer(503, &[], "")), None);
+    assert!(retry_reason(&get, &answer(503, &[], "")).is_some());
+    assert_eq!(retry_reason(&post, &failed(SendState::MaybeSent)), None);
+    assert_eq!(
+        retry_reason(&get, &failed(SendState::MaybeSent)),
+        Some(RetryReason::MaybeSent)
+    );
+    assert_eq!(
+        retry_reason(&post, &failed(SendState::NotSent)),
+        Some(RetryReason::NotSent)
+    );
+    let timed_out: Result<http::Response<Bytes>, BoxError> =
+        Err(Box::new(AttemptTimedOut(Duration::from_secs(1))));
+    assert_eq!(retry_reason(&post, &timed_out), None);
+    assert!(retry_reason(&request(Method::POST, Some(true)), &answer(502, &[], "")).is_some());
+    // Without an OperationInfo the method decides.
+    assert!(retry_reason(&request(Method::DELETE, None), &answer(504, &[], "")).is_some());
+    assert_eq!(
+        retry_reason(&request(Method::POST, None), &answer(504, &[], "")),
+        None
+    );
+}
+
+#[test]
+fn rate_limits_are_retried_for_any_method_and_quotas_are_not() {
+    let post = request(Method::POST, Some(false));
+    let body = r#"{"overLimit": {"code": 413, "message": "slow", "retryAfter": "4"}}"#;
+    assert_eq!(
+        retry_reason(&post, &answer(413, &[], body)),
+        Some(RetryReason::Status {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            after: Some(4)
+        })
+    );
+    let quota = r#"{"overLimit": {"code": 413, "message": "Quota exceeded"}}"#;
+    assert_eq!(retry_reason(&post, &answer(413, &[], quota)), None);
+    assert_eq!(
+        retry_reason(&post, &answer(429, &[("retry-after", "2")], "")),
+        Some(RetryReason::Status {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            after: Some(2)
+        })
+    );
+    assert_eq!(retry_reason(&post, &answer(500, &[], "")), None);
+    assert_eq!(retry_reason(&post, &answer(400, &[], "")), None);
 }
