@@ -149,11 +149,11 @@ struct CountingService<S> {
     counts: Arc<AttemptCounts>,
 }
 
-type Answer = http::Response<Bytes>;
+type Answer = http::Response<Full<Bytes>>;
 
-impl<S> Service<http::Request<Bytes>> for CountingService<S>
+impl<S> Service<http::Request<Full<Bytes>>> for CountingService<S>
 where
-    S: Service<http::Request<Bytes>, Response = Answer, Error = BoxError>,
+    S: Service<http::Request<Full<Bytes>>, Response = Answer, Error = BoxError>,
     S::Future: Send + 'static,
 {
     type Response = Answer;
@@ -164,7 +164,7 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, req: http::Request<Bytes>) -> Self::Future {
+    fn call(&mut self, req: http::Request<Full<Bytes>>) -> Self::Future {
         let counts = self.counts.clone();
         counts.attempts.fetch_add(1, Ordering::SeqCst);
         if req.method() == http::Method::POST {
