@@ -199,7 +199,6 @@ mod tests {
     use futures::future::BoxFuture;
     use std::sync::Mutex;
     use std::time::SystemTime;
-    use trove_types::Secret;
 
     #[derive(Debug)]
     struct ManualClock(Mutex<SystemTime>);
@@ -209,23 +208,31 @@ mod tests {
         }
     }
 
-    /// Issues tokens `t1`, `t2`, ... valid for one hour from the clock's time; yields once so
-    /// concurrent callers really overlap.
+    /// Issues tokens `t1`, `t2`, ... that live `lifetime` from the clock's time when asked,
+    /// stamped with that time as Keystone stamps `issued_at`. It answers after `latency` of
+    /// tokio time or, with none, after yielding once so concurrent callers really overlap; with
+    /// `fail` it rejects instead.
     #[derive(Debug)]
-    struct Counting {
-        clock: Arc<ManualClock>,
-        calls: AtomicU64,
+    struct Issuing {
+        clock: Arc<dyn Clock>,
+        lifetime: Duration,
+        latency: Option<Duration>,
         fail: bool,
+        calls: AtomicU64,
     }
-    impl AuthStrategy for Counting {
+    impl AuthStrategy for Issuing {
         fn authenticate<'a>(
             &'a self,
             _http: &'a dyn AuthHttp,
             _filter: &'a EndpointFilter,
         ) -> BoxFuture<'a, Result<Session, AuthError>> {
             Box::pin(async move {
-                tokio::task::yield_now().await;
+                let issued = self.clock.now();
                 let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+                match self.latency {
+                    Some(latency) => tokio::time::sleep(latency).await,
+                    None => tokio::task::yield_now().await,
+                }
                 if self.fail {
                     return Err(AuthError::Rejected {
                         url: "u".into(),
@@ -233,29 +240,27 @@ mod tests {
                         message: "no".into(),
                     });
                 }
-                Ok(Session {
-                    token: Secret::new(format!("t{n}")),
-                    endpoint: "http://e/v1.0/p".into(),
-                    project_id: None,
-                    expires_at: Some(self.clock.now() + Duration::from_secs(3600)),
-                    issued_at: None,
-                    catalog: None,
-                })
+                Ok(Session::new(format!("t{n}"), "http://e/v1.0/p")
+                    .with_expires_at(issued + self.lifetime)
+                    .with_issued_at(issued))
             })
         }
         fn name(&self) -> &'static str {
-            "counting"
+            "issuing"
         }
     }
 
-    fn setup(fail: bool) -> (Arc<ManualClock>, Arc<Counting>, Arc<TokenCache>) {
+    /// A cache over tokens that live an hour, issued on a manual clock.
+    fn setup(fail: bool) -> (Arc<ManualClock>, Arc<Issuing>, Arc<TokenCache>) {
         let clock = Arc::new(ManualClock(Mutex::new(
             std::time::UNIX_EPOCH + Duration::from_secs(1_000_000),
         )));
-        let strategy = Arc::new(Counting {
+        let strategy = Arc::new(Issuing {
             clock: clock.clone(),
-            calls: AtomicU64::new(0),
+            lifetime: Duration::from_secs(3600),
+            latency: None,
             fail,
+            calls: AtomicU64::new(0),
         });
         let cache = TokenCache::new(strategy.clone(), EndpointFilter::default())
             .with_clock(clock.clone())
@@ -336,39 +341,6 @@ mod tests {
         }
     }
 
-    /// Issues tokens that live `lifetime`, stamped like Keystone's (`issued_at` when the
-    /// request arrived), after 100 ms of virtual latency.
-    #[derive(Debug)]
-    struct Issuing {
-        clock: Arc<TokioClock>,
-        lifetime: Duration,
-        calls: AtomicU64,
-    }
-    impl AuthStrategy for Issuing {
-        fn authenticate<'a>(
-            &'a self,
-            _http: &'a dyn AuthHttp,
-            _filter: &'a EndpointFilter,
-        ) -> BoxFuture<'a, Result<Session, AuthError>> {
-            Box::pin(async move {
-                let issued = self.clock.now();
-                let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                Ok(Session {
-                    token: Secret::new(format!("t{n}")),
-                    endpoint: "http://e/v1.0/p".into(),
-                    project_id: None,
-                    expires_at: Some(issued + self.lifetime),
-                    issued_at: Some(issued),
-                    catalog: None,
-                })
-            })
-        }
-        fn name(&self) -> &'static str {
-            "issuing"
-        }
-    }
-
     /// Runs 200 callers that each ask for a session at the same 40 ticks, `lifetime / 9`
     /// apart (four lifetimes and a third); returns the number of authentications, checking
     /// that no caller got an expired token.
@@ -380,6 +352,8 @@ mod tests {
         let strategy = Arc::new(Issuing {
             clock: clock.clone(),
             lifetime,
+            latency: Some(Duration::from_millis(100)),
+            fail: false,
             calls: AtomicU64::new(0),
         });
         let mut cache =

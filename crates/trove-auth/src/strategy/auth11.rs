@@ -5,8 +5,8 @@ use futures::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::keystone_v2::V2Token;
-use super::{post_json_following_305, Answer, AuthHttp, AuthStrategy};
+use super::keystone_v2::{read_token_answer, TokenAnswer};
+use super::{post_credentials, AuthHttp, AuthStrategy};
 use crate::catalog::{Catalog, EndpointFilter};
 use crate::error::AuthError;
 use crate::session::Session;
@@ -45,13 +45,11 @@ impl Auth11 {
         response: &http::Response<Bytes>,
         filter: &EndpointFilter,
     ) -> Result<Session, AuthError> {
-        let answer = Answer::successful(url, response)?;
-        let body: Auth11Body = answer.body("auth body")?;
-        let auth = body.auth;
-        auth.token.into_session(
-            &answer,
+        read_token_answer(
+            url,
+            response,
             "auth",
-            auth.service_catalog,
+            |body: Auth11Body| body.auth,
             Catalog::from_auth11,
             filter,
         )
@@ -64,10 +62,8 @@ impl AuthStrategy for Auth11 {
         http: &'a dyn AuthHttp,
         filter: &'a EndpointFilter,
     ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        Box::pin(async move {
-            let (url, response) =
-                post_json_following_305(http, &self.url, &self.request_body()).await?;
-            Auth11::parse_response(&url, &response, filter)
+        post_credentials(http, &self.url, self.request_body(), true, |url, response| {
+            Auth11::parse_response(url, response, filter)
         })
     }
 
@@ -78,14 +74,7 @@ impl AuthStrategy for Auth11 {
 
 #[derive(Deserialize)]
 struct Auth11Body {
-    auth: Auth11Inner,
-}
-
-#[derive(Deserialize)]
-struct Auth11Inner {
-    token: V2Token,
-    #[serde(rename = "serviceCatalog", default)]
-    service_catalog: Option<Value>,
+    auth: TokenAnswer,
 }
 
 #[cfg(test)]

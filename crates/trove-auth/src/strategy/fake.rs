@@ -3,19 +3,17 @@
 use futures::future::BoxFuture;
 use url::Url;
 
-use super::{AuthHttp, AuthStrategy};
+use super::{known, AuthHttp, AuthStrategy};
 use crate::catalog::EndpointFilter;
 use crate::error::AuthError;
 use crate::session::Session;
-use trove_types::Secret;
 
 /// Fake-mode auth, as Trove's fake keystone filter and the usage guide's `FakeAuth` define it: no
 /// request is made, the token is the tenant id, and the endpoint is `<origin of the auth
 /// URL>/v1.0/<tenant>`.
 #[derive(Debug, Clone)]
 pub struct FakeAuth {
-    tenant: String,
-    endpoint: String,
+    session: Session,
 }
 
 impl FakeAuth {
@@ -35,9 +33,9 @@ impl FakeAuth {
                 "auth URL {auth_url:?} has no host"
             )));
         }
+        let endpoint = format!("{origin}/v1.0/{tenant}");
         Ok(FakeAuth {
-            endpoint: format!("{origin}/v1.0/{tenant}"),
-            tenant,
+            session: Session::new(tenant.clone(), endpoint).with_project_id(tenant),
         })
     }
 }
@@ -48,16 +46,7 @@ impl AuthStrategy for FakeAuth {
         _http: &'a dyn AuthHttp,
         _filter: &'a EndpointFilter,
     ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        Box::pin(async move {
-            Ok(Session {
-                token: Secret::new(self.tenant.clone()),
-                endpoint: self.endpoint.clone(),
-                project_id: Some(self.tenant.clone()),
-                expires_at: None,
-                issued_at: None,
-                catalog: None,
-            })
-        })
+        known(&self.session)
     }
 
     fn name(&self) -> &'static str {

@@ -2,10 +2,11 @@
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{parse_expiry, post_json_following_305, Answer, AuthHttp, AuthStrategy};
+use super::{parse_expiry, post_credentials, Answer, AuthHttp, AuthStrategy};
 use crate::catalog::{Catalog, EndpointFilter};
 use crate::error::AuthError;
 use crate::session::Session;
@@ -134,11 +135,13 @@ impl AuthStrategy for KeystoneV2 {
         http: &'a dyn AuthHttp,
         filter: &'a EndpointFilter,
     ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        Box::pin(async move {
-            let (url, response) =
-                post_json_following_305(http, &self.tokens_url, &self.request_body()).await?;
-            parse_access(&url, &response, filter)
-        })
+        post_credentials(
+            http,
+            &self.tokens_url,
+            self.request_body(),
+            true,
+            |url, response| parse_access(url, response, filter),
+        )
     }
 
     fn name(&self) -> &'static str {
@@ -162,25 +165,44 @@ pub(crate) fn parse_access(
     response: &http::Response<Bytes>,
     filter: &EndpointFilter,
 ) -> Result<Session, AuthError> {
-    let answer = Answer::successful(url, response)?;
-    let body: AccessBody = answer.body("access body")?;
-    let access = body.access;
-    access.token.into_session(
-        &answer,
+    read_token_answer(
+        url,
+        response,
         "access",
-        access.service_catalog,
+        |body: AccessBody| body.access,
         Catalog::from_v2,
         filter,
     )
 }
 
-#[derive(Deserialize)]
-struct AccessBody {
-    access: Access,
+/// Reads an answer whose root key `root` holds a v2.0 token and a catalog (read with `parse`):
+/// v2.0's `access`, or Auth 1.1's `auth` with its own catalog shapes. `inner` takes the root's
+/// content out of the body `B`.
+pub(crate) fn read_token_answer<B: DeserializeOwned>(
+    url: &str,
+    response: &http::Response<Bytes>,
+    root: &str,
+    inner: fn(B) -> TokenAnswer,
+    parse: fn(Value) -> Result<Catalog, String>,
+    filter: &EndpointFilter,
+) -> Result<Session, AuthError> {
+    let answer = Answer::successful(url, response)?;
+    let body: B = answer.body(&format!("{root} body"))?;
+    let TokenAnswer {
+        token,
+        service_catalog,
+    } = inner(body);
+    token.into_session(&answer, root, service_catalog, parse, filter)
 }
 
 #[derive(Deserialize)]
-struct Access {
+struct AccessBody {
+    access: TokenAnswer,
+}
+
+/// What a v2.0 or Auth 1.1 answer holds under its root key.
+#[derive(Deserialize)]
+pub(crate) struct TokenAnswer {
     token: V2Token,
     #[serde(rename = "serviceCatalog", default)]
     service_catalog: Option<Value>,

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::{post_json, Answer, AuthHttp, AuthStrategy};
+use super::{post_credentials, Answer, AuthHttp, AuthStrategy};
 use crate::catalog::{Catalog, EndpointFilter};
 use crate::error::AuthError;
 use crate::session::Session;
@@ -320,10 +320,13 @@ impl AuthStrategy for KeystoneV3 {
         http: &'a dyn AuthHttp,
         filter: &'a EndpointFilter,
     ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        Box::pin(async move {
-            let response = post_json(http, &self.tokens_url, &self.request_body()).await?;
-            self.parse_response(&response, filter)
-        })
+        post_credentials(
+            http,
+            &self.tokens_url,
+            self.request_body(),
+            false,
+            |_, response| self.parse_response(response, filter),
+        )
     }
 
     fn name(&self) -> &'static str {

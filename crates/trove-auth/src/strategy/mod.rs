@@ -87,6 +87,32 @@ pub(crate) async fn post_json(
         })
 }
 
+/// Authenticates as a strategy that knows its session without asking anyone does: at once,
+/// with a copy of `session`.
+pub(crate) fn known(session: &Session) -> BoxFuture<'static, Result<Session, AuthError>> {
+    Box::pin(futures::future::ready(Ok(session.clone())))
+}
+
+/// Authenticates as every strategy that sends credentials does: POSTs `body` to `url`, then
+/// reads the answer with `read`, given the URL that answered. With `follow_305`, a 305 is
+/// followed once as the legacy `Authenticator` did (v2.0 and Auth 1.1); Keystone v3 is not.
+pub(crate) fn post_credentials<'a>(
+    http: &'a dyn AuthHttp,
+    url: &'a str,
+    body: serde_json::Value,
+    follow_305: bool,
+    read: impl FnOnce(&str, &http::Response<Bytes>) -> Result<Session, AuthError> + Send + 'a,
+) -> BoxFuture<'a, Result<Session, AuthError>> {
+    Box::pin(async move {
+        let (url, response) = if follow_305 {
+            post_json_following_305(http, url, &body).await?
+        } else {
+            (url.to_owned(), post_json(http, url, &body).await?)
+        };
+        read(&url, &response)
+    })
+}
+
 /// Maps a non-success answer of the identity service to [`AuthError::Rejected`].
 pub(crate) fn rejected(url: &str, response: &http::Response<Bytes>) -> AuthError {
     let fault = trove_types::Fault::from_body(response.status().as_u16(), response.body());

@@ -2,7 +2,7 @@
 
 use futures::future::BoxFuture;
 
-use super::{AuthHttp, AuthStrategy};
+use super::{known, AuthHttp, AuthStrategy};
 use crate::catalog::EndpointFilter;
 use crate::error::AuthError;
 use crate::session::{trim_endpoint, Session};
@@ -12,16 +12,14 @@ use trove_types::Secret;
 /// nothing to refresh, so the 401 reaches the caller.
 #[derive(Debug, Clone)]
 pub struct StaticToken {
-    token: Secret,
-    endpoint: String,
+    session: Session,
 }
 
 impl StaticToken {
     /// Uses `token` against the tenant-scoped `endpoint`.
     pub fn new(token: impl Into<Secret>, endpoint: &str) -> Self {
         StaticToken {
-            token: token.into(),
-            endpoint: trim_endpoint(endpoint),
+            session: Session::new(token, trim_endpoint(endpoint)),
         }
     }
 }
@@ -32,16 +30,7 @@ impl AuthStrategy for StaticToken {
         _http: &'a dyn AuthHttp,
         _filter: &'a EndpointFilter,
     ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        Box::pin(async move {
-            Ok(Session {
-                token: self.token.clone(),
-                endpoint: self.endpoint.clone(),
-                project_id: None,
-                expires_at: None,
-                issued_at: None,
-                catalog: None,
-            })
-        })
+        known(&self.session)
     }
 
     fn name(&self) -> &'static str {
