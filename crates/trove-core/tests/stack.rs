@@ -5,47 +5,20 @@
 #![allow(clippy::unwrap_used)]
 
 mod scripted;
+mod shared;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 
-use futures::future::BoxFuture;
 use futures::TryStreamExt;
 use http_body_util::Full;
 use scripted::{answer, Count, Seen, Server};
+use shared::Numbered;
 use tower::util::MapRequestLayer;
-use trove_auth::{AuthError, AuthHttp, AuthStrategy, EndpointFilter, Secret, Session};
 use trove_core::request::operation::OperationInfo;
 use trove_core::{Attempt, Client, Error, RetryConfig};
-
-/// Issues `tok-1`, `tok-2`, ... for endpoint `http://trove.test/v1.0/p1`.
-#[derive(Debug, Default)]
-struct Numbered(AtomicUsize);
-
-impl AuthStrategy for Numbered {
-    fn authenticate<'a>(
-        &'a self,
-        _http: &'a dyn AuthHttp,
-        _filter: &'a EndpointFilter,
-    ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        Box::pin(async move {
-            let n = self.0.fetch_add(1, Ordering::SeqCst) + 1;
-            Ok(Session {
-                token: Secret::new(format!("tok-{n}")),
-                endpoint: "http://trove.test/v1.0/p1".into(),
-                project_id: Some("p1".into()),
-                expires_at: None,
-                issued_at: None,
-                catalog: None,
-            })
-        })
-    }
-    fn name(&self) -> &'static str {
-        "numbered"
-    }
-}
 
 const INSTANCE: &str =
     r#"{"instance": {"id": "i-1", "name": "db", "status": "ACTIVE", "links": []}}"#;

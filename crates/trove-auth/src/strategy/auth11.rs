@@ -62,9 +62,13 @@ impl AuthStrategy for Auth11 {
         http: &'a dyn AuthHttp,
         filter: &'a EndpointFilter,
     ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        post_credentials(http, &self.url, self.request_body(), true, |url, response| {
-            Auth11::parse_response(url, response, filter)
-        })
+        post_credentials(
+            http,
+            &self.url,
+            self.request_body(),
+            true,
+            |url, response| Auth11::parse_response(url, response, filter),
+        )
     }
 
     fn name(&self) -> &'static str {
