@@ -12,10 +12,9 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 
-use futures::TryStreamExt;
 use http_body_util::Full;
 use scripted::{answer, Count, Seen, Server};
-use shared::Numbered;
+use shared::{collect_all, Numbered};
 use tower::util::MapRequestLayer;
 use trove_core::request::operation::OperationInfo;
 use trove_core::{Attempt, Client, Error, RetryConfig};
@@ -159,14 +158,7 @@ async fn the_marker_comes_from_the_next_href_and_the_request_stays_on_our_endpoi
         .unwrap();
     let page = client.instances().list().limit(2).await.unwrap();
     assert_eq!((page.len(), page.next.as_deref()), (2, Some("m-cut")));
-    let all: Vec<_> = client
-        .instances()
-        .list()
-        .limit(2)
-        .into_stream()
-        .try_collect()
-        .await
-        .unwrap();
+    let all = collect_all(client.instances().list().limit(2).into_stream()).await;
     let names: Vec<_> = all.iter().map(|i| i.name.as_str()).collect();
     assert_eq!(names, ["b", "a", "c"]);
     let uris: Vec<_> = server.seen().into_iter().map(|s| s.uri).collect();
@@ -190,13 +182,7 @@ async fn a_stream_stops_when_the_server_repeats_the_marker() {
         }))
         .build()
         .unwrap();
-    let all: Vec<_> = client
-        .instances()
-        .list()
-        .into_stream()
-        .try_collect()
-        .await
-        .unwrap();
+    let all = collect_all(client.instances().list().into_stream()).await;
     assert_eq!(
         all.len(),
         2,

@@ -1,14 +1,19 @@
 //! What several test files need besides a scripted server: an identity service that issues
-//! numbered tokens, a buffer that captures logs, and a burst of concurrent calls.
+//! numbered tokens, a buffer that captures logs, a burst of concurrent calls, every item of a
+//! listing, and a client over a transport that answers every request with a 200.
 
 // Each test file that includes this module uses its own part of it.
 #![allow(dead_code)]
 
+use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use bytes::Bytes;
 use futures::future::BoxFuture;
+use futures::{Stream, TryStreamExt};
+use http_body_util::Full;
 use trove_auth::{AuthError, AuthHttp, AuthStrategy, Clock, EndpointFilter, Session};
 use trove_core::Client;
 use trove_types::instance::Instance;
@@ -120,4 +125,32 @@ pub async fn concurrent_gets(
         results.push(task.await.unwrap());
     }
     results
+}
+
+/// Every item of a listing's stream, in order; panics on the first error.
+pub async fn collect_all<T>(items: impl Stream<Item = Result<T, trove_core::Error>>) -> Vec<T> {
+    items.try_collect().await.unwrap()
+}
+
+/// A client with token `t` at `http://trove.test/v1.0/t` whose transport answers its n-th
+/// request (from 0) with a 200 carrying `body(n)`.
+pub fn answering(body: impl Fn(usize) -> Bytes + Send + Sync + 'static) -> Client {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let body = Arc::new(body);
+    let svc = tower::service_fn(move |_req: http::Request<Full<Bytes>>| {
+        let body = body(calls.fetch_add(1, Ordering::SeqCst));
+        async move {
+            Ok::<_, Infallible>(
+                http::Response::builder()
+                    .status(200)
+                    .body(Full::new(body))
+                    .unwrap(),
+            )
+        }
+    });
+    Client::builder()
+        .token("t", "http://trove.test/v1.0/t")
+        .transport(svc)
+        .build()
+        .unwrap()
 }
