@@ -10,11 +10,11 @@ mod shared;
 
 use std::time::Duration;
 
-use futures::future::BoxFuture;
 use scripted::{ok, Server};
 use shared::{concurrent_gets, Numbered, ENDPOINT};
 use tokio::time::Instant;
-use trove_auth::{AuthError, AuthHttp, AuthStrategy, EndpointFilter, Session};
+use trove_auth::strategy::from_fn;
+use trove_auth::{AuthError, AuthStrategy, Session};
 use trove_core::{Client, Error, RetryConfig, SendState};
 
 const INSTANCE: &str =
@@ -22,7 +22,7 @@ const INSTANCE: &str =
 
 fn client(server: &Server, issuer: &Numbered) -> Client {
     Client::builder()
-        .auth(issuer.clone())
+        .auth(issuer.strategy())
         .transport(server.transport(|_, _| ok(INSTANCE)))
         .attempt_timeout(Some(Duration::from_secs(2)))
         .timeout(Some(Duration::from_secs(30)))
@@ -92,7 +92,7 @@ async fn a_deadline_spent_waiting_for_a_token_reports_nothing_sent() {
     // timeout, which may have been processed.
     let slow = Server::with_latency(Duration::from_secs(50));
     let c = Client::builder()
-        .auth(Numbered::delayed(Duration::from_secs(1)))
+        .auth(Numbered::delayed(Duration::from_secs(1)).strategy())
         .transport(slow.transport(|_, _| ok(INSTANCE)))
         .attempt_timeout(None)
         .timeout(Some(Duration::from_secs(30)))
@@ -105,16 +105,10 @@ async fn a_deadline_spent_waiting_for_a_token_reports_nothing_sent() {
 }
 
 /// Asks the identity service at `http://keystone.test/v3/auth/tokens` through the client's
-/// [`AuthHttp`], as the Keystone strategies do, and issues `tok-<n>` when it answers.
-#[derive(Debug)]
-struct ThroughHttp;
-
-impl AuthStrategy for ThroughHttp {
-    fn authenticate<'a>(
-        &'a self,
-        http: &'a dyn AuthHttp,
-        _filter: &'a EndpointFilter,
-    ) -> BoxFuture<'a, Result<Session, AuthError>> {
+/// [`AuthHttp`](trove_auth::AuthHttp), as the Keystone strategies do, and issues `tok-<n>` when
+/// it answers.
+fn through_http() -> impl AuthStrategy {
+    from_fn("through-http", |http, _| {
         Box::pin(async move {
             let url = "http://keystone.test/v3/auth/tokens";
             let request = http::Request::post(url).body(bytes::Bytes::new()).unwrap();
@@ -128,10 +122,7 @@ impl AuthStrategy for ThroughHttp {
             let token = String::from_utf8(answer.body().to_vec()).unwrap();
             Ok(Session::new(token, ENDPOINT).with_project_id("p1"))
         })
-    }
-    fn name(&self) -> &'static str {
-        "through-http"
-    }
+    })
 }
 
 #[tokio::test(start_paused = true)]
@@ -140,7 +131,7 @@ async fn a_hung_identity_service_is_given_up_after_the_identity_timeout() {
     // ends it, and the next login is answered.
     let server = Server::with_latency(Duration::from_millis(10));
     let c = Client::builder()
-        .auth(ThroughHttp)
+        .auth(through_http())
         .transport(server.transport(|req, n| {
             if req.uri().host() == Some("keystone.test") {
                 if n == 0 {

@@ -42,7 +42,7 @@ fn auth_layer() -> (AuthLayer, Arc<Manual>, Arc<TokenCache>) {
     let clock = Arc::new(Manual(Mutex::new(
         SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000),
     )));
-    let strategy = Numbered::expiring(clock.clone(), Duration::from_secs(600));
+    let strategy = Numbered::expiring(clock.clone(), Duration::from_secs(600)).strategy();
     let cache = Arc::new(
         TokenCache::new(Arc::new(strategy), EndpointFilter::default())
             .with_clock(clock.clone())

@@ -26,7 +26,7 @@ const INSTANCE: &str =
 async fn relative_requests_go_to_the_session_endpoint_with_the_token() {
     let server = Server::default();
     let client = Client::builder()
-        .auth(Numbered::default())
+        .auth(Numbered::default().strategy())
         .transport(server.transport(|_, _| answer(200, INSTANCE)))
         .build()
         .unwrap();
@@ -46,7 +46,7 @@ async fn relative_requests_go_to_the_session_endpoint_with_the_token() {
 async fn a_401_causes_one_reauth_and_one_replay_never_a_loop() {
     let server = Server::default();
     let client = Client::builder()
-        .auth(Numbered::default())
+        .auth(Numbered::default().strategy())
         .transport(server.transport(|req, _| {
             if req.headers()["x-auth-token"] == "tok-1" {
                 answer(
@@ -71,7 +71,7 @@ async fn a_401_causes_one_reauth_and_one_replay_never_a_loop() {
     // A server that refuses every token gets exactly two tries, and the 401 is returned.
     let server = Server::default();
     let client = Client::builder()
-        .auth(Numbered::default())
+        .auth(Numbered::default().strategy())
         .transport(server.transport(|_, _| answer(401, "{}")))
         .build()
         .unwrap();
@@ -92,7 +92,7 @@ async fn retries_and_the_401_replay_carry_the_extensions_of_the_original() {
         let sent = Arc::new(Mutex::new(Vec::new()));
         let log = sent.clone();
         let mut builder = Client::builder()
-            .auth(Numbered::default())
+            .auth(Numbered::default().strategy())
             .retry(RetryConfig::default().jitter(false).budget(None))
             .transport(server.transport(move |req, n| {
                 let ext = req.extensions();
@@ -137,7 +137,7 @@ async fn the_marker_comes_from_the_next_href_and_the_request_stays_on_our_endpoi
     let server = Server::default();
     // The server's next link is https, on another host, and its marker is not the last item's id.
     let client = Client::builder()
-        .auth(Numbered::default())
+        .auth(Numbered::default().strategy())
         .transport(server.transport(|req, _| {
             let item = |id: &str| format!(r#"{{"id": "{id}", "name": "{id}", "status": "ACTIVE"}}"#);
             if req.uri().query().unwrap_or_default().contains("marker=m-cut") {
@@ -172,7 +172,7 @@ async fn the_marker_comes_from_the_next_href_and_the_request_stays_on_our_endpoi
 async fn a_stream_stops_when_the_server_repeats_the_marker() {
     let server = Server::default();
     let client = Client::builder()
-        .auth(Numbered::default())
+        .auth(Numbered::default().strategy())
         .transport(server.transport(|_, _| {
             answer(
                 200,
@@ -195,7 +195,7 @@ async fn a_stream_stops_when_the_server_repeats_the_marker() {
 #[tokio::test(start_paused = true)]
 async fn errors_are_typed_and_malformed_answers_are_errors_not_panics() {
     let client = Client::builder()
-        .auth(Numbered::default())
+        .auth(Numbered::default().strategy())
         .transport(Server::default().transport(|req, _| match req.uri().path() {
             "/v1.0/p1/instances/gone" => answer(
                 404,
@@ -264,7 +264,7 @@ async fn user_layers_see_every_request_including_replays() {
     let count = Arc::new(AtomicUsize::new(0));
     let c2 = count.clone();
     let client = Client::builder()
-        .auth(Numbered::default())
+        .auth(Numbered::default().strategy())
         .layer(tower::layer::layer_fn(move |inner| {
             Count(inner, c2.clone())
         }))

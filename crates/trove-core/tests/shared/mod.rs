@@ -11,10 +11,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures::future::BoxFuture;
 use futures::{Stream, TryStreamExt};
 use http_body_util::Full;
-use trove_auth::{AuthError, AuthHttp, AuthStrategy, Clock, EndpointFilter, Session};
+use trove_auth::strategy::from_fn;
+use trove_auth::{AuthStrategy, Clock, Session};
 use trove_core::Client;
 use trove_types::instance::Instance;
 
@@ -23,7 +23,8 @@ pub const ENDPOINT: &str = "http://trove.test/v1.0/p1";
 
 /// An identity service that issues `tok-1`, `tok-2`, ... for [`ENDPOINT`] (project `p1`),
 /// at once and never expiring unless [`Numbered::delayed`] or [`Numbered::expiring`] say
-/// otherwise. Clones share the count of tokens issued.
+/// otherwise. Clones, and the strategies made by [`Numbered::strategy`], share the count of
+/// tokens issued.
 #[derive(Debug, Clone, Default)]
 pub struct Numbered {
     issued: Arc<AtomicUsize>,
@@ -52,32 +53,27 @@ impl Numbered {
     pub fn issued(&self) -> usize {
         self.issued.load(Ordering::SeqCst)
     }
-}
 
-impl AuthStrategy for Numbered {
-    fn authenticate<'a>(
-        &'a self,
-        _http: &'a dyn AuthHttp,
-        _filter: &'a EndpointFilter,
-    ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        Box::pin(async move {
-            if let Some(delay) = self.delay {
-                tokio::time::sleep(delay).await;
-            }
-            let n = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
-            let session = Session::new(format!("tok-{n}"), ENDPOINT).with_project_id("p1");
-            Ok(match &self.expiry {
-                None => session,
-                Some((clock, lifetime)) => {
-                    let now = clock.now();
-                    session.with_expires_at(now + *lifetime).with_issued_at(now)
+    /// The strategy to give a client; it counts into this issuer.
+    pub fn strategy(&self) -> impl AuthStrategy {
+        let this = self.clone();
+        from_fn("numbered", move |_, _| {
+            let this = this.clone();
+            Box::pin(async move {
+                if let Some(delay) = this.delay {
+                    tokio::time::sleep(delay).await;
                 }
+                let n = this.issued.fetch_add(1, Ordering::SeqCst) + 1;
+                let session = Session::new(format!("tok-{n}"), ENDPOINT).with_project_id("p1");
+                Ok(match &this.expiry {
+                    None => session,
+                    Some((clock, lifetime)) => {
+                        let now = clock.now();
+                        session.with_expires_at(now + *lifetime).with_issued_at(now)
+                    }
+                })
             })
         })
-    }
-
-    fn name(&self) -> &'static str {
-        "numbered"
     }
 }
 
