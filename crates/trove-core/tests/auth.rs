@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use futures::future::BoxFuture;
 use http_body_util::{BodyExt, Full};
-use shared::{concurrent_gets, Logs};
+use shared::{concurrent_gets, send_to_identity, Logs};
 use trove_auth::strategy::{KeystoneV2, Tenant};
 use trove_auth::{
     AuthError, AuthHttp, AuthStrategy, Clock, EndpointFilter, Interface, Secret, Session,
@@ -226,13 +226,7 @@ impl AuthStrategy for VaultIssued {
                 .header("content-type", "application/json")
                 .body(Bytes::from(body.to_string()))
                 .unwrap();
-            let response = http
-                .send(request)
-                .await
-                .map_err(|source| AuthError::Connect {
-                    url: url.into(),
-                    source,
-                })?;
+            let response = send_to_identity(http, request).await?;
             let token = response
                 .headers()
                 .get("x-subject-token")

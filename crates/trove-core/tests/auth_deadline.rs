@@ -11,10 +11,10 @@ mod shared;
 use std::time::Duration;
 
 use scripted::{ok, Server};
-use shared::{concurrent_gets, Numbered, ENDPOINT};
+use shared::{concurrent_gets, send_to_identity, Numbered, ENDPOINT};
 use tokio::time::Instant;
 use trove_auth::strategy::from_fn;
-use trove_auth::{AuthError, AuthStrategy, Session};
+use trove_auth::{AuthStrategy, Session};
 use trove_core::{Client, Error, RetryConfig, SendState};
 
 const INSTANCE: &str =
@@ -112,13 +112,7 @@ fn through_http() -> impl AuthStrategy {
         Box::pin(async move {
             let url = "http://keystone.test/v3/auth/tokens";
             let request = http::Request::post(url).body(bytes::Bytes::new()).unwrap();
-            let answer = http
-                .send(request)
-                .await
-                .map_err(|source| AuthError::Connect {
-                    url: url.into(),
-                    source,
-                })?;
+            let answer = send_to_identity(http, request).await?;
             let token = String::from_utf8(answer.body().to_vec()).unwrap();
             Ok(Session::new(token, ENDPOINT).with_project_id("p1"))
         })

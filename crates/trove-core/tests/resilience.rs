@@ -29,6 +29,13 @@ const INSTANCE: &str =
 /// Every answer takes this long (in paused time), so concurrent calls overlap.
 const LATENCY: Duration = Duration::from_millis(10);
 
+/// Retries that wait as long as the server asks, up to a minute, with no budget to run out.
+fn patient_retry() -> RetryConfig {
+    RetryConfig::default()
+        .max_retry_after(Duration::from_secs(60))
+        .budget(None)
+}
+
 fn client(
     server: &Server,
     script: impl Fn(&str, usize) -> Act + Clone + Send + Sync + 'static,
@@ -229,11 +236,7 @@ async fn no_wait_starts_that_would_end_past_the_deadline() {
     for (method, act) in cases {
         let server = Server::with_latency(LATENCY);
         let c = client(&server, move |_, _| act.clone())
-            .retry(
-                RetryConfig::default()
-                    .max_retry_after(Duration::from_secs(60))
-                    .budget(None),
-            )
+            .retry(patient_retry())
             .timeout(Some(Duration::from_secs(45)))
             .build()
             .unwrap();
@@ -268,11 +271,7 @@ async fn no_wait_starts_that_would_end_past_the_deadline() {
             ok(INSTANCE)
         }
     })
-    .retry(
-        RetryConfig::default()
-            .max_retry_after(Duration::from_secs(60))
-            .budget(None),
-    )
+    .retry(patient_retry())
     .timeout(Some(Duration::from_secs(45)))
     .build()
     .unwrap();
@@ -350,11 +349,7 @@ async fn retry_after_is_capped_and_quotas_are_not_retried() {
     // Over the cap: no wait, and the error carries the server's value.
     let server = Server::with_latency(LATENCY);
     let c = client(&server, |_, _| over_limit(Some("120"), None))
-        .retry(
-            RetryConfig::default()
-                .max_retry_after(Duration::from_secs(60))
-                .budget(None),
-        )
+        .retry(patient_retry())
         .build()
         .unwrap();
     let start = Instant::now();

@@ -9,11 +9,15 @@ use crate::catalog::EndpointFilter;
 use crate::error::AuthError;
 use crate::session::Session;
 
+/// What [`from_fn`] calls to authenticate.
+type AuthFn = dyn for<'a> Fn(&'a dyn AuthHttp, &'a EndpointFilter) -> BoxFuture<'a, Result<Session, AuthError>>
+    + Send
+    + Sync;
+
 /// An [`AuthStrategy`] that calls a function; made by [`from_fn`].
-#[derive(Clone)]
-pub struct FnStrategy<F> {
+pub struct FnStrategy {
     name: &'static str,
-    authenticate: F,
+    authenticate: Box<AuthFn>,
 }
 
 /// An [`AuthStrategy`] named `name` that authenticates by calling `authenticate` with the
@@ -31,7 +35,7 @@ pub struct FnStrategy<F> {
 /// # Ok::<(), trove_auth::AuthError>(())
 /// # }).unwrap();
 /// ```
-pub fn from_fn<F>(name: &'static str, authenticate: F) -> FnStrategy<F>
+pub fn from_fn<F>(name: &'static str, authenticate: F) -> FnStrategy
 where
     F: for<'a> Fn(
             &'a dyn AuthHttp,
@@ -41,10 +45,13 @@ where
         + Sync
         + 'static,
 {
-    FnStrategy { name, authenticate }
+    FnStrategy {
+        name,
+        authenticate: Box::new(authenticate),
+    }
 }
 
-impl<F> fmt::Debug for FnStrategy<F> {
+impl fmt::Debug for FnStrategy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FnStrategy")
             .field("name", &self.name)
@@ -52,16 +59,7 @@ impl<F> fmt::Debug for FnStrategy<F> {
     }
 }
 
-impl<F> AuthStrategy for FnStrategy<F>
-where
-    F: for<'a> Fn(
-            &'a dyn AuthHttp,
-            &'a EndpointFilter,
-        ) -> BoxFuture<'a, Result<Session, AuthError>>
-        + Send
-        + Sync
-        + 'static,
-{
+impl AuthStrategy for FnStrategy {
     fn authenticate<'a>(
         &'a self,
         http: &'a dyn AuthHttp,

@@ -14,7 +14,7 @@ use bytes::Bytes;
 use futures::{Stream, TryStreamExt};
 use http_body_util::Full;
 use trove_auth::strategy::from_fn;
-use trove_auth::{AuthStrategy, Clock, Session};
+use trove_auth::{AuthError, AuthHttp, AuthStrategy, Clock, Session};
 use trove_core::Client;
 use trove_types::instance::Instance;
 
@@ -75,6 +75,18 @@ impl Numbered {
             })
         })
     }
+}
+
+/// Sends `request` to the identity service through `http`, as a strategy does: a failure to
+/// reach it is [`AuthError::Connect`].
+pub async fn send_to_identity(
+    http: &dyn AuthHttp,
+    request: http::Request<Bytes>,
+) -> Result<http::Response<Bytes>, AuthError> {
+    let url = request.uri().to_string();
+    http.send(request)
+        .await
+        .map_err(|source| AuthError::Connect { url, source })
 }
 
 /// Everything a `tracing` subscriber writes into it, shared by its clones.
