@@ -1,13 +1,11 @@
 //! Auth 1.1 (`auth1.1`): Rackspace's pre-Keystone `{"credentials": {"username", "key"}}`.
 
-use bytes::Bytes;
 use futures::future::BoxFuture;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::keystone_v2::{read_token_answer, TokenAnswer};
+use super::keystone_v2::{parse_token_answer, Dialect};
 use super::{post_credentials, AuthHttp, AuthStrategy};
-use crate::catalog::{Catalog, EndpointFilter};
+use crate::catalog::EndpointFilter;
 use crate::error::AuthError;
 use crate::session::Session;
 use trove_types::Secret;
@@ -39,21 +37,6 @@ impl Auth11 {
     fn request_body(&self) -> Value {
         json!({ "credentials": { "username": self.username, "key": self.key.expose() } })
     }
-
-    fn parse_response(
-        url: &str,
-        response: &http::Response<Bytes>,
-        filter: &EndpointFilter,
-    ) -> Result<Session, AuthError> {
-        read_token_answer(
-            url,
-            response,
-            "auth",
-            |body: Auth11Body| body.auth,
-            Catalog::from_auth11,
-            filter,
-        )
-    }
 }
 
 impl AuthStrategy for Auth11 {
@@ -67,7 +50,7 @@ impl AuthStrategy for Auth11 {
             &self.url,
             self.request_body(),
             true,
-            |url, response| Auth11::parse_response(url, response, filter),
+            |url, response| parse_token_answer(Dialect::Auth11, url, response, filter),
         )
     }
 
@@ -76,14 +59,10 @@ impl AuthStrategy for Auth11 {
     }
 }
 
-#[derive(Deserialize)]
-struct Auth11Body {
-    auth: TokenAnswer,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bytes::Bytes;
 
     fn ok(body: &str) -> http::Response<Bytes> {
         http::Response::builder()
@@ -107,7 +86,8 @@ mod tests {
         let list = r#"{"auth": {"token": {"id": "t11", "expires": "2012-04-13T13:15:00.000-05:00"},
             "serviceCatalog": [{"type": "database", "name": "trove", "endpoints": [
                 {"region": "ORD", "publicURL": "https://ord/v1.0/1"}]}]}}"#;
-        let s = Auth11::parse_response("u", &ok(list), &EndpointFilter::default()).unwrap();
+        let s = parse_token_answer(Dialect::Auth11, "u", &ok(list), &EndpointFilter::default())
+            .unwrap();
         assert_eq!(
             (s.token.expose(), s.endpoint.as_str()),
             ("t11", "https://ord/v1.0/1")
@@ -123,11 +103,11 @@ mod tests {
             region: Some("ORD".into()),
             ..Default::default()
         };
-        let s = Auth11::parse_response("u", &ok(map), &f).unwrap();
+        let s = parse_token_answer(Dialect::Auth11, "u", &ok(map), &f).unwrap();
         assert_eq!(s.endpoint, "https://ord/v1.0/1");
         f.region = None;
         assert!(matches!(
-            Auth11::parse_response("u", &ok(map), &f),
+            parse_token_answer(Dialect::Auth11, "u", &ok(map), &f),
             Err(AuthError::AmbiguousEndpoints { count: 2, .. })
         ));
     }
@@ -142,15 +122,16 @@ mod tests {
             ))
             .unwrap();
         assert!(matches!(
-            Auth11::parse_response("u", &denied, &f),
+            parse_token_answer(Dialect::Auth11, "u", &denied, &f),
             Err(AuthError::Rejected { status: 401, .. })
         ));
         assert!(matches!(
-            Auth11::parse_response("u", &ok(r#"{"access": {}}"#), &f),
+            parse_token_answer(Dialect::Auth11, "u", &ok(r#"{"access": {}}"#), &f),
             Err(AuthError::Malformed { .. })
         ));
         assert!(matches!(
-            Auth11::parse_response(
+            parse_token_answer(
+                Dialect::Auth11,
                 "u",
                 &ok(r#"{"auth": {"token": {"id": "t"}, "serviceCatalog": 5}}"#),
                 &f

@@ -3,7 +3,7 @@
 use futures::future::BoxFuture;
 use url::Url;
 
-use super::{known, AuthHttp, AuthStrategy};
+use super::{AuthHttp, AuthStrategy, StaticToken};
 use crate::catalog::EndpointFilter;
 use crate::error::AuthError;
 use crate::session::Session;
@@ -13,7 +13,8 @@ use crate::session::Session;
 /// URL>/v1.0/<tenant>`.
 #[derive(Debug, Clone)]
 pub struct FakeAuth {
-    session: Session,
+    /// Fake mode is a static token scoped to the tenant: the tenant id itself.
+    token: StaticToken,
 }
 
 impl FakeAuth {
@@ -35,7 +36,7 @@ impl FakeAuth {
         }
         let endpoint = format!("{origin}/v1.0/{tenant}");
         Ok(FakeAuth {
-            session: Session::new(tenant.clone(), endpoint).with_project_id(tenant),
+            token: StaticToken::new(tenant.clone(), &endpoint).scoped_to(tenant),
         })
     }
 }
@@ -43,10 +44,10 @@ impl FakeAuth {
 impl AuthStrategy for FakeAuth {
     fn authenticate<'a>(
         &'a self,
-        _http: &'a dyn AuthHttp,
-        _filter: &'a EndpointFilter,
+        http: &'a dyn AuthHttp,
+        filter: &'a EndpointFilter,
     ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        known(&self.session)
+        self.token.authenticate(http, filter)
     }
 
     fn name(&self) -> &'static str {

@@ -2,7 +2,6 @@
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -140,7 +139,7 @@ impl AuthStrategy for KeystoneV2 {
             &self.tokens_url,
             self.request_body(),
             true,
-            |url, response| parse_access(url, response, filter),
+            |url, response| parse_token_answer(Dialect::V2, url, response, filter),
         )
     }
 
@@ -159,40 +158,36 @@ fn with_tokens(auth_url: &str) -> String {
     }
 }
 
-/// Reads a v2.0 `{"access": {...}}` answer into a session.
-pub(crate) fn parse_access(
-    url: &str,
-    response: &http::Response<Bytes>,
-    filter: &EndpointFilter,
-) -> Result<Session, AuthError> {
-    read_token_answer(
-        url,
-        response,
-        "access",
-        |body: AccessBody| body.access,
-        Catalog::from_v2,
-        filter,
-    )
+/// The answers that carry a v2.0 token: v2.0's `{"access": {...}}`, and Auth 1.1's
+/// `{"auth": {...}}` with its own catalog shapes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Dialect {
+    V2,
+    Auth11,
 }
 
-/// Reads an answer whose root key `root` holds a v2.0 token and a catalog (read with `parse`):
-/// v2.0's `access`, or Auth 1.1's `auth` with its own catalog shapes. `inner` takes the root's
-/// content out of the body `B`.
-pub(crate) fn read_token_answer<B: DeserializeOwned>(
+/// Reads an answer in `dialect` into a session.
+pub(crate) fn parse_token_answer(
+    dialect: Dialect,
     url: &str,
     response: &http::Response<Bytes>,
-    root: &str,
-    inner: fn(B) -> TokenAnswer,
-    parse: fn(Value) -> Result<Catalog, String>,
     filter: &EndpointFilter,
 ) -> Result<Session, AuthError> {
     let answer = Answer::successful(url, response)?;
-    let body: B = answer.body(&format!("{root} body"))?;
-    let TokenAnswer {
-        token,
-        service_catalog,
-    } = inner(body);
-    token.into_session(&answer, root, service_catalog, parse, filter)
+    let (root, inner, parse): (_, TokenAnswer, fn(Value) -> Result<Catalog, String>) = match dialect
+    {
+        Dialect::V2 => {
+            let body: AccessBody = answer.body("access body")?;
+            ("access", body.access, Catalog::from_v2)
+        }
+        Dialect::Auth11 => {
+            let body: Auth11Body = answer.body("auth body")?;
+            ("auth", body.auth, Catalog::from_auth11)
+        }
+    };
+    inner
+        .token
+        .into_session(&answer, root, inner.service_catalog, parse, filter)
 }
 
 #[derive(Deserialize)]
@@ -200,9 +195,14 @@ struct AccessBody {
     access: TokenAnswer,
 }
 
+#[derive(Deserialize)]
+struct Auth11Body {
+    auth: TokenAnswer,
+}
+
 /// What a v2.0 or Auth 1.1 answer holds under its root key.
 #[derive(Deserialize)]
-pub(crate) struct TokenAnswer {
+struct TokenAnswer {
     token: V2Token,
     #[serde(rename = "serviceCatalog", default)]
     service_catalog: Option<Value>,
@@ -304,7 +304,13 @@ mod tests {
 
     #[test]
     fn parses_the_access_document() {
-        let s = parse_access("u", &response(200, ACCESS), &EndpointFilter::default()).unwrap();
+        let s = parse_token_answer(
+            Dialect::V2,
+            "u",
+            &response(200, ACCESS),
+            &EndpointFilter::default(),
+        )
+        .unwrap();
         assert_eq!(s.token.expose(), "tok-v2");
         assert_eq!(s.endpoint, "http://trove/v1.0/t1");
         assert_eq!(s.project_id.as_deref(), Some("t1"));
@@ -317,7 +323,7 @@ mod tests {
             service_name: Some("cloudDatabases".into()),
             ..Default::default()
         };
-        let s = parse_access("u", &response(200, ACCESS), &rax).unwrap();
+        let s = parse_token_answer(Dialect::V2, "u", &response(200, ACCESS), &rax).unwrap();
         assert_eq!(s.endpoint, "https://dfw.databases/v1.0/t1");
     }
 
@@ -325,7 +331,7 @@ mod tests {
     fn failures_say_which_step_failed() {
         let f = EndpointFilter::default();
         let denied = r#"{"unauthorized": {"code": 401, "message": "Invalid user / password"}}"#;
-        match parse_access("u", &response(401, denied), &f) {
+        match parse_token_answer(Dialect::V2, "u", &response(401, denied), &f) {
             Err(AuthError::Rejected {
                 status: 401,
                 message,
@@ -334,18 +340,18 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(matches!(
-            parse_access("u", &response(200, r#"{"token": {}}"#), &f),
+            parse_token_answer(Dialect::V2, "u", &response(200, r#"{"token": {}}"#), &f),
             Err(AuthError::Malformed { .. })
         ));
         let no_db = r#"{"access": {"token": {"id": "t"}, "serviceCatalog": []}}"#;
         assert!(matches!(
-            parse_access("u", &response(200, no_db), &f),
+            parse_token_answer(Dialect::V2, "u", &response(200, no_db), &f),
             Err(AuthError::EndpointNotFound { .. })
         ));
         let bad_expiry = r#"{"access": {"token": {"id": "t", "expires": "soon"}, "serviceCatalog": [
             {"type": "database", "endpoints": [{"publicURL": "http://t/v1.0/x"}]}]}}"#;
         assert!(matches!(
-            parse_access("u", &response(200, bad_expiry), &f),
+            parse_token_answer(Dialect::V2, "u", &response(200, bad_expiry), &f),
             Err(AuthError::Malformed { .. })
         ));
     }

@@ -89,12 +89,6 @@ pub(crate) async fn post_json(
         })
 }
 
-/// Authenticates as a strategy that knows its session without asking anyone does: at once,
-/// with a copy of `session`.
-pub(crate) fn known(session: &Session) -> BoxFuture<'static, Result<Session, AuthError>> {
-    Box::pin(futures::future::ready(Ok(session.clone())))
-}
-
 /// Authenticates as every strategy that sends credentials does: POSTs `body` to `url`, then
 /// reads the answer with `read`, given the URL that answered. With `follow_305`, a 305 is
 /// followed once as the legacy `Authenticator` did (v2.0 and Auth 1.1); Keystone v3 is not.
