@@ -1,13 +1,9 @@
 //! Auth 1.1 (`auth1.1`): Rackspace's pre-Keystone `{"credentials": {"username", "key"}}`.
 
-use futures::future::BoxFuture;
 use serde_json::{json, Value};
 
 use super::keystone_v2::{parse_token_answer, Dialect};
-use super::{post_credentials, AuthHttp, AuthStrategy};
-use crate::catalog::EndpointFilter;
-use crate::error::AuthError;
-use crate::session::Session;
+use super::{Posted, PostsCredentials};
 use trove_types::Secret;
 
 /// Auth 1.1: the user name and API key are POSTed to the auth URL as given; the answer's root
@@ -39,22 +35,19 @@ impl Auth11 {
     }
 }
 
-impl AuthStrategy for Auth11 {
-    fn authenticate<'a>(
-        &'a self,
-        http: &'a dyn AuthHttp,
-        filter: &'a EndpointFilter,
-    ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        post_credentials(
-            http,
-            &self.url,
-            self.request_body(),
-            true,
-            |url, response| parse_token_answer(Dialect::Auth11, url, response, filter),
-        )
+impl PostsCredentials for Auth11 {
+    fn posted(&self) -> Posted<'_> {
+        Posted {
+            url: &self.url,
+            body: self.request_body(),
+            follow_305: true,
+            read: |url, response, filter| {
+                parse_token_answer(Dialect::Auth11, url, response, filter)
+            },
+        }
     }
 
-    fn name(&self) -> &'static str {
+    fn label(&self) -> &'static str {
         "auth1.1"
     }
 }
@@ -62,6 +55,8 @@ impl AuthStrategy for Auth11 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::EndpointFilter;
+    use crate::error::AuthError;
     use bytes::Bytes;
 
     fn ok(body: &str) -> http::Response<Bytes> {

@@ -1,11 +1,10 @@
 //! Keystone v2.0 (`POST /v2.0/tokens`): password credentials, and Rackspace's API-key variant.
 
 use bytes::Bytes;
-use futures::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{parse_expiry, post_credentials, Answer, AuthHttp, AuthStrategy};
+use super::{parse_expiry, Answer, Posted, PostsCredentials};
 use crate::catalog::{Catalog, EndpointFilter};
 use crate::error::AuthError;
 use crate::session::Session;
@@ -128,22 +127,17 @@ impl KeystoneV2 {
     }
 }
 
-impl AuthStrategy for KeystoneV2 {
-    fn authenticate<'a>(
-        &'a self,
-        http: &'a dyn AuthHttp,
-        filter: &'a EndpointFilter,
-    ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        post_credentials(
-            http,
-            &self.tokens_url,
-            self.request_body(),
-            true,
-            |url, response| parse_token_answer(Dialect::V2, url, response, filter),
-        )
+impl PostsCredentials for KeystoneV2 {
+    fn posted(&self) -> Posted<'_> {
+        Posted {
+            url: &self.tokens_url,
+            body: self.request_body(),
+            follow_305: true,
+            read: |url, response, filter| parse_token_answer(Dialect::V2, url, response, filter),
+        }
     }
 
-    fn name(&self) -> &'static str {
+    fn label(&self) -> &'static str {
         self.name
     }
 }
@@ -157,6 +151,9 @@ fn with_tokens(auth_url: &str) -> String {
         format!("{base}/tokens")
     }
 }
+
+/// Reads a catalog in one of the shapes an answer may carry.
+type CatalogReader = fn(Value) -> Result<Catalog, String>;
 
 /// The answers that carry a v2.0 token: v2.0's `{"access": {...}}`, and Auth 1.1's
 /// `{"auth": {...}}` with its own catalog shapes.
@@ -174,8 +171,7 @@ pub(crate) fn parse_token_answer(
     filter: &EndpointFilter,
 ) -> Result<Session, AuthError> {
     let answer = Answer::successful(url, response)?;
-    let (root, inner, parse): (_, TokenAnswer, fn(Value) -> Result<Catalog, String>) = match dialect
-    {
+    let (root, inner, parse): (_, TokenAnswer, CatalogReader) = match dialect {
         Dialect::V2 => {
             let body: AccessBody = answer.body("access body")?;
             ("access", body.access, Catalog::from_v2)
@@ -228,7 +224,7 @@ impl V2Token {
         answer: &Answer<'_>,
         root: &str,
         raw: Option<Value>,
-        parse: fn(Value) -> Result<Catalog, String>,
+        parse: CatalogReader,
         filter: &EndpointFilter,
     ) -> Result<Session, AuthError> {
         if self.id.expose().is_empty() {
@@ -264,6 +260,7 @@ pub(crate) struct V2Tenant {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::strategy::AuthStrategy;
 
     const ACCESS: &str = r#"{"access": {"token": {"id": "tok-v2", "expires": "2012-02-14T19:48:30Z",
         "tenant": {"id": "t1", "name": "demo"}},
