@@ -195,11 +195,9 @@ impl TokenCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::strategy::NoHttp;
-    use futures::future::BoxFuture;
+    use crate::strategy::{from_fn, NoHttp};
     use std::sync::Mutex;
     use std::time::SystemTime;
-    use trove_types::Secret;
 
     #[derive(Debug)]
     struct ManualClock(Mutex<SystemTime>);
@@ -209,58 +207,57 @@ mod tests {
         }
     }
 
-    /// Issues tokens `t1`, `t2`, ... valid for one hour from the clock's time; yields once so
-    /// concurrent callers really overlap.
-    #[derive(Debug)]
-    struct Counting {
-        clock: Arc<ManualClock>,
-        calls: AtomicU64,
+    /// A strategy issuing tokens `t1`, `t2`, ... that live `lifetime` from the clock's time
+    /// when asked, stamped with that time as Keystone stamps `issued_at`, and counting its calls
+    /// into `calls`. It answers after `latency` of tokio time or, with none, after yielding once
+    /// so concurrent callers really overlap; with `fail` it rejects instead.
+    fn issuing(
+        clock: Arc<dyn Clock>,
+        lifetime: Duration,
+        latency: Option<Duration>,
         fail: bool,
-    }
-    impl AuthStrategy for Counting {
-        fn authenticate<'a>(
-            &'a self,
-            _http: &'a dyn AuthHttp,
-            _filter: &'a EndpointFilter,
-        ) -> BoxFuture<'a, Result<Session, AuthError>> {
+        calls: Arc<AtomicU64>,
+    ) -> impl AuthStrategy {
+        from_fn("issuing", move |_, _| {
+            let (clock, calls) = (clock.clone(), calls.clone());
             Box::pin(async move {
-                tokio::task::yield_now().await;
-                let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
-                if self.fail {
+                let issued = clock.now();
+                let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
+                match latency {
+                    Some(latency) => tokio::time::sleep(latency).await,
+                    None => tokio::task::yield_now().await,
+                }
+                if fail {
                     return Err(AuthError::Rejected {
                         url: "u".into(),
                         status: 401,
                         message: "no".into(),
                     });
                 }
-                Ok(Session {
-                    token: Secret::new(format!("t{n}")),
-                    endpoint: "http://e/v1.0/p".into(),
-                    project_id: None,
-                    expires_at: Some(self.clock.now() + Duration::from_secs(3600)),
-                    issued_at: None,
-                    catalog: None,
-                })
+                Ok(Session::new(format!("t{n}"), "http://e/v1.0/p")
+                    .with_expires_at(issued + lifetime)
+                    .with_issued_at(issued))
             })
-        }
-        fn name(&self) -> &'static str {
-            "counting"
-        }
+        })
     }
 
-    fn setup(fail: bool) -> (Arc<ManualClock>, Arc<Counting>, Arc<TokenCache>) {
+    /// A cache over tokens that live an hour, issued on a manual clock.
+    fn setup(fail: bool) -> (Arc<ManualClock>, Arc<AtomicU64>, Arc<TokenCache>) {
         let clock = Arc::new(ManualClock(Mutex::new(
             std::time::UNIX_EPOCH + Duration::from_secs(1_000_000),
         )));
-        let strategy = Arc::new(Counting {
-            clock: clock.clone(),
-            calls: AtomicU64::new(0),
+        let calls = Arc::new(AtomicU64::new(0));
+        let strategy = issuing(
+            clock.clone(),
+            Duration::from_secs(3600),
+            None,
             fail,
-        });
-        let cache = TokenCache::new(strategy.clone(), EndpointFilter::default())
+            calls.clone(),
+        );
+        let cache = TokenCache::new(Arc::new(strategy), EndpointFilter::default())
             .with_clock(clock.clone())
             .with_refresh_margin(Duration::from_secs(60));
-        (clock, strategy, Arc::new(cache))
+        (clock, calls, Arc::new(cache))
     }
 
     async fn burst(cache: &Arc<TokenCache>, n: usize) -> Vec<Result<String, String>> {
@@ -285,10 +282,10 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn two_hundred_callers_across_an_expiry_cause_one_auth_each_time() {
-        let (clock, strategy, cache) = setup(false);
+        let (clock, calls, cache) = setup(false);
         let first = burst(&cache, 200).await;
         assert!(first.iter().all(|r| r.as_deref() == Ok("t1")));
-        assert_eq!(strategy.calls.load(Ordering::SeqCst), 1);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
 
         // Inside the refresh margin: the token is replaced, once.
         *clock.0.lock().unwrap() += Duration::from_secs(3600 - 30);
@@ -297,29 +294,29 @@ mod tests {
             second.iter().all(|r| r.as_deref() == Ok("t2")),
             "{second:?}"
         );
-        assert_eq!(strategy.calls.load(Ordering::SeqCst), 2);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
         assert_eq!(cache.auth_count(), 2);
     }
 
     #[tokio::test]
     async fn invalidating_a_stale_session_twice_reauthenticates_once() {
-        let (_clock, strategy, cache) = setup(false);
+        let (_clock, calls, cache) = setup(false);
         let s1 = cache.session(&NoHttp).await.unwrap();
         cache.invalidate(&s1);
         let s2 = cache.session(&NoHttp).await.unwrap();
         cache.invalidate(&s1); // a late 401 for the old token must not discard the new one
         let s3 = cache.session(&NoHttp).await.unwrap();
         assert!(Arc::ptr_eq(&s2, &s3));
-        assert_eq!(strategy.calls.load(Ordering::SeqCst), 2);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_failed_auth_is_shared_by_the_waiting_callers() {
-        let (_clock, strategy, cache) = setup(true);
+        let (_clock, calls, cache) = setup(true);
         let results = burst(&cache, 50).await;
         assert!(results.iter().all(|r| r.is_err()));
         assert!(
-            strategy.calls.load(Ordering::SeqCst) < 50,
+            calls.load(Ordering::SeqCst) < 50,
             "every waiter re-sent bad credentials"
         );
     }
@@ -336,39 +333,6 @@ mod tests {
         }
     }
 
-    /// Issues tokens that live `lifetime`, stamped like Keystone's (`issued_at` when the
-    /// request arrived), after 100 ms of virtual latency.
-    #[derive(Debug)]
-    struct Issuing {
-        clock: Arc<TokioClock>,
-        lifetime: Duration,
-        calls: AtomicU64,
-    }
-    impl AuthStrategy for Issuing {
-        fn authenticate<'a>(
-            &'a self,
-            _http: &'a dyn AuthHttp,
-            _filter: &'a EndpointFilter,
-        ) -> BoxFuture<'a, Result<Session, AuthError>> {
-            Box::pin(async move {
-                let issued = self.clock.now();
-                let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                Ok(Session {
-                    token: Secret::new(format!("t{n}")),
-                    endpoint: "http://e/v1.0/p".into(),
-                    project_id: None,
-                    expires_at: Some(issued + self.lifetime),
-                    issued_at: Some(issued),
-                    catalog: None,
-                })
-            })
-        }
-        fn name(&self) -> &'static str {
-            "issuing"
-        }
-    }
-
     /// Runs 200 callers that each ask for a session at the same 40 ticks, `lifetime / 9`
     /// apart (four lifetimes and a third); returns the number of authentications, checking
     /// that no caller got an expired token.
@@ -377,13 +341,16 @@ mod tests {
             base: std::time::UNIX_EPOCH + Duration::from_secs(1_000_000),
             start: tokio::time::Instant::now(),
         });
-        let strategy = Arc::new(Issuing {
-            clock: clock.clone(),
+        let calls = Arc::new(AtomicU64::new(0));
+        let strategy = issuing(
+            clock.clone(),
             lifetime,
-            calls: AtomicU64::new(0),
-        });
-        let mut cache =
-            TokenCache::new(strategy.clone(), EndpointFilter::default()).with_clock(clock.clone());
+            Some(Duration::from_millis(100)),
+            false,
+            calls.clone(),
+        );
+        let mut cache = TokenCache::new(Arc::new(strategy), EndpointFilter::default())
+            .with_clock(clock.clone());
         if let Some(margin) = margin {
             cache = cache.with_refresh_margin(margin);
         }
@@ -405,8 +372,8 @@ mod tests {
         for t in tasks {
             t.await.unwrap();
         }
-        assert_eq!(cache.auth_count(), strategy.calls.load(Ordering::SeqCst));
-        strategy.calls.load(Ordering::SeqCst)
+        assert_eq!(cache.auth_count(), calls.load(Ordering::SeqCst));
+        calls.load(Ordering::SeqCst)
     }
 
     #[tokio::test(start_paused = true)]

@@ -27,6 +27,44 @@ pub struct Session {
 }
 
 impl Session {
+    /// A session with `token` against the tenant-scoped `endpoint`, with nothing else known: no
+    /// project, no expiry (the token never expires), no issue time and no catalog. The `with_`
+    /// setters add what the identity service said.
+    pub fn new(token: impl Into<Secret>, endpoint: impl Into<String>) -> Self {
+        Session {
+            token: token.into(),
+            endpoint: endpoint.into(),
+            project_id: None,
+            expires_at: None,
+            issued_at: None,
+            catalog: None,
+        }
+    }
+
+    /// Sets the project (tenant) the token is scoped to.
+    pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Sets when the token expires.
+    pub fn with_expires_at(mut self, expires_at: SystemTime) -> Self {
+        self.expires_at = Some(expires_at);
+        self
+    }
+
+    /// Sets when the identity service issued the token.
+    pub fn with_issued_at(mut self, issued_at: SystemTime) -> Self {
+        self.issued_at = Some(issued_at);
+        self
+    }
+
+    /// Sets the service catalog.
+    pub fn with_catalog(mut self, catalog: Catalog) -> Self {
+        self.catalog = Some(catalog);
+        self
+    }
+
     /// Returns true when the token expires within `margin` of `now`.
     pub fn expires_within(&self, now: SystemTime, margin: Duration) -> bool {
         match self.expires_at {

@@ -21,8 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use http::Method;
-use troveclient::stack::Route;
+use troveclient::stack::routes;
 use troveclient::{BoxError, Client, Operation};
 
 /// Warm-up gets before a sequential `get` loop.
@@ -126,22 +125,14 @@ enum Decode {
     Nothing,
 }
 
-/// `GET /instances/{id}` with the answer left as bytes, as the floor leaves it.
-static RAW_GET: Route = Route {
-    name: "instances get, answer ignored",
-    method: Method::GET,
-    template: "/instances/{id}",
-    request: None,
-    response: "()",
-};
-
 async fn get_one(client: &Client, id: &str, decode: Decode) -> Result<(), troveclient::Error> {
     match decode {
         Decode::Model => {
             std::hint::black_box(client.instances().get(id).await?);
         }
         Decode::Nothing => {
-            let op = Operation::empty(&RAW_GET, &[id]);
+            // The instance route with the answer left as bytes, as the floor leaves it.
+            let op = Operation::empty(&routes::INSTANCE_GET, &[id]);
             client.execute(op).await?;
         }
     }

@@ -7,6 +7,8 @@
 // tracing caches callsite interest process-wide, so a concurrent test can disable its events.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod shared;
+
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,6 +17,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use futures::future::BoxFuture;
 use http_body_util::{BodyExt, Full};
+use shared::{concurrent_gets, send_to_identity, Logs};
 use trove_auth::strategy::{KeystoneV2, Tenant};
 use trove_auth::{
     AuthError, AuthHttp, AuthStrategy, Clock, EndpointFilter, Interface, Secret, Session,
@@ -223,13 +226,7 @@ impl AuthStrategy for VaultIssued {
                 .header("content-type", "application/json")
                 .body(Bytes::from(body.to_string()))
                 .unwrap();
-            let response = http
-                .send(request)
-                .await
-                .map_err(|source| AuthError::Connect {
-                    url: url.into(),
-                    source,
-                })?;
+            let response = send_to_identity(http, request).await?;
             let token = response
                 .headers()
                 .get("x-subject-token")
@@ -238,14 +235,8 @@ impl AuthStrategy for VaultIssued {
                     url: url.into(),
                     reason: "no token".into(),
                 })?;
-            Ok(Session {
-                token: Secret::new(token),
-                endpoint: format!("http://localhost:8779/v1.0/{DEMO_PROJECT_ID}"),
-                project_id: Some(DEMO_PROJECT_ID.into()),
-                expires_at: None,
-                issued_at: None,
-                catalog: None,
-            })
+            let endpoint = format!("http://localhost:8779/v1.0/{DEMO_PROJECT_ID}");
+            Ok(Session::new(token, endpoint).with_project_id(DEMO_PROJECT_ID))
         })
     }
 
@@ -346,14 +337,8 @@ async fn two_hundred_concurrent_calls_across_an_expiry_cost_one_auth_request() {
         .unwrap();
 
     let burst = |client: Client| async move {
-        let tasks: Vec<_> = (0..200)
-            .map(|_| {
-                let c = client.clone();
-                tokio::spawn(async move { c.instances().get("i-1").await.map(|i| i.name) })
-            })
-            .collect();
-        for t in tasks {
-            assert_eq!(t.await.unwrap().unwrap(), "db");
+        for got in concurrent_gets(&client, 200).await {
+            assert_eq!(got.unwrap().name, "db");
         }
     };
 
@@ -373,31 +358,10 @@ async fn two_hundred_concurrent_calls_across_an_expiry_cost_one_auth_request() {
     assert_eq!(client.auth_count(), 2);
 }
 
-/// A `tracing` writer into a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
-
 #[tokio::test(flavor = "current_thread")]
 #[serial_test::serial]
 async fn a_whole_session_never_shows_a_secret_in_debug_output_or_logs() {
-    let logs = Captured::default();
+    let logs = Logs::default();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
         .with_writer(logs.clone())
@@ -448,7 +412,7 @@ async fn a_whole_session_never_shows_a_secret_in_debug_output_or_logs() {
     shown += &format!("{config:?} {:?}", config.strategy().unwrap());
 
     drop(_guard);
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     assert!(
         logs.contains("authenticating"),
         "no auth events captured:\n{logs}"

@@ -6,57 +6,23 @@
 #![allow(clippy::unwrap_used)]
 
 mod scripted;
+mod shared;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
-use futures::future::BoxFuture;
 use scripted::{ok, Server};
+use shared::{concurrent_gets, send_to_identity, Numbered, ENDPOINT};
 use tokio::time::Instant;
-use trove_auth::{AuthError, AuthHttp, AuthStrategy, EndpointFilter, Secret, Session};
+use trove_auth::strategy::from_fn;
+use trove_auth::{AuthStrategy, Session};
 use trove_core::{Client, Error, RetryConfig, SendState};
 
 const INSTANCE: &str =
     r#"{"instance": {"id": "i-1", "name": "db", "status": "ACTIVE", "links": []}}"#;
 
-/// An identity service that takes `delay` to issue `tok-1`, `tok-2`, ...
-#[derive(Debug)]
-struct Slow {
-    delay: Duration,
-    issued: Arc<AtomicUsize>,
-}
-
-impl AuthStrategy for Slow {
-    fn authenticate<'a>(
-        &'a self,
-        _http: &'a dyn AuthHttp,
-        _filter: &'a EndpointFilter,
-    ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        Box::pin(async move {
-            tokio::time::sleep(self.delay).await;
-            let n = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
-            Ok(Session {
-                token: Secret::new(format!("tok-{n}")),
-                endpoint: "http://trove.test/v1.0/p1".into(),
-                project_id: Some("p1".into()),
-                expires_at: None,
-                issued_at: None,
-                catalog: None,
-            })
-        })
-    }
-    fn name(&self) -> &'static str {
-        "slow"
-    }
-}
-
-fn client(server: &Server, issued: &Arc<AtomicUsize>, delay: Duration) -> Client {
+fn client(server: &Server, issuer: &Numbered) -> Client {
     Client::builder()
-        .auth(Slow {
-            delay,
-            issued: issued.clone(),
-        })
+        .auth(issuer.strategy())
         .transport(server.transport(|_, _| ok(INSTANCE)))
         .attempt_timeout(Some(Duration::from_secs(2)))
         .timeout(Some(Duration::from_secs(30)))
@@ -68,19 +34,13 @@ fn client(server: &Server, issued: &Arc<AtomicUsize>, delay: Duration) -> Client
 #[tokio::test(start_paused = true)]
 async fn a_login_slower_than_the_attempt_timeout_completes_once_for_all_callers() {
     let server = Server::with_latency(Duration::from_millis(10));
-    let issued = Arc::new(AtomicUsize::new(0));
-    let c = client(&server, &issued, Duration::from_secs(5));
+    let issuer = Numbered::delayed(Duration::from_secs(5));
+    let c = client(&server, &issuer);
     let start = Instant::now();
-    let calls: Vec<_> = (0..48)
-        .map(|_| {
-            let c = c.clone();
-            tokio::spawn(async move { c.instances().get("i-1").await.map(|i| i.id) })
-        })
-        .collect();
-    for call in calls {
-        assert_eq!(call.await.unwrap().unwrap(), "i-1");
+    for got in concurrent_gets(&c, 48).await {
+        assert_eq!(got.unwrap().id, "i-1");
     }
-    assert_eq!(issued.load(Ordering::SeqCst), 1, "one token for all");
+    assert_eq!(issuer.issued(), 1, "one token for all");
     assert_eq!(server.count("GET"), 48, "no attempt was abandoned");
     assert_eq!(start.elapsed(), Duration::from_millis(5_010));
 }
@@ -88,8 +48,8 @@ async fn a_login_slower_than_the_attempt_timeout_completes_once_for_all_callers(
 #[tokio::test(start_paused = true)]
 async fn a_dropped_call_leaves_the_token_being_issued_to_the_next() {
     let server = Server::with_latency(Duration::from_millis(10));
-    let issued = Arc::new(AtomicUsize::new(0));
-    let c = client(&server, &issued, Duration::from_secs(5));
+    let issuer = Numbered::delayed(Duration::from_secs(5));
+    let c = client(&server, &issuer);
     // The caller gives up after 1 s, mid-authentication.
     let gave_up = tokio::time::timeout(Duration::from_secs(1), c.instances().get("i-1")).await;
     assert!(gave_up.is_err());
@@ -97,15 +57,15 @@ async fn a_dropped_call_leaves_the_token_being_issued_to_the_next() {
     let start = Instant::now();
     c.instances().get("i-1").await.unwrap();
     assert_eq!(start.elapsed(), Duration::from_millis(4_010));
-    assert_eq!(issued.load(Ordering::SeqCst), 1);
+    assert_eq!(issuer.issued(), 1);
     assert_eq!(server.count("GET"), 1);
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_wait_for_a_token_is_bounded_by_the_calls_deadline() {
     let server = Server::with_latency(Duration::from_millis(10));
-    let issued = Arc::new(AtomicUsize::new(0));
-    let c = client(&server, &issued, Duration::from_secs(40));
+    let issuer = Numbered::delayed(Duration::from_secs(40));
+    let c = client(&server, &issuer);
     let start = Instant::now();
     let err = c.instances().get("i-1").await.unwrap_err();
     assert!(
@@ -121,8 +81,8 @@ async fn the_wait_for_a_token_is_bounded_by_the_calls_deadline() {
 #[tokio::test(start_paused = true)]
 async fn a_deadline_spent_waiting_for_a_token_reports_nothing_sent() {
     let server = Server::with_latency(Duration::from_millis(10));
-    let issued = Arc::new(AtomicUsize::new(0));
-    let c = client(&server, &issued, Duration::from_secs(40));
+    let issuer = Numbered::delayed(Duration::from_secs(40));
+    let c = client(&server, &issuer);
     let err = c.instances().create("db", "1").await.unwrap_err();
     assert_eq!(err.send_state(), Some(SendState::NotSent), "{err}");
     assert!(err.to_string().contains("waiting for a token"), "{err}");
@@ -132,10 +92,7 @@ async fn a_deadline_spent_waiting_for_a_token_reports_nothing_sent() {
     // timeout, which may have been processed.
     let slow = Server::with_latency(Duration::from_secs(50));
     let c = Client::builder()
-        .auth(Slow {
-            delay: Duration::from_secs(1),
-            issued: issued.clone(),
-        })
+        .auth(Numbered::delayed(Duration::from_secs(1)).strategy())
         .transport(slow.transport(|_, _| ok(INSTANCE)))
         .attempt_timeout(None)
         .timeout(Some(Duration::from_secs(30)))
@@ -148,39 +105,18 @@ async fn a_deadline_spent_waiting_for_a_token_reports_nothing_sent() {
 }
 
 /// Asks the identity service at `http://keystone.test/v3/auth/tokens` through the client's
-/// [`AuthHttp`], as the Keystone strategies do, and issues `tok-<n>` when it answers.
-#[derive(Debug)]
-struct ThroughHttp;
-
-impl AuthStrategy for ThroughHttp {
-    fn authenticate<'a>(
-        &'a self,
-        http: &'a dyn AuthHttp,
-        _filter: &'a EndpointFilter,
-    ) -> BoxFuture<'a, Result<Session, AuthError>> {
+/// [`AuthHttp`](trove_auth::AuthHttp), as the Keystone strategies do, and issues `tok-<n>` when
+/// it answers.
+fn through_http() -> impl AuthStrategy {
+    from_fn("through-http", |http, _| {
         Box::pin(async move {
             let url = "http://keystone.test/v3/auth/tokens";
             let request = http::Request::post(url).body(bytes::Bytes::new()).unwrap();
-            let answer = http
-                .send(request)
-                .await
-                .map_err(|source| AuthError::Connect {
-                    url: url.into(),
-                    source,
-                })?;
-            Ok(Session {
-                token: Secret::new(String::from_utf8(answer.body().to_vec()).unwrap()),
-                endpoint: "http://trove.test/v1.0/p1".into(),
-                project_id: Some("p1".into()),
-                expires_at: None,
-                issued_at: None,
-                catalog: None,
-            })
+            let answer = send_to_identity(http, request).await?;
+            let token = String::from_utf8(answer.body().to_vec()).unwrap();
+            Ok(Session::new(token, ENDPOINT).with_project_id("p1"))
         })
-    }
-    fn name(&self) -> &'static str {
-        "through-http"
-    }
+    })
 }
 
 #[tokio::test(start_paused = true)]
@@ -189,7 +125,7 @@ async fn a_hung_identity_service_is_given_up_after_the_identity_timeout() {
     // ends it, and the next login is answered.
     let server = Server::with_latency(Duration::from_millis(10));
     let c = Client::builder()
-        .auth(ThroughHttp)
+        .auth(through_http())
         .transport(server.transport(|req, n| {
             if req.uri().host() == Some("keystone.test") {
                 if n == 0 {

@@ -5,14 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod emulated;
-
-use std::convert::Infallible;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+mod shared;
 
 use bytes::Bytes;
-use futures::TryStreamExt;
-use http_body_util::Full;
+use shared::{answering, collect_all};
 use trove_core::request::wait::WaitFailure;
 use trove_core::Error;
 use trove_types::backup::{BackupStatus, CreateBackupStrategy};
@@ -93,25 +89,11 @@ async fn offset_pages_end_with_an_empty_page() {
         .await
         .unwrap();
     assert!(last.is_empty() && last.next.is_none());
-    let all: Vec<_> = client
-        .backups()
-        .list()
-        .limit(2)
-        .into_stream()
-        .try_collect()
-        .await
-        .unwrap();
+    let all = collect_all(client.backups().list().limit(2).into_stream()).await;
     assert_eq!(all.len(), 4);
     let names: Vec<&str> = all.iter().map(|b| b.name.as_str()).collect();
     assert_eq!(names, ["bk3", "bk2", "bk1", "bk0"], "newest update first");
-    let by_instance: Vec<_> = client
-        .instances()
-        .backups(&id)
-        .limit(3)
-        .into_stream()
-        .try_collect()
-        .await
-        .unwrap();
+    let by_instance = collect_all(client.instances().backups(&id).limit(3).into_stream()).await;
     assert_eq!(by_instance.len(), 4);
 }
 
@@ -209,25 +191,12 @@ async fn strategies_create_list_delete() {
 
 /// A server whose backup shows `statuses` in turn (the last one forever).
 fn scripted(statuses: &'static [&'static str]) -> trove_core::Client {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let svc = tower::service_fn(move |_req: http::Request<Full<Bytes>>| {
-        let n = calls.fetch_add(1, Ordering::SeqCst);
+    answering(move |n| {
         let status = statuses[n.min(statuses.len() - 1)];
-        let body = format!(r#"{{"backup": {{"id": "b1", "name": "bk", "status": "{status}"}}}}"#);
-        async move {
-            Ok::<_, Infallible>(
-                http::Response::builder()
-                    .status(200)
-                    .body(Full::new(Bytes::from(body)))
-                    .unwrap(),
-            )
-        }
-    });
-    trove_core::Client::builder()
-        .token("t", "http://trove.test/v1.0/t")
-        .transport(svc)
-        .build()
-        .unwrap()
+        Bytes::from(format!(
+            r#"{{"backup": {{"id": "b1", "name": "bk", "status": "{status}"}}}}"#
+        ))
+    })
 }
 
 #[tokio::test(start_paused = true)]

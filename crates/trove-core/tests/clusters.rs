@@ -4,10 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod emulated;
+mod shared;
 
 use std::time::Duration;
 
-use futures::TryStreamExt;
+use shared::collect_all;
 use trove_core::Error;
 use trove_types::cluster::{ClusterInstanceSpec, ClusterTaskName};
 use trove_types::InstanceStatus;
@@ -123,13 +124,7 @@ async fn actions_grow_shrink_restart_upgrade_and_configuration() {
         clusters.get(&c.id).await.unwrap().configuration.as_deref(),
         Some(group.id.as_str())
     );
-    let users: Vec<_> = client
-        .configurations()
-        .instances(&group.id)
-        .into_stream()
-        .try_collect()
-        .await
-        .unwrap();
+    let users = collect_all(client.configurations().instances(&group.id).into_stream()).await;
     assert_eq!(users.len(), 2, "both members use the group");
     let unknown = clusters
         .configuration_attach(&c.id, "missing")
@@ -169,14 +164,7 @@ async fn list_pages_by_id_and_streams_everything() {
     assert!(second.next.is_none());
     let small = client.clusters().list().limit(5).await.unwrap();
     assert_eq!(small.len(), 5);
-    let all: Vec<_> = client
-        .clusters()
-        .list()
-        .limit(7)
-        .into_stream()
-        .try_collect()
-        .await
-        .unwrap();
+    let all = collect_all(client.clusters().list().limit(7).into_stream()).await;
     let mut ids: Vec<_> = all.iter().map(|c| c.id.clone()).collect();
     ids.dedup();
     assert_eq!(ids.len(), 23);

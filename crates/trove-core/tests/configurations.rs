@@ -4,11 +4,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod emulated;
+mod shared;
 
 use std::collections::BTreeMap;
 
-use futures::TryStreamExt;
 use serde_json::json;
+use shared::collect_all;
 use trove_types::configuration::UpdateConfiguration;
 
 #[tokio::test(start_paused = true)]
@@ -126,14 +127,7 @@ async fn list_pages_and_streams() {
         .unwrap();
     assert_eq!(rest.len(), 5);
     assert!(rest.next.is_none());
-    let all: Vec<_> = client
-        .configurations()
-        .list()
-        .limit(4)
-        .into_stream()
-        .try_collect()
-        .await
-        .unwrap();
+    let all = collect_all(client.configurations().list().limit(4).into_stream()).await;
     assert_eq!(all.len(), 25);
 }
 

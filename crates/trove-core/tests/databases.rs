@@ -4,8 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod emulated;
+mod shared;
 
-use futures::TryStreamExt;
+use shared::collect_all;
 use trove_types::instance::DatabaseSpec;
 
 #[tokio::test(start_paused = true)]
@@ -57,14 +58,7 @@ async fn list_pages_by_name_and_streams() {
     assert!(second.next.is_none());
     let small = client.databases(&id).list().limit(1).await.unwrap();
     assert_eq!(small.next.as_deref(), Some("db00"));
-    let all: Vec<_> = client
-        .databases(&id)
-        .list()
-        .limit(7)
-        .into_stream()
-        .try_collect()
-        .await
-        .unwrap();
+    let all = collect_all(client.databases(&id).list().limit(7).into_stream()).await;
     assert_eq!(all.len(), 25);
     assert_eq!(all[24].name, "db24");
 }

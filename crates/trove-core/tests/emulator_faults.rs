@@ -7,11 +7,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod shared;
+
 use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 
-use futures::TryStreamExt;
+use shared::collect_all;
 use trove_core::{Client, Error, RetryConfig, SendState};
 use trove_emulator::{Config, Emulator, FaultPlan, RunningEmulator};
 
@@ -248,14 +250,14 @@ async fn many_concurrent_clients_under_faults_neither_lose_nor_duplicate_creates
         );
 
         // Listing agrees: each name once, each successful create's id present.
-        let all: Vec<_> = client_at(&url, 3)
-            .instances()
-            .list()
-            .limit(100)
-            .into_stream()
-            .try_collect()
-            .await
-            .unwrap();
+        let all = collect_all(
+            client_at(&url, 3)
+                .instances()
+                .list()
+                .limit(100)
+                .into_stream(),
+        )
+        .await;
         assert_eq!(all.len(), count);
         let mut names: HashMap<&str, &str> = HashMap::new();
         for inst in &all {

@@ -4,58 +4,22 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod shared;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use futures::future::BoxFuture;
+use shared::{Logs, Numbered, ENDPOINT};
 use tower::{Layer, ServiceExt};
 use tower_test::mock;
-use trove_auth::{
-    AuthError, AuthHttp, AuthStrategy, Clock, EndpointFilter, Secret, Session, TokenCache,
-};
+use trove_auth::{Clock, EndpointFilter, NoHttp, TokenCache};
 use trove_core::middleware::auth::AuthLayer;
 use trove_core::middleware::timeout::{AttemptTimedOut, AttemptTimeoutLayer};
 use trove_core::middleware::trace::TraceLayer;
-use trove_core::BoxError;
 
 type Request = http::Request<Bytes>;
 type Response = http::Response<Bytes>;
-
-const ENDPOINT: &str = "http://trove.test/v1.0/p1";
-
-/// Issues `tok-1`, `tok-2`, ..., each valid for 600 s from the clock's now.
-#[derive(Debug)]
-struct Numbered {
-    issued: AtomicUsize,
-    clock: Arc<Manual>,
-}
-
-impl AuthStrategy for Numbered {
-    fn authenticate<'a>(
-        &'a self,
-        _http: &'a dyn AuthHttp,
-        _filter: &'a EndpointFilter,
-    ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        Box::pin(async move {
-            let n = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
-            let now = self.clock.now();
-            Ok(Session {
-                token: Secret::new(format!("tok-{n}")),
-                endpoint: ENDPOINT.into(),
-                project_id: Some("p1".into()),
-                expires_at: Some(now + Duration::from_secs(600)),
-                issued_at: Some(now),
-                catalog: None,
-            })
-        })
-    }
-    fn name(&self) -> &'static str {
-        "numbered"
-    }
-}
 
 /// A wall clock the test moves by hand.
 #[derive(Debug)]
@@ -73,24 +37,12 @@ impl Manual {
     }
 }
 
-/// Never used: the strategy above makes no request.
-struct NoHttp;
-
-impl AuthHttp for NoHttp {
-    fn send(&self, _request: Request) -> BoxFuture<'_, Result<Response, BoxError>> {
-        Box::pin(async { Err("no identity service here".into()) })
-    }
-}
-
 /// An auth layer over a strategy issuing numbered tokens, its clock and its cache.
 fn auth_layer() -> (AuthLayer, Arc<Manual>, Arc<TokenCache>) {
     let clock = Arc::new(Manual(Mutex::new(
         SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000),
     )));
-    let strategy = Numbered {
-        issued: AtomicUsize::new(0),
-        clock: clock.clone(),
-    };
+    let strategy = Numbered::expiring(clock.clone(), Duration::from_secs(600)).strategy();
     let cache = Arc::new(
         TokenCache::new(Arc::new(strategy), EndpointFilter::default())
             .with_clock(clock.clone())
@@ -198,22 +150,10 @@ async fn auth_refreshes_a_token_near_its_expiry_before_sending() {
 
 /// Captures everything logged at TRACE while `f` runs on this thread.
 async fn logged<F: std::future::Future>(f: F) -> (F::Output, String) {
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl Write for Buffer {
-        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(data);
-            Ok(data.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let buffer = Buffer::default();
-    let sink = buffer.clone();
+    let logs = Logs::default();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || sink.clone())
+        .with_writer(logs.clone())
         .with_ansi(false)
         .with_span_events(
             tracing_subscriber::fmt::format::FmtSpan::NEW
@@ -223,8 +163,7 @@ async fn logged<F: std::future::Future>(f: F) -> (F::Output, String) {
     let guard = tracing::subscriber::set_default(subscriber);
     let out = f.await;
     drop(guard);
-    let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
-    (out, text)
+    (out, logs.text())
 }
 
 #[tokio::test(flavor = "current_thread")]

@@ -5,8 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod emulated;
+mod shared;
 
-use futures::TryStreamExt;
+use shared::collect_all;
 use trove_types::cluster::ClusterTaskName;
 use trove_types::mgmt::{
     CreateDatastoreVersion, EditDatastoreVersion, GuestUpgrade, ParameterSpec,
@@ -56,13 +57,7 @@ async fn admin_instance_views_filters_and_pages() {
 
     let page = admin.mgmt().instances().await.unwrap();
     assert_eq!(page.len(), 20);
-    let all: Vec<_> = admin
-        .mgmt()
-        .instances()
-        .into_stream()
-        .try_collect()
-        .await
-        .unwrap();
+    let all = collect_all(admin.mgmt().instances().into_stream()).await;
     assert_eq!(all.len(), 23);
     let only_theirs = admin.mgmt().instances().project_id("67890").await.unwrap();
     assert_eq!(only_theirs.len(), 1);
@@ -89,15 +84,15 @@ async fn admin_instance_views_filters_and_pages() {
         .instances(3, "7", 1)
         .await
         .unwrap();
-    let with_members: Vec<_> = admin
-        .mgmt()
-        .instances()
-        .include_clustered(true)
-        .project_id("12345")
-        .into_stream()
-        .try_collect()
-        .await
-        .unwrap();
+    let with_members = collect_all(
+        admin
+            .mgmt()
+            .instances()
+            .include_clustered(true)
+            .project_id("12345")
+            .into_stream(),
+    )
+    .await;
     assert_eq!(with_members.len(), 25);
     assert_eq!(
         with_members

@@ -63,16 +63,10 @@ where
     }
 }
 
-fn refusing(
-    refuse: usize,
-    make: fn() -> BoxError,
-) -> (
-    impl tower::Layer<trove_core::HttpService, Service = Refuse<trove_core::HttpService>>
-        + Send
-        + Sync
-        + 'static,
-    Arc<AtomicUsize>,
-) {
+/// A client over `server` (answering every request with the instance) behind a layer that
+/// refuses its first `refuse` requests with `make()`, retrying quickly; and the layer's count
+/// of the requests it saw.
+fn refusing(server: &Server, refuse: usize, make: fn() -> BoxError) -> (Client, Arc<AtomicUsize>) {
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = calls.clone();
     let layer = tower::layer::layer_fn(move |inner| Refuse {
@@ -81,7 +75,14 @@ fn refusing(
         refuse,
         make,
     });
-    (layer, calls)
+    let client = Client::builder()
+        .token("tok", ENDPOINT)
+        .retry(quick_retry())
+        .layer(layer)
+        .transport(server.transport(|_, _| answer(200, INSTANCE)))
+        .build()
+        .unwrap();
+    (client, calls)
 }
 
 fn quick_retry() -> RetryConfig {
@@ -94,14 +95,7 @@ fn quick_retry() -> RetryConfig {
 #[tokio::test(start_paused = true)]
 async fn a_layers_own_error_is_its_own_and_sent_once() {
     let server = Server::default();
-    let (layer, calls) = refusing(usize::MAX, || Box::new(CircuitOpen));
-    let client = Client::builder()
-        .token("tok", ENDPOINT)
-        .retry(quick_retry())
-        .layer(layer)
-        .transport(server.transport(|_, _| answer(200, INSTANCE)))
-        .build()
-        .unwrap();
+    let (client, calls) = refusing(&server, usize::MAX, || Box::new(CircuitOpen));
 
     let err = client.instances().get("i-1").await.unwrap_err();
     assert!(matches!(err, Error::Layer { state: None, .. }), "{err:?}");
@@ -123,14 +117,7 @@ async fn a_layers_own_error_is_its_own_and_sent_once() {
 #[tokio::test(start_paused = true)]
 async fn a_layer_that_says_not_sent_is_retried_even_for_a_create() {
     let server = Server::default();
-    let (layer, calls) = refusing(1, || Box::new(LayerError::not_sent(CircuitOpen)));
-    let client = Client::builder()
-        .token("tok", ENDPOINT)
-        .retry(quick_retry())
-        .layer(layer)
-        .transport(server.transport(|_, _| answer(200, INSTANCE)))
-        .build()
-        .unwrap();
+    let (client, calls) = refusing(&server, 1, || Box::new(LayerError::not_sent(CircuitOpen)));
     client.instances().create("db", "1").await.unwrap();
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     assert_eq!(
@@ -143,16 +130,9 @@ async fn a_layer_that_says_not_sent_is_retried_even_for_a_create() {
 #[tokio::test(start_paused = true)]
 async fn a_layer_that_says_no_retry_is_believed() {
     let server = Server::default();
-    let (layer, calls) = refusing(usize::MAX, || {
+    let (client, calls) = refusing(&server, usize::MAX, || {
         Box::new(LayerError::not_sent(CircuitOpen).no_retry())
     });
-    let client = Client::builder()
-        .token("tok", ENDPOINT)
-        .retry(quick_retry())
-        .layer(layer)
-        .transport(server.transport(|_, _| answer(200, INSTANCE)))
-        .build()
-        .unwrap();
     let err = client.instances().get("i-1").await.unwrap_err();
     assert_eq!(err.send_state(), Some(SendState::NotSent));
     assert!(std::error::Error::source(&err).unwrap().is::<CircuitOpen>());

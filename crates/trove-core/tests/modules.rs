@@ -4,8 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod emulated;
+mod shared;
 
-use futures::TryStreamExt;
+use shared::collect_all;
 use trove_types::cluster::ClusterInstanceSpec;
 use trove_types::instance::ModuleRef;
 use trove_types::module::{Reapply, UpdateModule};
@@ -139,15 +140,15 @@ async fn instances_with_a_module_are_paged_counted_and_reapplied() {
         .unwrap();
     assert_eq!(page.len(), 2);
     assert!(page.next.is_some());
-    let all: Vec<_> = client
-        .modules()
-        .instances(&m.id)
-        .include_clustered(true)
-        .limit(2)
-        .into_stream()
-        .try_collect()
-        .await
-        .unwrap();
+    let all = collect_all(
+        client
+            .modules()
+            .instances(&m.id)
+            .include_clustered(true)
+            .limit(2)
+            .into_stream(),
+    )
+    .await;
     assert_eq!(all.len(), 3);
 
     let counts = client.modules().instance_counts(&m.id, true).await.unwrap();

@@ -4,30 +4,13 @@
 // Tests fail by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::convert::Infallible;
+mod shared;
 
 use bytes::Bytes;
-use http_body_util::Full;
+use shared::answering;
 use trove_core::request::routes;
 use trove_core::Operation;
 use trove_types::instance::InstanceEnvelope;
-
-/// A server that answers every request with `body`.
-fn answering(body: &'static [u8]) -> trove_core::Client {
-    let svc = tower::service_fn(move |_req: http::Request<Full<Bytes>>| async move {
-        Ok::<_, Infallible>(
-            http::Response::builder()
-                .status(200)
-                .body(Full::new(Bytes::from_static(body)))
-                .unwrap(),
-        )
-    });
-    trove_core::Client::builder()
-        .token("t", "http://trove.test/v1.0/t")
-        .transport(svc)
-        .build()
-        .unwrap()
-}
 
 fn fixture() -> &'static [u8] {
     let path = format!(
@@ -40,7 +23,7 @@ fn fixture() -> &'static [u8] {
 #[tokio::test]
 async fn fields_the_model_does_not_know_are_reachable_in_the_body() {
     let body = fixture();
-    let client = answering(body);
+    let client = answering(move |_| Bytes::from_static(body));
     let id = "4b1c0a3e-2f5d-4c7e-9a61-0d2f3b4c5d6e";
     let answer = client
         .execute_with_body(Operation::<InstanceEnvelope>::json(
@@ -71,7 +54,7 @@ async fn fields_the_model_does_not_know_are_reachable_in_the_body() {
 
 #[tokio::test]
 async fn an_empty_answer_has_a_body_that_is_not_json() {
-    let client = answering(b"");
+    let client = answering(|_| Bytes::new());
     let answer = client
         .execute_with_body(Operation::empty(&routes::INSTANCE_DELETE, &["x"]))
         .await

@@ -9,14 +9,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod scripted;
+mod shared;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::Full;
 use scripted::{ok, status, Act, Count, Server};
+use shared::Logs;
 use tokio::time::Instant;
 use tower::retry::budget::TpsBudget;
 use trove_core::{Client, ClientBuilder, Error, RetryConfig, SendState};
@@ -26,6 +28,13 @@ const INSTANCE: &str =
 
 /// Every answer takes this long (in paused time), so concurrent calls overlap.
 const LATENCY: Duration = Duration::from_millis(10);
+
+/// Retries that wait as long as the server asks, up to a minute, with no budget to run out.
+fn patient_retry() -> RetryConfig {
+    RetryConfig::default()
+        .max_retry_after(Duration::from_secs(60))
+        .budget(None)
+}
 
 fn client(
     server: &Server,
@@ -227,11 +236,7 @@ async fn no_wait_starts_that_would_end_past_the_deadline() {
     for (method, act) in cases {
         let server = Server::with_latency(LATENCY);
         let c = client(&server, move |_, _| act.clone())
-            .retry(
-                RetryConfig::default()
-                    .max_retry_after(Duration::from_secs(60))
-                    .budget(None),
-            )
+            .retry(patient_retry())
             .timeout(Some(Duration::from_secs(45)))
             .build()
             .unwrap();
@@ -266,11 +271,7 @@ async fn no_wait_starts_that_would_end_past_the_deadline() {
             ok(INSTANCE)
         }
     })
-    .retry(
-        RetryConfig::default()
-            .max_retry_after(Duration::from_secs(60))
-            .budget(None),
-    )
+    .retry(patient_retry())
     .timeout(Some(Duration::from_secs(45)))
     .build()
     .unwrap();
@@ -348,11 +349,7 @@ async fn retry_after_is_capped_and_quotas_are_not_retried() {
     // Over the cap: no wait, and the error carries the server's value.
     let server = Server::with_latency(LATENCY);
     let c = client(&server, |_, _| over_limit(Some("120"), None))
-        .retry(
-            RetryConfig::default()
-                .max_retry_after(Duration::from_secs(60))
-                .budget(None),
-        )
+        .retry(patient_retry())
         .build()
         .unwrap();
     let start = Instant::now();
@@ -488,29 +485,14 @@ async fn call_layers_see_each_call_once_and_attempt_layers_every_attempt() {
     assert_eq!(attempts.load(Ordering::SeqCst), 3);
 }
 
-/// Collects everything a tracing subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test(start_paused = true)]
 #[serial_test::serial]
 async fn traces_name_every_attempt_and_never_show_tokens_or_bodies() {
-    let out = Captured::default();
-    let writer = out.clone();
+    let logs = Logs::default();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
-        .with_writer(move || writer.clone())
+        .with_writer(logs.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
@@ -531,7 +513,7 @@ async fn traces_name_every_attempt_and_never_show_tokens_or_bodies() {
     let _ = c.instances().get("i-1").await;
     drop(_guard);
 
-    let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     assert!(text.contains("trove.attempt"), "{text}");
     assert!(
         text.contains("path=\"/instances/{id}\"") || text.contains("path=/instances/{id}"),

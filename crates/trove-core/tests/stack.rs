@@ -5,47 +5,19 @@
 #![allow(clippy::unwrap_used)]
 
 mod scripted;
+mod shared;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 
-use futures::future::BoxFuture;
-use futures::TryStreamExt;
 use http_body_util::Full;
 use scripted::{answer, Count, Seen, Server};
+use shared::{collect_all, Numbered};
 use tower::util::MapRequestLayer;
-use trove_auth::{AuthError, AuthHttp, AuthStrategy, EndpointFilter, Secret, Session};
 use trove_core::request::operation::OperationInfo;
 use trove_core::{Attempt, Client, Error, RetryConfig};
-
-/// Issues `tok-1`, `tok-2`, ... for endpoint `http://trove.test/v1.0/p1`.
-#[derive(Debug, Default)]
-struct Numbered(AtomicUsize);
-
-impl AuthStrategy for Numbered {
-    fn authenticate<'a>(
-        &'a self,
-        _http: &'a dyn AuthHttp,
-        _filter: &'a EndpointFilter,
-    ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        Box::pin(async move {
-            let n = self.0.fetch_add(1, Ordering::SeqCst) + 1;
-            Ok(Session {
-                token: Secret::new(format!("tok-{n}")),
-                endpoint: "http://trove.test/v1.0/p1".into(),
-                project_id: Some("p1".into()),
-                expires_at: None,
-                issued_at: None,
-                catalog: None,
-            })
-        })
-    }
-    fn name(&self) -> &'static str {
-        "numbered"
-    }
-}
 
 const INSTANCE: &str =
     r#"{"instance": {"id": "i-1", "name": "db", "status": "ACTIVE", "links": []}}"#;
@@ -54,7 +26,7 @@ const INSTANCE: &str =
 async fn relative_requests_go_to_the_session_endpoint_with_the_token() {
     let server = Server::default();
     let client = Client::builder()
-        .auth(Numbered::default())
+        .auth(Numbered::default().strategy())
         .transport(server.transport(|_, _| answer(200, INSTANCE)))
         .build()
         .unwrap();
@@ -74,7 +46,7 @@ async fn relative_requests_go_to_the_session_endpoint_with_the_token() {
 async fn a_401_causes_one_reauth_and_one_replay_never_a_loop() {
     let server = Server::default();
     let client = Client::builder()
-        .auth(Numbered::default())
+        .auth(Numbered::default().strategy())
         .transport(server.transport(|req, _| {
             if req.headers()["x-auth-token"] == "tok-1" {
                 answer(
@@ -99,7 +71,7 @@ async fn a_401_causes_one_reauth_and_one_replay_never_a_loop() {
     // A server that refuses every token gets exactly two tries, and the 401 is returned.
     let server = Server::default();
     let client = Client::builder()
-        .auth(Numbered::default())
+        .auth(Numbered::default().strategy())
         .transport(server.transport(|_, _| answer(401, "{}")))
         .build()
         .unwrap();
@@ -120,7 +92,7 @@ async fn retries_and_the_401_replay_carry_the_extensions_of_the_original() {
         let sent = Arc::new(Mutex::new(Vec::new()));
         let log = sent.clone();
         let mut builder = Client::builder()
-            .auth(Numbered::default())
+            .auth(Numbered::default().strategy())
             .retry(RetryConfig::default().jitter(false).budget(None))
             .transport(server.transport(move |req, n| {
                 let ext = req.extensions();
@@ -165,7 +137,7 @@ async fn the_marker_comes_from_the_next_href_and_the_request_stays_on_our_endpoi
     let server = Server::default();
     // The server's next link is https, on another host, and its marker is not the last item's id.
     let client = Client::builder()
-        .auth(Numbered::default())
+        .auth(Numbered::default().strategy())
         .transport(server.transport(|req, _| {
             let item = |id: &str| format!(r#"{{"id": "{id}", "name": "{id}", "status": "ACTIVE"}}"#);
             if req.uri().query().unwrap_or_default().contains("marker=m-cut") {
@@ -186,14 +158,7 @@ async fn the_marker_comes_from_the_next_href_and_the_request_stays_on_our_endpoi
         .unwrap();
     let page = client.instances().list().limit(2).await.unwrap();
     assert_eq!((page.len(), page.next.as_deref()), (2, Some("m-cut")));
-    let all: Vec<_> = client
-        .instances()
-        .list()
-        .limit(2)
-        .into_stream()
-        .try_collect()
-        .await
-        .unwrap();
+    let all = collect_all(client.instances().list().limit(2).into_stream()).await;
     let names: Vec<_> = all.iter().map(|i| i.name.as_str()).collect();
     assert_eq!(names, ["b", "a", "c"]);
     let uris: Vec<_> = server.seen().into_iter().map(|s| s.uri).collect();
@@ -207,7 +172,7 @@ async fn the_marker_comes_from_the_next_href_and_the_request_stays_on_our_endpoi
 async fn a_stream_stops_when_the_server_repeats_the_marker() {
     let server = Server::default();
     let client = Client::builder()
-        .auth(Numbered::default())
+        .auth(Numbered::default().strategy())
         .transport(server.transport(|_, _| {
             answer(
                 200,
@@ -217,13 +182,7 @@ async fn a_stream_stops_when_the_server_repeats_the_marker() {
         }))
         .build()
         .unwrap();
-    let all: Vec<_> = client
-        .instances()
-        .list()
-        .into_stream()
-        .try_collect()
-        .await
-        .unwrap();
+    let all = collect_all(client.instances().list().into_stream()).await;
     assert_eq!(
         all.len(),
         2,
@@ -236,7 +195,7 @@ async fn a_stream_stops_when_the_server_repeats_the_marker() {
 #[tokio::test(start_paused = true)]
 async fn errors_are_typed_and_malformed_answers_are_errors_not_panics() {
     let client = Client::builder()
-        .auth(Numbered::default())
+        .auth(Numbered::default().strategy())
         .transport(Server::default().transport(|req, _| match req.uri().path() {
             "/v1.0/p1/instances/gone" => answer(
                 404,
@@ -305,7 +264,7 @@ async fn user_layers_see_every_request_including_replays() {
     let count = Arc::new(AtomicUsize::new(0));
     let c2 = count.clone();
     let client = Client::builder()
-        .auth(Numbered::default())
+        .auth(Numbered::default().strategy())
         .layer(tower::layer::layer_fn(move |inner| {
             Count(inner, c2.clone())
         }))

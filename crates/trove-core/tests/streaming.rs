@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod emulated;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -12,8 +14,6 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use futures::StreamExt;
 use http_body_util::{BodyExt, Full};
-use trove_core::Client;
-use trove_emulator::{Config, Emulator};
 
 const N: usize = 100_000;
 const PAGE: usize = 20;
@@ -56,23 +56,16 @@ where
 
 #[tokio::test]
 async fn streaming_a_hundred_thousand_instances_holds_one_page_at_a_time() {
-    let emulator = Emulator::new(Config::default());
-    emulator.seed_instances("12345", N);
+    let emulator = emulated::emulator();
+    emulator.seed_instances(emulated::TENANT, N);
     let delivered = Arc::new(AtomicUsize::new(0));
     let counter = delivered.clone();
-    let client = Client::new(
-        "jsmith",
-        "abcdef",
-        "12345",
-        "http://localhost:8779/v1.0/auth",
-    )
-    .auth_strategy("fake")
-    .transport(emulator.service())
-    .layer(tower::layer::layer_fn(move |inner| {
-        CountItems(inner, counter.clone())
-    }))
-    .build()
-    .unwrap();
+    let client = emulated::builder_for(&emulator, emulated::TENANT)
+        .layer(tower::layer::layer_fn(move |inner| {
+            CountItems(inner, counter.clone())
+        }))
+        .build()
+        .unwrap();
 
     let mut stream = Box::pin(client.instances().list().into_stream());
     let mut consumed = 0usize;

@@ -4,8 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod emulated;
+mod shared;
 
-use futures::TryStreamExt;
+use shared::collect_all;
 use trove_types::instance::{DatabaseSpec, UserSpec};
 use trove_types::user::{PasswordChange, UpdateUser};
 
@@ -105,12 +106,6 @@ async fn list_pages_by_name_and_streams() {
     client.users(&id).create(&specs).await.unwrap();
     let first = client.users(&id).list().await.unwrap();
     assert_eq!((first.len(), first.next.as_deref()), (20, Some("u19")));
-    let all: Vec<_> = client
-        .users(&id)
-        .list()
-        .into_stream()
-        .try_collect()
-        .await
-        .unwrap();
+    let all = collect_all(client.users(&id).list().into_stream()).await;
     assert_eq!(all.len(), 23);
 }

@@ -1,15 +1,9 @@
 //! Auth 1.1 (`auth1.1`): Rackspace's pre-Keystone `{"credentials": {"username", "key"}}`.
 
-use bytes::Bytes;
-use futures::future::BoxFuture;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::keystone_v2::V2Token;
-use super::{post_json_following_305, Answer, AuthHttp, AuthStrategy};
-use crate::catalog::{Catalog, EndpointFilter};
-use crate::error::AuthError;
-use crate::session::Session;
+use super::keystone_v2::{parse_token_answer, Dialect};
+use super::{Posted, PostsCredentials};
 use trove_types::Secret;
 
 /// Auth 1.1: the user name and API key are POSTed to the auth URL as given; the answer's root
@@ -39,58 +33,31 @@ impl Auth11 {
     fn request_body(&self) -> Value {
         json!({ "credentials": { "username": self.username, "key": self.key.expose() } })
     }
-
-    fn parse_response(
-        url: &str,
-        response: &http::Response<Bytes>,
-        filter: &EndpointFilter,
-    ) -> Result<Session, AuthError> {
-        let answer = Answer::successful(url, response)?;
-        let body: Auth11Body = answer.body("auth body")?;
-        let auth = body.auth;
-        auth.token.into_session(
-            &answer,
-            "auth",
-            auth.service_catalog,
-            Catalog::from_auth11,
-            filter,
-        )
-    }
 }
 
-impl AuthStrategy for Auth11 {
-    fn authenticate<'a>(
-        &'a self,
-        http: &'a dyn AuthHttp,
-        filter: &'a EndpointFilter,
-    ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        Box::pin(async move {
-            let (url, response) =
-                post_json_following_305(http, &self.url, &self.request_body()).await?;
-            Auth11::parse_response(&url, &response, filter)
-        })
+impl PostsCredentials for Auth11 {
+    fn posted(&self) -> Posted<'_> {
+        Posted {
+            url: &self.url,
+            body: self.request_body(),
+            follow_305: true,
+            read: |url, response, filter| {
+                parse_token_answer(Dialect::Auth11, url, response, filter)
+            },
+        }
     }
 
-    fn name(&self) -> &'static str {
+    fn label(&self) -> &'static str {
         "auth1.1"
     }
-}
-
-#[derive(Deserialize)]
-struct Auth11Body {
-    auth: Auth11Inner,
-}
-
-#[derive(Deserialize)]
-struct Auth11Inner {
-    token: V2Token,
-    #[serde(rename = "serviceCatalog", default)]
-    service_catalog: Option<Value>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::EndpointFilter;
+    use crate::error::AuthError;
+    use bytes::Bytes;
 
     fn ok(body: &str) -> http::Response<Bytes> {
         http::Response::builder()
@@ -114,7 +81,8 @@ mod tests {
         let list = r#"{"auth": {"token": {"id": "t11", "expires": "2012-04-13T13:15:00.000-05:00"},
             "serviceCatalog": [{"type": "database", "name": "trove", "endpoints": [
                 {"region": "ORD", "publicURL": "https://ord/v1.0/1"}]}]}}"#;
-        let s = Auth11::parse_response("u", &ok(list), &EndpointFilter::default()).unwrap();
+        let s = parse_token_answer(Dialect::Auth11, "u", &ok(list), &EndpointFilter::default())
+            .unwrap();
         assert_eq!(
             (s.token.expose(), s.endpoint.as_str()),
             ("t11", "https://ord/v1.0/1")
@@ -130,11 +98,11 @@ mod tests {
             region: Some("ORD".into()),
             ..Default::default()
         };
-        let s = Auth11::parse_response("u", &ok(map), &f).unwrap();
+        let s = parse_token_answer(Dialect::Auth11, "u", &ok(map), &f).unwrap();
         assert_eq!(s.endpoint, "https://ord/v1.0/1");
         f.region = None;
         assert!(matches!(
-            Auth11::parse_response("u", &ok(map), &f),
+            parse_token_answer(Dialect::Auth11, "u", &ok(map), &f),
             Err(AuthError::AmbiguousEndpoints { count: 2, .. })
         ));
     }
@@ -149,15 +117,16 @@ mod tests {
             ))
             .unwrap();
         assert!(matches!(
-            Auth11::parse_response("u", &denied, &f),
+            parse_token_answer(Dialect::Auth11, "u", &denied, &f),
             Err(AuthError::Rejected { status: 401, .. })
         ));
         assert!(matches!(
-            Auth11::parse_response("u", &ok(r#"{"access": {}}"#), &f),
+            parse_token_answer(Dialect::Auth11, "u", &ok(r#"{"access": {}}"#), &f),
             Err(AuthError::Malformed { .. })
         ));
         assert!(matches!(
-            Auth11::parse_response(
+            parse_token_answer(
+                Dialect::Auth11,
                 "u",
                 &ok(r#"{"auth": {"token": {"id": "t"}, "serviceCatalog": 5}}"#),
                 &f

@@ -3,19 +3,18 @@
 use futures::future::BoxFuture;
 use url::Url;
 
-use super::{AuthHttp, AuthStrategy};
+use super::{AuthHttp, AuthStrategy, StaticToken};
 use crate::catalog::EndpointFilter;
 use crate::error::AuthError;
 use crate::session::Session;
-use trove_types::Secret;
 
 /// Fake-mode auth, as Trove's fake keystone filter and the usage guide's `FakeAuth` define it: no
 /// request is made, the token is the tenant id, and the endpoint is `<origin of the auth
 /// URL>/v1.0/<tenant>`.
 #[derive(Debug, Clone)]
 pub struct FakeAuth {
-    tenant: String,
-    endpoint: String,
+    /// Fake mode is a static token scoped to the tenant: the tenant id itself.
+    token: StaticToken,
 }
 
 impl FakeAuth {
@@ -35,9 +34,9 @@ impl FakeAuth {
                 "auth URL {auth_url:?} has no host"
             )));
         }
+        let endpoint = format!("{origin}/v1.0/{tenant}");
         Ok(FakeAuth {
-            endpoint: format!("{origin}/v1.0/{tenant}"),
-            tenant,
+            token: StaticToken::new(tenant.clone(), &endpoint).scoped_to(tenant),
         })
     }
 }
@@ -45,19 +44,10 @@ impl FakeAuth {
 impl AuthStrategy for FakeAuth {
     fn authenticate<'a>(
         &'a self,
-        _http: &'a dyn AuthHttp,
-        _filter: &'a EndpointFilter,
+        http: &'a dyn AuthHttp,
+        filter: &'a EndpointFilter,
     ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        Box::pin(async move {
-            Ok(Session {
-                token: Secret::new(self.tenant.clone()),
-                endpoint: self.endpoint.clone(),
-                project_id: Some(self.tenant.clone()),
-                expires_at: None,
-                issued_at: None,
-                catalog: None,
-            })
-        })
+        self.token.authenticate(http, filter)
     }
 
     fn name(&self) -> &'static str {

@@ -1,11 +1,10 @@
 //! Keystone v2.0 (`POST /v2.0/tokens`): password credentials, and Rackspace's API-key variant.
 
 use bytes::Bytes;
-use futures::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{parse_expiry, post_json_following_305, Answer, AuthHttp, AuthStrategy};
+use super::{parse_expiry, Answer, Posted, PostsCredentials};
 use crate::catalog::{Catalog, EndpointFilter};
 use crate::error::AuthError;
 use crate::session::Session;
@@ -128,20 +127,17 @@ impl KeystoneV2 {
     }
 }
 
-impl AuthStrategy for KeystoneV2 {
-    fn authenticate<'a>(
-        &'a self,
-        http: &'a dyn AuthHttp,
-        filter: &'a EndpointFilter,
-    ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        Box::pin(async move {
-            let (url, response) =
-                post_json_following_305(http, &self.tokens_url, &self.request_body()).await?;
-            parse_access(&url, &response, filter)
-        })
+impl PostsCredentials for KeystoneV2 {
+    fn posted(&self) -> Posted<'_> {
+        Posted {
+            url: &self.tokens_url,
+            body: self.request_body(),
+            follow_305: true,
+            read: |url, response, filter| parse_token_answer(Dialect::V2, url, response, filter),
+        }
     }
 
-    fn name(&self) -> &'static str {
+    fn label(&self) -> &'static str {
         self.name
     }
 }
@@ -156,31 +152,53 @@ fn with_tokens(auth_url: &str) -> String {
     }
 }
 
-/// Reads a v2.0 `{"access": {...}}` answer into a session.
-pub(crate) fn parse_access(
+/// Reads a catalog in one of the shapes an answer may carry.
+type CatalogReader = fn(Value) -> Result<Catalog, String>;
+
+/// The answers that carry a v2.0 token: v2.0's `{"access": {...}}`, and Auth 1.1's
+/// `{"auth": {...}}` with its own catalog shapes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Dialect {
+    V2,
+    Auth11,
+}
+
+/// Reads an answer in `dialect` into a session.
+pub(crate) fn parse_token_answer(
+    dialect: Dialect,
     url: &str,
     response: &http::Response<Bytes>,
     filter: &EndpointFilter,
 ) -> Result<Session, AuthError> {
     let answer = Answer::successful(url, response)?;
-    let body: AccessBody = answer.body("access body")?;
-    let access = body.access;
-    access.token.into_session(
-        &answer,
-        "access",
-        access.service_catalog,
-        Catalog::from_v2,
-        filter,
-    )
+    let (root, inner, parse): (_, TokenAnswer, CatalogReader) = match dialect {
+        Dialect::V2 => {
+            let body: AccessBody = answer.body("access body")?;
+            ("access", body.access, Catalog::from_v2)
+        }
+        Dialect::Auth11 => {
+            let body: Auth11Body = answer.body("auth body")?;
+            ("auth", body.auth, Catalog::from_auth11)
+        }
+    };
+    inner
+        .token
+        .into_session(&answer, root, inner.service_catalog, parse, filter)
 }
 
 #[derive(Deserialize)]
 struct AccessBody {
-    access: Access,
+    access: TokenAnswer,
 }
 
 #[derive(Deserialize)]
-struct Access {
+struct Auth11Body {
+    auth: TokenAnswer,
+}
+
+/// What a v2.0 or Auth 1.1 answer holds under its root key.
+#[derive(Deserialize)]
+struct TokenAnswer {
     token: V2Token,
     #[serde(rename = "serviceCatalog", default)]
     service_catalog: Option<Value>,
@@ -206,7 +224,7 @@ impl V2Token {
         answer: &Answer<'_>,
         root: &str,
         raw: Option<Value>,
-        parse: fn(Value) -> Result<Catalog, String>,
+        parse: CatalogReader,
         filter: &EndpointFilter,
     ) -> Result<Session, AuthError> {
         if self.id.expose().is_empty() {
@@ -242,6 +260,7 @@ pub(crate) struct V2Tenant {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::strategy::AuthStrategy;
 
     const ACCESS: &str = r#"{"access": {"token": {"id": "tok-v2", "expires": "2012-02-14T19:48:30Z",
         "tenant": {"id": "t1", "name": "demo"}},
@@ -282,7 +301,13 @@ mod tests {
 
     #[test]
     fn parses_the_access_document() {
-        let s = parse_access("u", &response(200, ACCESS), &EndpointFilter::default()).unwrap();
+        let s = parse_token_answer(
+            Dialect::V2,
+            "u",
+            &response(200, ACCESS),
+            &EndpointFilter::default(),
+        )
+        .unwrap();
         assert_eq!(s.token.expose(), "tok-v2");
         assert_eq!(s.endpoint, "http://trove/v1.0/t1");
         assert_eq!(s.project_id.as_deref(), Some("t1"));
@@ -295,7 +320,7 @@ mod tests {
             service_name: Some("cloudDatabases".into()),
             ..Default::default()
         };
-        let s = parse_access("u", &response(200, ACCESS), &rax).unwrap();
+        let s = parse_token_answer(Dialect::V2, "u", &response(200, ACCESS), &rax).unwrap();
         assert_eq!(s.endpoint, "https://dfw.databases/v1.0/t1");
     }
 
@@ -303,7 +328,7 @@ mod tests {
     fn failures_say_which_step_failed() {
         let f = EndpointFilter::default();
         let denied = r#"{"unauthorized": {"code": 401, "message": "Invalid user / password"}}"#;
-        match parse_access("u", &response(401, denied), &f) {
+        match parse_token_answer(Dialect::V2, "u", &response(401, denied), &f) {
             Err(AuthError::Rejected {
                 status: 401,
                 message,
@@ -312,18 +337,18 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(matches!(
-            parse_access("u", &response(200, r#"{"token": {}}"#), &f),
+            parse_token_answer(Dialect::V2, "u", &response(200, r#"{"token": {}}"#), &f),
             Err(AuthError::Malformed { .. })
         ));
         let no_db = r#"{"access": {"token": {"id": "t"}, "serviceCatalog": []}}"#;
         assert!(matches!(
-            parse_access("u", &response(200, no_db), &f),
+            parse_token_answer(Dialect::V2, "u", &response(200, no_db), &f),
             Err(AuthError::EndpointNotFound { .. })
         ));
         let bad_expiry = r#"{"access": {"token": {"id": "t", "expires": "soon"}, "serviceCatalog": [
             {"type": "database", "endpoints": [{"publicURL": "http://t/v1.0/x"}]}]}}"#;
         assert!(matches!(
-            parse_access("u", &response(200, bad_expiry), &f),
+            parse_token_answer(Dialect::V2, "u", &response(200, bad_expiry), &f),
             Err(AuthError::Malformed { .. })
         ));
     }

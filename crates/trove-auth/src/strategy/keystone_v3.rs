@@ -1,13 +1,12 @@
 //! Keystone v3 (`POST /v3/auth/tokens`): password, application credential and token methods.
 
 use bytes::Bytes;
-use futures::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::{post_json, Answer, AuthHttp, AuthStrategy};
+use super::{Answer, Posted, PostsCredentials};
 use crate::catalog::{Catalog, EndpointFilter};
 use crate::error::AuthError;
 use crate::session::Session;
@@ -273,60 +272,67 @@ impl KeystoneV3 {
         response: &http::Response<Bytes>,
         filter: &EndpointFilter,
     ) -> Result<Session, AuthError> {
-        let answer = Answer::successful(&self.tokens_url, response)?;
-        let token = answer
-            .headers()
-            .get("x-subject-token")
-            .and_then(|v| v.to_str().ok())
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| answer.malformed("no X-Subject-Token header".to_owned()))?;
-        let body: TokenBody = answer.body("token body")?;
-        let (catalog, endpoint) =
-            answer.catalog(body.token.catalog, "catalog", Catalog::from_v3, filter)?;
-        let expires_at = body
-            .token
-            .expires_at
-            .as_deref()
-            .map(|s| {
-                OffsetDateTime::parse(s, &Rfc3339)
-                    .map(std::time::SystemTime::from)
-                    .map_err(|e| answer.malformed(format!("expires_at {s:?}: {e}")))
-            })
-            .transpose()?;
-        let issued_at = body
-            .token
-            .issued_at
-            .as_deref()
-            .map(|s| {
-                OffsetDateTime::parse(s, &Rfc3339)
-                    .map(std::time::SystemTime::from)
-                    .map_err(|e| answer.malformed(format!("issued_at {s:?}: {e}")))
-            })
-            .transpose()?;
-        Ok(Session {
-            token: Secret::new(token),
-            endpoint,
-            project_id: body.token.project.map(|p| p.id),
-            expires_at,
-            issued_at,
-            catalog: Some(catalog),
-        })
+        read_token(&self.tokens_url, response, filter)
     }
 }
 
-impl AuthStrategy for KeystoneV3 {
-    fn authenticate<'a>(
-        &'a self,
-        http: &'a dyn AuthHttp,
-        filter: &'a EndpointFilter,
-    ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        Box::pin(async move {
-            let response = post_json(http, &self.tokens_url, &self.request_body()).await?;
-            self.parse_response(&response, filter)
+/// Reads the token answer `url` gave into a session, picking the endpoint with `filter`.
+fn read_token(
+    url: &str,
+    response: &http::Response<Bytes>,
+    filter: &EndpointFilter,
+) -> Result<Session, AuthError> {
+    let answer = Answer::successful(url, response)?;
+    let token = answer
+        .headers()
+        .get("x-subject-token")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| answer.malformed("no X-Subject-Token header".to_owned()))?;
+    let body: TokenBody = answer.body("token body")?;
+    let (catalog, endpoint) =
+        answer.catalog(body.token.catalog, "catalog", Catalog::from_v3, filter)?;
+    let expires_at = body
+        .token
+        .expires_at
+        .as_deref()
+        .map(|s| {
+            OffsetDateTime::parse(s, &Rfc3339)
+                .map(std::time::SystemTime::from)
+                .map_err(|e| answer.malformed(format!("expires_at {s:?}: {e}")))
         })
+        .transpose()?;
+    let issued_at = body
+        .token
+        .issued_at
+        .as_deref()
+        .map(|s| {
+            OffsetDateTime::parse(s, &Rfc3339)
+                .map(std::time::SystemTime::from)
+                .map_err(|e| answer.malformed(format!("issued_at {s:?}: {e}")))
+        })
+        .transpose()?;
+    Ok(Session {
+        token: Secret::new(token),
+        endpoint,
+        project_id: body.token.project.map(|p| p.id),
+        expires_at,
+        issued_at,
+        catalog: Some(catalog),
+    })
+}
+
+impl PostsCredentials for KeystoneV3 {
+    fn posted(&self) -> Posted<'_> {
+        Posted {
+            url: &self.tokens_url,
+            body: self.request_body(),
+            follow_305: false,
+            read: read_token,
+        }
     }
 
-    fn name(&self) -> &'static str {
+    fn label(&self) -> &'static str {
         match self.method {
             V3Method::Password { .. } => "keystone-v3-password",
             V3Method::ApplicationCredential { .. }
@@ -373,6 +379,7 @@ struct ProjectRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::strategy::AuthStrategy;
 
     fn response(status: u16, token: Option<&str>, body: &str) -> http::Response<Bytes> {
         let mut b = http::Response::builder().status(status);

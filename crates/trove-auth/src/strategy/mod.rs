@@ -13,6 +13,7 @@ use crate::session::{trim_endpoint, Session};
 mod auth11;
 mod auth_type;
 mod fake;
+mod from_fn;
 mod keystone_v2;
 mod keystone_v3;
 mod static_token;
@@ -20,6 +21,7 @@ mod static_token;
 pub use auth11::Auth11;
 pub use auth_type::{by_name, AuthType, Credentials, NAMES};
 pub use fake::FakeAuth;
+pub use from_fn::{from_fn, FnStrategy};
 pub use keystone_v2::{KeystoneV2, Tenant};
 pub use keystone_v3::{DomainRef, KeystoneV3, Scope, UserRef, V3Method};
 pub use static_token::StaticToken;
@@ -85,6 +87,58 @@ pub(crate) async fn post_json(
             url: url.to_owned(),
             source,
         })
+}
+
+pub(crate) use sealed::{Posted, PostsCredentials};
+
+mod sealed {
+    use super::*;
+
+    /// A built-in strategy that POSTs its credentials as JSON and reads a session from the
+    /// answer (Keystone v2.0 and v3, Auth 1.1). It says only what it posts; the one
+    /// [`AuthStrategy`] impl over this trait sends it and reads the answer.
+    pub trait PostsCredentials: Debug + Send + Sync + 'static {
+        /// What to send, where, and how to read the answer.
+        fn posted(&self) -> Posted<'_>;
+
+        /// The strategy's name for logs.
+        fn label(&self) -> &'static str;
+    }
+
+    /// One credential POST, as a [`PostsCredentials`] strategy describes it.
+    pub struct Posted<'s> {
+        /// Where the credentials go.
+        pub url: &'s str,
+        /// The JSON body carrying them.
+        pub body: serde_json::Value,
+        /// Whether a 305 is followed once, as the legacy `Authenticator` did (v2.0, Auth 1.1).
+        pub follow_305: bool,
+        /// Reads the answer of the URL that answered into a session.
+        pub read: fn(&str, &http::Response<Bytes>, &EndpointFilter) -> Result<Session, AuthError>,
+    }
+}
+
+impl<T: PostsCredentials> AuthStrategy for T {
+    fn authenticate<'a>(
+        &'a self,
+        http: &'a dyn AuthHttp,
+        filter: &'a EndpointFilter,
+    ) -> BoxFuture<'a, Result<Session, AuthError>> {
+        let posted = self.posted();
+        Box::pin(async move {
+            let (url, response) = if posted.follow_305 {
+                post_json_following_305(http, posted.url, &posted.body).await?
+            } else {
+                let response = post_json(http, posted.url, &posted.body).await?;
+                (posted.url.to_owned(), response)
+            };
+            (posted.read)(&url, &response, filter)
+        })
+    }
+
+    fn name(&self) -> &'static str {
+        self.label()
+    }
 }
 
 /// Maps a non-success answer of the identity service to [`AuthError::Rejected`].

@@ -12,17 +12,21 @@ use trove_types::Secret;
 /// nothing to refresh, so the 401 reaches the caller.
 #[derive(Debug, Clone)]
 pub struct StaticToken {
-    token: Secret,
-    endpoint: String,
+    session: Session,
 }
 
 impl StaticToken {
     /// Uses `token` against the tenant-scoped `endpoint`.
     pub fn new(token: impl Into<Secret>, endpoint: &str) -> Self {
         StaticToken {
-            token: token.into(),
-            endpoint: trim_endpoint(endpoint),
+            session: Session::new(token, trim_endpoint(endpoint)),
         }
+    }
+
+    /// The same token, known to be scoped to `project`.
+    pub(crate) fn scoped_to(mut self, project: String) -> Self {
+        self.session.project_id = Some(project);
+        self
     }
 }
 
@@ -32,16 +36,8 @@ impl AuthStrategy for StaticToken {
         _http: &'a dyn AuthHttp,
         _filter: &'a EndpointFilter,
     ) -> BoxFuture<'a, Result<Session, AuthError>> {
-        Box::pin(async move {
-            Ok(Session {
-                token: self.token.clone(),
-                endpoint: self.endpoint.clone(),
-                project_id: None,
-                expires_at: None,
-                issued_at: None,
-                catalog: None,
-            })
-        })
+        // The session is known without asking anyone.
+        Box::pin(futures::future::ready(Ok(self.session.clone())))
     }
 
     fn name(&self) -> &'static str {

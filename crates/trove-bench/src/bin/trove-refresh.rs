@@ -15,10 +15,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use futures::future::BoxFuture;
-use troveclient::auth::{
-    AuthError, AuthHttp, AuthStrategy, Clock, Credentials, EndpointFilter, Session,
-};
+use troveclient::auth::strategy::from_fn;
+use troveclient::auth::{AuthStrategy, Clock, Credentials};
 use troveclient::{BoxError, Client};
 
 /// The wall clock plus an offset that the program moves forward.
@@ -38,28 +36,14 @@ impl Clock for ShiftedClock {
 }
 
 /// Keystone v3, with the token's expiry taken from the injected clock.
-#[derive(Debug)]
-struct Clocked {
-    keystone: Arc<dyn AuthStrategy>,
-    clock: Arc<ShiftedClock>,
-}
-
-impl AuthStrategy for Clocked {
-    fn authenticate<'a>(
-        &'a self,
-        http: &'a dyn AuthHttp,
-        filter: &'a EndpointFilter,
-    ) -> BoxFuture<'a, Result<Session, AuthError>> {
+fn clocked(keystone: Arc<dyn AuthStrategy>, clock: Arc<ShiftedClock>) -> impl AuthStrategy {
+    from_fn("keystone-clocked", move |http, filter| {
+        let (keystone, clock) = (keystone.clone(), clock.clone());
         Box::pin(async move {
-            let mut session = self.keystone.authenticate(http, filter).await?;
-            session.expires_at = Some(self.clock.now() + Duration::from_secs(3600));
-            Ok(session)
+            let session = keystone.authenticate(http, filter).await?;
+            Ok(session.with_expires_at(clock.now() + Duration::from_secs(3600)))
         })
-    }
-
-    fn name(&self) -> &'static str {
-        "keystone-clocked"
-    }
+    })
 }
 
 async fn burst(client: &Client, id: &str, calls: usize) -> Result<f64, BoxError> {
@@ -94,10 +78,10 @@ async fn main() -> Result<(), BoxError> {
         offset_secs: AtomicU64::new(0),
     });
     let credentials = Credentials::new("jsmith", "abcdef", "demo", &format!("{}/v3", server.url()));
-    let strategy = Clocked {
-        keystone: troveclient::auth::by_name("keystone", &credentials)?,
-        clock: clock.clone(),
-    };
+    let strategy = clocked(
+        troveclient::auth::by_name("keystone", &credentials)?,
+        clock.clone(),
+    );
     let client = Client::builder()
         .auth(strategy)
         .clock(clock.clone())

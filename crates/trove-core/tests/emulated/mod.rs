@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use trove_core::{Client, Error, WaitOptions};
+use trove_core::{Client, ClientBuilder, Error, WaitOptions};
 use trove_emulator::{Config, Emulator};
 
 /// The usage guide's tenant.
@@ -22,13 +22,17 @@ pub fn emulator_with_reads(reads: u32) -> Emulator {
     Emulator::new(Config::with_reads(reads))
 }
 
-/// Returns a client of `tenant` over the emulator's in-process service.
-pub fn client_for(emulator: &Emulator, tenant: &str) -> Client {
+/// Returns a builder of a client of `tenant` over the emulator's in-process service, for a
+/// test that adds to it.
+pub fn builder_for(emulator: &Emulator, tenant: &str) -> ClientBuilder {
     Client::new(tenant, "abcdef", tenant, "http://localhost:8779/v1.0/auth")
         .auth_strategy("fake")
         .transport(emulator.service())
-        .build()
-        .unwrap()
+}
+
+/// Returns a client of `tenant` over the emulator's in-process service.
+pub fn client_for(emulator: &Emulator, tenant: &str) -> Client {
+    builder_for(emulator, tenant).build().unwrap()
 }
 
 /// Returns a client of the usage guide's tenant.
