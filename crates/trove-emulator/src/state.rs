@@ -425,6 +425,24 @@ pub(crate) struct Inner {
     pub(crate) user_ids: Vec<String>,
 }
 
+/// Settles the resource `id` of `map` with `settle`, which says whether the resource is gone:
+/// gives the resource taken out when it is, and whether a task still runs on one that stays
+/// (`pending`); a missing resource has none.
+fn settle_in<T>(
+    map: &mut BTreeMap<String, T>,
+    id: &str,
+    settle: impl FnOnce(&mut T) -> bool,
+    pending: impl FnOnce(&T) -> bool,
+) -> (Option<T>, bool) {
+    let Some(entry) = map.get_mut(id) else {
+        return (None, false);
+    };
+    if settle(entry) {
+        return (map.remove(id), false);
+    }
+    (None, pending(entry))
+}
+
 impl Inner {
     fn new(config: &Config) -> Self {
         let user_ids = config
@@ -570,36 +588,34 @@ impl Inner {
     fn settle_one(&mut self, kind: Kind, id: &str, now: Instant) -> bool {
         match kind {
             Kind::Instance => {
-                let Some(i) = self.instances.get_mut(id) else {
-                    return false;
-                };
-                if i.settle(now) {
-                    if let Some(gone) = self.instances.remove(id) {
-                        self.keep_deleted(gone, now);
-                    }
-                    return false;
+                let (gone, pending) = settle_in(
+                    &mut self.instances,
+                    id,
+                    |i| i.settle(now),
+                    |i| i.pending.is_some(),
+                );
+                if let Some(gone) = gone {
+                    self.keep_deleted(gone, now);
                 }
-                i.pending.is_some()
+                pending
             }
             Kind::Backup => {
-                let Some(b) = self.backups.get_mut(id) else {
-                    return false;
-                };
-                if b.settle(now) {
-                    self.backups.remove(id);
-                    return false;
-                }
-                b.pending.is_some()
+                settle_in(
+                    &mut self.backups,
+                    id,
+                    |b| b.settle(now),
+                    |b| b.pending.is_some(),
+                )
+                .1
             }
             Kind::Cluster => {
-                let Some(c) = self.clusters.get_mut(id) else {
-                    return false;
-                };
-                if c.settle(now) {
-                    self.clusters.remove(id);
-                    return false;
-                }
-                c.pending.is_some()
+                settle_in(
+                    &mut self.clusters,
+                    id,
+                    |c| c.settle(now),
+                    |c| c.pending.is_some(),
+                )
+                .1
             }
         }
     }
