@@ -41,7 +41,13 @@ pub fn run(root: &Path) -> Result<()> {
     let ws = workspace_root();
     venv::run(
         Command::new(&cargo)
-            .args(["build", "-p", "troveclient-emulator", "--bin", "trove-emulator"])
+            .args([
+                "build",
+                "-p",
+                "troveclient-emulator",
+                "--bin",
+                "trove-emulator",
+            ])
             .current_dir(&ws),
         "cargo build trove-emulator",
     )?;
