@@ -68,6 +68,27 @@ impl<T> Pending<T> {
         }
     }
 
+    /// Makes `task`, begun `now`, the pending task in `slot` of the resource `kind` `id`.
+    pub(crate) fn start_in(
+        slot: &mut Option<Self>,
+        kind: Kind,
+        id: &str,
+        task: T,
+        now: Instant,
+        delay: Delay,
+    ) -> Started {
+        let pending = Pending::new(task, now, delay);
+        let started = Started::new(kind, id, &pending);
+        *slot = Some(pending);
+        started
+    }
+
+    /// Takes the task out of `slot` if it finished by `now`, with when it finished.
+    pub(crate) fn take_done(slot: &mut Option<Self>, now: Instant) -> Option<(T, Instant)> {
+        let at = slot.as_ref()?.done_at(now)?;
+        slot.take().map(|p| (p.task, at))
+    }
+
     /// Returns when the task finished, if it has.
     pub(crate) fn done_at(&self, now: Instant) -> Option<Instant> {
         match self.delay {
@@ -281,13 +302,10 @@ impl Instance {
 
     /// Applies a finished task; returns true when the instance is gone.
     fn settle(&mut self, now: Instant) -> bool {
-        let Some(at) = self.pending.as_ref().and_then(|p| p.done_at(now)) else {
+        let Some((task, at)) = Pending::take_done(&mut self.pending, now) else {
             return false;
         };
-        let Some(pending) = self.pending.take() else {
-            return false;
-        };
-        match pending.task {
+        match task {
             InstanceTask::Delete => return true,
             InstanceTask::Build => {
                 self.service_status_updated = at;
@@ -317,10 +335,7 @@ impl Instance {
     ) -> Started {
         self.status = status;
         self.updated = now;
-        let pending = Pending::new(task, now, d);
-        let started = Started::new(Kind::Instance, &self.id, &pending);
-        self.pending = Some(pending);
-        started
+        Pending::start_in(&mut self.pending, Kind::Instance, &self.id, task, now, d)
     }
 }
 
@@ -363,13 +378,10 @@ pub(crate) struct Imported {
 impl Backup {
     /// Applies a finished task; returns true when the backup is gone.
     fn settle(&mut self, now: Instant) -> bool {
-        let Some(at) = self.pending.as_ref().and_then(|p| p.done_at(now)) else {
+        let Some((task, at)) = Pending::take_done(&mut self.pending, now) else {
             return false;
         };
-        let Some(pending) = self.pending.take() else {
-            return false;
-        };
-        match pending.task {
+        match task {
             BackupTask::Delete => true,
             BackupTask::Create => {
                 self.status = "COMPLETED";
@@ -381,10 +393,7 @@ impl Backup {
 
     /// Starts a task (the status shown is derived from it).
     pub(crate) fn start(&mut self, task: BackupTask, now: Instant, d: Delay) -> Started {
-        let pending = Pending::new(task, now, d);
-        let started = Started::new(Kind::Backup, &self.id, &pending);
-        self.pending = Some(pending);
-        started
+        Pending::start_in(&mut self.pending, Kind::Backup, &self.id, task, now, d)
     }
 }
 
@@ -653,6 +662,14 @@ mod tests {
         );
     }
 
+    /// A world with one instance, `a`, that has just started `task`.
+    fn world_with_task(task: InstanceTask, status: &'static str, d: Delay) -> Inner {
+        let mut w = world();
+        add_instance(&mut w, "a");
+        start(&mut w, "a", task, status, d);
+        w
+    }
+
     fn start(world: &mut Inner, id: &str, task: InstanceTask, status: &'static str, d: Delay) {
         let now = world.clock.now();
         let started = world
@@ -693,9 +710,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_replaced_task_is_not_settled_by_the_old_entry() {
-        let mut w = world();
-        add_instance(&mut w, "a");
-        start(&mut w, "a", InstanceTask::Restart, "REBOOT", SECOND);
+        let mut w = world_with_task(InstanceTask::Restart, "REBOOT", SECOND);
         tokio::time::advance(Duration::from_millis(500)).await;
         // A second task replaces the first before it is due; it ends 1.5 s after the start.
         start(&mut w, "a", InstanceTask::Delete, "SHUTDOWN", SECOND);
@@ -738,15 +753,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_read_delayed_task_settles_after_its_shows() {
-        let mut w = world();
-        add_instance(&mut w, "a");
-        start(
-            &mut w,
-            "a",
-            InstanceTask::Restart,
-            "REBOOT",
-            Delay::Reads(2),
-        );
+        let mut w = world_with_task(InstanceTask::Restart, "REBOOT", Delay::Reads(2));
         assert_eq!(w.tasks.on_show.len(), 1);
         for _ in 0..2 {
             settle_now(&mut w);
@@ -762,15 +769,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_task_that_can_never_end_is_not_indexed() {
-        let mut w = world();
-        add_instance(&mut w, "a");
-        start(
-            &mut w,
-            "a",
-            InstanceTask::Build,
-            "BUILD",
-            Delay::Time(Duration::MAX),
-        );
+        let mut w = world_with_task(InstanceTask::Build, "BUILD", Delay::Time(Duration::MAX));
         assert!(w.tasks.timed.is_empty() && w.tasks.on_show.is_empty());
         tokio::time::advance(Duration::from_secs(3600)).await;
         settle_now(&mut w);
