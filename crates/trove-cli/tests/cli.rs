@@ -228,6 +228,14 @@ fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Updates datastore version `id` with `flags` as admin, which prints nothing, and shows it.
+fn update_version(env: &Env, id: &str, flags: &[&str]) -> Value {
+    let mut args = vec!["mgmt", "datastore-version", "update", id];
+    args.extend_from_slice(flags);
+    assert_eq!(env.admin(&args).ok(), "");
+    env.admin(&["mgmt", "datastore-version", "show", id]).json()
+}
+
 fn id_of(v: &Value) -> String {
     v["id"]
         .as_str()
@@ -1408,21 +1416,7 @@ fn mgmt_parameters_and_datastore_versions() {
         .fails(2);
     assert!(err.contains("--image"), "{err}");
 
-    assert_eq!(
-        env.admin(&[
-            "mgmt",
-            "datastore-version",
-            "update",
-            &id,
-            "--inactive",
-            "--default"
-        ])
-        .ok(),
-        ""
-    );
-    let shown = env
-        .admin(&["mgmt", "datastore-version", "show", &id])
-        .json();
+    let shown = update_version(&env, &id, &["--inactive", "--default"]);
     assert_eq!(
         (&shown["active"], &shown["default"]),
         (&json!(false), &json!(true))
@@ -1605,12 +1599,10 @@ fn commands_send_bodies_trove_takes() {
         "{created}"
     );
     let id = id_of(&created);
-    assert_eq!(
-        env.admin(&[
-            "mgmt",
-            "datastore-version",
-            "update",
-            &id,
+    let shown = update_version(
+        &env,
+        &id,
+        &[
             "--registry-ext",
             "other.Manager",
             "--repl-strategy",
@@ -1618,13 +1610,8 @@ fn commands_send_bodies_trove_takes() {
             "--image-tag",
             "trove",
             "--active",
-        ])
-        .ok(),
-        ""
+        ],
     );
-    let shown = env
-        .admin(&["mgmt", "datastore-version", "show", &id])
-        .json();
     assert_eq!(
         (&shown["registry_ext"], &shown["repl_strategy"]),
         (&json!("other.Manager"), &json!("other.Strategy")),

@@ -283,36 +283,47 @@ fn roles(user: &KeystoneUser) -> Value {
     }
 }
 
-fn endpoints(ids: [&str; 3], url: &str) -> Value {
+/// One catalog entry: service `id` of `kind` and `name`, with its public, internal and admin
+/// endpoints (ids `endpoint_ids`) all at `url`.
+fn service(endpoint_ids: [&str; 3], url: &str, id: &str, kind: &str, name: &str) -> Value {
     let one = |id: &str, interface: &str| json!({"id": id, "interface": interface, "region_id": "RegionOne", "url": url, "region": "RegionOne"});
-    json!([
-        one(ids[0], "public"),
-        one(ids[1], "internal"),
-        one(ids[2], "admin")
-    ])
+    json!({
+        "endpoints": [
+            one(endpoint_ids[0], "public"),
+            one(endpoint_ids[1], "internal"),
+            one(endpoint_ids[2], "admin")
+        ],
+        "id": id,
+        "type": kind,
+        "name": name,
+    })
 }
 
 /// The service catalog: this Keystone (`identity`) and this Trove (`database`, name `trove`).
 fn catalog(ctx: &Ctx, project_id: &str) -> Value {
     json!([
-        {
-            "endpoints": endpoints(
-                ["b19230c3065c4434be8f298042de2360", "e12396191b754b089e0d1bcf99ca364c", "7c1360bb50594661af8779d71cd93279"],
-                &format!("http://{}/v3/", ctx.host),
-            ),
-            "id": "4bfdad31916e44a0a25b7c5955915c0d",
-            "type": "identity",
-            "name": "keystone",
-        },
-        {
-            "endpoints": endpoints(
-                ["1eb466891d73456fb7f4b15c2eb0864e", "7c75ac1c6c1e41d68b0867f12bd7fdfc", "a9bd1c7fa2234c17b668145377735600"],
-                &format!("http://{}/v1.0/{project_id}", ctx.host),
-            ),
-            "id": "d20af15a1e8646cba9b6badfb37b15dd",
-            "type": "database",
-            "name": "trove",
-        },
+        service(
+            [
+                "b19230c3065c4434be8f298042de2360",
+                "e12396191b754b089e0d1bcf99ca364c",
+                "7c1360bb50594661af8779d71cd93279"
+            ],
+            &format!("http://{}/v3/", ctx.host),
+            "4bfdad31916e44a0a25b7c5955915c0d",
+            "identity",
+            "keystone",
+        ),
+        service(
+            [
+                "1eb466891d73456fb7f4b15c2eb0864e",
+                "7c75ac1c6c1e41d68b0867f12bd7fdfc",
+                "a9bd1c7fa2234c17b668145377735600"
+            ],
+            &format!("http://{}/v1.0/{project_id}", ctx.host),
+            "d20af15a1e8646cba9b6badfb37b15dd",
+            "database",
+            "trove",
+        ),
     ])
 }
 

@@ -68,6 +68,27 @@ impl<T> Pending<T> {
         }
     }
 
+    /// Makes `task`, begun `now`, the pending task in `slot` of the resource `kind` `id`.
+    pub(crate) fn start_in(
+        slot: &mut Option<Self>,
+        kind: Kind,
+        id: &str,
+        task: T,
+        now: Instant,
+        delay: Delay,
+    ) -> Started {
+        let pending = Pending::new(task, now, delay);
+        let started = Started::new(kind, id, &pending);
+        *slot = Some(pending);
+        started
+    }
+
+    /// Takes the task out of `slot` if it finished by `now`, with when it finished.
+    pub(crate) fn take_done(slot: &mut Option<Self>, now: Instant) -> Option<(T, Instant)> {
+        let at = slot.as_ref()?.done_at(now)?;
+        slot.take().map(|p| (p.task, at))
+    }
+
     /// Returns when the task finished, if it has.
     pub(crate) fn done_at(&self, now: Instant) -> Option<Instant> {
         match self.delay {
@@ -281,13 +302,10 @@ impl Instance {
 
     /// Applies a finished task; returns true when the instance is gone.
     fn settle(&mut self, now: Instant) -> bool {
-        let Some(at) = self.pending.as_ref().and_then(|p| p.done_at(now)) else {
+        let Some((task, at)) = Pending::take_done(&mut self.pending, now) else {
             return false;
         };
-        let Some(pending) = self.pending.take() else {
-            return false;
-        };
-        match pending.task {
+        match task {
             InstanceTask::Delete => return true,
             InstanceTask::Build => {
                 self.service_status_updated = at;
@@ -317,10 +335,7 @@ impl Instance {
     ) -> Started {
         self.status = status;
         self.updated = now;
-        let pending = Pending::new(task, now, d);
-        let started = Started::new(Kind::Instance, &self.id, &pending);
-        self.pending = Some(pending);
-        started
+        Pending::start_in(&mut self.pending, Kind::Instance, &self.id, task, now, d)
     }
 }
 
@@ -363,13 +378,10 @@ pub(crate) struct Imported {
 impl Backup {
     /// Applies a finished task; returns true when the backup is gone.
     fn settle(&mut self, now: Instant) -> bool {
-        let Some(at) = self.pending.as_ref().and_then(|p| p.done_at(now)) else {
+        let Some((task, at)) = Pending::take_done(&mut self.pending, now) else {
             return false;
         };
-        let Some(pending) = self.pending.take() else {
-            return false;
-        };
-        match pending.task {
+        match task {
             BackupTask::Delete => true,
             BackupTask::Create => {
                 self.status = "COMPLETED";
@@ -381,10 +393,7 @@ impl Backup {
 
     /// Starts a task (the status shown is derived from it).
     pub(crate) fn start(&mut self, task: BackupTask, now: Instant, d: Delay) -> Started {
-        let pending = Pending::new(task, now, d);
-        let started = Started::new(Kind::Backup, &self.id, &pending);
-        self.pending = Some(pending);
-        started
+        Pending::start_in(&mut self.pending, Kind::Backup, &self.id, task, now, d)
     }
 }
 
@@ -423,6 +432,24 @@ pub(crate) struct Inner {
     pub(crate) mgmt: crate::trove::mgmt::MgmtState,
     /// Keystone user ids, parallel to `Config::keystone_users`.
     pub(crate) user_ids: Vec<String>,
+}
+
+/// Settles the resource `id` of `map` with `settle`, which says whether the resource is gone:
+/// gives the resource taken out when it is, and whether a task still runs on one that stays
+/// (`pending`); a missing resource has none.
+fn settle_in<T>(
+    map: &mut BTreeMap<String, T>,
+    id: &str,
+    settle: impl FnOnce(&mut T) -> bool,
+    pending: impl FnOnce(&T) -> bool,
+) -> (Option<T>, bool) {
+    let Some(entry) = map.get_mut(id) else {
+        return (None, false);
+    };
+    if settle(entry) {
+        return (map.remove(id), false);
+    }
+    (None, pending(entry))
 }
 
 impl Inner {
@@ -570,36 +597,34 @@ impl Inner {
     fn settle_one(&mut self, kind: Kind, id: &str, now: Instant) -> bool {
         match kind {
             Kind::Instance => {
-                let Some(i) = self.instances.get_mut(id) else {
-                    return false;
-                };
-                if i.settle(now) {
-                    if let Some(gone) = self.instances.remove(id) {
-                        self.keep_deleted(gone, now);
-                    }
-                    return false;
+                let (gone, pending) = settle_in(
+                    &mut self.instances,
+                    id,
+                    |i| i.settle(now),
+                    |i| i.pending.is_some(),
+                );
+                if let Some(gone) = gone {
+                    self.keep_deleted(gone, now);
                 }
-                i.pending.is_some()
+                pending
             }
             Kind::Backup => {
-                let Some(b) = self.backups.get_mut(id) else {
-                    return false;
-                };
-                if b.settle(now) {
-                    self.backups.remove(id);
-                    return false;
-                }
-                b.pending.is_some()
+                settle_in(
+                    &mut self.backups,
+                    id,
+                    |b| b.settle(now),
+                    |b| b.pending.is_some(),
+                )
+                .1
             }
             Kind::Cluster => {
-                let Some(c) = self.clusters.get_mut(id) else {
-                    return false;
-                };
-                if c.settle(now) {
-                    self.clusters.remove(id);
-                    return false;
-                }
-                c.pending.is_some()
+                settle_in(
+                    &mut self.clusters,
+                    id,
+                    |c| c.settle(now),
+                    |c| c.pending.is_some(),
+                )
+                .1
             }
         }
     }
@@ -635,6 +660,14 @@ mod tests {
             id.to_owned(),
             Instance::ready(id.to_owned(), "t".to_owned(), seq, id.to_owned(), now),
         );
+    }
+
+    /// A world with one instance, `a`, that has just started `task`.
+    fn world_with_task(task: InstanceTask, status: &'static str, d: Delay) -> Inner {
+        let mut w = world();
+        add_instance(&mut w, "a");
+        start(&mut w, "a", task, status, d);
+        w
     }
 
     fn start(world: &mut Inner, id: &str, task: InstanceTask, status: &'static str, d: Delay) {
@@ -677,9 +710,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_replaced_task_is_not_settled_by_the_old_entry() {
-        let mut w = world();
-        add_instance(&mut w, "a");
-        start(&mut w, "a", InstanceTask::Restart, "REBOOT", SECOND);
+        let mut w = world_with_task(InstanceTask::Restart, "REBOOT", SECOND);
         tokio::time::advance(Duration::from_millis(500)).await;
         // A second task replaces the first before it is due; it ends 1.5 s after the start.
         start(&mut w, "a", InstanceTask::Delete, "SHUTDOWN", SECOND);
@@ -722,15 +753,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_read_delayed_task_settles_after_its_shows() {
-        let mut w = world();
-        add_instance(&mut w, "a");
-        start(
-            &mut w,
-            "a",
-            InstanceTask::Restart,
-            "REBOOT",
-            Delay::Reads(2),
-        );
+        let mut w = world_with_task(InstanceTask::Restart, "REBOOT", Delay::Reads(2));
         assert_eq!(w.tasks.on_show.len(), 1);
         for _ in 0..2 {
             settle_now(&mut w);
@@ -746,15 +769,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_task_that_can_never_end_is_not_indexed() {
-        let mut w = world();
-        add_instance(&mut w, "a");
-        start(
-            &mut w,
-            "a",
-            InstanceTask::Build,
-            "BUILD",
-            Delay::Time(Duration::MAX),
-        );
+        let mut w = world_with_task(InstanceTask::Build, "BUILD", Delay::Time(Duration::MAX));
         assert!(w.tasks.timed.is_empty() && w.tasks.on_show.is_empty());
         tokio::time::advance(Duration::from_secs(3600)).await;
         settle_now(&mut w);

@@ -42,6 +42,28 @@ fn assert_bad_request(r: &Reply, needle: &str) {
     assert!(message.contains(needle), "{message:?} lacks {needle:?}");
 }
 
+/// Logs `jsmith` in to Keystone with `password` (v3, default domain) and returns the token.
+async fn keystone_token(svc: &EmulatorService, password: &str) -> String {
+    let r = common::issue_token(
+        svc,
+        "",
+        json!({"auth": {"identity": {"methods": ["password"], "password": {"user": {
+            "name": "jsmith", "domain": {"name": "Default"}, "password": password}}}}}),
+    )
+    .await;
+    r.header("x-subject-token").unwrap().to_owned()
+}
+
+/// Asserts that Trove lists no instances of `project` to `token`, and answers 200.
+async fn assert_no_instances(svc: &EmulatorService, project: &str, token: &str) {
+    let path = format!("/v1.0/{project}/instances");
+    let r = send(svc, Method::GET, &path, Some(token), None).await;
+    assert_eq!(
+        (r.status, r.json()),
+        (StatusCode::OK, json!({"instances": []}))
+    );
+}
+
 async fn requests(svc: &EmulatorService) -> Value {
     let r = control(svc, Method::GET, "/_emulator/requests", "").await;
     assert_eq!(r.status, StatusCode::OK);
@@ -52,14 +74,7 @@ async fn requests(svc: &EmulatorService) -> Value {
 async fn reset_empties_the_world_but_keeps_keystone_tokens() {
     let (emulator, svc, api) = timed();
     api.create_instance("a").await;
-    let token = common::issue_token(
-        &svc,
-        "",
-        json!({"auth": {"identity": {"methods": ["password"], "password": {"user": {
-            "name": "jsmith", "domain": {"name": "Default"}, "password": "abcdef"}}}}}),
-    )
-    .await;
-    let token = token.header("x-subject-token").unwrap().to_owned();
+    let token = keystone_token(&svc, "abcdef").await;
     emulator.set_faults("GET /nowhere status=503".parse().unwrap());
 
     let r = control(&svc, Method::POST, "/_emulator/reset", "").await;
@@ -72,12 +87,7 @@ async fn reset_empties_the_world_but_keeps_keystone_tokens() {
     let faults = control(&svc, Method::GET, "/_emulator/faults", "").await;
     assert_eq!(faults.json()["rules"], 0);
     // The Keystone token still works against Trove.
-    let path = format!("/v1.0/{DEMO_PROJECT_ID}/instances");
-    let r = send(&svc, Method::GET, &path, Some(&token), None).await;
-    assert_eq!(
-        (r.status, r.json()),
-        (StatusCode::OK, json!({"instances": []}))
-    );
+    assert_no_instances(&svc, DEMO_PROJECT_ID, &token).await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -195,14 +205,7 @@ async fn clock_advance_moves_tasks_and_timestamps_without_waiting() {
 #[tokio::test(start_paused = true)]
 async fn clock_advance_expires_keystone_tokens() {
     let (_emulator, svc, _api) = timed();
-    let token = common::issue_token(
-        &svc,
-        "",
-        json!({"auth": {"identity": {"methods": ["password"], "password": {"user": {
-            "name": "jsmith", "domain": {"name": "Default"}, "password": "abcdef"}}}}}),
-    )
-    .await;
-    let token = token.header("x-subject-token").unwrap().to_owned();
+    let token = keystone_token(&svc, "abcdef").await;
     let path = format!("/v1.0/{DEMO_PROJECT_ID}/instances");
     assert_eq!(
         send(&svc, Method::GET, &path, Some(&token), None)
@@ -236,14 +239,7 @@ async fn bad_clock_input_is_a_400() {
 async fn the_request_log_has_method_path_status_time_and_no_secret() {
     let (emulator, svc, api) = timed();
     let password = "abcdef";
-    let r = common::issue_token(
-        &svc,
-        "",
-        json!({"auth": {"identity": {"methods": ["password"], "password": {"user": {
-            "name": "jsmith", "domain": {"name": "Default"}, "password": password}}}}}),
-    )
-    .await;
-    let token = r.header("x-subject-token").unwrap().to_owned();
+    let token = keystone_token(&svc, password).await;
     let path = format!("/v1.0/{DEMO_PROJECT_ID}/instances");
     send(&svc, Method::GET, &path, Some(&token), None).await;
     // A secret a client put in a query string is masked too.
@@ -372,18 +368,7 @@ async fn unknown_endpoints_and_methods_get_json_errors() {
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(r.header("allow"), Some("POST"));
     // Trove's own space is untouched: a tenant named `_emulator` is still Trove's.
-    let r = send(
-        &svc,
-        Method::GET,
-        "/v1.0/_emulator/instances",
-        Some("_emulator"),
-        None,
-    )
-    .await;
-    assert_eq!(
-        (r.status, r.json()),
-        (StatusCode::OK, json!({"instances": []}))
-    );
+    assert_no_instances(&svc, "_emulator", "_emulator").await;
 }
 
 #[tokio::test(start_paused = true)]

@@ -25,7 +25,7 @@ fn api() -> (Emulator, Tenant) {
 async fn ready(api: &Tenant, name: &str, flavor: &str, size: u64) -> String {
     let body = json!({"instance": {"name": name, "flavorRef": flavor, "volume": {"size": size}}});
     let r = api.post("instances", body).await;
-    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    r.assert_status(200);
     let id = r.json()["instance"]["id"].as_str().unwrap().to_owned();
     tokio::time::advance(Duration::from_secs(3)).await;
     assert_eq!(api.instance_status(&id).await.as_deref(), Some("ACTIVE"));
@@ -83,7 +83,7 @@ async fn replica_create_refuses_flavor_datastore_volume_locality() {
         json!({"name": "rep", "replica_of": source, "datastore": {}}),
     )
     .await;
-    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    r.assert_status(200);
 }
 
 /// Follows trove/instance/service.py `create()` and trove/instance/models.py
@@ -99,12 +99,7 @@ async fn replica_inherits_flavor_volume_and_configuration_from_its_source() {
             json!({"configuration": {"name": "g", "values": {"max_connections": 50}}}),
         )
         .await;
-    assert_eq!(
-        group.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&group.body)
-    );
+    group.assert_status(200);
     let group = group.json()["configuration"]["id"]
         .as_str()
         .unwrap()
@@ -115,10 +110,10 @@ async fn replica_inherits_flavor_volume_and_configuration_from_its_source() {
             json!({"instance": {"configuration": group}}),
         )
         .await;
-    assert_eq!(r.status, 202, "{}", String::from_utf8_lossy(&r.body));
+    r.assert_status(202);
 
     let r = create(&api, json!({"name": "rep", "replica_of": source})).await;
-    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    r.assert_status(200);
     let replica = r.json()["instance"].clone();
     assert_eq!(replica["flavor"]["id"], "2");
     assert_eq!(replica["volume"]["size"], 3);
@@ -130,7 +125,7 @@ async fn replica_inherits_flavor_volume_and_configuration_from_its_source() {
         json!({"name": "many", "replica_of": source, "replica_count": 2}),
     )
     .await;
-    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    r.assert_status(200);
     assert_eq!(r.json()["instance"]["name"], "many-2");
     let list = api.get("instances").await.json();
     let mut names: Vec<&str> = list["instances"]
@@ -251,14 +246,14 @@ async fn patch_takes_no_access_put_does() {
         .await;
     assert_eq!(r.status, 202);
     let r = api.put(&path, access).await;
-    assert_eq!(r.status, 202, "{}", String::from_utf8_lossy(&r.body));
+    r.assert_status(202);
     let shown = api.get(&path).await.json();
     assert_eq!(shown["instance"]["access"]["is_public"], true);
     assert_eq!(shown["instance"]["name"], "renamed");
     let r = api
         .put(&path, json!({"instance": {"configuration": null}}))
         .await;
-    assert_eq!(r.status, 202, "{}", String::from_utf8_lossy(&r.body));
+    r.assert_status(202);
 }
 
 async fn ssl(api: &Tenant, id: &str, body: Value) -> Reply {
@@ -305,11 +300,11 @@ async fn ssl_actions_follow_trove() {
         assert_eq!(fault(&r, "badRequest"), message, "{body}");
     }
     let r = ssl(&api, &source, json!({"enable": true, "container_ref": "c"})).await;
-    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    r.assert_status(200);
     assert_eq!(r.json()["ssl"]["mode"], "basic");
 
     let r = create(&api, json!({"name": "rep", "replica_of": source})).await;
-    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    r.assert_status(200);
     let replica = r.json()["instance"]["id"].as_str().unwrap().to_owned();
     tokio::time::advance(Duration::from_secs(3)).await;
     for body in [
@@ -377,12 +372,7 @@ async fn backup_create_and_import_follow_backup_controller_create() {
     let mut body = import(VERSION_ID);
     body["backup"]["instance"] = json!("00000000-0000-0000-0000-00000000beef");
     let r = api.post("backups", body).await;
-    assert_eq!(
-        r.status.as_u16(),
-        202,
-        "{}",
-        String::from_utf8_lossy(&r.body)
-    );
+    r.assert_status(202);
     let b = r.json()["backup"].clone();
     assert_eq!(b["status"], "RESTORED");
     assert_eq!(
@@ -421,12 +411,7 @@ async fn cluster(api: &Tenant, kind: &str, version: &str, members: usize) -> Val
     let body = json!({"cluster": {"name": "c", "datastore": {"type": kind, "version": version},
         "instances": vec![member; members]}});
     let r = api.post("clusters", body).await;
-    assert_eq!(
-        r.status.as_u16(),
-        200,
-        "{}",
-        String::from_utf8_lossy(&r.body)
-    );
+    r.assert_status(200);
     tokio::time::advance(Duration::from_secs(3)).await;
     let id = r.json()["cluster"]["id"].as_str().unwrap().to_owned();
     api.get(&format!("clusters/{id}")).await.json()["cluster"].clone()
@@ -455,12 +440,7 @@ async fn add_shard_follows_mongodb_cluster_add_shard() {
     assert!(shard.is_string(), "{mongo}");
     let path = format!("clusters/{}", mongo["id"].as_str().unwrap());
     let r = api.post(&path, json!({"add_shard": {}})).await;
-    assert_eq!(
-        r.status.as_u16(),
-        202,
-        "{}",
-        String::from_utf8_lossy(&r.body)
-    );
+    r.assert_status(202);
     assert_eq!(r.json()["cluster"]["task"]["name"], "ADDING_SHARD");
     let r = api.post(&path, json!({"add_shard": {}})).await;
     assert_eq!(r.status.as_u16(), 422, "a busy cluster refuses");
@@ -500,12 +480,7 @@ async fn mgmt_diagnostics_and_deleted_instances_follow_mgmt_instance_controller(
     tokio::time::advance(Duration::from_secs(10)).await;
     assert_eq!(api.get(&format!("mgmt/instances/{id}")).await.status, 404);
     let shown = api.get(&format!("mgmt/instances/{id}?deleted=true")).await;
-    assert_eq!(
-        shown.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&shown.body)
-    );
+    shown.assert_status(200);
     let shown = shown.json()["instance"].clone();
     assert_eq!(shown["deleted"], true);
     assert!(shown["deleted_at"].is_string(), "{shown}");
@@ -586,12 +561,7 @@ async fn datastore_versions_keep_registry_ext_and_repl_strategy() {
                 "repl_strategy": "my.Strategy"}}),
         )
         .await;
-    assert_eq!(
-        r.status.as_u16(),
-        202,
-        "{}",
-        String::from_utf8_lossy(&r.body)
-    );
+    r.assert_status(202);
     let list = api.get("mgmt/datastore-versions").await.json();
     let v = list["versions"]
         .as_array()
@@ -658,24 +628,14 @@ async fn configuration_datastore_follows_get_datastore_version() {
     let r = api
         .post("configurations", create(json!({"version": "5.7.29"})))
         .await;
-    assert_eq!(
-        r.status.as_u16(),
-        200,
-        "{}",
-        String::from_utf8_lossy(&r.body)
-    );
+    r.assert_status(200);
     let r = api
         .post(
             "configurations",
             create(json!({"type": "mysql", "version": "5.7.29", "version_number": "5.7.29"})),
         )
         .await;
-    assert_eq!(
-        r.status.as_u16(),
-        200,
-        "{}",
-        String::from_utf8_lossy(&r.body)
-    );
+    r.assert_status(200);
     let r = api
         .post(
             "configurations",
@@ -707,12 +667,7 @@ async fn cluster_action_bodies_follow_cluster_controller_action() {
     let r = api
         .post(&path, json!({"restart": {}, "defragment": {}}))
         .await;
-    assert_eq!(
-        r.status.as_u16(),
-        400,
-        "{}",
-        String::from_utf8_lossy(&r.body)
-    );
+    r.assert_status(400);
 }
 
 /// Follows trove/instance/service.py `InstanceController.module_list`: the member of a cluster
@@ -730,12 +685,7 @@ async fn a_cluster_members_modules_are_listed_like_an_instances() {
     let body = json!({"cluster": {"name": "c", "datastore": {"type": "mongodb", "version": "3.6"},
         "instances": [with, without.clone(), without]}});
     let r = api.post("clusters", body).await;
-    assert_eq!(
-        r.status.as_u16(),
-        200,
-        "{}",
-        String::from_utf8_lossy(&r.body)
-    );
+    r.assert_status(200);
     let members = r.json()["cluster"]["instances"].as_array().unwrap().clone();
     let listed = |i: usize| format!("instances/{}/modules", members[i]["id"].as_str().unwrap());
     let first = api.get(&listed(0)).await;

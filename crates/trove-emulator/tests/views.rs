@@ -16,7 +16,7 @@ use trove_emulator::{Config, Emulator};
 async fn create(api: &Tenant) -> Value {
     let body = json!({"instance": {"name": "v", "flavorRef": "1", "volume": {"size": 1}}});
     let r = api.post("instances", body).await;
-    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    r.assert_status(200);
     r.json()["instance"].clone()
 }
 
@@ -119,7 +119,7 @@ async fn instance_module_contents_follow_module_list() {
             json!({"modules": [{"id": mine}, {"id": shared}]}),
         )
         .await;
-    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    r.assert_status(200);
 
     let listed = |query: &'static str| {
         let tenant = &tenant;

@@ -178,19 +178,13 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             if let Some(p) = &c.project_id {
                 request = request.project_id(p);
             }
-            let items = c
-                .list
-                .fetch(request, one_page!(), |r| r.into_stream())
-                .await?;
+            let items = c.list.fetch(request).await?;
             ctx.out.list(COLUMNS, &items)
         }
         Cmd::ListInstance(c) => {
             let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             let request = ctx.client()?.instances().backups(&id);
-            let items = c
-                .list
-                .fetch(request, one_page!(), |r| r.into_stream())
-                .await?;
+            let items = c.list.fetch(request).await?;
             ctx.out.list(INSTANCE_COLUMNS, &items)
         }
         Cmd::Show(c) => {

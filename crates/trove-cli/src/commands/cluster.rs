@@ -389,10 +389,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     let clusters = ctx.client()?.clusters();
     match cmd {
         Cmd::List(c) => {
-            let items = c
-                .list
-                .fetch(clusters.list(), one_page!(), |r| r.into_stream())
-                .await?;
+            let items = c.list.fetch(clusters.list()).await?;
             ctx.out.list(COLUMNS, &items)
         }
         Cmd::Show(c) => {

@@ -274,10 +274,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     let configurations = client.configurations();
     match cmd {
         Cmd::List(c) => {
-            let items = c
-                .list
-                .fetch(configurations.list(), one_page!(), |r| r.into_stream())
-                .await?;
+            let items = c.list.fetch(configurations.list()).await?;
             ctx.out.list(COLUMNS, &items)
         }
         Cmd::Show(c) => {
@@ -327,12 +324,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         }
         Cmd::Instances(c) => {
             let id = resolve::id::<Configuration>(ctx, &c.configuration).await?;
-            let items = c
-                .list
-                .fetch(configurations.instances(&id), one_page!(), |r| {
-                    r.into_stream()
-                })
-                .await?;
+            let items = c.list.fetch(configurations.instances(&id)).await?;
             ctx.out.list(INSTANCE_COLUMNS, &items)
         }
         Cmd::Patch(c) => {

@@ -3,7 +3,7 @@
 use clap::{Args, Subcommand};
 use troveclient::DatabaseSpec;
 
-use crate::commands::ListArgs;
+use crate::commands::InstanceListCmd;
 use crate::context::Ctx;
 use crate::output::{col, Column};
 use crate::resolve;
@@ -15,7 +15,7 @@ pub enum Cmd {
     #[command(after_help = "Examples:
   trove database list db1
   trove database list db1 -f value -c name")]
-    List(ListCmd),
+    List(InstanceListCmd),
     /// Create databases on an instance.
     #[command(after_help = "Examples:
   trove database create db1 app
@@ -25,15 +25,6 @@ pub enum Cmd {
     #[command(after_help = "Examples:
   trove database delete db1 app")]
     Delete(DeleteCmd),
-}
-
-/// `database list`.
-#[derive(Debug, Args)]
-pub struct ListCmd {
-    /// Instance id or name.
-    instance: String,
-    #[command(flatten)]
-    list: ListArgs,
 }
 
 /// `database create`.
@@ -73,10 +64,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
         Cmd::List(c) => {
             let id = resolve::id::<troveclient::Instance>(ctx, &c.instance).await?;
             let databases = ctx.client()?.databases(&id);
-            let items = c
-                .list
-                .fetch(databases.list(), one_page!(), |r| r.into_stream())
-                .await?;
+            let items = c.list.fetch(databases.list()).await?;
             ctx.out.list(COLUMNS, &items)
         }
         Cmd::Create(c) => {

@@ -80,15 +80,32 @@ pub struct VersionCreateCmd {
     /// Make it the datastore's default version.
     #[arg(long)]
     default: bool,
+    #[command(flatten)]
+    classes: VersionClassArgs,
+}
+
+/// The options of a new datastore version that `datastore version create` and
+/// `mgmt datastore-version create` share.
+#[derive(Debug, Args)]
+pub struct VersionClassArgs {
     /// Version number, when several versions share a name.
     #[arg(long, value_name = "NUMBER")]
     version_number: Option<String>,
-    /// The guest manager class (a Python path).
+    /// The guest manager class (a Python path); Trove's default for the manager if omitted.
     #[arg(long, value_name = "CLASS")]
     registry_ext: Option<String>,
-    /// The replication strategy class (a Python path).
+    /// The replication strategy class (a Python path); Trove's default if omitted.
     #[arg(long, value_name = "CLASS")]
     repl_strategy: Option<String>,
+}
+
+impl VersionClassArgs {
+    /// Sets these options on the version to create.
+    pub fn apply(self, new: &mut CreateDatastoreVersion) {
+        new.version = self.version_number;
+        new.registry_ext = self.registry_ext;
+        new.repl_strategy = self.repl_strategy;
+    }
 }
 
 /// A datastore version by id.
@@ -206,9 +223,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
                 .collect();
             new.active = c.active;
             new.default = c.default.then_some(true);
-            new.version = c.version_number;
-            new.registry_ext = c.registry_ext;
-            new.repl_strategy = c.repl_strategy;
+            c.classes.apply(&mut new);
             // Trove answers 202 without a body; OSC prints nothing either.
             Ok(ctx.client()?.mgmt().create_datastore_version(&new).await?)
         }

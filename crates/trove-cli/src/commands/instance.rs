@@ -519,10 +519,7 @@ async fn list(ctx: &Ctx, c: ListCmd) -> anyhow::Result<()> {
         if let Some(p) = &c.project_id {
             request = request.project_id(p);
         }
-        let items = c
-            .list
-            .fetch(request, one_page!(), |r| r.into_stream())
-            .await?;
+        let items = c.list.fetch(request).await?;
         return ctx.out.list(ADMIN_COLUMNS, &items);
     }
     let request = client
@@ -530,10 +527,7 @@ async fn list(ctx: &Ctx, c: ListCmd) -> anyhow::Result<()> {
         .list()
         .detailed(c.detailed)
         .include_clustered(c.include_clustered);
-    let items = c
-        .list
-        .fetch(request, one_page!(), |r| r.into_stream())
-        .await?;
+    let items = c.list.fetch(request).await?;
     ctx.out.list(COLUMNS, &items)
 }
 

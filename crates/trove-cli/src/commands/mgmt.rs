@@ -8,6 +8,7 @@ use troveclient::{
     ParameterSpec,
 };
 
+use crate::commands::datastore::VersionClassArgs;
 use crate::commands::ListArgs;
 use crate::context::Ctx;
 use crate::error::UsageError;
@@ -332,15 +333,8 @@ pub struct VersionCreateCmd {
     /// A package the guest installs; repeat for more.
     #[arg(long = "package", value_name = "PACKAGE")]
     packages: Vec<String>,
-    /// Version number, when several versions share a name.
-    #[arg(long, value_name = "NUMBER")]
-    version_number: Option<String>,
-    /// The guest manager class (a Python path); Trove's default for the manager if omitted.
-    #[arg(long, value_name = "CLASS")]
-    registry_ext: Option<String>,
-    /// The replication strategy class (a Python path); Trove's default if omitted.
-    #[arg(long, value_name = "CLASS")]
-    repl_strategy: Option<String>,
+    #[command(flatten)]
+    classes: VersionClassArgs,
 }
 
 /// `mgmt datastore-version update`.
@@ -444,10 +438,7 @@ async fn instance(ctx: &Ctx, cmd: InstanceCmd) -> anyhow::Result<()> {
             if let Some(p) = &c.project_id {
                 request = request.project_id(p);
             }
-            let items = c
-                .list
-                .fetch(request, one_page!(), |r| r.into_stream())
-                .await?;
+            let items = c.list.fetch(request).await?;
             ctx.out.list(INSTANCE_COLUMNS, &items)
         }
         InstanceCmd::Show(c) if c.deleted => ctx
@@ -542,10 +533,7 @@ async fn cluster(ctx: &Ctx, cmd: ClusterCmd) -> anyhow::Result<()> {
     let mgmt = ctx.client()?.mgmt();
     match cmd {
         ClusterCmd::List(c) => {
-            let items = c
-                .list
-                .fetch(mgmt.clusters(), one_page!(), |r| r.into_stream())
-                .await?;
+            let items = c.list.fetch(mgmt.clusters()).await?;
             ctx.out.list(CLUSTER_COLUMNS, &items)
         }
         ClusterCmd::Show(c) => ctx
@@ -594,9 +582,7 @@ async fn version(ctx: &Ctx, cmd: VersionCmd) -> anyhow::Result<()> {
             new.active = !c.inactive;
             new.default = c.default.then_some(true);
             new.packages = packages(c.packages);
-            new.version = c.version_number;
-            new.registry_ext = c.registry_ext;
-            new.repl_strategy = c.repl_strategy;
+            c.classes.apply(&mut new);
             mgmt.create_datastore_version(&new).await?;
             // Trove answers 202 without a body, so the new version is found by listing.
             let version = new.version.as_deref().unwrap_or(&new.name);

@@ -3,20 +3,6 @@
 //! Adding a group takes a file with a `Cmd` (a clap `Subcommand`) and an `async fn run`, a
 //! variant in [`Command`] and a line in [`run`].
 
-/// The `page` argument of [`ListArgs::fetch`] for a request with `marker`, `limit` and `send`.
-macro_rules! one_page {
-    () => {
-        |r, limit, marker| {
-            let r = r.marker(marker);
-            match limit {
-                Some(l) => r.limit(l),
-                None => r,
-            }
-            .send()
-        }
-    };
-}
-
 pub mod backup;
 pub mod backup_strategy;
 pub mod cluster;
@@ -36,11 +22,10 @@ pub mod ssl;
 pub mod user;
 pub mod versions;
 
-use std::future::Future;
-
 use clap::{Args, Subcommand};
-use futures::{Stream, TryStreamExt};
-use troveclient::Page;
+use futures::TryStreamExt;
+use troveclient::types::Paged;
+use troveclient::ListRequest;
 
 use crate::cli::Cli;
 use crate::context::Ctx;
@@ -129,6 +114,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// `database list` and `user list`: the items of one instance, paged.
+#[derive(Debug, Args)]
+pub struct InstanceListCmd {
+    /// Instance id or name.
+    pub instance: String,
+    #[command(flatten)]
+    pub list: ListArgs,
+}
+
 /// Paging options of list commands: every page by default, one page with either option.
 #[derive(Debug, Clone, Args)]
 pub struct ListArgs {
@@ -142,22 +136,19 @@ pub struct ListArgs {
 
 impl ListArgs {
     /// Fetches one page (with `--limit`/`--marker`) or every page, lazily walked.
-    ///
-    /// `page` gets the request with the limit and marker to apply; `all` streams every item.
-    pub async fn fetch<R, T, P, S>(
-        &self,
-        request: R,
-        page: impl FnOnce(R, Option<u32>, Option<String>) -> P,
-        all: impl FnOnce(R) -> S,
-    ) -> anyhow::Result<Vec<T>>
+    pub async fn fetch<E>(&self, request: ListRequest<'_, E>) -> anyhow::Result<Vec<E::Item>>
     where
-        P: Future<Output = Result<Page<T>, troveclient::Error>>,
-        S: Stream<Item = Result<T, troveclient::Error>>,
+        E: Paged + Clone + Send + 'static,
+        E::Item: Send + 'static,
     {
         if self.limit.is_none() && self.marker.is_none() {
-            return Ok(all(request).try_collect().await?);
+            return Ok(request.into_stream().try_collect().await?);
         }
-        let page = page(request, self.limit, self.marker.clone()).await?;
+        let mut request = request.marker(self.marker.as_deref());
+        if let Some(limit) = self.limit {
+            request = request.limit(limit);
+        }
+        let page = request.send().await?;
         if let Some(next) = &page.next {
             eprintln!("More results: rerun with --marker {next}");
         }

@@ -358,10 +358,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             if let Some(d) = &c.datastore {
                 request = request.datastore(d);
             }
-            let items = c
-                .list
-                .fetch(request, one_page!(), |r| r.into_stream())
-                .await?;
+            let items = c.list.fetch(request).await?;
             ctx.out.list(COLUMNS, &items)
         }
         Cmd::Show(c) => {
@@ -445,10 +442,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
             let request = modules
                 .instances(&id)
                 .include_clustered(c.include_clustered);
-            let items = c
-                .list
-                .fetch(request, one_page!(), |r| r.into_stream())
-                .await?;
+            let items = c.list.fetch(request).await?;
             ctx.out.list(INSTANCE_COLUMNS, &items)
         }
         Cmd::Apply(c) => {

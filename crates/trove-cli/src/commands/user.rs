@@ -5,7 +5,7 @@ use troveclient::types::user::{PasswordChange, UpdateUser};
 use troveclient::{Secret, UserSpec};
 
 use crate::auth::secret;
-use crate::commands::ListArgs;
+use crate::commands::InstanceListCmd;
 use crate::context::Ctx;
 use crate::error::UsageError;
 use crate::output::{col, join_key, Column};
@@ -17,7 +17,7 @@ pub enum Cmd {
     /// List the users of an instance.
     #[command(after_help = "Examples:
   trove user list db1")]
-    List(ListCmd),
+    List(InstanceListCmd),
     /// Show a user.
     #[command(after_help = "Examples:
   trove user show db1 app
@@ -52,15 +52,6 @@ pub enum Cmd {
     #[command(after_help = "Examples:
   trove user update db1 app --new-name app2 --new-host 10.0.0.%")]
     Update(UpdateCmd),
-}
-
-/// `user list`.
-#[derive(Debug, Args)]
-pub struct ListCmd {
-    /// Instance id or name.
-    instance: String,
-    #[command(flatten)]
-    list: ListArgs,
 }
 
 /// A user of an instance.
@@ -174,10 +165,7 @@ pub async fn run(ctx: &Ctx, cmd: Cmd) -> anyhow::Result<()> {
     let users = ctx.client()?.users(&id);
     match cmd {
         Cmd::List(c) => {
-            let items = c
-                .list
-                .fetch(users.list(), one_page!(), |r| r.into_stream())
-                .await?;
+            let items = c.list.fetch(users.list()).await?;
             ctx.out.list(COLUMNS, &items)
         }
         Cmd::Show(u) => {

@@ -95,16 +95,13 @@ pub(crate) struct Cluster {
 impl Cluster {
     /// Applies a finished task; returns true when the cluster is gone.
     pub(crate) fn settle(&mut self, now: Instant) -> bool {
-        let Some(at) = self.pending.as_ref().and_then(|p| p.done_at(now)) else {
+        let Some((task, at)) = Pending::take_done(&mut self.pending, now) else {
             return false;
         };
-        let Some(pending) = self.pending.take() else {
-            return false;
-        };
-        if let ClusterTask::Shrink(gone) = &pending.task {
+        if let ClusterTask::Shrink(gone) = &task {
             self.members.retain(|m| !gone.contains(&m.id));
         }
-        if pending.task == ClusterTask::Delete {
+        if task == ClusterTask::Delete {
             return true;
         }
         for m in &mut self.members {
@@ -118,10 +115,7 @@ impl Cluster {
 
     fn start(&mut self, task: ClusterTask, now: Instant, delay: Delay) -> Started {
         self.updated = now;
-        let pending = Pending::new(task, now, delay);
-        let started = Started::new(Kind::Cluster, &self.id, &pending);
-        self.pending = Some(pending);
-        started
+        Pending::start_in(&mut self.pending, Kind::Cluster, &self.id, task, now, delay)
     }
 
     fn task(&self) -> Value {

@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use super::{pagination, ready_instance, schema, Req};
+use super::{change_ready, pagination, ready_instance, schema, Req};
 use crate::fault;
-use crate::response::{empty, json, Resp};
+use crate::response::{json, Resp};
 use crate::state::Inner;
 
 /// Validates `[{"name": ..., "character_set"?, "collate"?}, ...]` and returns the names.
@@ -26,7 +26,9 @@ pub(crate) fn validate_list(v: &Value, path: &str) -> Result<BTreeSet<String>, R
 pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<Resp> {
     let m = &req.ctx.method;
     Some(match path {
-        ["instances", id, "databases"] if m == Method::GET => list(req, world, id),
+        ["instances", id, "databases"] if m == Method::GET => {
+            list(req, world, id).unwrap_or_else(|e| e)
+        }
         ["instances", id, "databases"] if m == Method::POST => create(req, world, id),
         ["instances", id, "databases", name] if m == Method::DELETE => {
             drop_db(req, world, id, name)
@@ -40,22 +42,16 @@ pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<R
     })
 }
 
-fn list(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
-    let limit = match pagination::limit(req, true) {
-        Ok(l) => l,
-        Err(e) => return e,
-    };
-    let inst = match ready_instance(req, world, id) {
-        Ok(i) => i,
-        Err(e) => return e,
-    };
+fn list(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
+    let limit = pagination::limit(req, true)?;
+    let inst = ready_instance(req, world, id)?;
     let names: Vec<String> = inst.databases.iter().cloned().collect();
     let (page, next) = pagination::cut(names, String::clone, req.ctx.query("marker"), limit, false);
     let items = page.into_iter().map(|n| json!({"name": n})).collect();
-    json(
+    Ok(json(
         StatusCode::OK,
         &pagination::body(req, "databases", items, next),
-    )
+    ))
 }
 
 fn create(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
@@ -66,24 +62,14 @@ fn create(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
         Ok(n) => n,
         Err(e) => return e,
     };
-    match ready_instance(req, world, id) {
-        Ok(inst) => {
-            inst.databases.extend(names);
-            empty(StatusCode::ACCEPTED)
-        }
-        Err(e) => e,
-    }
+    change_ready(req, world, id, |inst| inst.databases.extend(names))
 }
 
 fn drop_db(req: &Req<'_>, world: &mut Inner, id: &str, name: &str) -> Resp {
-    match ready_instance(req, world, id) {
-        Ok(inst) => {
-            inst.databases.remove(name);
-            for user in inst.users.values_mut() {
-                user.databases.remove(name);
-            }
-            empty(StatusCode::ACCEPTED)
+    change_ready(req, world, id, |inst| {
+        inst.databases.remove(name);
+        for user in inst.users.values_mut() {
+            user.databases.remove(name);
         }
-        Err(e) => e,
-    }
+    })
 }

@@ -34,22 +34,7 @@ fn contents_shown(m: &Module, admin: bool) -> String {
 }
 
 fn view(world: &Inner, m: &Module, from_guest: bool, contents: Option<String>) -> Value {
-    let mut v = json!({
-        "id": m.id,
-        "name": m.name,
-        "type": m.module_type,
-        "datastore": m.datastore.as_deref().unwrap_or("all"),
-        "datastore_version": m.datastore_version.as_deref().unwrap_or("all"),
-        "auto_apply": m.auto_apply,
-        "priority_apply": m.priority_apply,
-        "apply_order": m.apply_order,
-        "is_admin": m.is_admin,
-        "md5": m.md5,
-        "visible": m.visible,
-        "tenant": m.tenant.as_deref().unwrap_or("all"),
-        "created": world.clock.trove(m.created),
-        "updated": world.clock.trove(m.updated),
-    });
+    let mut v = modules::shared_view(world, m);
     if from_guest {
         v["status"] = json!("OK");
         v["message"] = json!("Module applied");

@@ -112,11 +112,9 @@ pub(crate) fn volume_uuid(instance_id: &str) -> String {
     format!("vol-{instance_id}")
 }
 
-fn render(req: &Req<'_>, world: &Inner, inst: &Instance, view: View) -> Value {
-    let admin = mgmt::is_admin(req);
-    let mut datastore =
-        json!({"type": datastores::DATASTORE_TYPE, "version": datastores::VERSION_NAME});
-    let mut volume = json!({"size": inst.volume_size});
+/// The fields every instance view starts with (trove/instance/views.py `InstanceView.data`
+/// and the admin view built on it), with the fields of the object `more` on top.
+pub(crate) fn view_of(req: &Req<'_>, inst: &Instance, more: Value) -> Value {
     let mut v = json!({
         "id": inst.id,
         "name": inst.name,
@@ -127,6 +125,25 @@ fn render(req: &Req<'_>, world: &Inner, inst: &Instance, view: View) -> Value {
         "region": "RegionOne",
         "access": inst.access,
     });
+    if let Value::Object(more) = more {
+        for (key, value) in more {
+            v[key] = value;
+        }
+    }
+    v
+}
+
+/// The `fault` of a detailed instance view: the last task's failure.
+pub(crate) fn fault_view(world: &Inner, f: &InstanceFault) -> Value {
+    json!({"message": f.message, "created": world.clock.trove(f.created), "details": null})
+}
+
+fn render(req: &Req<'_>, world: &Inner, inst: &Instance, view: View) -> Value {
+    let admin = mgmt::is_admin(req);
+    let mut datastore =
+        json!({"type": datastores::DATASTORE_TYPE, "version": datastores::VERSION_NAME});
+    let mut volume = json!({"size": inst.volume_size});
+    let mut v = view_of(req, inst, Value::Null);
     if let Some(source) = &inst.replica_of {
         v["replica_of"] = json!({"id": source, "links": req.links(&format!("instances/{source}"))});
     }
@@ -155,7 +172,7 @@ fn render(req: &Req<'_>, world: &Inner, inst: &Instance, view: View) -> Value {
         v["updated"] = json!(world.clock.trove(inst.updated));
         v["service_status_updated"] = json!(world.clock.trove(inst.service_status_updated));
         if let Some(f) = &inst.fault {
-            v["fault"] = json!({"message": f.message, "created": world.clock.trove(f.created), "details": null});
+            v["fault"] = fault_view(world, f);
         }
     }
     if admin {

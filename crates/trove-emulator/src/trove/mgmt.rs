@@ -378,58 +378,53 @@ fn task_description(status: &str) -> &'static str {
 /// Renders the admin view of an instance (`MgmtInstanceDetailView`).
 fn render_instance(req: &Req<'_>, world: &Inner, i: &Instance) -> Value {
     let ready = i.status == "ACTIVE";
-    let mut v = json!({
-        "id": i.id,
-        "name": i.name,
-        "status": i.status,
-        "operating_status": i.operating_status,
-        "links": req.links(&format!("instances/{}", i.id)),
-        "flavor": {"id": i.flavor_id, "links": req.links(&format!("flavors/{}", i.flavor_id))},
-        "datastore": {
-            "type": datastores::DATASTORE_TYPE,
-            "version": datastores::VERSION_NAME,
-            "version_number": datastores::VERSION_NAME,
-        },
-        "region": "RegionOne",
-        "access": i.access,
-        "tenant_id": i.tenant,
-        "created": world.clock.trove(i.created),
-        "updated": world.clock.trove(i.updated),
-        "service_status_updated": world.clock.trove(i.service_status_updated),
-        "server_id": super::instances::server_uuid(&i.id),
-        "volume_id": super::instances::volume_uuid(&i.id),
-        "encrypted_rpc_messaging": true,
-        "server": {
-            "id": super::instances::server_uuid(&i.id),
-            "name": i.name,
-            "host": "fake-host-1",
-            "status": if ready { "ACTIVE" } else { i.status },
+    let mut v = super::instances::view_of(
+        req,
+        i,
+        json!({
+            "datastore": {
+                "type": datastores::DATASTORE_TYPE,
+                "version": datastores::VERSION_NAME,
+                "version_number": datastores::VERSION_NAME,
+            },
             "tenant_id": i.tenant,
+            "created": world.clock.trove(i.created),
+            "updated": world.clock.trove(i.updated),
+            "service_status_updated": world.clock.trove(i.service_status_updated),
+            "server_id": super::instances::server_uuid(&i.id),
+            "volume_id": super::instances::volume_uuid(&i.id),
+            "encrypted_rpc_messaging": true,
+            "server": {
+                "id": super::instances::server_uuid(&i.id),
+                "name": i.name,
+                "host": "fake-host-1",
+                "status": if ready { "ACTIVE" } else { i.status },
+                "tenant_id": i.tenant,
+                "deleted": false,
+                "deleted_at": null,
+                "local_id": 0,
+                "addresses": [{"address": "123.123.123.123", "type": "private", "network": "net-id"}],
+            },
+            "volume": {
+                "id": super::instances::volume_uuid(&i.id),
+                "size": i.volume_size,
+                "used": if ready { json!(0.16) } else { Value::Null },
+                "total": if ready { json!(i.volume_size as f64 - 0.03) } else { Value::Null },
+                "status": "in-use",
+                "attachments": [{"server_id": super::instances::server_uuid(&i.id), "device": "/dev/vdb"}],
+                "availability_zone": null,
+                "created_at": world.clock.trove(i.created),
+            },
+            "guest_status": {"state_description": if ready { "healthy" } else { "building" }},
+            "task_description": task_description(i.status),
+            "service_status": if ready { "HEALTHY" } else { i.status },
             "deleted": false,
             "deleted_at": null,
-            "local_id": 0,
-            "addresses": [{"address": "123.123.123.123", "type": "private", "network": "net-id"}],
-        },
-        "volume": {
-            "id": super::instances::volume_uuid(&i.id),
-            "size": i.volume_size,
-            "used": if ready { json!(0.16) } else { Value::Null },
-            "total": if ready { json!(i.volume_size as f64 - 0.03) } else { Value::Null },
-            "status": "in-use",
-            "attachments": [{"server_id": super::instances::server_uuid(&i.id), "device": "/dev/vdb"}],
-            "availability_zone": null,
-            "created_at": world.clock.trove(i.created),
-        },
-        "guest_status": {"state_description": if ready { "healthy" } else { "building" }},
-        "task_description": task_description(i.status),
-        "service_status": if ready { "HEALTHY" } else { i.status },
-        "deleted": false,
-        "deleted_at": null,
-    });
+        }),
+    );
     // `InstanceDetailView` shows the last task's failure here too.
     if let Some(f) = &i.fault {
-        v["fault"] =
-            json!({"message": f.message, "created": world.clock.trove(f.created), "details": null});
+        v["fault"] = super::instances::fault_view(world, f);
     }
     v
 }

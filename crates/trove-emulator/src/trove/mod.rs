@@ -156,3 +156,21 @@ pub(crate) fn ready_instance<'w>(
     }
     Ok(inst)
 }
+
+/// Applies `change` to a ready instance and answers 202 without a body, as Trove's database
+/// and user create and delete do; a missing or busy instance gets the fault
+/// [`ready_instance`] gives.
+pub(crate) fn change_ready(
+    req: &Req<'_>,
+    world: &mut Inner,
+    id: &str,
+    change: impl FnOnce(&mut Instance),
+) -> Resp {
+    match ready_instance(req, world, id) {
+        Ok(inst) => {
+            change(inst);
+            crate::response::empty(http::StatusCode::ACCEPTED)
+        }
+        Err(e) => e,
+    }
+}

@@ -67,17 +67,12 @@ fn find<'w>(req: &Req<'_>, world: &'w Inner, id: &str) -> Result<&'w Module, Res
         .ok_or_else(|| not_found(id))
 }
 
-fn render(world: &Inner, m: &Module, detail: bool) -> Value {
-    let ds_id = m.datastore.as_ref().map(|_| datastores::DATASTORE_ID);
-    let ver_id = m.datastore_version.as_ref().map(|_| datastores::VERSION_ID);
-    let mut v = json!({
+/// The fields a module shows both in the module views and in an instance's module list.
+pub(crate) fn shared_view(world: &Inner, m: &Module) -> Value {
+    json!({
         "id": m.id,
         "name": m.name,
         "type": m.module_type,
-        "description": m.description,
-        "tenant_id": m.tenant,
-        "datastore_id": ds_id,
-        "datastore_version_id": ver_id,
         "auto_apply": m.auto_apply,
         "priority_apply": m.priority_apply,
         "apply_order": m.apply_order,
@@ -89,7 +84,15 @@ fn render(world: &Inner, m: &Module, detail: bool) -> Value {
         "tenant": m.tenant.as_deref().unwrap_or("all"),
         "datastore": m.datastore.as_deref().unwrap_or("all"),
         "datastore_version": m.datastore_version.as_deref().unwrap_or("all"),
-    });
+    })
+}
+
+fn render(world: &Inner, m: &Module, detail: bool) -> Value {
+    let mut v = shared_view(world, m);
+    v["description"] = json!(m.description);
+    v["tenant_id"] = json!(m.tenant);
+    v["datastore_id"] = json!(m.datastore.as_ref().map(|_| datastores::DATASTORE_ID));
+    v["datastore_version_id"] = json!(m.datastore_version.as_ref().map(|_| datastores::VERSION_ID));
     if detail {
         v["live_update"] = json!(m.live_update);
     }

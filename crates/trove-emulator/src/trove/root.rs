@@ -18,16 +18,9 @@ pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<R
     if ![Method::GET, Method::POST, Method::DELETE].contains(&m) {
         return None;
     }
-    let password = if m == Method::POST {
-        match req.ctx.optional_json_body() {
-            Ok(body) => body.and_then(|b| {
-                b.get("password")
-                    .and_then(|p| p.as_str().map(str::to_owned))
-            }),
-            Err(e) => return Some(e),
-        }
-    } else {
-        None
+    let password = match asked_password(req, &m) {
+        Ok(p) => p,
+        Err(e) => return Some(e),
     };
     let inst = match ready_instance(req, world, id) {
         Ok(i) => i,
@@ -51,6 +44,17 @@ pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<R
     })
 }
 
+/// The password a `POST` (enable) asks for, if its optional body names one.
+fn asked_password(req: &Req<'_>, m: &Method) -> Result<Option<String>, Resp> {
+    if *m != Method::POST {
+        return Ok(None);
+    }
+    Ok(req.ctx.optional_json_body()?.and_then(|b| {
+        b.get("password")
+            .and_then(|p| p.as_str().map(str::to_owned))
+    }))
+}
+
 /// Routes `clusters/{id}/root`: `GET` is-enabled and `POST` enable (no disable for clusters).
 pub(crate) fn route_cluster(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<Resp> {
     let ["clusters", id, "root"] = path else {
@@ -60,16 +64,9 @@ pub(crate) fn route_cluster(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> 
     if m != Method::GET && m != Method::POST {
         return None;
     }
-    let password = if m == Method::POST {
-        match req.ctx.optional_json_body() {
-            Ok(body) => body.and_then(|b| {
-                b.get("password")
-                    .and_then(|p| p.as_str().map(str::to_owned))
-            }),
-            Err(e) => return Some(e),
-        }
-    } else {
-        None
+    let password = match asked_password(req, &m) {
+        Ok(p) => p,
+        Err(e) => return Some(e),
     };
     if world
         .clusters

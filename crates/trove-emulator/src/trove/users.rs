@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use super::{databases, pagination, ready_instance, schema, Req};
+use super::{change_ready, databases, pagination, ready_instance, schema, Req};
 use crate::fault;
 use crate::response::{empty, json, Resp};
 use crate::state::{DbUser, Inner, Instance};
@@ -76,7 +76,7 @@ pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<R
         _ => None,
     };
     let resp = match (m, &path[2..]) {
-        (Method::GET, ["users"]) => list(req, world, id),
+        (Method::GET, ["users"]) => list(req, world, id).unwrap_or_else(|e| e),
         (Method::POST, ["users"]) => create(req, world, id, body.as_ref()?),
         (Method::PUT, ["users"]) => change_passwords(req, world, id, body.as_ref()?),
         (Method::GET, ["users", u]) => with_user(req, world, id, u, |inst, key| {
@@ -137,15 +137,9 @@ fn with_user(
     f(inst, key).unwrap_or_else(|| user_missing(&name, &host))
 }
 
-fn list(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
-    let limit = match pagination::limit(req, true) {
-        Ok(l) => l,
-        Err(e) => return e,
-    };
-    let inst = match ready_instance(req, world, id) {
-        Ok(i) => i,
-        Err(e) => return e,
-    };
+fn list(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
+    let limit = pagination::limit(req, true)?;
+    let inst = ready_instance(req, world, id)?;
     let users: Vec<(&(String, String), &DbUser)> = inst.users.iter().collect();
     let (page, next) = pagination::cut(
         users,
@@ -155,7 +149,10 @@ fn list(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
         false,
     );
     let items = page.into_iter().map(|(k, u)| view(&k.0, &k.1, u)).collect();
-    json(StatusCode::OK, &pagination::body(req, "users", items, next))
+    Ok(json(
+        StatusCode::OK,
+        &pagination::body(req, "users", items, next),
+    ))
 }
 
 fn create(req: &Req<'_>, world: &mut Inner, id: &str, body: &Value) -> Resp {
@@ -163,13 +160,7 @@ fn create(req: &Req<'_>, world: &mut Inner, id: &str, body: &Value) -> Resp {
         Ok(u) => u,
         Err(e) => return e,
     };
-    match ready_instance(req, world, id) {
-        Ok(inst) => {
-            inst.users.extend(users);
-            empty(StatusCode::ACCEPTED)
-        }
-        Err(e) => e,
-    }
+    change_ready(req, world, id, |inst| inst.users.extend(users))
 }
 
 fn change_passwords(req: &Req<'_>, world: &mut Inner, id: &str, body: &Value) -> Resp {
