@@ -1,6 +1,6 @@
 //! A minimal Keystone v3 on the same port: version document, password and token auth with
-//! project scope, token validation and revocation, and a catalog whose `database` endpoint points
-//! back at this emulator.
+//! project scope, token validation and revocation, and a catalog whose `database` and `object-store`
+//! endpoints point back at this emulator.
 
 use std::time::Duration;
 
@@ -292,7 +292,8 @@ fn endpoints(ids: [&str; 3], url: &str) -> Value {
     ])
 }
 
-/// The service catalog: this Keystone (`identity`) and this Trove (`database`, name `trove`).
+/// The service catalog: this Keystone (`identity`), this Trove (`database`, name `trove`) and
+/// the Swift that holds published guest logs (`object-store`), all served by this emulator.
 fn catalog(ctx: &Ctx, project_id: &str) -> Value {
     json!([
         {
@@ -312,6 +313,15 @@ fn catalog(ctx: &Ctx, project_id: &str) -> Value {
             "id": "d20af15a1e8646cba9b6badfb37b15dd",
             "type": "database",
             "name": "trove",
+        },
+        {
+            "endpoints": endpoints(
+                ["5c2b2f1e0a7d4c3b9e8f6a1d2c3b4a59", "6d3c3a2f1b8e4d4c0f9a7b2e3d4c5b60", "7e4d4b3a2c9f4e5d1a0b8c3f4e5d6c71"],
+                &format!("http://{}/v1/AUTH_{project_id}", ctx.host),
+            ),
+            "id": "f3a1c2d4e5b64a7f8e9d0c1b2a3f4e5d",
+            "type": "object-store",
+            "name": "swift",
         },
     ])
 }
