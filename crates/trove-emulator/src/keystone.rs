@@ -193,7 +193,13 @@ fn issue(shared: &Shared, ctx: &Ctx) -> Resp {
     };
     let with_catalog =
         ctx.query("nocatalog").is_none() && !ctx.query.iter().any(|(k, _)| k == "nocatalog");
-    let view = token_view(&world, ctx, user, &token, with_catalog);
+    let view = token_view(
+        &world,
+        ctx,
+        user,
+        &token,
+        with_catalog.then_some(&shared.config),
+    );
     world.tokens.insert(token_id.clone(), token);
     let mut resp = json(StatusCode::CREATED, &view);
     if let Ok(v) = HeaderValue::from_str(&token_id) {
@@ -222,7 +228,13 @@ fn validate(shared: &Shared, ctx: &Ctx) -> Resp {
     let with_catalog = !ctx.query.iter().any(|(k, _)| k == "nocatalog");
     let mut resp = json(
         StatusCode::OK,
-        &token_view(&world, ctx, user, subject, with_catalog),
+        &token_view(
+            &world,
+            ctx,
+            user,
+            subject,
+            with_catalog.then_some(&shared.config),
+        ),
     );
     if let Ok(v) = HeaderValue::from_str(subject_id) {
         resp.headers_mut().insert("x-subject-token", v);
@@ -260,7 +272,7 @@ fn catalog_of_caller(shared: &Shared, ctx: &Ctx) -> Resp {
         Some(u) => json(
             StatusCode::OK,
             &json!({
-                "catalog": catalog(ctx, &u.project_id),
+                "catalog": catalog(ctx, &u.project_id, shared.config.object_store),
                 "links": {"self": format!("http://{}/v3/auth/catalog", ctx.host)},
             }),
         ),
@@ -294,8 +306,8 @@ fn endpoints(ids: [&str; 3], url: &str) -> Value {
 
 /// The service catalog: this Keystone (`identity`), this Trove (`database`, name `trove`) and
 /// the Swift that holds published guest logs (`object-store`), all served by this emulator.
-fn catalog(ctx: &Ctx, project_id: &str) -> Value {
-    json!([
+fn catalog(ctx: &Ctx, project_id: &str, object_store: bool) -> Value {
+    let mut services = json!([
         {
             "endpoints": endpoints(
                 ["b19230c3065c4434be8f298042de2360", "e12396191b754b089e0d1bcf99ca364c", "7c1360bb50594661af8779d71cd93279"],
@@ -314,6 +326,11 @@ fn catalog(ctx: &Ctx, project_id: &str) -> Value {
             "type": "database",
             "name": "trove",
         },
+    ]);
+    if !object_store {
+        return services;
+    }
+    let swift = json!(
         {
             "endpoints": endpoints(
                 ["5c2b2f1e0a7d4c3b9e8f6a1d2c3b4a59", "6d3c3a2f1b8e4d4c0f9a7b2e3d4c5b60", "7e4d4b3a2c9f4e5d1a0b8c3f4e5d6c71"],
@@ -322,8 +339,12 @@ fn catalog(ctx: &Ctx, project_id: &str) -> Value {
             "id": "f3a1c2d4e5b64a7f8e9d0c1b2a3f4e5d",
             "type": "object-store",
             "name": "swift",
-        },
-    ])
+        }
+    );
+    if let Some(list) = services.as_array_mut() {
+        list.push(swift);
+    }
+    services
 }
 
 fn token_view(
@@ -331,7 +352,8 @@ fn token_view(
     ctx: &Ctx,
     user: &KeystoneUser,
     t: &Token,
-    with_catalog: bool,
+    // The settings, when the view carries the catalog.
+    with_catalog: Option<&Config>,
 ) -> Value {
     let domain = json!({"id": domain_id(&user.domain), "name": user.domain});
     let user_id = world.user_ids.get(t.user).cloned().unwrap_or_default();
@@ -345,8 +367,8 @@ fn token_view(
         "is_domain": false,
         "roles": roles(user),
     });
-    if with_catalog {
-        token["catalog"] = catalog(ctx, &user.project_id);
+    if let Some(config) = with_catalog {
+        token["catalog"] = catalog(ctx, &user.project_id, config.object_store);
     }
     json!({"token": token})
 }
