@@ -1,5 +1,6 @@
 //! Top-level dispatch: `/` (Trove versions), `/v1.0/...` (Trove, after auth), `/v3/...`
-//! (Keystone), `/v1/AUTH_<project>/...` (Swift, for published guest logs) and `/_emulator/...` (the control API), plus the headers every response carries.
+//! (Keystone), `/v1/AUTH_<project>/...` (Swift, for published guest logs) and `/_emulator/...`
+//! (the control API), plus the headers every response carries.
 
 use std::sync::atomic::Ordering;
 

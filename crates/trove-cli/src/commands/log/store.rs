@@ -26,7 +26,7 @@ pub struct Store {
     token: String,
 }
 
-/// Why a published log could not be read: nothing published, or the store refused.
+/// Nothing is published under the log's prefix (the CLI names the log and instance).
 #[derive(Debug)]
 pub struct NotPublished;
 
@@ -112,7 +112,7 @@ impl Store {
         Ok(String::from_utf8_lossy(&body).into_owned())
     }
 
-    /// The whole log, or `Err(NotPublished)` inside the error when nothing is published.
+    /// The whole log; a [`NotPublished`] error when nothing is published.
     pub async fn whole(&self, container: &str, prefix: &str) -> anyhow::Result<String> {
         let parts = self.parts(container, prefix).await?;
         if parts.is_empty() {
