@@ -1,6 +1,6 @@
 //! A minimal Keystone v3 on the same port: version document, password and token auth with
-//! project scope, token validation and revocation, and a catalog whose `database` and `object-store`
-//! endpoints point back at this emulator.
+//! project scope, token validation and revocation, and a catalog whose `database` and
+//! `object-store` endpoints point back at this emulator.
 
 use std::time::Duration;
 

@@ -72,7 +72,8 @@ pub struct TailCmd {
 pub struct SaveCmd {
     #[command(flatten)]
     log: LogArgs,
-    /// The file to write; by default `trove-<instance id>-<log>.log`, as python-troveclient names it.
+    /// The file to write; by default `trove-<instance id>-<log>.log`, as python-troveclient
+    /// names it.
     #[arg(long)]
     file: Option<std::path::PathBuf>,
     /// Read what is already published instead of publishing first.
