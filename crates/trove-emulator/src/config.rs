@@ -61,6 +61,9 @@ pub struct Config {
     pub advertised_host: Option<String>,
     /// Users of the built-in Keystone v3.
     pub keystone_users: Vec<KeystoneUser>,
+    /// Whether the Keystone catalog names this emulator as the `object-store` (Swift) that holds
+    /// published guest logs (default true; the captured cloud had no Swift).
+    pub object_store: bool,
 }
 
 /// Project id of the default `demo` project (the one the captured Keystone made).
@@ -83,6 +86,7 @@ impl Default for Config {
                 KeystoneUser::new("jsmith", "abcdef", "demo", DEMO_PROJECT_ID),
                 KeystoneUser::new("admin", "adminpw", "admin", ADMIN_PROJECT_ID),
             ],
+            object_store: true,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! A minimal Keystone v3 on the same port: version document, password and token auth with
-//! project scope, token validation and revocation, and a catalog whose `database` endpoint points
-//! back at this emulator.
+//! project scope, token validation and revocation, and a catalog whose `database` and
+//! `object-store` endpoints point back at this emulator.
 
 use std::time::Duration;
 
@@ -193,7 +193,13 @@ fn issue(shared: &Shared, ctx: &Ctx) -> Resp {
     };
     let with_catalog =
         ctx.query("nocatalog").is_none() && !ctx.query.iter().any(|(k, _)| k == "nocatalog");
-    let view = token_view(&world, ctx, user, &token, with_catalog);
+    let view = token_view(
+        &world,
+        ctx,
+        user,
+        &token,
+        with_catalog.then_some(&shared.config),
+    );
     world.tokens.insert(token_id.clone(), token);
     let mut resp = json(StatusCode::CREATED, &view);
     if let Ok(v) = HeaderValue::from_str(&token_id) {
@@ -222,7 +228,13 @@ fn validate(shared: &Shared, ctx: &Ctx) -> Resp {
     let with_catalog = !ctx.query.iter().any(|(k, _)| k == "nocatalog");
     let mut resp = json(
         StatusCode::OK,
-        &token_view(&world, ctx, user, subject, with_catalog),
+        &token_view(
+            &world,
+            ctx,
+            user,
+            subject,
+            with_catalog.then_some(&shared.config),
+        ),
     );
     if let Ok(v) = HeaderValue::from_str(subject_id) {
         resp.headers_mut().insert("x-subject-token", v);
@@ -260,7 +272,7 @@ fn catalog_of_caller(shared: &Shared, ctx: &Ctx) -> Resp {
         Some(u) => json(
             StatusCode::OK,
             &json!({
-                "catalog": catalog(ctx, &u.project_id),
+                "catalog": catalog(ctx, &u.project_id, shared.config.object_store),
                 "links": {"self": format!("http://{}/v3/auth/catalog", ctx.host)},
             }),
         ),
@@ -299,14 +311,15 @@ fn service(endpoint_ids: [&str; 3], url: &str, id: &str, kind: &str, name: &str)
     })
 }
 
-/// The service catalog: this Keystone (`identity`) and this Trove (`database`, name `trove`).
-fn catalog(ctx: &Ctx, project_id: &str) -> Value {
-    json!([
+/// The service catalog: this Keystone (`identity`), this Trove (`database`, name `trove`) and
+/// the Swift that holds published guest logs (`object-store`), all served by this emulator.
+fn catalog(ctx: &Ctx, project_id: &str, object_store: bool) -> Value {
+    let mut services = vec![
         service(
             [
                 "b19230c3065c4434be8f298042de2360",
                 "e12396191b754b089e0d1bcf99ca364c",
-                "7c1360bb50594661af8779d71cd93279"
+                "7c1360bb50594661af8779d71cd93279",
             ],
             &format!("http://{}/v3/", ctx.host),
             "4bfdad31916e44a0a25b7c5955915c0d",
@@ -317,14 +330,28 @@ fn catalog(ctx: &Ctx, project_id: &str) -> Value {
             [
                 "1eb466891d73456fb7f4b15c2eb0864e",
                 "7c75ac1c6c1e41d68b0867f12bd7fdfc",
-                "a9bd1c7fa2234c17b668145377735600"
+                "a9bd1c7fa2234c17b668145377735600",
             ],
             &format!("http://{}/v1.0/{project_id}", ctx.host),
             "d20af15a1e8646cba9b6badfb37b15dd",
             "database",
             "trove",
         ),
-    ])
+    ];
+    if object_store {
+        services.push(service(
+            [
+                "5c2b2f1e0a7d4c3b9e8f6a1d2c3b4a59",
+                "6d3c3a2f1b8e4d4c0f9a7b2e3d4c5b60",
+                "7e4d4b3a2c9f4e5d1a0b8c3f4e5d6c71",
+            ],
+            &format!("http://{}/v1/AUTH_{project_id}", ctx.host),
+            "f3a1c2d4e5b64a7f8e9d0c1b2a3f4e5d",
+            "object-store",
+            "swift",
+        ));
+    }
+    Value::Array(services)
 }
 
 fn token_view(
@@ -332,7 +359,8 @@ fn token_view(
     ctx: &Ctx,
     user: &KeystoneUser,
     t: &Token,
-    with_catalog: bool,
+    // The settings, when the view carries the catalog.
+    with_catalog: Option<&Config>,
 ) -> Value {
     let domain = json!({"id": domain_id(&user.domain), "name": user.domain});
     let user_id = world.user_ids.get(t.user).cloned().unwrap_or_default();
@@ -346,8 +374,8 @@ fn token_view(
         "is_domain": false,
         "roles": roles(user),
     });
-    if with_catalog {
-        token["catalog"] = catalog(ctx, &user.project_id);
+    if let Some(config) = with_catalog {
+        token["catalog"] = catalog(ctx, &user.project_id, config.object_store);
     }
     json!({"token": token})
 }

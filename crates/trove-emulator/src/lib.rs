@@ -30,6 +30,7 @@ mod response;
 mod router;
 mod server;
 mod state;
+mod swift;
 mod trove;
 
 pub use config::{Config, Delay, KeystoneUser, ADMIN_PROJECT_ID, DEMO_PROJECT_ID};

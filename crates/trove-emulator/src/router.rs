@@ -1,5 +1,6 @@
 //! Top-level dispatch: `/` (Trove versions), `/v1.0/...` (Trove, after auth), `/v3/...`
-//! (Keystone) and `/_emulator/...` (the control API), plus the headers every response carries.
+//! (Keystone), `/v1/AUTH_<project>/...` (Swift, for published guest logs) and `/_emulator/...`
+//! (the control API), plus the headers every response carries.
 
 use std::sync::atomic::Ordering;
 
@@ -19,6 +20,7 @@ pub(crate) fn handle(shared: &Shared, ctx: &Ctx) -> Resp {
     let mut resp = match segs.as_slice() {
         [""] => trove::versions::index(ctx),
         ["v1.0", ..] => trove::handle(shared, ctx, &segs[1..]),
+        ["v1", rest @ ..] => crate::swift::handle(shared, ctx, rest),
         ["v3", rest @ ..] => keystone::handle(shared, ctx, rest),
         ["v2.0", rest @ ..] => crate::legacy_auth::handle_v2(shared, ctx, rest),
         ["v1.1", rest @ ..] => crate::legacy_auth::handle_v11(shared, ctx, rest),

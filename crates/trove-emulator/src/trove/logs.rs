@@ -23,6 +23,77 @@ pub(crate) struct GuestLog {
     published: u64,
     pending: u64,
     status: &'static str,
+    /// The published parts, oldest first, as the guest puts them in Swift.
+    pub(crate) parts: Vec<LogPart>,
+    /// Parts published so far (never reset, so part names stay unique after a discard).
+    part_seq: u64,
+    /// Lines written so far, numbering the next line.
+    lines: u64,
+}
+
+/// One published part of a guest log: a Swift object under the log's prefix.
+#[derive(Debug, Clone)]
+pub(crate) struct LogPart {
+    /// The object name after the prefix: `log-<UTC time>`, as `guest_log.py` `_object_name`.
+    pub(crate) name: String,
+    pub(crate) text: String,
+    pub(crate) last_modified: String,
+    /// The `x-object-meta-lines` header the guest sets on each part.
+    pub(crate) lines: u64,
+}
+
+/// The Swift container the guest publishes to (`guest_log_container_name`'s default).
+pub(crate) const CONTAINER: &str = "database_logs";
+
+/// The object prefix of a log (`guest_log.py` `_object_prefix`, datastore `mysql`).
+pub(crate) fn prefix(instance_id: &str, name: &str) -> String {
+    format!("{instance_id}/mysql-{name}/")
+}
+
+/// The metafile object of a log (`guest_log.py` `_metafile_name`).
+pub(crate) fn metafile(instance_id: &str, name: &str) -> String {
+    format!("{instance_id}/mysql-{name}_metafile")
+}
+
+impl GuestLog {
+    pub(crate) fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    pub(crate) fn published(&self) -> u64 {
+        self.published
+    }
+
+    /// Writes the pending bytes as one part of fake log text in 64-byte lines, as the guest puts
+    /// what was written since the last publish in one object (`_publish_to_container`).
+    fn publish_part(&mut self, log_name: &str, stamp: &str) {
+        const LINE: usize = 64;
+        let mut left = usize::try_from(self.pending).unwrap_or(0);
+        if left == 0 {
+            return;
+        }
+        let (mut text, mut lines) = (String::with_capacity(left), 0);
+        while left > 0 {
+            let width = left.min(LINE);
+            self.lines += 1;
+            let line = format!("{stamp} {:>6} [Note] {log_name} log line", self.lines);
+            let mut line: String = line.chars().take(width - 1).collect();
+            while line.len() < width - 1 {
+                line.push(' ');
+            }
+            text.push_str(&line);
+            text.push('\n');
+            lines += 1;
+            left -= width;
+        }
+        self.part_seq += 1;
+        self.parts.push(LogPart {
+            name: format!("log-{stamp}.{:06}", self.part_seq),
+            text,
+            last_modified: format!("{stamp}.{:06}", self.part_seq),
+            lines,
+        });
+    }
 }
 
 /// The logs of a new mysql instance: `general` and `slow_query` (user, off) and `guest` (system).
@@ -33,6 +104,9 @@ pub(crate) fn initial() -> BTreeMap<String, GuestLog> {
         published: 0,
         pending: 0,
         status: "Disabled",
+        parts: Vec::new(),
+        part_seq: 0,
+        lines: 0,
     };
     let sys = GuestLog {
         kind: "SYS",
@@ -40,6 +114,9 @@ pub(crate) fn initial() -> BTreeMap<String, GuestLog> {
         published: 0,
         pending: PENDING_BYTES,
         status: "Ready",
+        parts: Vec::new(),
+        part_seq: 0,
+        lines: 0,
     };
     BTreeMap::from([
         ("general".to_owned(), user.clone()),
@@ -55,9 +132,9 @@ fn view(instance_id: &str, name: &str, log: &GuestLog) -> Value {
         "status": log.status,
         "published": log.published,
         "pending": log.pending,
-        "container": "database_logs",
-        "prefix": format!("{instance_id}/mysql-{name}/"),
-        "metafile": format!("{instance_id}/mysql-{name}_metafile"),
+        "container": CONTAINER,
+        "prefix": prefix(instance_id, name),
+        "metafile": metafile(instance_id, name),
     })
 }
 
@@ -109,6 +186,7 @@ fn action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
     if enable && disable {
         return Err(fault::bad_request("Cannot enable and disable log."));
     }
+    let stamp = world.clock.trove(req.now);
     let inst = ready_instance(req, world, id)?;
     let Some(log) = inst.logs.get_mut(&name) else {
         return Err(fault::not_found(&format!("Log '{name}' is not defined.")));
@@ -130,9 +208,11 @@ fn action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
     }
     if discard {
         log.published = 0;
+        log.parts.clear();
         log.status = if log.enabled { "Ready" } else { "Disabled" };
     }
     if publish {
+        log.publish_part(&name, &stamp);
         log.published = log.published.saturating_add(log.pending);
         log.pending = 0;
         log.status = "Published";
