@@ -47,8 +47,7 @@ pub enum Error {
     },
     /// A layer of the stack (one added with `layer`/`call_layer`, or a custom transport's own
     /// wrapper) failed the call with an error of its own, the [`source`](std::error::Error::source)
-    /// (a [`LayerError`](crate::LayerError)'s inner error, a
-    /// [`LayerTimedOut`](crate::LayerTimedOut), or whatever the layer returned). `state` is what
+    /// (a [`LayerError`]'s inner error, a [`LayerTimedOut`], or whatever the layer returned). `state` is what
     /// the layer said of the request: `None` when it did not say, in which case the call was not
     /// retried.
     #[error("{}", match state {

@@ -95,7 +95,7 @@ impl Client {
     ///
     /// Requests reach `service` as the operation made them: an origin-form URI relative to the
     /// Trove endpoint (`/instances/{id}`), `Content-Type` on a body and no other header, and
-    /// [`OperationInfo`](crate::operation::OperationInfo) in their extensions. The stack must make
+    /// [`OperationInfo`](crate::request::operation::OperationInfo) in their extensions. The stack must make
     /// them absolute and authenticate them. Its errors are read as a user layer's (see
     /// [`ClientBuilder::layer`]).
     ///
@@ -507,7 +507,7 @@ impl ClientBuilder {
     ///
     /// What its errors mean for the request: a [`TransportError`] or [`LayerError`] it returns
     /// is believed; an error that is or wraps a connection that could not be made (hyper-util's
-    /// connect errors, `ConnectionRefused`) is [`SendState::NotSent`]; anything else may have
+    /// connect errors, `ConnectionRefused`) is [`SendState::NotSent`](crate::SendState::NotSent); anything else may have
     /// been sent.
     pub fn transport<S: BodyService>(mut self, service: S) -> Self {
         self.transport = Some(transport::from_service(service));
