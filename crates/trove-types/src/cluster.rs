@@ -187,6 +187,10 @@ pub struct ClusterInstanceSpec {
     /// The member's role (`member`, `query_router`, ...).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// The member this one is related to, such as the shard a new query router serves
+    /// (`related_to` of Trove's `cluster` schema, python-troveclient's `related_to=`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related_to: Option<String>,
 }
 
 impl ClusterInstanceSpec {
@@ -201,6 +205,7 @@ impl ClusterInstanceSpec {
             modules: Vec::new(),
             region_name: None,
             kind: None,
+            related_to: None,
         }
     }
 

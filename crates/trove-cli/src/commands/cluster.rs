@@ -138,7 +138,8 @@ pub struct CreateCmd {
     #[arg(value_name = "VERSION")]
     datastore_version: String,
     /// A member, as flavor=ID,volume=GB[,volume_type=T][,name=N][,type=ROLE]
-    /// [,availability_zone=Z][,region=R][,module=ID or name]; repeat for each member.
+    /// [,availability_zone=Z][,region=R][,module=ID or name][,related_to=MEMBER]; repeat for
+    /// each member.
     #[arg(long = "instance", value_name = "SPEC", required = true)]
     instances: Vec<String>,
     /// Server group policy: affinity or anti-affinity.
@@ -247,6 +248,7 @@ fn parse_member(spec: &str) -> Result<ClusterInstanceSpec, UsageError> {
             "availability_zone" | "az" => member.availability_zone = Some(v.to_owned()),
             "region" => member.region_name = Some(v.to_owned()),
             "module" => member.modules.push(ModuleRef { id: v.to_owned() }),
+            "related_to" => member.related_to = Some(v.to_owned()),
             other => return Err(bad(format!("unknown key {other:?}"))),
         }
     }
@@ -537,5 +539,16 @@ mod tests {
         assert!(parse_member("volume=3").is_err());
         assert!(parse_member("flavor=2,volume=big").is_err());
         assert!(parse_member("flavor=2,color=red").is_err());
+    }
+
+    #[test]
+    fn a_grown_member_says_what_it_is_related_to() {
+        let m = parse_member("flavor=2,volume=1,type=query_router,related_to=shard-1").unwrap();
+        assert_eq!(m.related_to.as_deref(), Some("shard-1"));
+        let body = serde_json::to_value(&m).unwrap();
+        assert_eq!(body["related_to"], "shard-1");
+        assert_eq!(body["type"], "query_router");
+        let plain = serde_json::to_value(parse_member("flavor=2").unwrap()).unwrap();
+        assert!(plain.get("related_to").is_none(), "{plain}");
     }
 }
