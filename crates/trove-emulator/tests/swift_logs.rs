@@ -36,17 +36,21 @@ async fn a_publish_puts_one_part_under_the_prefix_and_the_listing_shows_it() {
     let api = Tenant::new(&svc, TENANT);
     let id = ready_instance(&api).await;
 
-    // Nothing published: the prefix lists nothing.
+    // Nothing published: `GuestLog.show` (trove/guestagent/guest_log.py) names no container
+    // and no prefix (the string 'None') until a publish, and the prefix lists nothing.
     let view = log_action(&api, &id, json!({"name": "general", "enable": 1})).await;
-    let prefix = view["prefix"].as_str().unwrap().to_owned();
-    assert_eq!(prefix, format!("{id}/mysql-general/"));
-    assert_eq!(view["container"], "database_logs");
+    assert_eq!(view["container"], "None");
+    assert_eq!(view["prefix"], "None");
+    assert_eq!(view["metafile"], format!("{id}/mysql-general_metafile"));
+    let prefix = format!("{id}/mysql-general/");
     let listing = swift_path(TENANT, &format!("?prefix={id}/mysql-general/&format=json"));
     let r = common::send(&svc, Method::GET, &listing, Some(TENANT), None).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.json(), json!([]));
 
     let view = log_action(&api, &id, json!({"name": "general", "publish": 1})).await;
+    assert_eq!(view["container"], "database_logs");
+    assert_eq!(view["prefix"], prefix.as_str());
     let r = common::send(&svc, Method::GET, &listing, Some(TENANT), None).await;
     let rows = r.json();
     let rows = rows.as_array().unwrap();

@@ -132,8 +132,10 @@ fn view(instance_id: &str, name: &str, log: &GuestLog) -> Value {
         "status": log.status,
         "published": log.published,
         "pending": log.pending,
-        "container": CONTAINER,
-        "prefix": prefix(instance_id, name),
+        // `trove/guestagent/guest_log.py` `GuestLog.show`: the container and prefix are the
+        // string 'None' until something is published; the metafile name is always given.
+        "container": if log.published == 0 { "None".to_owned() } else { CONTAINER.to_owned() },
+        "prefix": if log.published == 0 { "None".to_owned() } else { prefix(instance_id, name) },
         "metafile": metafile(instance_id, name),
     })
 }
