@@ -13,6 +13,8 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
+use crate::venv;
+
 /// A workspace member that `cargo package` makes a `.crate` of.
 struct Package {
     name: String,
@@ -39,19 +41,20 @@ pub fn run(root: &Path) -> Result<()> {
     for p in &packages {
         package.args(["-p", &p.name]);
     }
-    run_command(&mut package)?;
+    venv::run(&mut package, "cargo package")?;
 
     let mut config = String::from("[patch.crates-io]\n");
     for p in &packages {
         let file = root
             .join("target/package")
             .join(format!("{}-{}.crate", p.name, p.version));
-        run_command(
+        venv::run(
             Command::new("tar")
                 .arg("-xzf")
                 .arg(&file)
                 .arg("-C")
                 .arg(&unpacked),
+            "unpack a package",
         )?;
         let dir = unpacked.join(format!("{}-{}", p.name, p.version));
         writeln!(config, "{} = {{ path = {:?} }}", p.name, dir.display())?;
@@ -63,7 +66,7 @@ pub fn run(root: &Path) -> Result<()> {
     // was tested with; cargo drops what the downstream crate does not use.
     let manifest_dir = root.join("tests/downstream");
     fs::copy(root.join("Cargo.lock"), manifest_dir.join("Cargo.lock"))?;
-    run_command(
+    venv::run(
         Command::new(env!("CARGO"))
             .current_dir(&manifest_dir)
             .env("CARGO_TARGET_DIR", work.join("target"))
@@ -71,6 +74,7 @@ pub fn run(root: &Path) -> Result<()> {
             .arg(&config_file)
             .args(["test", "--manifest-path"])
             .arg(manifest_dir.join("Cargo.toml")),
+        "cargo test of tests/downstream",
     )?;
     println!(
         "downstream: {} packages ({}) built on and tested from outside the workspace",
@@ -109,14 +113,4 @@ fn publishable(root: &Path) -> Result<Vec<Package>> {
         packages.push(Package { name, version });
     }
     Ok(packages)
-}
-
-fn run_command(command: &mut Command) -> Result<()> {
-    let status = command
-        .status()
-        .with_context(|| format!("run {command:?}"))?;
-    if !status.success() {
-        bail!("{command:?} failed ({status})");
-    }
-    Ok(())
 }

@@ -103,19 +103,7 @@ fn render_sdk(e: &troveclient::Error) -> String {
             }
             line
         }
-        None => {
-            let mut line = e.to_string();
-            let mut source = std::error::Error::source(e);
-            while let Some(s) = source {
-                let text = s.to_string();
-                if !line.contains(&text) {
-                    line.push_str(": ");
-                    line.push_str(&text);
-                }
-                source = s.source();
-            }
-            line
-        }
+        None => e.report(),
     }
 }
 
