@@ -1591,3 +1591,82 @@ pub async fn non_admin_management(client: &Client, tenant: &str) {
         (403, format!("Operation not allowed for tenant {tenant}."))
     );
 }
+
+/// Makes what `cargo xtask openapi-check` needs on a server before schemathesis tries every
+/// operation of the OpenAPI document there: an ACTIVE instance with a database and a user,
+/// created with a configuration group, a module applied to it, and a COMPLETED backup of it.
+/// `tenant` should be an admin project (`admin...` in fake mode) so the management operations
+/// answer too. Returns the value of every kind of path parameter, keyed by kind (`instance`,
+/// `database`, `user`, `configuration`, `backup`, `module`, `flavor`, `datastore`,
+/// `datastore_version`, `datastore_version_id`, `parameter`, `tenant`, `version`).
+pub async fn openapi_resources(
+    target: &Target,
+    client: &Client,
+    tenant: &str,
+) -> serde_json::Value {
+    let versions = client
+        .datastores()
+        .versions("mysql")
+        .await
+        .expect("versions");
+    let version = versions.first().expect("mysql has a version").clone();
+    register_group_parameters(target, &version.id).await;
+    let group = client
+        .configurations()
+        .create("openapi-group")
+        .datastore("mysql", Some(version.name.clone()))
+        .value("max_connections", 100)
+        .await
+        .expect("create group");
+    let module = client
+        .modules()
+        .create("openapi-module", "ping", "aGVsbG8=")
+        .datastore("mysql", Some(version.name.clone()))
+        .await
+        .expect("create module");
+    let instance = client
+        .instances()
+        .create("openapi", "1")
+        .volume(1)
+        .configuration(&group.id)
+        .database(DatabaseSpec::new("openapi_db"))
+        .user(UserSpec::new("openapi_user", "openapi-pw-1").database("openapi_db"))
+        .await
+        .expect("create instance");
+    let id = instance.id;
+    client
+        .instances()
+        .wait_ready(&id, target.wait)
+        .await
+        .expect("instance ready");
+    client
+        .instances()
+        .apply_modules(&id, &[&module.id])
+        .await
+        .expect("apply module");
+    let backup = client
+        .backups()
+        .create("openapi-backup", &id)
+        .await
+        .expect("create backup");
+    client
+        .backups()
+        .wait_completed(&backup.id, target.wait)
+        .await
+        .expect("backup completes");
+    serde_json::json!({
+        "tenant": tenant,
+        "version": "v1.0",
+        "instance": id,
+        "database": "openapi_db",
+        "user": "openapi_user",
+        "configuration": group.id,
+        "backup": backup.id,
+        "module": module.id,
+        "flavor": "1",
+        "datastore": "mysql",
+        "datastore_version": version.name,
+        "datastore_version_id": version.id,
+        "parameter": "max_connections",
+    })
+}

@@ -10,7 +10,7 @@ use crate::recorder::Recorder;
 
 /// A Trove (and maybe Keystone) to run against.
 pub struct Target {
-    /// `emulator` or `real`.
+    /// `emulator`, `real` or `remote`.
     pub name: &'static str,
     /// The Trove root URL, such as `http://127.0.0.1:8779`.
     pub trove_url: String,
@@ -69,6 +69,21 @@ impl Target {
             keystone_url,
             facts,
             // Fake mode takes about 11 s to build and 10 s to back up; poll like a person would.
+            wait: WaitOptions::default()
+                .fixed(Duration::from_millis(500))
+                .timeout(Duration::from_secs(120)),
+            _emulator: None,
+        }
+    }
+
+    /// A Trove already serving at `trove_url` (the emulator's binary, say), polled like the real
+    /// server: its delays are measured in time, not in reads.
+    pub fn remote(trove_url: &str) -> Target {
+        Target {
+            name: "remote",
+            trove_url: trove_url.trim_end_matches('/').to_owned(),
+            keystone_url: None,
+            facts: Value::Null,
             wait: WaitOptions::default()
                 .fixed(Duration::from_millis(500))
                 .timeout(Duration::from_secs(120)),

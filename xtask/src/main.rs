@@ -10,6 +10,7 @@ mod downstream;
 mod fuzz;
 mod http;
 mod msrv;
+mod openapi_check;
 mod osc_compare;
 mod proc;
 mod real_servers;
@@ -60,6 +61,11 @@ enum Command {
     Fuzz(fuzz::FuzzArgs),
     /// Fail when a dependency in Cargo.lock needs a newer Rust than the declared rust-version.
     Msrv,
+    /// Validate openapi/trove-v1.json (openapi-spec-validator) and run schemathesis over it
+    /// against the emulator (GET, then POST/PUT/PATCH, then DELETE) and the real Trove in fake
+    /// mode (GET), each with an instance, a database, a user, a configuration group, a module
+    /// and a backup made first.
+    OpenapiCheck(openapi_check::Args),
 }
 
 #[derive(Subcommand)]
@@ -91,5 +97,6 @@ fn main() -> Result<()> {
         Command::OscCompare => osc_compare::run(&root),
         Command::Fuzz(args) => fuzz::run(&args),
         Command::Msrv => msrv::run(&conformance::workspace_root()),
+        Command::OpenapiCheck(args) => openapi_check::run(&root, &args),
     }
 }
