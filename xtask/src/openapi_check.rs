@@ -118,6 +118,8 @@ struct Outcome {
     errors: u64,
     passed: bool,
     secs: f64,
+    /// Each kind of failure or error: what schemathesis calls it, and the operations.
+    findings: Vec<String>,
 }
 
 /// Options of `cargo xtask openapi-check`.
@@ -413,6 +415,27 @@ fn schemathesis(
         + report["errors"].as_array().map_or(0, |e| e.len() as u64)
         + report["operations"]["errored"].as_u64().unwrap_or(0);
     let passed = report["exit_code"] == json!(0) && failures == 0 && errors == 0;
+    let findings = ["failures", "errors"]
+        .iter()
+        .flat_map(|key| report[*key].as_array().cloned().unwrap_or_default())
+        .map(|f| {
+            let title = f["title"]
+                .as_str()
+                .or(f["message"].as_str())
+                .unwrap_or("?")
+                .to_owned();
+            let code = f["code"].as_str().unwrap_or("");
+            let ops: Vec<String> = f["operations"]
+                .as_array()
+                .map(|ops| {
+                    ops.iter()
+                        .map(|o| o.as_str().unwrap_or("?").to_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            format!("{code} {title}: {}", ops.join(", "))
+        })
+        .collect();
     Ok(Outcome {
         server: run.server,
         phase: run.phase,
@@ -422,6 +445,7 @@ fn schemathesis(
         errors,
         passed,
         secs,
+        findings,
     })
 }
 
@@ -618,6 +642,11 @@ fn print_summary(outcomes: &[Outcome], timings: &[(String, f64)]) {
             "{:<10} {:<16} {:>10} {:>7} {:>9} {:>7} {:>8.1}",
             o.server, o.phase, o.operations, o.cases, o.failures, o.errors, o.secs
         );
+    }
+    for o in outcomes {
+        for finding in &o.findings {
+            eprintln!("{} {}: {finding}", o.server, o.phase);
+        }
     }
     for (what, secs) in timings {
         eprintln!("{what}: {secs:.1}s");
