@@ -1,7 +1,9 @@
 //! `cargo xtask openapi-check`: the OpenAPI document proven with schemathesis against the emulator
 //! and the real Trove 26.0.0.
 //!
-//! Step 1 validates `openapi/trove-v1.json` with openapi-spec-validator. Step 2 starts the
+//! Step 1 validates `openapi/trove-v1.json` with openapi-spec-validator, then draws bodies from
+//! the document's request schemas wherever Trove 26.0.0 has a schema of its own and checks that
+//! Trove accepts each (xtask/assets/openapi-request-bodies.py). Step 2 starts the
 //! emulator's binary on an ephemeral port, creates an ACTIVE instance with a database and a user,
 //! a configuration group, a module and a backup on it (the `openapi-check` feature of
 //! `trove-tests`), and runs schemathesis (positive mode, checks [`CHECKS`]) over every GET
@@ -167,6 +169,13 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
     )?;
     timings.push(("spec validation".into(), start.elapsed().as_secs_f64()));
 
+    let start = Instant::now();
+    eprintln!(
+        "== openapi-check step 1b: request bodies of the document against Trove's schemas =="
+    );
+    let bodies = request_bodies(&ws, &spec, &document_path);
+    timings.push(("request bodies".into(), start.elapsed().as_secs_f64()));
+
     // Build before any server starts, so compiling never races a server's readiness deadline.
     let start = Instant::now();
     build(&ws)?;
@@ -174,6 +183,13 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
 
     let mut outcomes = Vec::new();
     let mut problems = Vec::new();
+    let bodies = match bodies {
+        Ok(counts) => Some(counts),
+        Err(e) => {
+            problems.push(format!("request bodies: {e:#}"));
+            None
+        }
+    };
     let wants = |server: &str| args.only.as_deref().is_none_or(|only| only == server);
     if wants("emulator") {
         eprintln!("== openapi-check step 2: the emulator ==");
@@ -197,6 +213,12 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
     }
 
     print_summary(&outcomes, &timings);
+    if let Some(counts) = &bodies {
+        eprintln!(
+            "request bodies: {} drawn for {} operations with a Trove schema, {} refused by it",
+            counts["bodies"], counts["routes"], counts["refused"]
+        );
+    }
     for o in &outcomes {
         if !o.passed {
             problems.push(format!(
@@ -214,6 +236,33 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
     }
     eprintln!("openapi-check passed");
     Ok(())
+}
+
+/// Bodies drawn per operation that has a Trove request schema.
+const BODIES_PER_OPERATION: u32 = 100;
+
+/// Draws bodies from the document's request schemas and validates each under Trove 26.0.0's own
+/// schema for the route (xtask/assets/openapi-request-bodies.py); returns the script's counts.
+fn request_bodies(ws: &Path, spec: &VenvSpec, document: &Path) -> Result<Value> {
+    let out = Command::new(spec.bin("python"))
+        .arg(ws.join("xtask/assets/openapi-request-bodies.py"))
+        .arg(document)
+        .arg(ws.join("crates/trove-emulator/schemas/trove-26-request-schemas.json"))
+        .arg(BODIES_PER_OPERATION.to_string())
+        .current_dir(ws)
+        .output()
+        .context("run openapi-request-bodies.py")?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprint!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let counts: Value = stdout
+        .lines()
+        .last()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .unwrap_or(Value::Null);
+    if !out.status.success() {
+        bail!("the document allows bodies Trove refuses, or one could not be drawn (above)");
+    }
+    Ok(counts)
 }
 
 /// Builds the emulator's binary and the test that makes the resources.
