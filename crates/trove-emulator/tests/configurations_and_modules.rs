@@ -332,3 +332,27 @@ async fn module_flags_are_the_integers_0_and_1_as_trove_validates_them() {
         "Validation error: module['visible'] False is not of type 'integer'"
     );
 }
+
+/// Follows trove/module/models.py `Modules.load` of Trove 26.0.0: `modules` is bound only on the
+/// branch for a project that is not an admin, so an admin's `GET /modules` ends in an
+/// `UnboundLocalError`, answered 500 `instanceFault` (seen on the real server in fake mode with an
+/// `admin...` project); the admin still shows a module by id.
+#[tokio::test]
+async fn an_admin_cannot_list_modules() {
+    let emu = Emulator::new(Config::with_reads(0));
+    let admin = Tenant::new(&emu.service(), "admin1");
+    let body = json!({"module": {"name": "m", "module_type": "ping", "contents": "aGVsbG8="}});
+    let created = admin.post("modules", body).await;
+    assert_eq!(created.status, 200, "{}", created.json());
+    let id = created.json()["module"]["id"].as_str().unwrap().to_owned();
+    let listed = admin.get("modules").await;
+    listed.assert_status(500);
+    assert!(
+        listed.json()["instanceFault"].is_object(),
+        "{}",
+        listed.json()
+    );
+    assert_eq!(admin.get(&format!("modules/{id}")).await.status, 200);
+    let user = Tenant::new(&emu.service(), common::TENANT);
+    assert_eq!(user.get("modules").await.status, 200);
+}

@@ -144,3 +144,40 @@ async fn backups_page_by_offset_with_a_possible_empty_last_page() {
     let p2 = api.get("backups?marker=2").await.json();
     assert_eq!(p2, json!({"backups": []}));
 }
+
+/// Follows trove/extensions/mgmt/instances/models.py `_paginate_instances`: the admin list is
+/// ordered by `updated`, newest first, and its marker is an offset read with
+/// `int(context.marker or 0)`, so a marker that is not a number is the server's 500 and an empty
+/// one the first page; a full page has a next marker of offset + limit.
+#[tokio::test(start_paused = true)]
+async fn the_admin_instance_list_pages_by_offset_newest_update_first() {
+    let emu = Emulator::new(Config::default());
+    let api = Tenant::new(&emu.service(), "admin0");
+    let mut created = Vec::new();
+    for n in 0..5 {
+        created.push(api.create_instance(&format!("i{n}")).await);
+        tokio::time::advance(std::time::Duration::from_secs(1)).await;
+    }
+    // Every build over (BUILD -> ACTIVE is an update too), in the order they were made.
+    tokio::time::advance(std::time::Duration::from_secs(10)).await;
+    for id in &created {
+        assert_eq!(api.instance_status(id).await.as_deref(), Some("ACTIVE"));
+    }
+    let newest_first: Vec<String> = created.iter().rev().cloned().collect();
+
+    let page1 = api.get("mgmt/instances?limit=2").await.json();
+    assert_eq!(ids(&page1), newest_first[..2]);
+    assert_eq!(common::next_marker(&page1).as_deref(), Some("2"));
+    let page2 = api.get("mgmt/instances?limit=2&marker=2").await.json();
+    assert_eq!(ids(&page2), newest_first[2..4]);
+    let last = api.get("mgmt/instances?limit=2&marker=4").await.json();
+    assert_eq!(ids(&last), newest_first[4..]);
+    assert!(last.get("links").is_none(), "{last}");
+    assert_eq!(
+        ids(&api.get("mgmt/instances?marker=").await.json()),
+        newest_first
+    );
+    let bad = api.get("mgmt/instances?marker=not-a-number").await;
+    bad.assert_status(500);
+    assert!(bad.json()["instanceFault"].is_object(), "{}", bad.json());
+}

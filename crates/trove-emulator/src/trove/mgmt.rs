@@ -429,8 +429,19 @@ fn render_instance(req: &Req<'_>, world: &Inner, i: &Instance) -> Value {
     v
 }
 
+/// `GET mgmt/instances`, paged as `trove/extensions/mgmt/instances/models.py`
+/// `_paginate_instances` pages it: newest `updated` first, the marker an offset read with
+/// `int(context.marker or 0)` (anything else is the server's 500), a next marker whenever the page
+/// is full.
 fn list_instances(req: &Req<'_>, world: &Inner) -> Result<Resp, Resp> {
     let limit = pagination::limit(req, true)?;
+    let offset = match req.ctx.query("marker").filter(|m| !m.is_empty()) {
+        None => 0,
+        Some(m) => m
+            .trim()
+            .parse::<usize>()
+            .map_err(|_| fault::internal_error())?,
+    };
     // trove/extensions/mgmt/instances/service.py MgmtInstanceController.index: `true` keeps
     // the deleted rows, `false` the live ones, anything else both.
     let deleted = match req.ctx.query("deleted").map(str::to_ascii_lowercase) {
@@ -443,14 +454,15 @@ fn list_instances(req: &Req<'_>, world: &Inner) -> Result<Resp, Resp> {
         .ctx
         .query("include_clustered")
         .is_some_and(|d| d.eq_ignore_ascii_case("true"));
-    let mut all: Vec<(String, Value)> = Vec::new();
+    // (updated, id, view); a delete is the deleted row's last update.
+    let mut all: Vec<(Instant, String, Value)> = Vec::new();
     if deleted != Some(true) {
         all.extend(
             world
                 .instances
                 .values()
                 .filter(|i| project.is_none_or(|p| i.tenant == p))
-                .map(|i| (i.id.clone(), render_instance(req, world, i))),
+                .map(|i| (i.updated, i.id.clone(), render_instance(req, world, i))),
         );
     }
     if deleted != Some(false) {
@@ -459,7 +471,7 @@ fn list_instances(req: &Req<'_>, world: &Inner) -> Result<Resp, Resp> {
                 .deleted_instances
                 .values()
                 .filter(|(i, _)| project.is_none_or(|p| i.tenant == p))
-                .map(|(i, at)| (i.id.clone(), render_deleted(req, world, i, *at))),
+                .map(|(i, at)| (*at, i.id.clone(), render_deleted(req, world, i, *at))),
         );
     }
     if clustered && deleted != Some(true) {
@@ -471,13 +483,19 @@ fn list_instances(req: &Req<'_>, world: &Inner) -> Result<Resp, Resp> {
                 let mut v = clusters::render_member(req, world, c, m);
                 v["tenant_id"] = json!(c.tenant);
                 v["deleted"] = json!(false);
-                all.push((m.id.clone(), v));
+                all.push((c.updated, m.id.clone(), v));
             }
         }
     }
-    all.sort_by(|a, b| a.0.cmp(&b.0));
-    let by_id = |(id, _): &(String, Value)| id.clone();
-    Ok(id_page(req, "instances", all, by_id, limit, |(_, v)| v))
+    all.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let page: Vec<Value> = all
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|(_, _, v)| v)
+        .collect();
+    let next = (page.len() == limit).then(|| offset.saturating_add(limit).to_string());
+    Ok(ok(pagination::body(req, "instances", page, next)))
 }
 
 /// Renders a deleted instance: the admin view with `deleted: true` and its `deleted_at`.
