@@ -1594,15 +1594,17 @@ pub async fn non_admin_management(client: &Client, tenant: &str) {
 
 /// Makes what `cargo xtask openapi-check` needs on a server before schemathesis tries every
 /// operation of the OpenAPI document there: an ACTIVE instance with a database and a user,
-/// created with a configuration group, a module applied to it, and a COMPLETED backup of it.
-/// `tenant` should be an admin project (`admin...` in fake mode) so the management operations
-/// answer too. Returns the value of every kind of path parameter, keyed by kind (`instance`,
-/// `database`, `user`, `configuration`, `backup`, `module`, `flavor`, `datastore`,
-/// `datastore_version`, `datastore_version_id`, `parameter`, `tenant`, `version`).
+/// created with a configuration group, a module applied to it, and a COMPLETED backup of it, all
+/// owned by `tenant` (not an admin: Trove 26.0.0 cannot list modules for an admin). `admin` is
+/// the admin project (`admin...` in fake mode) the management operations are tried as. Returns
+/// the value of every kind of path parameter, keyed by kind (`instance`, `database`, `user`,
+/// `configuration`, `backup`, `module`, `flavor`, `datastore`, `datastore_version`,
+/// `datastore_version_id`, `parameter`, `tenant`, `admin_tenant`, `version`).
 pub async fn openapi_resources(
     target: &Target,
     client: &Client,
     tenant: &str,
+    admin: &str,
 ) -> serde_json::Value {
     let versions = client
         .datastores()
@@ -1656,6 +1658,7 @@ pub async fn openapi_resources(
         .expect("backup completes");
     serde_json::json!({
         "tenant": tenant,
+        "admin_tenant": admin,
         "version": "v1.0",
         "instance": id,
         "database": "openapi_db",

@@ -13,10 +13,11 @@ async fn create_the_resources_of_the_openapi_check() {
     let url = std::env::var("TROVE_OPENAPI_URL").expect("TROVE_OPENAPI_URL names the server");
     let out = std::env::var("TROVE_OPENAPI_RESOURCES").expect("TROVE_OPENAPI_RESOURCES");
     let target = Target::remote(&url);
-    // An admin project in fake mode, so the management operations answer as well.
-    let tenant = unique_tenant("admin");
+    let tenant = unique_tenant("openapi");
+    // In fake mode a project whose id starts with `admin` is an admin.
+    let admin = unique_tenant("admin");
     let client = target.fake_client(&tenant);
-    let made = scenarios::openapi_resources(&target, &client, &tenant).await;
+    let made = scenarios::openapi_resources(&target, &client, &tenant, &admin).await;
     std::fs::write(&out, serde_json::to_string_pretty(&made).unwrap())
         .unwrap_or_else(|e| panic!("write {out}: {e}"));
     eprintln!("resources for the OpenAPI check: {made}");

@@ -44,13 +44,36 @@ const SCHEMATHESIS_PHASES: &str = "examples,coverage,fuzzing";
 /// Operations the real Trove 26.0.0 answers with a 5xx in fake mode: (method, path, why). The
 /// path is matched against the end of the document's paths with every `{...}` written `{}`, so
 /// a renamed parameter still matches. They are left out of the real server's run and printed.
-pub const REAL_FAKE_MODE_5XX: &[(&str, &str, &str)] = &[(
-    "GET",
-    "/instances/{}/log",
-    "trove/instance/service.py InstanceController.guest_log_list calls the guest's \
-     guest_log_list, which fake mode's guest (trove/tests/fakes/guestagent.py FakeGuest) lacks: \
-     an AttributeError, answered 500 instanceFault",
-)];
+pub const REAL_FAKE_MODE_5XX: &[(&str, &str, &str)] = &[
+    (
+        "GET",
+        "/instances/{}/log",
+        "trove/instance/service.py InstanceController.guest_log_list asks the guest, and fake \
+         mode's guest (trove/tests/fakes/guestagent.py FakeGuest) has no guest_log_list: an \
+         AttributeError, answered 500 instanceFault",
+    ),
+    (
+        "GET",
+        "/instances/{}/ssl",
+        "trove/instance/service.py InstanceController.ssl_show asks the guest, and FakeGuest \
+         (trove/tests/fakes/guestagent.py) has no ssl_show: an AttributeError, answered 500 \
+         instanceFault",
+    ),
+    (
+        "GET",
+        "/mgmt/instances/{}/rpc_ping",
+        "trove/extensions/mgmt/instances/service.py rpc_ping pings the guest, and FakeGuest \
+         (trove/tests/fakes/guestagent.py) has no rpc_ping: an AttributeError, answered 500 \
+         instanceFault",
+    ),
+    (
+        "GET",
+        "/datastores/{}/versions/{}/volume-types",
+        "trove/volume_type/models.py VolumeTypes lists Cinder's volume_types, which fake \
+         mode's client (trove/tests/fakes/nova.py FakeClient) lacks: an AttributeError, \
+         answered 500 instanceFault",
+    ),
+];
 
 /// Path parameters no resource can be made for: fake mode's only datastore (mysql) cannot form
 /// a cluster (501 "Clusters not supported"), so these get an id nobody has and the answer is a
@@ -113,7 +136,7 @@ const REAL_RUNS: &[Run] = &[Run {
 /// What one run did.
 struct Outcome {
     server: &'static str,
-    phase: &'static str,
+    phase: String,
     operations: usize,
     cases: u64,
     failures: u64,
@@ -344,7 +367,11 @@ fn emulator_runs(
             start.elapsed().as_secs_f64(),
         ));
         for run in EMULATOR_RUNS {
-            outcomes.push(schemathesis(spec, work, document, &url, &resources, run)?);
+            for scope in SCOPES {
+                outcomes.push(schemathesis(
+                    spec, work, document, &url, &resources, run, scope,
+                )?);
+            }
         }
         Ok(())
     })();
@@ -400,7 +427,11 @@ fn real_runs(
             eprintln!("left out on the real server: {method} {path}: {why}");
         }
         for run in REAL_RUNS {
-            outcomes.push(schemathesis(spec, work, document, &url, &resources, run)?);
+            for scope in SCOPES {
+                outcomes.push(schemathesis(
+                    spec, work, document, &url, &resources, run, scope,
+                )?);
+            }
         }
         Ok(())
     })();
@@ -408,6 +439,19 @@ fn real_runs(
     result?;
     stopped
 }
+
+/// Which operations a schemathesis run covers, and as which project.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Every operation outside `/mgmt/`, as the project that owns the resources. It is not an
+    /// admin: Trove 26.0.0 cannot list modules for an admin (trove/module/models.py
+    /// `Modules.load` binds `modules` only for other projects: a 500).
+    Project,
+    /// The `/mgmt/` operations, as an admin project (`admin...` in fake mode).
+    Mgmt,
+}
+
+const SCOPES: [Scope; 2] = [Scope::Project, Scope::Mgmt];
 
 /// Runs schemathesis once and reads its JSON report.
 fn schemathesis(
@@ -417,21 +461,46 @@ fn schemathesis(
     url: &str,
     resources: &Map<String, Value>,
     run: &Run,
+    scope: Scope,
 ) -> Result<Outcome> {
+    let phase = match scope {
+        Scope::Project => run.phase.to_owned(),
+        Scope::Mgmt => format!("{} mgmt", run.phase),
+    };
     let slug = format!(
         "{}-{}",
         run.server,
-        run.phase.to_lowercase().replace('/', "-")
+        phase.to_lowercase().replace(['/', ' '], "-")
     );
-    let (copy, operations) = constrained_copy(document, resources, run.methods, run.excluded)?;
+    let tenant = match scope {
+        Scope::Project => resource(resources, "tenant")?,
+        Scope::Mgmt => resource(resources, "admin_tenant")?,
+    };
+    let mut resources = resources.clone();
+    resources.insert("project".into(), Value::from(tenant));
+    let (copy, operations) =
+        constrained_copy(document, &resources, run.methods, run.excluded, scope)?;
+    if operations == 0 {
+        eprintln!("== schemathesis: {} {phase}: no operations ==", run.server);
+        return Ok(Outcome {
+            server: run.server,
+            phase,
+            operations,
+            cases: 0,
+            failures: 0,
+            errors: 0,
+            passed: true,
+            secs: 0.0,
+            findings: Vec::new(),
+        });
+    }
     let copy_path = work.join(format!("{slug}.json"));
     fs::write(&copy_path, serde_json::to_string_pretty(&copy)?)?;
     let report = work.join(format!("{slug}-report.json"));
-    let tenant = resource(resources, "tenant")?;
     let base = format!("{url}{}", server_path(&copy, tenant));
     eprintln!(
-        "== schemathesis: {} {}, {operations} operations, up to {} cases each, against {base} ==",
-        run.server, run.phase, run.max_examples
+        "== schemathesis: {} {phase}, {operations} operations, up to {} cases each, against {base} ==",
+        run.server, run.max_examples
     );
     let start = Instant::now();
     let mut cmd = Command::new(spec.bin("schemathesis"));
@@ -487,7 +556,7 @@ fn schemathesis(
         .collect();
     Ok(Outcome {
         server: run.server,
-        phase: run.phase,
+        phase,
         operations,
         cases: count("generated"),
         failures,
@@ -558,13 +627,15 @@ const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// A copy of `document` with only the operations of `methods` (less `excluded`), every path
-/// parameter constrained by `enum` to the value made for it; and how many operations it holds.
+/// A copy of `document` with only the operations of `methods` in `scope` (less `excluded`), every
+/// path parameter constrained by `enum` to the value made for it (`project` is the project of
+/// the run); and how many operations it holds.
 fn constrained_copy(
     document: &Value,
     resources: &Map<String, Value>,
     methods: &[&str],
     excluded: &[(&str, &str, &str)],
+    scope: Scope,
 ) -> Result<(Value, usize)> {
     let mut copy = document.clone();
     let components = document["components"]["parameters"].clone();
@@ -579,6 +650,10 @@ fn constrained_copy(
             .as_object_mut()
             .ok_or_else(|| anyhow!("{path}: not an object"))?;
         let norm = normalized(path);
+        if norm.contains("/mgmt/") != (scope == Scope::Mgmt) {
+            empty.push(path.clone());
+            continue;
+        }
         item.retain(|key, _| {
             !METHODS.contains(&key.as_str())
                 || (methods.contains(&key.as_str())
@@ -655,7 +730,7 @@ fn path_value(path: &str, name: &str, resources: &Map<String, Value>) -> Result<
     let kind = match before(1) {
         // `/{version}/`, the first segment.
         "" if at == 1 => "version",
-        "v1.0" => "tenant",
+        "v1.0" => "project",
         "instances" => "instance",
         "databases" => "database",
         "users" => "user",
@@ -670,6 +745,7 @@ fn path_value(path: &str, name: &str, resources: &Map<String, Value>) -> Result<
         "versions" => "datastore_version",
         "datastore-versions" => "datastore_version_id",
         "parameters" => "parameter",
+        // The quotas of the project that owns the resources.
         "quotas" => "tenant",
         "clusters" => return Ok(UNKNOWN_CLUSTER.to_owned()),
         other => bail!(
@@ -713,7 +789,7 @@ mod tests {
 
     fn resources() -> Map<String, Value> {
         let v = json!({
-            "tenant": "admin1", "version": "v1.0", "instance": "i-1", "database": "db",
+            "tenant": "user1", "admin_tenant": "admin1", "project": "admin1", "version": "v1.0", "instance": "i-1", "database": "db",
             "user": "u", "configuration": "c-1", "backup": "b-1", "module": "m-1",
             "flavor": "1", "datastore": "mysql", "datastore_version": "5.7",
             "datastore_version_id": "dv-1", "parameter": "max_connections",
@@ -748,7 +824,7 @@ mod tests {
                 "n",
                 "max_connections",
             ),
-            ("/v1.0/{p}/mgmt/quotas/{project}", "project", "admin1"),
+            ("/v1.0/{p}/mgmt/quotas/{project}", "project", "user1"),
             ("/v1.0/{p}/clusters/{c}", "c", UNKNOWN_CLUSTER),
         ];
         for (path, name, want) in cases {
@@ -784,7 +860,8 @@ mod tests {
                         "responses": {}}}
             }
         });
-        let (copy, n) = constrained_copy(&document, &resources(), &["get"], &[]).unwrap();
+        let (copy, n) =
+            constrained_copy(&document, &resources(), &["get"], &[], Scope::Project).unwrap();
         assert_eq!(n, 2);
         let log = &copy["paths"]["/v1.0/{projectId}/instances/{instanceId}/log"];
         assert!(log.get("post").is_none());
@@ -793,12 +870,25 @@ mod tests {
         let flavors = &copy["paths"]["/v1.0/{projectId}/flavors"]["get"]["parameters"];
         assert_eq!(flavors[1]["schema"], json!({"type": "integer"}));
 
-        let (copy, n) =
-            constrained_copy(&document, &resources(), &["get"], REAL_FAKE_MODE_5XX).unwrap();
+        let (copy, n) = constrained_copy(
+            &document,
+            &resources(),
+            &["get"],
+            REAL_FAKE_MODE_5XX,
+            Scope::Project,
+        )
+        .unwrap();
         assert_eq!(n, 1);
         assert!(copy["paths"]
             .get("/v1.0/{projectId}/instances/{instanceId}/log")
             .is_none());
+
+        let (copy, n) =
+            constrained_copy(&document, &resources(), &["get"], &[], Scope::Mgmt).unwrap();
+        assert_eq!(
+            (n, copy["paths"].as_object().map(|p| p.len())),
+            (0, Some(0))
+        );
     }
 
     #[test]

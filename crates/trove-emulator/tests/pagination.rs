@@ -181,3 +181,42 @@ async fn the_admin_instance_list_pages_by_offset_newest_update_first() {
     bad.assert_status(500);
     assert!(bad.json()["instanceFault"].is_object(), "{}", bad.json());
 }
+
+/// Follows trove/common/utils.py `pagination_limit` (`min(int(limit), default)`, and Python's
+/// `int` has no bound) for the capped lists, trove/backup/models.py and
+/// trove/extensions/mgmt/instances/models.py `_paginate_instances`
+/// (`int(context.limit or page_size)`, not capped) for the others: a limit past `i64` is the
+/// page size on the first, and a 500 on the second, whose database cannot bind it (both seen on
+/// the real server in fake mode); the admin instance list takes a limit above the page size.
+#[tokio::test(start_paused = true)]
+async fn limits_past_i64_and_above_the_page_size() {
+    let emu = Emulator::new(Config {
+        page_size: 3,
+        ..Config::default()
+    });
+    let api = Tenant::new(&emu.service(), "admin0");
+    for n in 0..5 {
+        api.create_instance(&format!("i{n}")).await;
+    }
+    let huge = "3917431873414389980725248";
+    let capped = api.get(&format!("instances?limit={huge}")).await;
+    capped.assert_status(200);
+    assert_eq!(ids(&capped.json()).len(), 3);
+    assert_eq!(
+        api.get("instances?limit=4").await.json()["instances"]
+            .as_array()
+            .map(Vec::len),
+        Some(3)
+    );
+    api.get(&format!("backups?limit={huge}"))
+        .await
+        .assert_status(500);
+    api.get(&format!("mgmt/instances?limit={huge}"))
+        .await
+        .assert_status(500);
+    api.get("backups?limit=9223372036854775807")
+        .await
+        .assert_status(200);
+    let uncapped = api.get("mgmt/instances?limit=4").await.json();
+    assert_eq!(ids(&uncapped).len(), 4, "{uncapped}");
+}

@@ -432,9 +432,9 @@ fn render_instance(req: &Req<'_>, world: &Inner, i: &Instance) -> Value {
 /// `GET mgmt/instances`, paged as `trove/extensions/mgmt/instances/models.py`
 /// `_paginate_instances` pages it: newest `updated` first, the marker an offset read with
 /// `int(context.marker or 0)` (anything else is the server's 500), a next marker whenever the page
-/// is full.
+/// is full. The limit is `int(context.limit or CONF.instances_page_size)`, not capped.
 fn list_instances(req: &Req<'_>, world: &Inner) -> Result<Resp, Resp> {
-    let limit = pagination::limit(req, true)?;
+    let limit = pagination::limit(req, false)?;
     let offset = match req.ctx.query("marker").filter(|m| !m.is_empty()) {
         None => 0,
         Some(m) => m

@@ -8,6 +8,9 @@ use crate::response::Resp;
 
 /// Reads `limit`: absent gives the page size; a non-number, zero or negative gives the real
 /// server's 500; larger values are capped at the page size unless `capped` is false (backups).
+/// Python's `int` has no bound, so a capped list takes a number past `i64` as the page size
+/// (`trove/common/utils.py` `pagination_limit`: `min(int(limit), default)`), while an uncapped
+/// one hands it to the database, which cannot bind it: a 500.
 pub(crate) fn limit(req: &Req<'_>, capped: bool) -> Result<usize, Resp> {
     let Some(raw) = req.ctx.query("limit") else {
         return Ok(req.cfg.page_size);
@@ -19,6 +22,9 @@ pub(crate) fn limit(req: &Req<'_>, capped: bool) -> Result<usize, Resp> {
         Ok(n) if n > 0 => {
             let n = usize::try_from(n).unwrap_or(usize::MAX);
             Ok(if capped { n.min(req.cfg.page_size) } else { n })
+        }
+        Err(e) if capped && *e.kind() == std::num::IntErrorKind::PosOverflow => {
+            Ok(req.cfg.page_size)
         }
         _ => Err(fault::internal_error()),
     }
