@@ -85,8 +85,16 @@ fn route_for(method: &str, path: &str) -> Result<&'static Route, String> {
             best.push((literal, route));
         }
     }
-    let top = best.iter().map(|(l, _)| *l).max().ok_or(format!("no route for {method} {path}"))?;
-    let mut winners: Vec<&Route> = best.into_iter().filter(|(l, _)| *l == top).map(|(_, r)| r).collect();
+    let top = best
+        .iter()
+        .map(|(l, _)| *l)
+        .max()
+        .ok_or(format!("no route for {method} {path}"))?;
+    let mut winners: Vec<&Route> = best
+        .into_iter()
+        .filter(|(l, _)| *l == top)
+        .map(|(_, r)| r)
+        .collect();
     winners.dedup_by_key(|r| (r.request, r.response));
     match winners.as_slice() {
         [one] => Ok(one),
@@ -146,7 +154,10 @@ fn every_type_the_route_table_names_has_a_schema_that_compiles() {
     // Every definition is a valid 2020-12 schema, and no timestamp is a `date-time`: Trove's
     // carry no zone.
     let text = serde_json::to_string(generator.definitions()).unwrap_or_default();
-    assert!(!text.contains("date-time"), "a definition uses format date-time");
+    assert!(
+        !text.contains("date-time"),
+        "a definition uses format date-time"
+    );
     assert!(generator.definitions().contains_key("Timestamp"));
 }
 
@@ -154,7 +165,10 @@ fn every_type_the_route_table_names_has_a_schema_that_compiles() {
 /// `tests/fixtures/real-keystone-trove` (tokens validated by the real Keystone).
 fn captures() -> Vec<(String, Value)> {
     let mut all = Vec::new();
-    for dir in ["tests/fixtures/real-trove", "tests/fixtures/real-keystone-trove"] {
+    for dir in [
+        "tests/fixtures/real-trove",
+        "tests/fixtures/real-keystone-trove",
+    ] {
         let mut files: Vec<_> = std::fs::read_dir(workspace().join(dir))
             .unwrap_or_else(|e| panic!("{dir}: {e}"))
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -167,7 +181,10 @@ fn captures() -> Vec<(String, Value)> {
             if capture.get("request").is_none() {
                 continue;
             }
-            let name = format!("{dir}/{}", file.file_name().unwrap_or_default().to_string_lossy());
+            let name = format!(
+                "{dir}/{}",
+                file.file_name().unwrap_or_default().to_string_lossy()
+            );
             all.push((name, capture));
         }
     }
@@ -199,7 +216,9 @@ fn every_real_success_answer_validates_against_its_routes_response_schema() {
             failures.push(format!("{name}: {} ignores a JSON answer", route.name));
             continue;
         }
-        let v = validators.entry(response).or_insert_with(|| validator(response));
+        let v = validators
+            .entry(response)
+            .or_insert_with(|| validator(response));
         let found = errors(v, body);
         if !found.is_empty() {
             failures.push(format!("{name} ({response}): {found:?}"));
@@ -233,6 +252,53 @@ fn every_real_error_body_validates_against_the_fault_envelope() {
     assert!(checked >= 25, "only {checked} error bodies checked");
 }
 
+#[test]
+fn the_views_the_real_server_rendered_validate_against_their_types() {
+    // tests/fixtures/views: single views taken from the real server (`*.real-trove.json`) or
+    // rendered by Trove's view code (`*.from-view-code.json`), by the envelope each is read as.
+    let views = [
+        ("admin-instance-show.real-trove.json", "InstanceEnvelope"),
+        (
+            "admin-mgmt-instance-show.real-trove.json",
+            "MgmtInstanceEnvelope",
+        ),
+        ("backup-show.real-trove.json", "BackupEnvelope"),
+        ("datastore-show.real-trove.json", "DatastoreEnvelope"),
+        (
+            "datastore-version-show.real-trove.json",
+            "DatastoreVersionEnvelope",
+        ),
+        ("flavor-show.real-trove.json", "FlavorEnvelope"),
+        (
+            "instance-show-local-storage.from-view-code.json",
+            "InstanceEnvelope",
+        ),
+        ("instance-show-unknown-fields.json", "InstanceEnvelope"),
+        (
+            "instance-show-volume-stats.from-view-code.json",
+            "InstanceEnvelope",
+        ),
+        (
+            "module-show-instance-count.from-view-code.json",
+            "ModuleEnvelope",
+        ),
+    ];
+    let dir = workspace().join("tests/fixtures/views");
+    let on_disk = std::fs::read_dir(&dir)
+        .map(|d| d.count())
+        .unwrap_or_default();
+    assert_eq!(
+        on_disk,
+        views.len(),
+        "a view in {} is not listed here",
+        dir.display()
+    );
+    for (file, name) in views {
+        let found = errors(&validator(name), &read_json(&dir.join(file)));
+        assert!(found.is_empty(), "{file} ({name}): {found:?}");
+    }
+}
+
 /// Bodies Trove refuses that our schema of the route accepts, and why that is right.
 const ACCEPTED_THOUGH_REFUSED: &[(&str, &str, &str)] = &[(
     "PATCH",
@@ -246,7 +312,8 @@ fn every_body_trove_refuses_is_refused_by_the_routes_request_schema() {
     // crates/trove-emulator/schemas/expected-messages.json: Trove 26.0.0's own verdict on each
     // body (its router, controller schema and jsonschema.Draft4Validator); `no-schema` cases are
     // ones Trove's JSON schema does not judge.
-    let cases = read_json(&workspace().join("crates/trove-emulator/schemas/expected-messages.json"));
+    let cases =
+        read_json(&workspace().join("crates/trove-emulator/schemas/expected-messages.json"));
     let cases = cases["cases"].as_array().cloned().unwrap_or_default();
     let mut validators: BTreeMap<String, jsonschema::Validator> = BTreeMap::new();
     let (mut refused, mut valid, mut excused) = (0, 0, 0);
@@ -287,7 +354,10 @@ fn every_body_trove_refuses_is_refused_by_the_routes_request_schema() {
             )),
             "valid" => valid += 1,
             _ if accepted => {
-                if ACCEPTED_THOUGH_REFUSED.iter().any(|(m, b, _)| *m == method && *b == raw) {
+                if ACCEPTED_THOUGH_REFUSED
+                    .iter()
+                    .any(|(m, b, _)| *m == method && *b == raw)
+                {
                     excused += 1;
                 } else {
                     failures.push(format!(
@@ -300,15 +370,28 @@ fn every_body_trove_refuses_is_refused_by_the_routes_request_schema() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(excused, ACCEPTED_THOUGH_REFUSED.len(), "an excuse no case needs");
-    assert!(refused >= 55 && valid >= 5, "only {refused} refused and {valid} valid bodies checked");
+    assert_eq!(
+        excused,
+        ACCEPTED_THOUGH_REFUSED.len(),
+        "an excuse no case needs"
+    );
+    assert!(
+        refused >= 55 && valid >= 5,
+        "only {refused} refused and {valid} valid bodies checked"
+    );
 }
 
 #[test]
 fn the_route_matcher_prefers_literal_segments_and_knows_the_version_documents() {
     let name = |m, p| route_for(m, p).map(|r| r.name);
-    assert_eq!(name("GET", "/v1.0/p/instances/detail"), Ok("instances list detailed"));
-    assert_eq!(name("GET", "/v1.0/p/instances/abc?limit=1"), Ok("instances get"));
+    assert_eq!(
+        name("GET", "/v1.0/p/instances/detail"),
+        Ok("instances list detailed")
+    );
+    assert_eq!(
+        name("GET", "/v1.0/p/instances/abc?limit=1"),
+        Ok("instances get")
+    );
     assert_eq!(name("GET", "/"), Ok("versions index"));
     assert_eq!(name("GET", "/v1.0/"), Ok("versions show"));
     assert!(name("GET", "/v1.0/p/nosuchresource").is_err());

@@ -68,11 +68,17 @@ pub struct Backup {
     pub location_ref: Option<String>,
     /// The instance it was taken from.
     #[serde(default, deserialize_with = "opt_string_or_number")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::StringOrNumber>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub instance_id: Option<String>,
     /// The parent backup of an incremental backup.
     #[serde(default, deserialize_with = "opt_string_or_number")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::StringOrNumber>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub parent_id: Option<String>,
     /// Size in GB (once completed).
     #[serde(default)]
@@ -81,11 +87,17 @@ pub struct Backup {
     pub status: BackupStatus,
     /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Timestamp>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub created: Option<String>,
     /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Timestamp>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub updated: Option<String>,
     /// The owning project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,22 +164,34 @@ impl RestoreFrom {
 pub struct CreateBackup {
     /// The backup name (required).
     // Trove's backup:create (apischema `backup['create']`): non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// The instance to back up.
     #[serde(skip_serializing_if = "Option::is_none")]
     // Trove's backup:create `instance`: a UUID.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 64), pattern(crate::schema::UUID)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub instance: Option<String>,
     /// A description.
     #[serde(skip_serializing_if = "Option::is_none")]
     // Trove's backup:create `description`: non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub description: Option<String>,
     /// The parent backup, for an incremental backup.
     #[serde(skip_serializing_if = "Option::is_none")]
     // Trove's backup:create `parent_id`: a UUID.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 64), pattern(crate::schema::UUID)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub parent_id: Option<String>,
     /// `1` for an incremental backup of the latest backup.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -222,11 +246,17 @@ pub struct CreateBackupEnvelope<'a> {
 pub struct BackupStrategy {
     /// The project.
     #[serde(default, deserialize_with = "opt_string_or_number")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::StringOrNumber>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub project_id: Option<String>,
     /// The instance, for an instance-level strategy.
     #[serde(default, deserialize_with = "opt_string_or_number")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::StringOrNumber>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub instance_id: Option<String>,
     /// The storage backend (`swift`).
     #[serde(default)]
@@ -259,7 +289,10 @@ pub struct CreateBackupStrategy {
     /// The instance, for an instance-level strategy; project-level when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     // Trove's backup_strategy:create `instance_id`: a UUID.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 64), pattern(crate::schema::UUID)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub instance_id: Option<String>,
     /// The Swift container.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -35,7 +35,10 @@ crate::open_enum! {
 pub struct ClusterTask {
     /// The task's numeric code, as text.
     #[serde(default, deserialize_with = "opt_string_or_number")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::StringOrNumber>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub id: Option<String>,
     /// The task name; `NONE` when idle.
     pub name: ClusterTaskName,
@@ -61,11 +64,17 @@ pub struct Cluster {
     pub task: Option<ClusterTask>,
     /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Timestamp>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub created: Option<String>,
     /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Timestamp>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub updated: Option<String>,
     /// Links to the cluster.
     #[serde(default)]
@@ -176,7 +185,10 @@ pub struct ClusterInstanceSpec {
     /// The flavor id (required).
     #[serde(rename = "flavorRef")]
     // Trove's cluster:create `flavorRef`: non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub flavor_ref: String,
     /// The instance name (grow only; Trove names create members itself).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -242,7 +254,10 @@ impl ClusterInstanceSpec {
 pub struct CreateCluster {
     /// The cluster name (required).
     // Trove's cluster:create `name`: non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// The datastore type and version (required by the server).
     pub datastore: DatastoreSpec,

@@ -28,11 +28,17 @@ pub struct Configuration {
     pub description: Option<String>,
     /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Timestamp>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub created: Option<String>,
     /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Timestamp>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub updated: Option<String>,
     /// The datastore name, such as `mysql`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,7 +87,10 @@ pub struct ConfigurationInstance {
     pub id: String,
     /// The instance name.
     #[serde(default, deserialize_with = "opt_string_or_number")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::StringOrNumber>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub name: Option<String>,
 }
 
@@ -98,7 +107,10 @@ crate::list_envelope!(
 pub struct CreateConfiguration {
     /// The group name (required).
     // Trove's configuration:create (apischema `configuration['create']`): non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// Its description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -148,6 +160,8 @@ pub struct UpdateConfiguration {
 /// `{"configuration": ...}` around a create or update body.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+// One definition per body it wraps: `CreateConfigurationEnvelope`, `UpdateConfigurationEnvelope`.
+#[cfg_attr(feature = "schemars", schemars(rename = "{T}Envelope"))]
 pub struct ConfigurationBodyEnvelope<'a, T> {
     /// The request body.
     pub configuration: &'a T,

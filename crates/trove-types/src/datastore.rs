@@ -119,7 +119,10 @@ pub struct VolumeType {
     pub is_public: Option<bool>,
     /// Its description.
     #[serde(default, deserialize_with = "opt_string_or_number")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::StringOrNumber>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub description: Option<String>,
 }
 

@@ -19,7 +19,10 @@ pub struct Flavor {
         deserialize_with = "opt_string_or_number",
         serialize_with = "integer_if_numeric"
     )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::StringOrNumber>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub numeric_id: Option<String>,
     /// The id as a string (always present on current servers).
     #[serde(default, skip_serializing_if = "Option::is_none")]

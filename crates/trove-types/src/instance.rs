@@ -198,20 +198,32 @@ struct InstanceWire {
         deserialize_with = "opt_string_or_number",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::StringOrNumber>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     server_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     volume_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     encrypted_rpc_messaging: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Timestamp>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     created: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Timestamp>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     updated: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Timestamp>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     service_status_updated: Option<String>,
 }
 
@@ -463,6 +475,8 @@ pub struct VolumeStats {
 /// than `#[serde(flatten)]`, which would buffer every volume of a page before decoding it.
 #[derive(Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+// The wire form of an instance's volume, stats included; `Volume` is the cluster member's.
+#[cfg_attr(feature = "schemars", schemars(rename = "InstanceVolume"))]
 struct VolumeWire {
     size: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -555,11 +569,17 @@ pub struct InstanceFault {
     pub message: String,
     /// When.
     #[serde(default)]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Timestamp>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub created: Option<String>,
     /// Extra details (a traceback for admins).
     #[serde(default, deserialize_with = "opt_string_or_number")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::StringOrNumber>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub details: Option<String>,
 }
 
@@ -590,12 +610,18 @@ crate::list_envelope!(
 pub struct CreateInstance {
     /// The instance name (required).
     // Trove's instance:create (apischema `instance['create']`): non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// The flavor id: required for a new instance, absent for a replica.
     #[serde(rename = "flavorRef", skip_serializing_if = "Option::is_none")]
     // Trove's instance:create `flavorRef`: non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub flavor_ref: Option<String>,
     /// The data volume.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -719,17 +745,26 @@ impl VolumeSpec {
 pub struct DatabaseSpec {
     /// The database name.
     // Trove's `databases` items (apischema `databases_def`): non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// The character set, such as `utf8`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     // Trove's `databases` items: non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub character_set: Option<String>,
     /// The collation, such as `utf8_general_ci`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     // Trove's `databases` items: non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub collate: Option<String>,
 }
 
@@ -762,16 +797,25 @@ impl DatabaseSpec {
 pub struct UserSpec {
     /// The user name.
     // Trove's `users_list` items (apischema): non-empty.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// The password; never printed by `Debug`.
     // Trove's `users_list` items: non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub password: Secret,
     /// The host the user may connect from (`%` when absent).
     #[serde(skip_serializing_if = "Option::is_none")]
     // Trove's `host_string` (apischema).
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1), pattern(crate::schema::HOST)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1), pattern(crate::schema::HOST))
+    )]
     pub host: Option<String>,
     /// Databases the user gets access to.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -820,7 +864,10 @@ pub struct NameRef {
 pub struct ModuleRef {
     /// The id.
     // Trove's `module_list` items (apischema): a UUID.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 64), pattern(crate::schema::UUID)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub id: String,
 }
 

@@ -19,7 +19,10 @@ pub struct UpdateInstance {
     /// A new name.
     #[serde(skip_serializing_if = "Option::is_none")]
     // Trove's instance:update and instance:edit `name`: non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: Option<String>,
     /// `Some(Some(id))` attaches a configuration group; `Some(None)` sends `null`, which
     /// detaches it.
@@ -31,7 +34,10 @@ pub struct UpdateInstance {
     /// A datastore version to upgrade to.
     #[serde(skip_serializing_if = "Option::is_none")]
     // Trove's instance:update `datastore_version`: non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub datastore_version: Option<String>,
     /// New network access settings.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -34,7 +34,10 @@ pub struct Limit {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Timestamp>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub next_available: Option<String>,
     /// Absolute: the quota of instances.
     #[serde(default, skip_serializing_if = "Option::is_none")]

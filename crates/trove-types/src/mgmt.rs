@@ -47,7 +47,10 @@ pub(crate) fn flex_bool_with<'de, D: Deserializer<'de>>(
 pub struct MgmtServer {
     /// The server id.
     #[serde(default, deserialize_with = "opt_string_or_number")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::StringOrNumber>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub id: Option<String>,
     /// The server name.
     #[serde(default)]
@@ -66,11 +69,17 @@ pub struct MgmtServer {
     pub tenant_id: Option<String>,
     /// Whether the server is deleted.
     #[serde(default, deserialize_with = "flex_bool")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::FlexBool>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub deleted: Option<bool>,
     /// When it was deleted.
     #[serde(default)]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Timestamp>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub deleted_at: Option<String>,
     /// Nova's internal (database) id of the server, when Nova reports one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,7 +93,10 @@ pub struct MgmtServer {
 pub struct MgmtVolume {
     /// The volume id.
     #[serde(default, deserialize_with = "opt_string_or_number")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::StringOrNumber>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub id: Option<String>,
     /// Size in GB.
     #[serde(default)]
@@ -141,11 +153,17 @@ pub struct MgmtInstance {
     pub task_description: Option<String>,
     /// Whether the instance is deleted.
     #[serde(default, deserialize_with = "flex_bool")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::FlexBool>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub deleted: Option<bool>,
     /// When it was deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Timestamp>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub deleted_at: Option<String>,
     /// The service status, such as `HEALTHY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -189,7 +207,10 @@ pub struct MigrateArg {
 pub struct RebuildArg {
     /// The image to rebuild the guest from.
     // Trove's mgmt instance action `rebuild` (apischema `mgmt_instance['action']`): a UUID.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 64), pattern(crate::schema::UUID)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub image_id: String,
 }
 
@@ -252,7 +273,10 @@ pub struct RootHistoryEnvelope {
 pub struct Diagnostics {
     /// The guest agent version.
     #[serde(default, deserialize_with = "opt_string_or_number")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::StringOrNumber>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub version: Option<String>,
     /// Open file descriptors.
     #[serde(rename = "fdSize", alias = "fd_size", default)]
@@ -312,12 +336,18 @@ pub struct GuestUpgrade {
     /// The guest agent version to install.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     // Trove's guest upgrade (apischema `upgrade`): non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub instance_version: Option<String>,
     /// Where the package is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     // Trove's guest upgrade `location`: non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub location: Option<String>,
     /// Extra data for the guest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -345,11 +375,17 @@ pub struct MgmtCluster {
     pub tenant_id: Option<String>,
     /// Whether the cluster is deleted.
     #[serde(default, deserialize_with = "flex_bool")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::FlexBool>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub deleted: Option<bool>,
     /// When it was deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Timestamp>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub deleted_at: Option<String>,
 }
 
@@ -391,7 +427,10 @@ pub struct MgmtParameter {
     pub datastore_version_id: Option<String>,
     /// Whether changing it needs a restart.
     #[serde(default, deserialize_with = "flex_bool")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::FlexBool>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub restart_required: Option<bool>,
     /// The type: `integer`, `string`, `boolean` or `float`.
     #[serde(rename = "type", alias = "data_type", default)]
@@ -404,11 +443,17 @@ pub struct MgmtParameter {
     pub max: Option<i64>,
     /// Whether it is deleted.
     #[serde(default, deserialize_with = "flex_bool")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::FlexBool>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub deleted: Option<bool>,
     /// When it was deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Timestamp>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub deleted_at: Option<String>,
 }
 
@@ -425,12 +470,18 @@ crate::list_envelope!(
 pub struct ParameterSpec {
     /// The parameter name.
     // Trove's configuration_parameter:create `name`: non-empty, at most 128.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 128), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 128), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// The type: `integer` or `string`, the two Trove 26's `configuration_parameter` schema
     /// takes (its pattern is `integer|string`; `boolean` and `float` are refused with a 400).
     // Trove's configuration_parameter:create `data_type`.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1), pattern("integer|string")))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1), pattern("integer|string"))
+    )]
     pub data_type: String,
     /// The smallest value (required for integers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -517,15 +568,24 @@ pub struct MgmtDatastoreVersion {
     pub packages: Option<Value>,
     /// Whether users can pick the version.
     #[serde(default, deserialize_with = "flex_bool")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::FlexBool>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub active: Option<bool>,
     /// Whether it is the datastore's default version.
     #[serde(default, deserialize_with = "flex_bool")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::FlexBool>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub default: Option<bool>,
     /// The version number.
     #[serde(default, deserialize_with = "opt_string_or_number")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::StringOrNumber>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub version: Option<String>,
     /// The guest manager class (a Python path) the version's guests run.
     #[serde(default, skip_serializing_if = "Option::is_none")]

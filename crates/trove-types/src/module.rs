@@ -44,29 +44,44 @@ pub struct Module {
     pub datastore_version: Option<String>,
     /// Whether new instances get the module automatically.
     #[serde(default, deserialize_with = "flex_bool")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::FlexBool>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub auto_apply: Option<bool>,
     /// Whether the module is applied before others.
     #[serde(default, deserialize_with = "flex_bool")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::FlexBool>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub priority_apply: Option<bool>,
     /// The order in which modules apply (0-9).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_order: Option<i64>,
     /// Whether an admin created it (and only admins may change it).
     #[serde(default, deserialize_with = "flex_bool")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::FlexBool>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub is_admin: Option<bool>,
     /// The MD5 of the contents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub md5: Option<String>,
     /// Whether tenants can see it.
     #[serde(default, deserialize_with = "flex_bool")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::FlexBool>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub visible: Option<bool>,
     /// Whether it may be applied to running instances.
     #[serde(default, deserialize_with = "flex_bool")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::FlexBool>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub live_update: Option<bool>,
     /// How many instances have the module applied (module show only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,11 +91,17 @@ pub struct Module {
     pub contents: Option<String>,
     /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Timestamp>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub created: Option<String>,
     /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Timestamp>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub updated: Option<String>,
 }
 
@@ -155,7 +176,10 @@ crate::list_envelope!(
 pub struct ModuleInstanceCount {
     /// The module id.
     #[serde(default, deserialize_with = "opt_string_or_number")]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::StringOrNumber>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub module_id: Option<String>,
     /// The module name.
     #[serde(default)]
@@ -202,11 +226,17 @@ pub struct ModuleDatastore {
 pub struct CreateModule {
     /// The module name (required).
     // Trove's module:create (apischema `module['create']`): non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// The module type (required), such as `ping`.
     // Trove's module:create `module_type`: non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub module_type: String,
     /// The contents, base64-encoded as python-troveclient sends them (required). Trove keeps
     /// and hashes this text as it is, and its guest agent decodes it before applying the
@@ -222,7 +252,10 @@ pub struct CreateModule {
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::IntFlag>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub all_tenants: Option<bool>,
     /// Restricts the module to a datastore (and version).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -232,28 +265,40 @@ pub struct CreateModule {
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::IntFlag>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub auto_apply: Option<bool>,
     /// Whether tenants can see it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::IntFlag>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub visible: Option<bool>,
     /// Allows applying it to running instances.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::IntFlag>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub live_update: Option<bool>,
     /// Applies it before other modules (admin only).
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::IntFlag>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub priority_apply: Option<bool>,
     /// The order in which modules apply (0-9).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -265,7 +310,10 @@ pub struct CreateModule {
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::IntFlag>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub full_access: Option<bool>,
 }
 
@@ -315,7 +363,10 @@ pub struct UpdateModule {
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::IntFlag>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub all_tenants: Option<bool>,
     /// A new datastore restriction.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -325,42 +376,60 @@ pub struct UpdateModule {
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::IntFlag>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub all_datastores: Option<bool>,
     /// Lifts the datastore version restriction.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::IntFlag>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub all_datastore_versions: Option<bool>,
     /// Applies the module to new instances automatically, or not.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::IntFlag>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub auto_apply: Option<bool>,
     /// Whether tenants can see it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::IntFlag>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub visible: Option<bool>,
     /// Allows applying it to running instances, or not.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::IntFlag>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub live_update: Option<bool>,
     /// Applies it before other modules, or not.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::IntFlag>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub priority_apply: Option<bool>,
     /// The order in which modules apply (0-9).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -372,13 +441,18 @@ pub struct UpdateModule {
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::IntFlag>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub full_access: Option<bool>,
 }
 
 /// `{"module": ...}` around a create or update body.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+// One definition per body it wraps: `CreateModuleEnvelope`, `UpdateModuleEnvelope`.
+#[cfg_attr(feature = "schemars", schemars(rename = "{T}Envelope"))]
 pub struct ModuleBodyEnvelope<'a, T> {
     /// The request body.
     pub module: &'a T,

@@ -74,14 +74,14 @@ pub const TIMESTAMP_PATTERN: &str =
 pub(crate) const NON_EMPTY: &str = r"^.*[0-9a-zA-Z]+.*$";
 
 /// Trove's `uuid` (`trove/common/apischema.py`).
-pub(crate) const UUID: &str = "^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$";
+pub(crate) const UUID: &str =
+    "^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$";
 
 /// Trove's `host_string` (`trove/common/apischema.py`), a user's host.
 pub(crate) const HOST: &str = r"^[%]?[\w(-).]*[%]?$";
 
 /// Trove's CIDR pattern of `access.allowed_cidrs` (`trove/common/apischema.py`).
-pub(crate) const CIDR: &str =
-    r"^([0-9]{1,3}\.){3}[0-9]{1,3}(\/([0-9]|[1-2][0-9]|3[0-2]))?$";
+pub(crate) const CIDR: &str = r"^([0-9]{1,3}\.){3}[0-9]{1,3}(\/([0-9]|[1-2][0-9]|3[0-2]))?$";
 
 /// Returns the generator of the project's schemas: JSON Schema 2020-12 (OpenAPI 3.1's dialect),
 /// the deserialize contract (see the module's documentation), definitions under

@@ -52,11 +52,17 @@ pub struct CreateUsersEnvelope<'a> {
 pub struct PasswordChange {
     /// The user name.
     // Trove's users:update_all items (apischema `users_list`): non-empty.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// The new password; never printed by `Debug`.
     // Trove's users:update_all items: non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub password: Secret,
     /// The user's host (`%` when absent).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -98,17 +104,26 @@ pub struct UpdateUser {
     /// A new name.
     #[serde(skip_serializing_if = "Option::is_none")]
     // Trove's user:update (apischema `user['update']`): non-empty.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: Option<String>,
     /// A new host.
     #[serde(skip_serializing_if = "Option::is_none")]
     // Trove's user:update `host_string`.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1), pattern(crate::schema::HOST)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1), pattern(crate::schema::HOST))
+    )]
     pub host: Option<String>,
     /// A new password; never printed by `Debug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     // Trove's user:update: non-empty, at most 255.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY)))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub password: Option<Secret>,
 }
 

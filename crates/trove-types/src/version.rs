@@ -16,7 +16,10 @@ pub struct Version {
     pub status: Option<String>,
     /// When the version last changed.
     #[serde(default)]
-    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Timestamp>"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub updated: Option<String>,
     /// Links to the version's root; `rel == "self"` is the one to use.
     #[serde(default)]
