@@ -10,6 +10,7 @@ mod downstream;
 mod fuzz;
 mod http;
 mod msrv;
+mod openapi;
 mod osc_compare;
 mod proc;
 mod real_servers;
@@ -60,6 +61,9 @@ enum Command {
     Fuzz(fuzz::FuzzArgs),
     /// Fail when a dependency in Cargo.lock needs a newer Rust than the declared rust-version.
     Msrv,
+    /// Write openapi/trove-v1.json, the OpenAPI 3.1 document generated from the route table and
+    /// the models' JSON Schemas (`cargo test` fails while the committed file differs).
+    Openapi,
 }
 
 #[derive(Subcommand)]
@@ -91,5 +95,6 @@ fn main() -> Result<()> {
         Command::OscCompare => osc_compare::run(&root),
         Command::Fuzz(args) => fuzz::run(&args),
         Command::Msrv => msrv::run(&conformance::workspace_root()),
+        Command::Openapi => openapi::write(&root),
     }
 }
