@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod differential;
+pub mod openapi;
 pub mod recorder;
 pub mod scenarios;
 pub mod shape;

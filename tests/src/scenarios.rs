@@ -1104,6 +1104,8 @@ fn raw_route(method: &http::Method, body: bool) -> &'static Route {
             template: "/raw",
             request,
             response: "Value",
+            status: http::StatusCode::OK,
+            query: &[],
         }
     }
     match (method.as_str(), body) {

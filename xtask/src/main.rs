@@ -10,6 +10,7 @@ mod downstream;
 mod fuzz;
 mod http;
 mod msrv;
+mod openapi;
 mod openapi_check;
 mod osc_compare;
 mod proc;
@@ -61,6 +62,9 @@ enum Command {
     Fuzz(fuzz::FuzzArgs),
     /// Fail when a dependency in Cargo.lock needs a newer Rust than the declared rust-version.
     Msrv,
+    /// Write openapi/trove-v1.json, the OpenAPI 3.1 document generated from the route table and
+    /// the models' JSON Schemas (`cargo test` fails while the committed file differs).
+    Openapi,
     /// Validate openapi/trove-v1.json (openapi-spec-validator) and run schemathesis over it
     /// against the emulator (GET, then POST/PUT/PATCH, then DELETE) and the real Trove in fake
     /// mode (GET), each with an instance, a database, a user, a configuration group, a module
@@ -97,6 +101,7 @@ fn main() -> Result<()> {
         Command::OscCompare => osc_compare::run(&root),
         Command::Fuzz(args) => fuzz::run(&args),
         Command::Msrv => msrv::run(&conformance::workspace_root()),
+        Command::Openapi => openapi::write(&root),
         Command::OpenapiCheck(args) => openapi_check::run(&root, &args),
     }
 }

@@ -48,6 +48,8 @@ static RAW_GET: Route = Route {
     template: "/instances/{id}",
     request: None,
     response: "()",
+    status: http::StatusCode::OK,
+    query: &[],
 };
 
 fn list_op(marker: Option<&str>) -> Operation<InstanceList> {

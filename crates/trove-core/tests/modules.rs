@@ -195,6 +195,8 @@ async fn a_module_made_by_python_troveclient_reads_the_same() {
         template: "/modules",
         request: Some("Value"),
         response: "ModuleEnvelope",
+        status: http::StatusCode::OK,
+        query: &[],
     };
     let op =
         trove_core::Operation::<trove_types::module::ModuleEnvelope>::json(&PYTHON_CREATE, &[])

@@ -516,7 +516,8 @@ async fn traces_name_every_attempt_and_never_show_tokens_or_bodies() {
     let text = logs.text();
     assert!(text.contains("trove.attempt"), "{text}");
     assert!(
-        text.contains("path=\"/instances/{id}\"") || text.contains("path=/instances/{id}"),
+        text.contains("path=\"/instances/{instance_id}\"")
+            || text.contains("path=/instances/{instance_id}"),
         "{text}"
     );
     assert!(text.contains("attempt=2"), "{text}");

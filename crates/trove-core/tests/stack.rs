@@ -122,7 +122,7 @@ async fn retries_and_the_401_replay_carry_the_extensions_of_the_original() {
             .get("i-1")
             .await
             .unwrap();
-        let op = Some(("/instances/{id}", true));
+        let op = Some(("/instances/{instance_id}", true));
         let tag = tagged.then_some(Tag("mine"));
         assert_eq!(
             *sent.lock().unwrap(),

@@ -34,6 +34,7 @@ impl BackupStatus {
 
 /// The datastore a backup was taken from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BackupDatastore {
     /// The datastore type, such as `mysql`.
@@ -49,10 +50,12 @@ pub struct BackupDatastore {
 
 /// A backup, as shown by `GET /backups/{id}` or as an item of a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Backup {
     /// The backup id (a UUID).
     #[serde(deserialize_with = "string_or_number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::StringOrNumber"))]
     pub id: String,
     /// The backup name.
     #[serde(default)]
@@ -65,9 +68,17 @@ pub struct Backup {
     pub location_ref: Option<String>,
     /// The instance it was taken from.
     #[serde(default, deserialize_with = "opt_string_or_number")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub instance_id: Option<String>,
     /// The parent backup of an incremental backup.
     #[serde(default, deserialize_with = "opt_string_or_number")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub parent_id: Option<String>,
     /// Size in GB (once completed).
     #[serde(default)]
@@ -76,9 +87,17 @@ pub struct Backup {
     pub status: BackupStatus,
     /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub created: Option<String>,
     /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub updated: Option<String>,
     /// The owning project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,6 +112,7 @@ pub struct Backup {
 
 /// `{"backup": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BackupEnvelope {
     /// The backup.
@@ -109,6 +129,7 @@ crate::list_envelope!(
 
 /// Where to import a backup from, instead of taking one from an instance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RestoreFrom {
     /// The backup data's URL (a Swift object).
     pub remote_location: String,
@@ -139,20 +160,43 @@ impl RestoreFrom {
 /// `parent_id`, `incremental` and `swift_container` on an import; the SDK refuses to send them
 /// together.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateBackup {
     /// The backup name (required).
+    // Trove's backup:create (apischema `backup['create']`): non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// The instance to back up.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's backup:create `instance`: a UUID.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub instance: Option<String>,
     /// A description.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's backup:create `description`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub description: Option<String>,
     /// The parent backup, for an incremental backup.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's backup:create `parent_id`: a UUID.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub parent_id: Option<String>,
     /// `1` for an incremental backup of the latest backup.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's backup:create `incremental`: 0 or 1.
+    #[cfg_attr(feature = "schemars", schemars(range(max = 1)))]
     pub incremental: Option<u8>,
     /// The Swift container to store it in.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -189,6 +233,7 @@ impl CreateBackup {
 
 /// `{"backup": CreateBackup}`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateBackupEnvelope<'a> {
     /// The create request.
     pub backup: &'a CreateBackup,
@@ -196,13 +241,22 @@ pub struct CreateBackupEnvelope<'a> {
 
 /// A backup strategy: where a project's (or an instance's) backups are stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BackupStrategy {
     /// The project.
     #[serde(default, deserialize_with = "opt_string_or_number")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub project_id: Option<String>,
     /// The instance, for an instance-level strategy.
     #[serde(default, deserialize_with = "opt_string_or_number")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub instance_id: Option<String>,
     /// The storage backend (`swift`).
     #[serde(default)]
@@ -214,6 +268,7 @@ pub struct BackupStrategy {
 
 /// `{"backup_strategy": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BackupStrategyEnvelope {
     /// The strategy.
@@ -229,9 +284,15 @@ crate::list_envelope!(
 
 /// The body of `POST /backup_strategies`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateBackupStrategy {
     /// The instance, for an instance-level strategy; project-level when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's backup_strategy:create `instance_id`: a UUID.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub instance_id: Option<String>,
     /// The Swift container.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -240,6 +301,7 @@ pub struct CreateBackupStrategy {
 
 /// `{"backup_strategy": CreateBackupStrategy}`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateBackupStrategyEnvelope<'a> {
     /// The create request.
     pub backup_strategy: &'a CreateBackupStrategy,

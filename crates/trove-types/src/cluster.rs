@@ -30,10 +30,15 @@ crate::open_enum! {
 
 /// `{"id": 1, "name": "NONE", "description": "No tasks for the cluster."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ClusterTask {
     /// The task's numeric code, as text.
     #[serde(default, deserialize_with = "opt_string_or_number")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub id: Option<String>,
     /// The task name; `NONE` when idle.
     pub name: ClusterTaskName,
@@ -44,10 +49,12 @@ pub struct ClusterTask {
 
 /// A cluster, as shown by `GET /clusters/{id}` or as an item of a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Cluster {
     /// The cluster id (a UUID).
     #[serde(deserialize_with = "string_or_number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::StringOrNumber"))]
     pub id: String,
     /// The cluster name.
     #[serde(default)]
@@ -57,9 +64,17 @@ pub struct Cluster {
     pub task: Option<ClusterTask>,
     /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub created: Option<String>,
     /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub updated: Option<String>,
     /// Links to the cluster.
     #[serde(default)]
@@ -113,10 +128,12 @@ impl Cluster {
 
 /// A member of a cluster, as listed inside the cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ClusterInstance {
     /// The instance id.
     #[serde(deserialize_with = "string_or_number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::StringOrNumber"))]
     pub id: String,
     /// The instance name.
     #[serde(default)]
@@ -147,6 +164,7 @@ pub struct ClusterInstance {
 
 /// `{"cluster": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ClusterEnvelope {
     /// The cluster.
@@ -162,9 +180,15 @@ crate::list_envelope!(
 
 /// One instance of a new cluster, or one instance to add with `grow`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ClusterInstanceSpec {
     /// The flavor id (required).
     #[serde(rename = "flavorRef")]
+    // Trove's cluster:create `flavorRef`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub flavor_ref: String,
     /// The instance name (grow only; Trove names create members itself).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -174,6 +198,8 @@ pub struct ClusterInstanceSpec {
     pub volume: Option<VolumeSpec>,
     /// Networks to attach.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    // Trove's cluster:create `nics` (apischema `nics`): at most one.
+    #[cfg_attr(feature = "schemars", schemars(length(max = 1)))]
     pub nics: Vec<NicSpec>,
     /// The availability zone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -224,8 +250,14 @@ impl ClusterInstanceSpec {
 
 /// The body of `POST /clusters`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateCluster {
     /// The cluster name (required).
+    // Trove's cluster:create `name`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// The datastore type and version (required by the server).
     pub datastore: DatastoreSpec,
@@ -263,6 +295,7 @@ impl CreateCluster {
 
 /// `{"cluster": CreateCluster}`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateClusterEnvelope<'a> {
     /// The create request.
     pub cluster: &'a CreateCluster,
@@ -270,10 +303,12 @@ pub struct CreateClusterEnvelope<'a> {
 
 /// `{}`, the argument of actions that take none.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EmptyObject {}
 
 /// `{"id": ...}`, a member to remove with `shrink`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct IdRef {
     /// The id.
     pub id: String,
@@ -281,6 +316,7 @@ pub struct IdRef {
 
 /// `{"datastore_version": ...}`, the argument of `upgrade`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpgradeArg {
     /// The datastore version name or id to upgrade to.
     pub datastore_version: String,
@@ -288,6 +324,7 @@ pub struct UpgradeArg {
 
 /// `{"configuration_id": ...}`, the argument of `configuration_attach`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ConfigurationAttachArg {
     /// The configuration group id.
     pub configuration_id: String,
@@ -295,6 +332,7 @@ pub struct ConfigurationAttachArg {
 
 /// The body of `POST /clusters/{id}`: exactly one action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum ClusterAction {
     /// `{"grow": [instance, ...]}`: adds members.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A hypermedia link as Trove renders it (`{"href": ..., "rel": "self"}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Link {
     /// Where the link points. Trove forces `https://` on most of them.
@@ -117,10 +118,12 @@ impl<'de> Visitor<'de> for OptStringOrNumber {
 
 /// A reference to another resource by id, with its links (`replica_of`, `replicas[]`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ResourceRef {
     /// The referenced resource's id.
     #[serde(deserialize_with = "string_or_number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::StringOrNumber"))]
     pub id: String,
     /// Its links, when the server sends them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -184,6 +187,18 @@ macro_rules! open_enum {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
+            }
+        }
+
+        // Any string: the SDK keeps values it does not know. The known ones are examples.
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                ::schemars::json_schema!({ "type": "string", "examples": [$($wire),+] })
             }
         }
 

@@ -13,10 +13,12 @@ use crate::instance::DatastoreSpec;
 ///
 /// The list view has no `values` and no `instance_count`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Configuration {
     /// The group id (a UUID).
     #[serde(deserialize_with = "string_or_number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::StringOrNumber"))]
     pub id: String,
     /// The group name.
     #[serde(default)]
@@ -26,9 +28,17 @@ pub struct Configuration {
     pub description: Option<String>,
     /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub created: Option<String>,
     /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub updated: Option<String>,
     /// The datastore name, such as `mysql`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,6 +62,7 @@ pub struct Configuration {
 
 /// `{"configuration": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ConfigurationEnvelope {
     /// The configuration group.
@@ -67,13 +78,19 @@ crate::list_envelope!(
 
 /// An instance that uses a configuration group: `{"id": ..., "name": ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ConfigurationInstance {
     /// The instance id.
     #[serde(deserialize_with = "string_or_number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::StringOrNumber"))]
     pub id: String,
     /// The instance name.
     #[serde(default, deserialize_with = "opt_string_or_number")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub name: Option<String>,
 }
 
@@ -86,8 +103,14 @@ crate::list_envelope!(
 
 /// The body of `POST /configurations`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateConfiguration {
     /// The group name (required).
+    // Trove's configuration:create (apischema `configuration['create']`): non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// Its description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -119,8 +142,12 @@ impl CreateConfiguration {
 
 /// The body of `PUT /configurations/{id}` (replace) and `PATCH` (merge, `values` only).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateConfiguration {
     /// The values: PUT replaces them all, PATCH merges them in.
+    // The SDK always sends `values`, but Trove's configuration:edit and configuration:update
+    // require no field (apischema `configuration['edit']`), so the schema does not either.
+    #[cfg_attr(feature = "schemars", schemars(default))]
     pub values: BTreeMap<String, Value>,
     /// A new name (PUT only).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -132,6 +159,9 @@ pub struct UpdateConfiguration {
 
 /// `{"configuration": ...}` around a create or update body.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+// One definition per body it wraps: `CreateConfigurationEnvelope`, `UpdateConfigurationEnvelope`.
+#[cfg_attr(feature = "schemars", schemars(rename = "{T}Envelope"))]
 pub struct ConfigurationBodyEnvelope<'a, T> {
     /// The request body.
     pub configuration: &'a T,

@@ -7,6 +7,7 @@ use serde_json::Number;
 /// One parameter, as listed by `.../parameters` or shown (with no envelope) by
 /// `.../parameters/{name}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ConfigurationParameter {
     /// The parameter name, such as `max_connections`.

@@ -8,6 +8,7 @@ use crate::instance::DatabaseSpec;
 ///
 /// Trove's schema view emits only `name`; the other fields are kept when a server sends them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Database {
     /// The database name.
@@ -30,6 +31,7 @@ crate::list_envelope!(
 
 /// `{"databases": [...]}`, the body of `POST /instances/{id}/databases`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateDatabasesEnvelope<'a> {
     /// The databases to create.
     pub databases: &'a [DatabaseSpec],

@@ -8,10 +8,12 @@ use crate::common::{opt_string_or_number, string_or_number, Link};
 /// A datastore version, as listed inside a datastore, by `GET /datastores/{ds}/versions`, or
 /// shown by `GET /datastores/{ds}/versions/{v}` (which adds the image and packages).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DatastoreVersion {
     /// The version id (a UUID).
     #[serde(deserialize_with = "string_or_number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::StringOrNumber"))]
     pub id: String,
     /// The version name, such as `5.7.29`.
     #[serde(default)]
@@ -47,10 +49,12 @@ pub struct DatastoreVersion {
 
 /// A datastore, as listed by `GET /datastores` or shown by `GET /datastores/{ds}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Datastore {
     /// The datastore id (a UUID).
     #[serde(deserialize_with = "string_or_number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::StringOrNumber"))]
     pub id: String,
     /// The name, such as `mysql`.
     #[serde(default)]
@@ -68,6 +72,7 @@ pub struct Datastore {
 
 /// `{"datastore": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DatastoreEnvelope {
     /// The datastore.
@@ -83,6 +88,7 @@ crate::list_envelope!(
 
 /// `{"version": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DatastoreVersionEnvelope {
     /// The version.
@@ -98,10 +104,12 @@ crate::list_envelope!(
 
 /// A Cinder volume type a datastore version may use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct VolumeType {
     /// The volume type id.
     #[serde(deserialize_with = "string_or_number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::StringOrNumber"))]
     pub id: String,
     /// Its name.
     #[serde(default)]
@@ -111,6 +119,10 @@ pub struct VolumeType {
     pub is_public: Option<bool>,
     /// Its description.
     #[serde(default, deserialize_with = "opt_string_or_number")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub description: Option<String>,
 }
 

@@ -23,6 +23,49 @@ pub struct Fault {
     pub retry_after: Option<u64>,
 }
 
+// What Trove answers an error with (`trove/common/wsgi.py` `Fault`): one key naming the fault,
+// holding its code and message, as in `{"itemNotFound": {"code": 404, "message": "..."}}`; or
+// webob's own `{"code": "400 Bad Request", "message": "...", "title": "Bad Request"}` for a body
+// that is not JSON or a project mismatch. `Fault::from_body` reads anything, but this is what
+// the two servers send.
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Fault {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Fault".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "anyOf": [
+                {
+                    "type": "object",
+                    "minProperties": 1,
+                    "maxProperties": 1,
+                    "additionalProperties": {
+                        "type": "object",
+                        "properties": {
+                            "code": { "type": "integer" },
+                            "message": { "type": "string" },
+                            "details": {},
+                            "retryAfter": { "type": ["string", "number"] },
+                        },
+                        "required": ["message"],
+                    },
+                },
+                {
+                    "type": "object",
+                    "properties": {
+                        "code": { "type": "string" },
+                        "message": { "type": "string" },
+                        "title": { "type": "string" },
+                    },
+                    "required": ["code", "message", "title"],
+                },
+            ]
+        })
+    }
+}
+
 /// Returns Trove's fault name for a status code, as `trove/common/wsgi.py` `Fault` names the
 /// webob exception of that status: ten names of its own (`itemNotFound`, `badMethod`,
 /// `overLimit`, `badMediaType`, `instanceFault`...), and for the others the class name without

@@ -9,6 +9,7 @@ use crate::common::{opt_string_or_number, Link};
 /// `id` is an integer on the wire, or `null` for a flavor whose Nova id is not numeric; `str_id`
 /// always holds the id as a string, so [`Flavor::id`] prefers it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Flavor {
     /// The numeric id, as a string; `None` for non-numeric flavors.
@@ -17,6 +18,10 @@ pub struct Flavor {
         default,
         deserialize_with = "opt_string_or_number",
         serialize_with = "integer_if_numeric"
+    )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
     )]
     pub numeric_id: Option<String>,
     /// The id as a string (always present on current servers).
@@ -66,6 +71,7 @@ fn integer_if_numeric<S: Serializer>(id: &Option<String>, s: S) -> Result<S::Ok,
 
 /// `{"flavor": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FlavorEnvelope {
     /// The flavor.

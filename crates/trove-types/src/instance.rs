@@ -64,6 +64,7 @@ impl InstanceStatus {
 /// 1000-instance page is 320 KB smaller, and a page that size no longer pushes glibc's heap past
 /// its trim threshold to be returned to the kernel and faulted back in on the next call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(from = "InstanceWire", into = "InstanceWire")]
 #[non_exhaustive]
 pub struct Instance {
@@ -144,8 +145,10 @@ impl InstanceDetails {
 
 /// The wire form of [`Instance`]: every field flat, as Trove sends it.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 struct InstanceWire {
     #[serde(deserialize_with = "string_or_number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::StringOrNumber"))]
     id: String,
     #[serde(default)]
     name: String,
@@ -195,16 +198,32 @@ struct InstanceWire {
         deserialize_with = "opt_string_or_number",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     server_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     volume_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     encrypted_rpc_messaging: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     created: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     updated: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     service_status_updated: Option<String>,
 }
 
@@ -374,10 +393,12 @@ impl Instance {
 
 /// `{"id": ..., "links": [...]}` of the flavor inside an instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FlavorRef {
     /// The flavor id; a string inside instances, an integer in `/flavors`.
     #[serde(deserialize_with = "string_or_number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::StringOrNumber"))]
     pub id: String,
     /// Links to the flavor.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -386,6 +407,7 @@ pub struct FlavorRef {
 
 /// The datastore of an instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DatastoreRef {
     /// The datastore type, such as `mysql`.
@@ -401,12 +423,15 @@ pub struct DatastoreRef {
 
 /// Network access settings of an instance.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Access {
     /// Whether the instance has a public address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_public: Option<bool>,
     /// CIDRs allowed to reach the database port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Trove's instance:create `access` (apischema): distinct CIDRs.
+    #[cfg_attr(feature = "schemars", schemars(inner(pattern(crate::schema::CIDR)), extend("uniqueItems" = true)))]
     pub allowed_cidrs: Option<Vec<String>>,
 }
 
@@ -416,6 +441,7 @@ pub struct Access {
 /// are read through [`Instance::volume_stats`]: they live with the instance's other rare fields,
 /// so that an [`Instance`] of a list page stays small.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Volume {
     /// Size in GB.
@@ -431,6 +457,7 @@ pub struct Volume {
 /// The volume statistics that only some guests report (`trove/instance/models.py`
 /// `load_guest_info`, the guest manager's `get_volume_info`), sent inside `volume`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct VolumeStats {
     /// Used space in percent of the usable space, when the guest reports block counts.
@@ -447,6 +474,9 @@ pub struct VolumeStats {
 /// The wire form of `volume`: [`Volume`] and [`VolumeStats`] side by side. Spelled out rather
 /// than `#[serde(flatten)]`, which would buffer every volume of a page before decoding it.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+// The wire form of an instance's volume, stats included; `Volume` is the cluster member's.
+#[cfg_attr(feature = "schemars", schemars(rename = "InstanceVolume"))]
 struct VolumeWire {
     size: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -491,6 +521,7 @@ impl VolumeWire {
 
 /// `{"used": GB}`: disk use of an instance whose data lives on the ephemeral or root disk.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LocalStorage {
     /// Used space in GB.
@@ -500,6 +531,7 @@ pub struct LocalStorage {
 
 /// One typed address of an instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Address {
     /// The IP address.
@@ -514,6 +546,7 @@ pub struct Address {
 
 /// The configuration group attached to an instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ConfigurationRef {
     /// The configuration group id.
@@ -528,6 +561,7 @@ pub struct ConfigurationRef {
 
 /// The failure of an instance's last task.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InstanceFault {
     /// What went wrong.
@@ -535,14 +569,23 @@ pub struct InstanceFault {
     pub message: String,
     /// When.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub created: Option<String>,
     /// Extra details (a traceback for admins).
     #[serde(default, deserialize_with = "opt_string_or_number")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub details: Option<String>,
 }
 
 /// `{"instance": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InstanceEnvelope {
     /// The instance.
@@ -563,20 +606,33 @@ crate::list_envelope!(
 /// not sent. Trove refuses a replica create that names a flavor, volume, datastore, locality,
 /// databases or users (`trove/instance/service.py`, `create()`).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateInstance {
     /// The instance name (required).
+    // Trove's instance:create (apischema `instance['create']`): non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// The flavor id: required for a new instance, absent for a replica.
     #[serde(rename = "flavorRef", skip_serializing_if = "Option::is_none")]
+    // Trove's instance:create `flavorRef`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub flavor_ref: Option<String>,
     /// The data volume.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub volume: Option<VolumeSpec>,
     /// Databases to create.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schemars", schemars(default))]
     pub databases: Vec<DatabaseSpec>,
     /// Users to create.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schemars", schemars(default))]
     pub users: Vec<UserSpec>,
     /// The datastore type and version.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -586,6 +642,7 @@ pub struct CreateInstance {
     pub availability_zone: Option<String>,
     /// Networks to attach (Trove accepts at most one).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schemars", schemars(default))]
     pub nics: Vec<NicSpec>,
     /// A backup to restore from.
     #[serde(rename = "restorePoint", skip_serializing_if = "Option::is_none")]
@@ -607,6 +664,7 @@ pub struct CreateInstance {
     pub region_name: Option<String>,
     /// Modules to apply.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schemars", schemars(default))]
     pub modules: Vec<ModuleRef>,
     /// Network access settings.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -655,6 +713,7 @@ impl CreateInstance {
 
 /// `{"instance": CreateInstance}`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateInstanceEnvelope<'a> {
     /// The create request.
     pub instance: &'a CreateInstance,
@@ -662,8 +721,11 @@ pub struct CreateInstanceEnvelope<'a> {
 
 /// The volume of a new instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct VolumeSpec {
     /// Size in GB.
+    // Trove's `volume_size` (apischema): at least 1.
+    #[cfg_attr(feature = "schemars", schemars(range(min = 1)))]
     pub size: u64,
     /// Volume type.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none", default)]
@@ -679,14 +741,30 @@ impl VolumeSpec {
 
 /// A database to create, with optional character set and collation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DatabaseSpec {
     /// The database name.
+    // Trove's `databases` items (apischema `databases_def`): non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// The character set, such as `utf8`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    // Trove's `databases` items: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub character_set: Option<String>,
     /// The collation, such as `utf8_general_ci`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    // Trove's `databases` items: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub collate: Option<String>,
 }
 
@@ -715,16 +793,35 @@ impl DatabaseSpec {
 
 /// A user to create, with the databases it may use.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UserSpec {
     /// The user name.
+    // Trove's `users_list` items (apischema): non-empty.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// The password; never printed by `Debug`.
+    // Trove's `users_list` items: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub password: Secret,
     /// The host the user may connect from (`%` when absent).
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's `host_string` (apischema).
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1), pattern(crate::schema::HOST))
+    )]
     pub host: Option<String>,
     /// Databases the user gets access to.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schemars", schemars(default))]
+    // Trove's `users_list` items: each database once.
+    #[cfg_attr(feature = "schemars", schemars(extend("uniqueItems" = true)))]
     pub databases: Vec<NameRef>,
 }
 
@@ -754,6 +851,7 @@ impl UserSpec {
 
 /// `{"name": ...}`, how Trove refers to a database or module by name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct NameRef {
     /// The name.
@@ -762,8 +860,14 @@ pub struct NameRef {
 
 /// `{"id": ...}`, how Trove refers to a module by id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ModuleRef {
     /// The id.
+    // Trove's `module_list` items (apischema): a UUID.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub id: String,
 }
 
@@ -773,6 +877,7 @@ pub struct ModuleRef {
 /// version_number)`: without a type the server's default datastore (`CONF.default_datastore`)
 /// is used, without a version the datastore's default version. A cluster needs both.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct DatastoreSpec {
     /// The datastore type, such as `mysql`; the server's default datastore when `None`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -813,6 +918,7 @@ impl DatastoreSpec {
 
 /// A network to attach to a new instance. Trove rejects the legacy `port-id` and `v4-fixed-ip`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NicSpec {
     /// The network id.
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -827,6 +933,7 @@ pub struct NicSpec {
 
 /// A backup to restore a new instance from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RestorePoint {
     /// The backup id.
     #[serde(rename = "backupRef")]

@@ -14,9 +14,15 @@ use crate::instance::Access;
 /// Trove changes one attribute per call, except that a rename may come with one other change.
 /// Build it with the constructors, and add a rename with [`UpdateInstance::name`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateInstance {
     /// A new name.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's instance:update and instance:edit `name`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: Option<String>,
     /// `Some(Some(id))` attaches a configuration group; `Some(None)` sends `null`, which
     /// detaches it.
@@ -27,6 +33,11 @@ pub struct UpdateInstance {
     pub replica_of: Option<Option<String>>,
     /// A datastore version to upgrade to.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's instance:update `datastore_version`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub datastore_version: Option<String>,
     /// New network access settings.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -88,6 +99,7 @@ impl UpdateInstance {
 
 /// `{"instance": UpdateInstance}`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateInstanceEnvelope<'a> {
     /// The update.
     pub instance: &'a UpdateInstance,
@@ -153,6 +165,64 @@ struct ResizeVolumeArg {
     volume: SizeArg,
 }
 
+// The bodies of `Serialize` below, one alternative per action key; `resize` is a flavor or a
+// volume. The bounds are Trove's `instance:action` schemas (`trove/common/apischema.py`
+// `resize_flavor` / `resize_volume`): a non-empty flavor reference, a size of at least 1. An
+// alternative does not forbid other keys, as Trove's schemas do not (it acts on the first).
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for InstanceAction {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "InstanceAction".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let action = |name: &str, arg: serde_json::Value| {
+            serde_json::json!({
+                "type": "object",
+                "properties": { name: arg },
+                "required": [name],
+            })
+        };
+        let empty = serde_json::json!({ "type": "object" });
+        let resize = serde_json::json!({
+            "oneOf": [
+                {
+                    "type": "object",
+                    "properties": { "flavorRef": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 255,
+                        "pattern": crate::schema::NON_EMPTY,
+                    } },
+                    "required": ["flavorRef"],
+                },
+                {
+                    "type": "object",
+                    "properties": { "volume": {
+                        "type": "object",
+                        "properties": { "size": { "type": "integer", "minimum": 1 } },
+                        "required": ["size"],
+                    } },
+                    "required": ["volume"],
+                },
+            ]
+        });
+        let reset = serde_json::json!({
+            "type": "object",
+            "properties": { "force_delete": { "type": "boolean" } },
+        });
+        schemars::json_schema!({
+            "oneOf": [
+                action("restart", empty.clone()),
+                action("resize", resize),
+                action("promote_to_replica_source", empty.clone()),
+                action("eject_replica_source", empty),
+                action("reset_status", reset),
+            ]
+        })
+    }
+}
+
 impl Serialize for InstanceAction {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(1))?;
@@ -177,6 +247,7 @@ impl Serialize for InstanceAction {
 
 /// The default configuration an instance runs with (`GET /instances/{id}/configuration`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InstanceConfiguration {
     /// The parameter values, by name.
@@ -186,6 +257,7 @@ pub struct InstanceConfiguration {
 
 /// `{"instance": {"configuration": {...}}}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InstanceConfigurationEnvelope {
     /// The configuration.

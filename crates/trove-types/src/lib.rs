@@ -35,6 +35,8 @@ pub mod page;
 pub mod quota;
 pub mod resource;
 pub mod root;
+#[cfg(feature = "schemars")]
+pub mod schema;
 pub mod secret;
 pub mod ssl;
 pub mod user;

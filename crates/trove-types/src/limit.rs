@@ -8,6 +8,7 @@ use serde_json::Value;
 /// One row of `GET /limits`: the `ABSOLUTE` quota row (`max_*` fields) or a rate limit
 /// (`verb`, `uri`, `regex`, `value`, `remaining`, `unit`, `nextAvailable`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Limit {
     /// `ABSOLUTE` for the quota row, else the HTTP method the rate applies to.
@@ -32,6 +33,10 @@ pub struct Limit {
         rename = "nextAvailable",
         default,
         skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
     )]
     pub next_available: Option<String>,
     /// Absolute: the quota of instances.

@@ -36,6 +36,7 @@ crate::open_enum! {
 
 /// A guest log, as listed by `GET /instances/{id}/log` or returned by a log action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GuestLog {
     /// The log name, such as `general`.
@@ -71,6 +72,7 @@ crate::list_envelope!(
 
 /// `{"log": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GuestLogEnvelope {
     /// The log.
@@ -95,6 +97,7 @@ pub enum LogAction {
 
 /// The body of `POST /instances/{id}/log`: `{"name": ..., "<action>": 1}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct LogActionBody<'a> {
     /// The log name.
     pub name: &'a str,

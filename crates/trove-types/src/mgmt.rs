@@ -42,10 +42,15 @@ pub(crate) fn flex_bool_with<'de, D: Deserializer<'de>>(
 
 /// The Nova server behind an instance (admin view).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MgmtServer {
     /// The server id.
     #[serde(default, deserialize_with = "opt_string_or_number")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub id: Option<String>,
     /// The server name.
     #[serde(default)]
@@ -64,9 +69,17 @@ pub struct MgmtServer {
     pub tenant_id: Option<String>,
     /// Whether the server is deleted.
     #[serde(default, deserialize_with = "flex_bool")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub deleted: Option<bool>,
     /// When it was deleted.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub deleted_at: Option<String>,
     /// Nova's internal (database) id of the server, when Nova reports one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,10 +88,15 @@ pub struct MgmtServer {
 
 /// The Cinder volume behind an instance (admin view).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MgmtVolume {
     /// The volume id.
     #[serde(default, deserialize_with = "opt_string_or_number")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub id: Option<String>,
     /// Size in GB.
     #[serde(default)]
@@ -105,6 +123,7 @@ pub struct MgmtVolume {
 
 /// `{"state_description": ...}`, the guest agent's status.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GuestStatus {
     /// The guest's status, such as `healthy`.
@@ -114,6 +133,7 @@ pub struct GuestStatus {
 
 /// An instance as an admin sees it: the instance plus its server, volume and bookkeeping.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MgmtInstance {
     /// The instance fields (its `volume` is in [`MgmtInstance::volume`] instead).
@@ -133,9 +153,17 @@ pub struct MgmtInstance {
     pub task_description: Option<String>,
     /// Whether the instance is deleted.
     #[serde(default, deserialize_with = "flex_bool")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub deleted: Option<bool>,
     /// When it was deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub deleted_at: Option<String>,
     /// The service status, such as `HEALTHY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -150,6 +178,7 @@ pub struct MgmtInstance {
 
 /// `{"instance": MgmtInstance}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MgmtInstanceEnvelope {
     /// The instance.
@@ -165,6 +194,7 @@ crate::list_envelope!(
 
 /// `{"migrate": {"host": ...}}`'s argument.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct MigrateArg {
     /// The target host; the scheduler picks one when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -173,13 +203,20 @@ pub struct MigrateArg {
 
 /// `{"rebuild": {"image_id": ...}}`'s argument.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RebuildArg {
     /// The image to rebuild the guest from.
+    // Trove's mgmt instance action `rebuild` (apischema `mgmt_instance['action']`): a UUID.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub image_id: String,
 }
 
 /// The body of `POST mgmt/instances/{id}/action`: exactly one action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum MgmtInstanceAction {
     /// `{"stop": {}}`: stops the datastore.
@@ -201,10 +238,12 @@ pub enum MgmtInstanceAction {
 
 /// Who enabled root on an instance, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RootHistory {
     /// The instance id.
     #[serde(deserialize_with = "string_or_number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::StringOrNumber"))]
     pub id: String,
     /// When root was enabled.
     #[serde(default)]
@@ -216,6 +255,7 @@ pub struct RootHistory {
 
 /// `{"root_history": RootHistory}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RootHistoryEnvelope {
     /// The history.
@@ -228,10 +268,15 @@ pub struct RootHistoryEnvelope {
 /// and file fields in camelCase (`fdSize`, `vmSize`, `vmPeak`, `vmRss`, `vmHwm`); the
 /// snake_case names the guest reports are read too.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Diagnostics {
     /// The guest agent version.
     #[serde(default, deserialize_with = "opt_string_or_number")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub version: Option<String>,
     /// Open file descriptors.
     #[serde(rename = "fdSize", alias = "fd_size", default)]
@@ -255,6 +300,7 @@ pub struct Diagnostics {
 
 /// `{"diagnostics": Diagnostics}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DiagnosticsEnvelope {
     /// The diagnostics.
@@ -263,6 +309,7 @@ pub struct DiagnosticsEnvelope {
 
 /// The guest's hardware.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct HwInfo {
     /// Total memory (kB).
@@ -275,6 +322,7 @@ pub struct HwInfo {
 
 /// `{"hwinfo": HwInfo}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct HwInfoEnvelope {
     /// The hardware info.
@@ -283,12 +331,23 @@ pub struct HwInfoEnvelope {
 
 /// The body of `POST mgmt/instances/{id}/upgrade`, under `{"upgrade": ...}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct GuestUpgrade {
     /// The guest agent version to install.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Trove's guest upgrade (apischema `upgrade`): non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub instance_version: Option<String>,
     /// Where the package is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Trove's guest upgrade `location`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub location: Option<String>,
     /// Extra data for the guest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -297,6 +356,7 @@ pub struct GuestUpgrade {
 
 /// `{"upgrade": GuestUpgrade}`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct GuestUpgradeEnvelope<'a> {
     /// The upgrade.
     pub upgrade: &'a GuestUpgrade,
@@ -304,6 +364,7 @@ pub struct GuestUpgradeEnvelope<'a> {
 
 /// A cluster as an admin sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MgmtCluster {
     /// The cluster fields.
@@ -314,14 +375,23 @@ pub struct MgmtCluster {
     pub tenant_id: Option<String>,
     /// Whether the cluster is deleted.
     #[serde(default, deserialize_with = "flex_bool")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub deleted: Option<bool>,
     /// When it was deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub deleted_at: Option<String>,
 }
 
 /// `{"cluster": MgmtCluster}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MgmtClusterEnvelope {
     /// The cluster.
@@ -337,6 +407,7 @@ crate::list_envelope!(
 
 /// `{"reset-task": {}}`, the one admin cluster action.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MgmtClusterResetTask {
     /// The (empty) argument.
@@ -346,6 +417,7 @@ pub struct MgmtClusterResetTask {
 
 /// A configuration parameter of a datastore version, as the admin API shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MgmtParameter {
     /// The parameter name, such as `max_connections`.
@@ -355,6 +427,10 @@ pub struct MgmtParameter {
     pub datastore_version_id: Option<String>,
     /// Whether changing it needs a restart.
     #[serde(default, deserialize_with = "flex_bool")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub restart_required: Option<bool>,
     /// The type: `integer`, `string`, `boolean` or `float`.
     #[serde(rename = "type", alias = "data_type", default)]
@@ -367,9 +443,17 @@ pub struct MgmtParameter {
     pub max: Option<i64>,
     /// Whether it is deleted.
     #[serde(default, deserialize_with = "flex_bool")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub deleted: Option<bool>,
     /// When it was deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub deleted_at: Option<String>,
 }
 
@@ -382,11 +466,22 @@ crate::list_envelope!(
 
 /// The body of a parameter create or update, under `{"configuration-parameter": ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ParameterSpec {
     /// The parameter name.
+    // Trove's configuration_parameter:create `name`: non-empty, at most 128.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 128), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// The type: `integer` or `string`, the two Trove 26's `configuration_parameter` schema
     /// takes (its pattern is `integer|string`; `boolean` and `float` are refused with a 400).
+    // Trove's configuration_parameter:create `data_type`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1), pattern("integer|string"))
+    )]
     pub data_type: String,
     /// The smallest value (required for integers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -399,6 +494,7 @@ pub struct ParameterSpec {
         serialize_with = "crate::common::bool_as_int",
         deserialize_with = "flag"
     )]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::IntFlag"))]
     pub restart_required: bool,
 }
 
@@ -433,6 +529,7 @@ impl ParameterSpec {
 
 /// `{"configuration-parameter": ParameterSpec}`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ParameterSpecEnvelope<'a> {
     /// The parameter.
     #[serde(rename = "configuration-parameter")]
@@ -441,10 +538,12 @@ pub struct ParameterSpecEnvelope<'a> {
 
 /// A datastore version as the admin API shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MgmtDatastoreVersion {
     /// The version id.
     #[serde(deserialize_with = "string_or_number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::StringOrNumber"))]
     pub id: String,
     /// The version name.
     #[serde(default)]
@@ -469,12 +568,24 @@ pub struct MgmtDatastoreVersion {
     pub packages: Option<Value>,
     /// Whether users can pick the version.
     #[serde(default, deserialize_with = "flex_bool")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub active: Option<bool>,
     /// Whether it is the datastore's default version.
     #[serde(default, deserialize_with = "flex_bool")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub default: Option<bool>,
     /// The version number.
     #[serde(default, deserialize_with = "opt_string_or_number")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub version: Option<String>,
     /// The guest manager class (a Python path) the version's guests run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -486,6 +597,7 @@ pub struct MgmtDatastoreVersion {
 
 /// `{"version": MgmtDatastoreVersion}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MgmtDatastoreVersionEnvelope {
     /// The version.
@@ -501,6 +613,7 @@ crate::list_envelope!(
 
 /// The body of `POST mgmt/datastore-versions`, under `{"version": ...}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateDatastoreVersion {
     /// The datastore (created when missing).
     pub datastore_name: String,
@@ -513,6 +626,7 @@ pub struct CreateDatastoreVersion {
     pub image: Option<String>,
     /// Glance image tags.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schemars", schemars(default))]
     pub image_tags: Vec<String>,
     /// Whether users can pick the version.
     pub active: bool,
@@ -558,6 +672,7 @@ impl CreateDatastoreVersion {
 
 /// `{"version": CreateDatastoreVersion}`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateDatastoreVersionEnvelope<'a> {
     /// The version.
     pub version: &'a CreateDatastoreVersion,
@@ -565,6 +680,7 @@ pub struct CreateDatastoreVersionEnvelope<'a> {
 
 /// The body of `PATCH mgmt/datastore-versions/{id}` (not wrapped); only set fields are sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EditDatastoreVersion {
     /// A new name.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -8,10 +8,12 @@ use crate::instance::Instance;
 
 /// A module, as shown by `GET /modules/{id}` or as an item of a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Module {
     /// The module id (a UUID).
     #[serde(deserialize_with = "string_or_number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::StringOrNumber"))]
     pub id: String,
     /// The module name.
     #[serde(default)]
@@ -42,24 +44,44 @@ pub struct Module {
     pub datastore_version: Option<String>,
     /// Whether new instances get the module automatically.
     #[serde(default, deserialize_with = "flex_bool")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub auto_apply: Option<bool>,
     /// Whether the module is applied before others.
     #[serde(default, deserialize_with = "flex_bool")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub priority_apply: Option<bool>,
     /// The order in which modules apply (0-9).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_order: Option<i64>,
     /// Whether an admin created it (and only admins may change it).
     #[serde(default, deserialize_with = "flex_bool")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub is_admin: Option<bool>,
     /// The MD5 of the contents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub md5: Option<String>,
     /// Whether tenants can see it.
     #[serde(default, deserialize_with = "flex_bool")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub visible: Option<bool>,
     /// Whether it may be applied to running instances.
     #[serde(default, deserialize_with = "flex_bool")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::FlexBool>")
+    )]
     pub live_update: Option<bool>,
     /// How many instances have the module applied (module show only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,9 +91,17 @@ pub struct Module {
     pub contents: Option<String>,
     /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub created: Option<String>,
     /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub updated: Option<String>,
 }
 
@@ -118,6 +148,7 @@ fn flex_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> 
 
 /// `{"module": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ModuleEnvelope {
     /// The module.
@@ -140,10 +171,15 @@ crate::list_envelope!(
 
 /// One line of `GET /modules/{id}/instances?count_only=true`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ModuleInstanceCount {
     /// The module id.
     #[serde(default, deserialize_with = "opt_string_or_number")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub module_id: Option<String>,
     /// The module name.
     #[serde(default)]
@@ -174,6 +210,7 @@ crate::list_envelope!(
 
 /// The datastore of a module: `{"type": ..., "version": ...}`; absent means all.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ModuleDatastore {
     /// The datastore type, such as `mysql`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -185,14 +222,27 @@ pub struct ModuleDatastore {
 
 /// The body of `POST /modules`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateModule {
     /// The module name (required).
+    // Trove's module:create (apischema `module['create']`): non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// The module type (required), such as `ping`.
+    // Trove's module:create `module_type`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub module_type: String,
     /// The contents, base64-encoded as python-troveclient sends them (required). Trove keeps
     /// and hashes this text as it is, and its guest agent decodes it before applying the
     /// module; [`CreateModule::new`] encodes.
+    // Trove's module:create `contents`: non-empty.
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub contents: String,
     /// Its description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -201,6 +251,10 @@ pub struct CreateModule {
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
+    )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
     )]
     pub all_tenants: Option<bool>,
     /// Restricts the module to a datastore (and version).
@@ -211,11 +265,19 @@ pub struct CreateModule {
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub auto_apply: Option<bool>,
     /// Whether tenants can see it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
+    )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
     )]
     pub visible: Option<bool>,
     /// Allows applying it to running instances.
@@ -223,20 +285,34 @@ pub struct CreateModule {
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub live_update: Option<bool>,
     /// Applies it before other modules (admin only).
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub priority_apply: Option<bool>,
     /// The order in which modules apply (0-9).
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's module:create `apply_order`: 0 to 9.
+    #[cfg_attr(feature = "schemars", schemars(range(max = 9)))]
     pub apply_order: Option<u8>,
     /// Gives the module full access to the guest (admin only).
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
+    )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
     )]
     pub full_access: Option<bool>,
 }
@@ -268,6 +344,7 @@ impl CreateModule {
 
 /// The body of `PUT /modules/{id}`; only the fields set are sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateModule {
     /// A new name.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -286,6 +363,10 @@ pub struct UpdateModule {
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub all_tenants: Option<bool>,
     /// A new datastore restriction.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -295,11 +376,19 @@ pub struct UpdateModule {
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub all_datastores: Option<bool>,
     /// Lifts the datastore version restriction.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
+    )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
     )]
     pub all_datastore_versions: Option<bool>,
     /// Applies the module to new instances automatically, or not.
@@ -307,11 +396,19 @@ pub struct UpdateModule {
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub auto_apply: Option<bool>,
     /// Whether tenants can see it.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
+    )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
     )]
     pub visible: Option<bool>,
     /// Allows applying it to running instances, or not.
@@ -319,26 +416,43 @@ pub struct UpdateModule {
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub live_update: Option<bool>,
     /// Applies it before other modules, or not.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub priority_apply: Option<bool>,
     /// The order in which modules apply (0-9).
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's module:update `apply_order`: 0 to 9.
+    #[cfg_attr(feature = "schemars", schemars(range(max = 9)))]
     pub apply_order: Option<u8>,
     /// Gives the module full access to the guest, or not.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "opt_bool_as_int"
     )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::IntFlag>")
+    )]
     pub full_access: Option<bool>,
 }
 
 /// `{"module": ...}` around a create or update body.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+// One definition per body it wraps: `CreateModuleEnvelope`, `UpdateModuleEnvelope`.
+#[cfg_attr(feature = "schemars", schemars(rename = "{T}Envelope"))]
 pub struct ModuleBodyEnvelope<'a, T> {
     /// The request body.
     pub module: &'a T,
@@ -346,6 +460,7 @@ pub struct ModuleBodyEnvelope<'a, T> {
 
 /// The body of `PUT /modules/{id}/instances`, under `{"reapply": ...}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Reapply {
     /// Only reapply to instances that have this MD5 of the contents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -366,6 +481,7 @@ pub struct Reapply {
 
 /// `{"reapply": Reapply}`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ReapplyEnvelope<'a> {
     /// The reapply options.
     pub reapply: &'a Reapply,

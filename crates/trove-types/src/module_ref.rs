@@ -10,10 +10,12 @@ use crate::instance::ModuleRef;
 
 /// A module applied to an instance, from Trove's records or (with `from_guest`) from the guest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InstanceModule {
     /// The module id.
     #[serde(deserialize_with = "string_or_number")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::StringOrNumber"))]
     pub id: String,
     /// The module name.
     #[serde(default)]
@@ -51,12 +53,24 @@ pub struct InstanceModule {
         deserialize_with = "opt_string_or_number",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::StringOrNumber>")
+    )]
     pub tenant: Option<String>,
     /// When it was applied (or the module created).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub created: Option<String>,
     /// When it was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub updated: Option<String>,
     /// When it was removed, for guest records of removed modules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,6 +93,7 @@ crate::list_envelope!(
 
 /// `{"modules": [{"id": ...}]}`, the body of `POST /instances/{id}/modules`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ApplyModulesEnvelope {
     /// The modules to apply.

@@ -48,6 +48,7 @@ macro_rules! list_envelope {
     ($(#[$meta:meta])* $name:ident, $item:ty, $key:literal) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
         #[non_exhaustive]
         pub struct $name {
             /// The items of this page.

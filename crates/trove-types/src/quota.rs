@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// One resource's quota and usage: `{"resource", "in_use", "limit", "reserved"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QuotaUsage {
     /// The resource: `instances`, `backups`, `volumes`, `ram`.
@@ -24,6 +25,7 @@ pub struct QuotaUsage {
 
 /// `{"quotas": [QuotaUsage]}`, the body of `GET mgmt/quotas/{project}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QuotaUsageList {
     /// One entry per resource.
@@ -40,6 +42,7 @@ impl QuotaUsageList {
 
 /// `{"quotas": {"instances": 10, ...}}`, the body and answer of `PUT mgmt/quotas/{project}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QuotaLimits {
     /// The limit of each resource.

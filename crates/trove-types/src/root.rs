@@ -6,6 +6,7 @@ use crate::secret::Secret;
 
 /// `{"rootEnabled": bool}`, the answer of `GET /instances/{id}/root`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RootEnabled {
     /// Whether root has ever been enabled.
@@ -15,6 +16,7 @@ pub struct RootEnabled {
 
 /// The root credentials returned by an enable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RootUser {
     /// The user name (`root`).
@@ -25,6 +27,7 @@ pub struct RootUser {
 
 /// `{"user": {"name": "root", "password": ...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RootUserEnvelope {
     /// The root user.
@@ -33,6 +36,7 @@ pub struct RootUserEnvelope {
 
 /// `{"password": ...}`, the optional body of a root enable that sets the password.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EnableRoot<'a> {
     /// The password to set.
     pub password: &'a Secret,

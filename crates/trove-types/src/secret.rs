@@ -70,3 +70,20 @@ impl<'de> Deserialize<'de> for Secret {
         String::deserialize(d).map(Secret::new)
     }
 }
+
+// A plain string on the wire, both ways (a root password is in an answer); `format: password`
+// tells a generated client to treat it as one.
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Secret {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Secret".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "password" })
+    }
+}

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The certificate an instance serves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Certificate {
     /// The subject common name.
@@ -23,6 +24,7 @@ pub struct Certificate {
 
 /// The TLS state of an instance (`GET /instances/{id}/ssl`), or the answer of an SSL action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Ssl {
     /// `on` or `off`.
@@ -48,6 +50,7 @@ impl Ssl {
 
 /// `{"ssl": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SslEnvelope {
     /// The TLS state.
@@ -58,6 +61,7 @@ pub struct SslEnvelope {
 /// (`trove/instance/service.py` `ssl_action()`); `builtin` is what `GET` shows for the
 /// server's default, never a mode to ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum SslMode {
@@ -157,8 +161,45 @@ impl Serialize for SslAction {
     }
 }
 
+// The three bodies of `Serialize` above: each names its action with `true`, an enable adds its
+// mode and container.
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for SslAction {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SslAction".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mode = generator.subschema_for::<SslMode>();
+        let flag = |name: &str| {
+            schemars::json_schema!({
+                "type": "object",
+                "properties": { name: { "const": true } },
+                "required": [name],
+            })
+        };
+        schemars::json_schema!({
+            "oneOf": [
+                {
+                    "type": "object",
+                    "properties": {
+                        "enable": { "const": true },
+                        "mode": mode,
+                        "container_ref": { "type": "string" },
+                        "password_ref": { "type": "string" },
+                    },
+                    "required": ["enable", "mode", "container_ref"],
+                },
+                flag("disable"),
+                flag("rollback"),
+            ]
+        })
+    }
+}
+
 /// `{"ssl": SslAction}`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SslActionEnvelope<'a> {
     /// The action.
     pub ssl: &'a SslAction,

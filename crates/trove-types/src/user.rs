@@ -9,6 +9,7 @@ use crate::secret::Secret;
 /// A database user, as listed by `GET /instances/{id}/users` or shown by
 /// `GET /instances/{id}/users/{name}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct User {
     /// The user name.
@@ -30,6 +31,7 @@ crate::list_envelope!(
 
 /// `{"user": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UserEnvelope {
     /// The user.
@@ -38,6 +40,7 @@ pub struct UserEnvelope {
 
 /// `{"users": [...]}`, the body of `POST /instances/{id}/users`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CreateUsersEnvelope<'a> {
     /// The users to create.
     pub users: &'a [UserSpec],
@@ -45,10 +48,21 @@ pub struct CreateUsersEnvelope<'a> {
 
 /// One entry of a bulk password change (`PUT /instances/{id}/users`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct PasswordChange {
     /// The user name.
+    // Trove's users:update_all items (apischema `users_list`): non-empty.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// The new password; never printed by `Debug`.
+    // Trove's users:update_all items: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub password: Secret,
     /// The user's host (`%` when absent).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,6 +88,7 @@ impl PasswordChange {
 
 /// `{"users": [...]}`, the body of a bulk password change.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ChangePasswordsEnvelope<'a> {
     /// The changes.
     pub users: &'a [PasswordChange],
@@ -82,15 +97,33 @@ pub struct ChangePasswordsEnvelope<'a> {
 /// The body of `PUT /instances/{id}/users/{user}`: new name, host or password; absent fields
 /// are left as they are.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+// Trove's user:update (apischema `user['update']`) asks for at least one field.
+#[cfg_attr(feature = "schemars", schemars(extend("minProperties" = 1)))]
 pub struct UpdateUser {
     /// A new name.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's user:update (apischema `user['update']`): non-empty.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: Option<String>,
     /// A new host.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's user:update `host_string`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1), pattern(crate::schema::HOST))
+    )]
     pub host: Option<String>,
     /// A new password; never printed by `Debug`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's user:update: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub password: Option<Secret>,
 }
 
@@ -121,6 +154,7 @@ impl UpdateUser {
 
 /// `{"user": {...}}`, the envelope of an attribute update.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UpdateUserEnvelope<'a> {
     /// The update.
     pub user: &'a UpdateUser,
@@ -128,6 +162,7 @@ pub struct UpdateUserEnvelope<'a> {
 
 /// `{"databases": [{"name": ...}]}`, the body of a grant (`PUT .../users/{user}/databases`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GrantAccessEnvelope {
     /// The databases to grant.

@@ -6,6 +6,7 @@ use crate::common::Link;
 
 /// One API version, as listed by `GET /`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Version {
     /// The version id, such as `v1.0`.
@@ -15,6 +16,10 @@ pub struct Version {
     pub status: Option<String>,
     /// When the version last changed.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Timestamp>")
+    )]
     pub updated: Option<String>,
     /// Links to the version's root; `rel == "self"` is the one to use.
     #[serde(default)]
@@ -30,6 +35,7 @@ impl Version {
 
 /// `{"versions": [...]}`, the body of `GET /`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct VersionsEnvelope {
     /// The versions the server offers.
@@ -38,6 +44,7 @@ pub struct VersionsEnvelope {
 
 /// `{"version": {...}}`, the body of `GET /v1.0/`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct VersionEnvelope {
     /// The version.

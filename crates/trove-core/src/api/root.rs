@@ -175,7 +175,7 @@ mod tests {
         assert_eq!(disable_operation("i1").method(), Method::DELETE);
         assert_eq!(
             is_enabled_operation(&cluster_path("c1")).template(),
-            "/clusters/{id}/root"
+            "/clusters/{cluster_id}/root"
         );
     }
 }

@@ -245,7 +245,7 @@ mod tests {
         );
         assert_eq!(
             access_operation("i1", "alice".into()).template(),
-            "/instances/{id}/users/{user}/databases"
+            "/instances/{instance_id}/users/{user}/databases"
         );
     }
 
