@@ -56,6 +56,18 @@ def without_empty_required(schema):
     return schema
 
 
+def integral_floats_as_ints(value):
+    """JSON Schema 2020-12 (the document's) counts 1.0 as an integer and the generator may draw it;
+    Draft 4 (Trove's) does not, and no JSON encoder writes an integer type as 1.0."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [integral_floats_as_ints(v) for v in value]
+    if isinstance(value, dict):
+        return {k: integral_floats_as_ints(v) for k, v in value.items()}
+    return value
+
+
 def trove_schema(route, body):
     """The schema Trove validates `body` with on `route`, or None (not validated)."""
     schema = route["schema"]
@@ -93,6 +105,11 @@ def main():
     for route in trove["routes"]:
         if "schema" not in route or route["method"] == "GET":
             continue
+        # UserAccessController.get_schema (trove/extensions/common/service.py) looks the schema
+        # up under a `databases` key the user schemas lack: Trove validates nothing there (the
+        # emulator's src/request_schema.rs skips them alike).
+        if route["controller"] == "UserAccessController" and route["action"] != "update_all":
+            continue
         key = (route["method"], normalized("/" + route["path"].split("/", 2)[2]))
         found = operations.get(key)
         if found is None:
@@ -115,7 +132,7 @@ def main():
         )
         @given(strategy)
         def draw(case):
-            body = case.body
+            body = integral_floats_as_ints(case.body)
             drawn.append(body)
             theirs = trove_schema(route, body)
             if theirs is None:

@@ -443,6 +443,10 @@ fn real_runs(
 /// Which operations a schemathesis run covers, and as which project.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Scope {
+    /// The paths with servers of their own (`GET /` and `GET /{version}/`, at the API's root
+    /// rather than under the project's endpoint): schemathesis sends every operation of a run to
+    /// one base URL.
+    Root,
     /// Every operation outside `/mgmt/`, as the project that owns the resources. It is not an
     /// admin: Trove 26.0.0 cannot list modules for an admin (trove/module/models.py
     /// `Modules.load` binds `modules` only for other projects: a 500).
@@ -451,7 +455,7 @@ enum Scope {
     Mgmt,
 }
 
-const SCOPES: [Scope; 2] = [Scope::Project, Scope::Mgmt];
+const SCOPES: [Scope; 3] = [Scope::Root, Scope::Project, Scope::Mgmt];
 
 /// Runs schemathesis once and reads its JSON report.
 fn schemathesis(
@@ -464,6 +468,7 @@ fn schemathesis(
     scope: Scope,
 ) -> Result<Outcome> {
     let phase = match scope {
+        Scope::Root => format!("{} root", run.phase),
         Scope::Project => run.phase.to_owned(),
         Scope::Mgmt => format!("{} mgmt", run.phase),
     };
@@ -473,7 +478,7 @@ fn schemathesis(
         phase.to_lowercase().replace(['/', ' '], "-")
     );
     let tenant = match scope {
-        Scope::Project => resource(resources, "tenant")?,
+        Scope::Root | Scope::Project => resource(resources, "tenant")?,
         Scope::Mgmt => resource(resources, "admin_tenant")?,
     };
     let mut resources = resources.clone();
@@ -481,7 +486,6 @@ fn schemathesis(
     let (copy, operations) =
         constrained_copy(document, &resources, run.methods, run.excluded, scope)?;
     if operations == 0 {
-        eprintln!("== schemathesis: {} {phase}: no operations ==", run.server);
         return Ok(Outcome {
             server: run.server,
             phase,
@@ -497,7 +501,16 @@ fn schemathesis(
     let copy_path = work.join(format!("{slug}.json"));
     fs::write(&copy_path, serde_json::to_string_pretty(&copy)?)?;
     let report = work.join(format!("{slug}-report.json"));
-    let base = format!("{url}{}", server_path(&copy, tenant));
+    // The servers of the run's paths: the root's own, or the document's.
+    let servers = match scope {
+        Scope::Root => copy["paths"]
+            .as_object()
+            .and_then(|paths| paths.values().next())
+            .map(|item| item["servers"].clone())
+            .unwrap_or(Value::Null),
+        Scope::Project | Scope::Mgmt => copy["servers"].clone(),
+    };
+    let base = format!("{url}{}", server_path(&servers, tenant));
     eprintln!(
         "== schemathesis: {} {phase}, {operations} operations, up to {} cases each, against {base} ==",
         run.server, run.max_examples
@@ -574,10 +587,10 @@ fn resource<'a>(resources: &'a Map<String, Value>, kind: &str) -> Result<&'a str
         .ok_or_else(|| anyhow!("no {kind} among the resources made: {resources:?}"))
 }
 
-/// The path of the document's first server URL, its variables filled with the project id (the
-/// only variable a Trove endpoint has), or "" without servers.
-fn server_path(document: &Value, tenant: &str) -> String {
-    let Some(url) = document["servers"][0]["url"].as_str() else {
+/// The path of the first URL of `servers`, its variables filled with the project id (the only
+/// variable a Trove endpoint has), or "" without servers.
+fn server_path(servers: &Value, tenant: &str) -> String {
+    let Some(url) = servers[0]["url"].as_str() else {
         return String::new();
     };
     let path = match url.find("://") {
@@ -650,7 +663,13 @@ fn constrained_copy(
             .as_object_mut()
             .ok_or_else(|| anyhow!("{path}: not an object"))?;
         let norm = normalized(path);
-        if norm.contains("/mgmt/") != (scope == Scope::Mgmt) {
+        let mgmt = norm.split('/').any(|segment| segment == "mgmt");
+        let in_scope = match scope {
+            Scope::Root => item.contains_key("servers"),
+            Scope::Project => !item.contains_key("servers") && !mgmt,
+            Scope::Mgmt => !item.contains_key("servers") && mgmt,
+        };
+        if !in_scope {
             empty.push(path.clone());
             continue;
         }
@@ -893,9 +912,13 @@ mod tests {
 
     #[test]
     fn the_server_path_takes_the_project_id() {
-        let doc = json!({"servers": [{"url": "http://localhost:8779/v1.0/{project_id}/"}]});
-        assert_eq!(server_path(&doc, "admin1"), "/v1.0/admin1");
-        assert_eq!(server_path(&json!({"servers": [{"url": "/"}]}), "x"), "");
-        assert_eq!(server_path(&json!({}), "x"), "");
+        let servers = json!([{"url": "http://localhost:8779/v1.0/{project_id}/"}]);
+        assert_eq!(server_path(&servers, "admin1"), "/v1.0/admin1");
+        assert_eq!(
+            server_path(&json!([{"url": "http://127.0.0.1:8779"}]), "x"),
+            ""
+        );
+        assert_eq!(server_path(&json!([{"url": "/"}]), "x"), "");
+        assert_eq!(server_path(&Value::Null, "x"), "");
     }
 }
