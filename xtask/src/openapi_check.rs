@@ -911,6 +911,42 @@ mod tests {
     }
 
     #[test]
+    fn the_root_operations_run_apart_from_the_endpoint_and_the_mgmt_ones() {
+        let document = json!({
+            "openapi": "3.1.0",
+            "servers": [{"url": "http://127.0.0.1:8779/v1.0/{tenant_id}"}],
+            "paths": {
+                "/": {"servers": [{"url": "http://127.0.0.1:8779"}], "get": {"responses": {}}},
+                "/{version}/": {
+                    "servers": [{"url": "http://127.0.0.1:8779"}],
+                    "get": {"parameters": [{"name": "version", "in": "path", "required": true,
+                                            "schema": {"type": "string"}}],
+                            "responses": {}}},
+                "/flavors": {"get": {"responses": {}}},
+                "/mgmt/instances": {"get": {"responses": {}}}
+            }
+        });
+        let paths = |scope| {
+            let (copy, _) =
+                constrained_copy(&document, &resources(), &["get"], &[], scope).unwrap();
+            let mut keys: Vec<String> = copy["paths"]
+                .as_object()
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            keys.sort();
+            (keys, copy)
+        };
+        let (root, copy) = paths(Scope::Root);
+        assert_eq!(root, ["/", "/{version}/"]);
+        assert_eq!(
+            copy["paths"]["/{version}/"]["get"]["parameters"][0]["schema"]["enum"],
+            json!(["v1.0"])
+        );
+        assert_eq!(paths(Scope::Project).0, ["/flavors"]);
+        assert_eq!(paths(Scope::Mgmt).0, ["/mgmt/instances"]);
+    }
+
+    #[test]
     fn the_server_path_takes_the_project_id() {
         let servers = json!([{"url": "http://localhost:8779/v1.0/{project_id}/"}]);
         assert_eq!(server_path(&servers, "admin1"), "/v1.0/admin1");
