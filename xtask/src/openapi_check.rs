@@ -11,9 +11,10 @@
 //! does the GET run against the real Trove in fake mode, started as `cargo xtask conformance`
 //! starts it, with the same resources, leaving out [`REAL_FAKE_MODE_5XX`]. Schemathesis invents
 //! path values unless told otherwise, so each run gets a copy of the document holding only its
-//! operations, with every path parameter constrained by `enum` to the value made for it. The case
-//! counts and durations of every run are printed at the end; the servers are stopped whatever
-//! happened.
+//! operations, with every path parameter constrained by `enum` to the value made for it; each run
+//! is split by [`Scope`] (the API's root, the project's endpoint, `/mgmt/` as an admin), since
+//! schemathesis sends a run to one base URL as one project. The case counts and durations of
+//! every run are printed at the end; the servers are stopped whatever happened.
 
 use std::fs;
 use std::path::{Path, PathBuf};
