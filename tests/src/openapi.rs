@@ -32,9 +32,13 @@ const ERRORS: &[(u16, &str)] = &[
     (501, "Not implemented for this datastore (`notImplemented`)."),
 ];
 
-/// Describes a query parameter the table names.
-fn query_parameter(key: &str) -> Value {
+/// Describes a query parameter the table names; `offset` says the route's `marker` is a count.
+fn query_parameter(key: &str, offset: bool) -> Value {
     let (schema, description) = match key {
+        "marker" if offset => (
+            json!({"type": "string", "pattern": "^[0-9]+$"}),
+            "Skip this many items: the `marker` of the previous page's `next` link (Trove pages this list by offset).",
+        ),
         "limit" => (
             json!({"type": "integer", "minimum": 1}),
             "At most this many items (Trove caps a page at its `max_page_size`, 20 by default).",
@@ -161,7 +165,8 @@ fn operation(group: &[&Route], generator: &mut schemars::SchemaGenerator) -> Val
             }
         }
     }
-    parameters.extend(keys.iter().map(|k| query_parameter(k)));
+    let offset = group.iter().any(|r| r.offset_marker);
+    parameters.extend(keys.iter().map(|k| query_parameter(k, offset)));
 
     let names: Vec<&str> = group.iter().map(|r| r.name).collect();
     let mut op = json!({

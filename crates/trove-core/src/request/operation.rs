@@ -377,6 +377,7 @@ mod tests {
             response,
             status: http::StatusCode::OK,
             query: &["limit", "marker"],
+            offset_marker: false,
         }))
     }
 

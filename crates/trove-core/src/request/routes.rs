@@ -24,11 +24,17 @@ pub struct Route {
     pub status: StatusCode,
     /// The query parameters the SDK may send on this route (`limit`, `marker`, filters).
     pub query: &'static [&'static str],
+    /// Whether `marker` counts items to skip rather than naming the last item seen: Trove pages
+    /// backups and the admin instance list by offset (`int(context.marker or 0)` in
+    /// `trove/backup/models.py` and `trove/extensions/mgmt/instances/models.py`), and answers
+    /// any other marker there with a 500.
+    pub offset_marker: bool,
 }
 
 /// Declares the routes as statics and [`ROUTES`], the list of them all.
 macro_rules! routes {
-    ($($id:ident = $name:literal: $method:ident $template:literal $(? [$($query:ident),*])?,
+    ($($id:ident = $name:literal: $method:ident $template:literal
+        $(? [$($query:ident $(($kind:ident))?),*])?,
         $request:tt => $status:ident $response:literal;)*) => {
         $(
             #[doc = concat!("`", stringify!($method), " ", $template, "`: ", $name, ".")]
@@ -40,12 +46,14 @@ macro_rules! routes {
                 response: $response,
                 status: StatusCode::$status,
                 query: &[$($(stringify!($query)),*)?],
+                offset_marker: false $($($(|| routes!(@kind $kind))?)*)?,
             };
         )*
 
         /// Every route, in the table's order.
         pub static ROUTES: &[&Route] = &[$(&$id),*];
     };
+    (@kind offset) => { true };
     (@request -) => { None };
     (@request $request:literal) => { Some($request) };
 }
@@ -56,8 +64,8 @@ pub fn all() -> &'static [&'static Route] {
 }
 
 routes! {
-    BACKUP_LIST = "backups list": GET "/backups" ? [limit, marker, instance_id, datastore, all_projects, project_id], - => OK "BackupList";
-    BACKUP_INSTANCE_LIST = "backups instance list": GET "/instances/{instance_id}/backups" ? [limit, marker], - => OK "BackupList";
+    BACKUP_LIST = "backups list": GET "/backups" ? [limit, marker(offset), instance_id, datastore, all_projects, project_id], - => OK "BackupList";
+    BACKUP_INSTANCE_LIST = "backups instance list": GET "/instances/{instance_id}/backups" ? [limit, marker(offset)], - => OK "BackupList";
     BACKUP_CREATE = "backups create": POST "/backups", "CreateBackupEnvelope" => ACCEPTED "BackupEnvelope";
     BACKUP_GET = "backups get": GET "/backups/{backup_id}", - => OK "BackupEnvelope";
     BACKUP_DELETE = "backups delete": DELETE "/backups/{backup_id}", - => ACCEPTED "()";
@@ -107,7 +115,7 @@ routes! {
     LIMIT_LIST = "limits list": GET "/limits", - => OK "LimitList";
     LOG_LIST = "logs list": GET "/instances/{instance_id}/log", - => OK "GuestLogList";
     LOG_ACTION = "logs action": POST "/instances/{instance_id}/log", "LogActionBody" => OK "GuestLogEnvelope";
-    MGMT_LIST_INSTANCES = "mgmt list instances": GET "/mgmt/instances" ? [limit, marker, deleted, include_clustered, project_id], - => OK "MgmtInstanceList";
+    MGMT_LIST_INSTANCES = "mgmt list instances": GET "/mgmt/instances" ? [limit, marker(offset), deleted, include_clustered, project_id], - => OK "MgmtInstanceList";
     MGMT_GET_INSTANCE = "mgmt get instance": GET "/mgmt/instances/{instance_id}" ? [deleted], - => OK "MgmtInstanceEnvelope";
     MGMT_INSTANCE_ACTION = "mgmt instance action": POST "/mgmt/instances/{instance_id}/action", "MgmtInstanceAction" => ACCEPTED "()";
     MGMT_ROOT_HISTORY = "mgmt root history": GET "/mgmt/instances/{instance_id}/root", - => OK "RootHistoryEnvelope";
