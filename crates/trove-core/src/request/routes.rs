@@ -83,11 +83,11 @@ routes! {
     CONFIGURATION_PARAMETER_LIST_BY_VERSION = "configuration parameters list by version": GET "/datastores/versions/{version_id}/parameters", - => OK "ConfigurationParameterList";
     CONFIGURATION_PARAMETER_GET_BY_VERSION = "configuration parameters get by version": GET "/datastores/versions/{version_id}/parameters/{parameter}", - => OK "ConfigurationParameter";
     CONFIGURATION_LIST = "configurations list": GET "/configurations" ? [limit, marker], - => OK "ConfigurationList";
-    CONFIGURATION_CREATE = "configurations create": POST "/configurations", "ConfigurationBodyEnvelope" => OK "ConfigurationEnvelope";
+    CONFIGURATION_CREATE = "configurations create": POST "/configurations", "ConfigurationBodyEnvelope<CreateConfiguration>" => OK "ConfigurationEnvelope";
     CONFIGURATION_GET = "configurations get": GET "/configurations/{configuration_id}", - => OK "ConfigurationEnvelope";
     CONFIGURATION_INSTANCES = "configurations instances": GET "/configurations/{configuration_id}/instances" ? [limit, marker], - => OK "ConfigurationInstanceList";
-    CONFIGURATION_EDIT = "configurations edit": PATCH "/configurations/{configuration_id}", "ConfigurationBodyEnvelope" => OK "()";
-    CONFIGURATION_UPDATE = "configurations update": PUT "/configurations/{configuration_id}", "ConfigurationBodyEnvelope" => ACCEPTED "()";
+    CONFIGURATION_EDIT = "configurations edit": PATCH "/configurations/{configuration_id}", "ConfigurationBodyEnvelope<UpdateConfiguration>" => OK "()";
+    CONFIGURATION_UPDATE = "configurations update": PUT "/configurations/{configuration_id}", "ConfigurationBodyEnvelope<UpdateConfiguration>" => ACCEPTED "()";
     CONFIGURATION_DELETE = "configurations delete": DELETE "/configurations/{configuration_id}", - => ACCEPTED "()";
     DATABASE_LIST = "databases list": GET "/instances/{instance_id}/databases" ? [limit, marker], - => OK "DatabaseList";
     DATABASE_CREATE = "databases create": POST "/instances/{instance_id}/databases", "CreateDatabasesEnvelope" => ACCEPTED "()";
@@ -109,7 +109,7 @@ routes! {
     INSTANCE_GET = "instances get": GET "/instances/{instance_id}", - => OK "InstanceEnvelope";
     INSTANCE_DELETE = "instances delete": DELETE "/instances/{instance_id}", - => ACCEPTED "()";
     INSTANCE_UPDATE = "instances update": PUT "/instances/{instance_id}", "UpdateInstanceEnvelope" => ACCEPTED "()";
-    INSTANCE_EDIT = "instances edit": PATCH "/instances/{instance_id}", "UpdateInstanceEnvelope" => ACCEPTED "()";
+    INSTANCE_EDIT = "instances edit": PATCH "/instances/{instance_id}", "EditInstanceEnvelope" => ACCEPTED "()";
     INSTANCE_ACTION = "instances action": POST "/instances/{instance_id}/action", "InstanceAction" => ACCEPTED "()";
     INSTANCE_CONFIGURATION = "instances configuration": GET "/instances/{instance_id}/configuration", - => OK "InstanceConfigurationEnvelope";
     LIMIT_LIST = "limits list": GET "/limits", - => OK "LimitList";
@@ -137,9 +137,9 @@ routes! {
     MGMT_EDIT_DATASTORE_VERSION = "mgmt edit datastore version": PATCH "/mgmt/datastore-versions/{version_id}", "EditDatastoreVersion" => ACCEPTED "()";
     MGMT_DELETE_DATASTORE_VERSION = "mgmt delete datastore version": DELETE "/mgmt/datastore-versions/{version_id}", - => ACCEPTED "()";
     MODULE_LIST = "modules list": GET "/modules" ? [limit, marker, datastore], - => OK "ModuleList";
-    MODULE_CREATE = "modules create": POST "/modules", "ModuleBodyEnvelope" => OK "ModuleEnvelope";
+    MODULE_CREATE = "modules create": POST "/modules", "ModuleBodyEnvelope<CreateModule>" => OK "ModuleEnvelope";
     MODULE_GET = "modules get": GET "/modules/{module_id}", - => OK "ModuleEnvelope";
-    MODULE_UPDATE = "modules update": PUT "/modules/{module_id}", "ModuleBodyEnvelope" => OK "ModuleEnvelope";
+    MODULE_UPDATE = "modules update": PUT "/modules/{module_id}", "ModuleBodyEnvelope<UpdateModule>" => OK "ModuleEnvelope";
     MODULE_DELETE = "modules delete": DELETE "/modules/{module_id}", - => OK "()";
     MODULE_INSTANCES = "modules instances": GET "/modules/{module_id}/instances" ? [limit, marker, include_clustered], - => OK "ModuleInstanceList";
     MODULE_INSTANCE_COUNTS = "modules instance counts": GET "/modules/{module_id}/instances" ? [count_only, include_clustered], - => OK "ModuleInstanceCountList";
