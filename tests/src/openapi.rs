@@ -39,9 +39,11 @@ fn query_parameter(key: &str, offset: bool) -> Value {
             json!({"type": "string", "pattern": "^[0-9]+$"}),
             "Skip this many items: the `marker` of the previous page's `next` link (Trove pages this list by offset).",
         ),
+        // Trove hands the limit of the lists it does not cap (backups, the admin instance list)
+        // to the database, which cannot bind a number past i64: a 500.
         "limit" => (
-            json!({"type": "integer", "minimum": 1}),
-            "At most this many items (Trove caps a page at its `max_page_size`, 20 by default).",
+            json!({"type": "integer", "minimum": 1, "maximum": i64::MAX}),
+            "At most this many items (Trove caps most pages at its `max_page_size`, 20 by default).",
         ),
         "marker" => (
             json!({"type": "string"}),
@@ -132,7 +134,8 @@ fn success(group: &[&Route], generator: &mut schemars::SchemaGenerator) -> (Stri
         let schema = if schemas.len() == 1 {
             schemas.remove(0)
         } else {
-            json!({ "oneOf": schemas })
+            // `anyOf`: an empty list is both a list of instances and a list of counts.
+            json!({ "anyOf": schemas })
         };
         response["content"] = json!({"application/json": {"schema": schema}});
         if optional {
