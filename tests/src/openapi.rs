@@ -3,7 +3,7 @@
 //!
 //! One operation per method and path. Where the table declares two routes on one method and
 //! path (`GET /modules/{module_id}/instances` lists instances, or counts them with
-//! `count_only`), they become one operation whose answer is one of the two types. The error
+//! `count_only`), they become one operation whose answer is either type. The error
 //! answers are the ones Trove's controllers can give (`trove/common/wsgi.py`
 //! `Controller.exception_map`), each a Trove fault envelope or the webob page Trove's paste
 //! filters answer with.
