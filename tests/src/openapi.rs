@@ -3,7 +3,7 @@
 //!
 //! One operation per method and path. Where the table declares two routes on one method and
 //! path (`GET /modules/{module_id}/instances` lists instances, or counts them with
-//! `count_only`), they become one operation whose answer is one of the two types. The error
+//! `count_only`), they become one operation whose answer is either type. The error
 //! answers are the ones Trove's controllers can give (`trove/common/wsgi.py`
 //! `Controller.exception_map`), each a Trove fault envelope or the webob page Trove's paste
 //! filters answer with.
@@ -32,12 +32,18 @@ const ERRORS: &[(u16, &str)] = &[
     (501, "Not implemented for this datastore (`notImplemented`)."),
 ];
 
-/// Describes a query parameter the table names.
-fn query_parameter(key: &str) -> Value {
+/// Describes a query parameter the table names; `offset` says the route's `marker` is a count.
+fn query_parameter(key: &str, offset: bool) -> Value {
     let (schema, description) = match key {
+        "marker" if offset => (
+            json!({"type": "string", "pattern": "^[0-9]+$"}),
+            "Skip this many items: the `marker` of the previous page's `next` link (Trove pages this list by offset).",
+        ),
+        // Trove hands the limit of the lists it does not cap (backups, the admin instance list)
+        // to the database, which cannot bind a number past i64: a 500.
         "limit" => (
-            json!({"type": "integer", "minimum": 1}),
-            "At most this many items (Trove caps a page at its `max_page_size`, 20 by default).",
+            json!({"type": "integer", "minimum": 1, "maximum": i64::MAX}),
+            "At most this many items (Trove caps most pages at its `max_page_size`, 20 by default).",
         ),
         "marker" => (
             json!({"type": "string"}),
@@ -128,7 +134,8 @@ fn success(group: &[&Route], generator: &mut schemars::SchemaGenerator) -> (Stri
         let schema = if schemas.len() == 1 {
             schemas.remove(0)
         } else {
-            json!({ "oneOf": schemas })
+            // `anyOf`: an empty list is both a list of instances and a list of counts.
+            json!({ "anyOf": schemas })
         };
         response["content"] = json!({"application/json": {"schema": schema}});
         if optional {
@@ -161,7 +168,8 @@ fn operation(group: &[&Route], generator: &mut schemars::SchemaGenerator) -> Val
             }
         }
     }
-    parameters.extend(keys.iter().map(|k| query_parameter(k)));
+    let offset = group.iter().any(|r| r.offset_marker);
+    parameters.extend(keys.iter().map(|k| query_parameter(k, offset)));
 
     let names: Vec<&str> = group.iter().map(|r| r.name).collect();
     let mut op = json!({

@@ -1106,6 +1106,7 @@ fn raw_route(method: &http::Method, body: bool) -> &'static Route {
             response: "Value",
             status: http::StatusCode::OK,
             query: &[],
+            offset_marker: false,
         }
     }
     match (method.as_str(), body) {

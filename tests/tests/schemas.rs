@@ -106,34 +106,14 @@ fn route_for(method: &str, path: &str) -> Result<&'static Route, String> {
     }
 }
 
-/// The body type a route sends. The table names a generic envelope bare
-/// (`ConfigurationBodyEnvelope`), as `Operation::with_json` checks it; the create (`POST`) sends
-/// it around the create body and the updates around the update body
-/// (`crates/trove-core/src/api/configurations.rs`, `modules.rs`), so the schema is that one's.
-/// A table that writes the argument (`ConfigurationBodyEnvelope<CreateConfiguration>`) is
-/// taken as written.
-fn request_type(route: &Route) -> Option<String> {
-    let request = route.request?;
-    let argument = match (request, route.method.as_str()) {
-        ("ConfigurationBodyEnvelope", "POST") => "CreateConfiguration",
-        ("ConfigurationBodyEnvelope", _) => "UpdateConfiguration",
-        ("ModuleBodyEnvelope", "POST") => "CreateModule",
-        ("ModuleBodyEnvelope", _) => "UpdateModule",
-        _ => return Some(request.to_owned()),
-    };
-    Some(format!("{request}<{argument}>"))
-}
-
 #[test]
 fn every_type_the_route_table_names_has_a_schema_that_compiles() {
     let mut names: Vec<String> = routes::all()
         .iter()
         .flat_map(|r| {
-            let refined = request_type(r);
             r.request
                 .map(str::to_owned)
                 .into_iter()
-                .chain(refined)
                 .chain([strip_option(r.response).to_owned()])
         })
         .filter(|n| n != "()")
@@ -299,14 +279,6 @@ fn the_views_the_real_server_rendered_validate_against_their_types() {
     }
 }
 
-/// Bodies Trove refuses that our schema of the route accepts, and why that is right.
-const ACCEPTED_THOUGH_REFUSED: &[(&str, &str, &str)] = &[(
-    "PATCH",
-    r#"{"instance": {"access": {"is_public": true}}}"#,
-    "PUT and PATCH send the same UpdateInstanceEnvelope, and PUT may carry `access`; the SDK \
-     refuses `access` on PATCH before sending (trove-core api/instances.rs edit_operation)",
-)];
-
 #[test]
 fn every_body_trove_refuses_is_refused_by_the_routes_request_schema() {
     // crates/trove-emulator/schemas/expected-messages.json: Trove 26.0.0's own verdict on each
@@ -316,7 +288,7 @@ fn every_body_trove_refuses_is_refused_by_the_routes_request_schema() {
         read_json(&workspace().join("crates/trove-emulator/schemas/expected-messages.json"));
     let cases = cases["cases"].as_array().cloned().unwrap_or_default();
     let mut validators: BTreeMap<String, jsonschema::Validator> = BTreeMap::new();
-    let (mut refused, mut valid, mut excused) = (0, 0, 0);
+    let (mut refused, mut valid) = (0, 0);
     let mut failures = Vec::new();
     for case in &cases {
         let expect = case["expect"].as_str().unwrap_or_default();
@@ -333,13 +305,13 @@ fn every_body_trove_refuses_is_refused_by_the_routes_request_schema() {
                 continue;
             }
         };
-        let Some(request) = request_type(route) else {
+        let Some(request) = route.request else {
             failures.push(format!("{method} {path}: {} sends no body", route.name));
             continue;
         };
         let v = validators
-            .entry(request.clone())
-            .or_insert_with(|| validator(&request));
+            .entry(request.to_owned())
+            .or_insert_with(|| validator(request));
         let Ok(body) = serde_json::from_str::<Value>(raw) else {
             // Not JSON (the empty body): no schema accepts it.
             assert_ne!(expect, "valid", "{method} {path}: Trove accepts {raw:?}");
@@ -353,28 +325,14 @@ fn every_body_trove_refuses_is_refused_by_the_routes_request_schema() {
                 errors(v, &body)
             )),
             "valid" => valid += 1,
-            _ if accepted => {
-                if ACCEPTED_THOUGH_REFUSED
-                    .iter()
-                    .any(|(m, b, _)| *m == method && *b == raw)
-                {
-                    excused += 1;
-                } else {
-                    failures.push(format!(
-                        "{method} {path}: Trove refuses {raw} ({}), {request} accepts it",
-                        case["message"].as_str().unwrap_or("a 500")
-                    ));
-                }
-            }
+            _ if accepted => failures.push(format!(
+                "{method} {path}: Trove refuses {raw} ({}), {request} accepts it",
+                case["message"].as_str().unwrap_or("a 500")
+            )),
             _ => refused += 1,
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(
-        excused,
-        ACCEPTED_THOUGH_REFUSED.len(),
-        "an excuse no case needs"
-    );
     assert!(
         refused >= 55 && valid >= 5,
         "only {refused} refused and {valid} valid bodies checked"

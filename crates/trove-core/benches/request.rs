@@ -50,6 +50,7 @@ static RAW_GET: Route = Route {
     response: "()",
     status: http::StatusCode::OK,
     query: &[],
+    offset_marker: false,
 };
 
 fn list_op(marker: Option<&str>) -> Operation<InstanceList> {

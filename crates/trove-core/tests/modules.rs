@@ -197,6 +197,7 @@ async fn a_module_made_by_python_troveclient_reads_the_same() {
         response: "ModuleEnvelope",
         status: http::StatusCode::OK,
         query: &[],
+        offset_marker: false,
     };
     let op =
         trove_core::Operation::<trove_types::module::ModuleEnvelope>::json(&PYTHON_CREATE, &[])

@@ -105,6 +105,34 @@ pub struct UpdateInstanceEnvelope<'a> {
     pub instance: &'a UpdateInstance,
 }
 
+/// `{"instance": UpdateInstance}` sent with `PATCH`, whose schema in Trove (`instance["edit"]`
+/// of `trove/common/apischema.py`) has no `access`: the SDK refuses an edit with one before
+/// sending, and this type's JSON Schema says so.
+#[derive(Debug, Clone, Serialize)]
+pub struct EditInstanceEnvelope<'a> {
+    /// The update, without `access`.
+    pub instance: &'a UpdateInstance,
+}
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for EditInstanceEnvelope<'_> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "EditInstanceEnvelope".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let update = generator.subschema_for::<UpdateInstance>();
+        schemars::json_schema!({
+            "description": "`{\"instance\": UpdateInstance}` without `access` (Trove's `instance[\"edit\"]` schema).",
+            "type": "object",
+            "required": ["instance"],
+            "properties": {
+                "instance": { "allOf": [update], "not": { "required": ["access"] } }
+            }
+        })
+    }
+}
+
 /// An instance action: the one-key body of `POST /instances/{id}/action`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -14,7 +14,8 @@ use trove_types::instance::{
     InstanceList, ModuleRef, NicSpec, RestorePoint, UserSpec, VolumeSpec,
 };
 use trove_types::instance_action::{
-    InstanceAction, InstanceConfigurationEnvelope, UpdateInstance, UpdateInstanceEnvelope,
+    EditInstanceEnvelope, InstanceAction, InstanceConfigurationEnvelope, UpdateInstance,
+    UpdateInstanceEnvelope,
 };
 use trove_types::{Instance, InstanceStatus};
 
@@ -452,7 +453,7 @@ pub(crate) fn edit_operation(id: &str, changes: &UpdateInstance) -> Result<Opera
     }
     Operation::empty(&routes::INSTANCE_EDIT, &[id])
         .idempotent(true)
-        .with_json(&UpdateInstanceEnvelope { instance: changes })
+        .with_json(&EditInstanceEnvelope { instance: changes })
 }
 
 /// `POST /instances/{id}/action` with a one-key body. Not idempotent: a replayed restart or

@@ -309,9 +309,14 @@ impl<R> Operation<R> {
     /// Sets the JSON body.
     pub fn with_json<B: Serialize + ?Sized>(mut self, body: &B) -> Result<Self, Error> {
         debug_assert_eq!(
-            short_type_name(std::any::type_name::<B>())
-                .split('<')
-                .next(),
+            // The table names a type without its lifetimes (`CreateBackupEnvelope`,
+            // `ModuleBodyEnvelope<CreateModule>`).
+            Some(
+                short_type_name(std::any::type_name::<B>())
+                    .replace("'_, ", "")
+                    .replace("<'_>", "")
+                    .as_str()
+            ),
             self.route.request,
             "the body type of {}",
             self.route.name
@@ -377,6 +382,7 @@ mod tests {
             response,
             status: http::StatusCode::OK,
             query: &["limit", "marker"],
+            offset_marker: false,
         }))
     }
 

@@ -24,11 +24,17 @@ pub struct Route {
     pub status: StatusCode,
     /// The query parameters the SDK may send on this route (`limit`, `marker`, filters).
     pub query: &'static [&'static str],
+    /// Whether `marker` counts items to skip rather than naming the last item seen: Trove pages
+    /// backups and the admin instance list by offset (`int(context.marker or 0)` in
+    /// `trove/backup/models.py` and `trove/extensions/mgmt/instances/models.py`), and answers
+    /// any other marker there with a 500.
+    pub offset_marker: bool,
 }
 
 /// Declares the routes as statics and [`ROUTES`], the list of them all.
 macro_rules! routes {
-    ($($id:ident = $name:literal: $method:ident $template:literal $(? [$($query:ident),*])?,
+    ($($id:ident = $name:literal: $method:ident $template:literal
+        $(? [$($query:ident $(($kind:ident))?),*])?,
         $request:tt => $status:ident $response:literal;)*) => {
         $(
             #[doc = concat!("`", stringify!($method), " ", $template, "`: ", $name, ".")]
@@ -40,12 +46,14 @@ macro_rules! routes {
                 response: $response,
                 status: StatusCode::$status,
                 query: &[$($(stringify!($query)),*)?],
+                offset_marker: false $($($(|| routes!(@kind $kind))?)*)?,
             };
         )*
 
         /// Every route, in the table's order.
         pub static ROUTES: &[&Route] = &[$(&$id),*];
     };
+    (@kind offset) => { true };
     (@request -) => { None };
     (@request $request:literal) => { Some($request) };
 }
@@ -56,8 +64,8 @@ pub fn all() -> &'static [&'static Route] {
 }
 
 routes! {
-    BACKUP_LIST = "backups list": GET "/backups" ? [limit, marker, instance_id, datastore, all_projects, project_id], - => OK "BackupList";
-    BACKUP_INSTANCE_LIST = "backups instance list": GET "/instances/{instance_id}/backups" ? [limit, marker], - => OK "BackupList";
+    BACKUP_LIST = "backups list": GET "/backups" ? [limit, marker(offset), instance_id, datastore, all_projects, project_id], - => OK "BackupList";
+    BACKUP_INSTANCE_LIST = "backups instance list": GET "/instances/{instance_id}/backups" ? [limit, marker(offset)], - => OK "BackupList";
     BACKUP_CREATE = "backups create": POST "/backups", "CreateBackupEnvelope" => ACCEPTED "BackupEnvelope";
     BACKUP_GET = "backups get": GET "/backups/{backup_id}", - => OK "BackupEnvelope";
     BACKUP_DELETE = "backups delete": DELETE "/backups/{backup_id}", - => ACCEPTED "()";
@@ -75,11 +83,11 @@ routes! {
     CONFIGURATION_PARAMETER_LIST_BY_VERSION = "configuration parameters list by version": GET "/datastores/versions/{version_id}/parameters", - => OK "ConfigurationParameterList";
     CONFIGURATION_PARAMETER_GET_BY_VERSION = "configuration parameters get by version": GET "/datastores/versions/{version_id}/parameters/{parameter}", - => OK "ConfigurationParameter";
     CONFIGURATION_LIST = "configurations list": GET "/configurations" ? [limit, marker], - => OK "ConfigurationList";
-    CONFIGURATION_CREATE = "configurations create": POST "/configurations", "ConfigurationBodyEnvelope" => OK "ConfigurationEnvelope";
+    CONFIGURATION_CREATE = "configurations create": POST "/configurations", "ConfigurationBodyEnvelope<CreateConfiguration>" => OK "ConfigurationEnvelope";
     CONFIGURATION_GET = "configurations get": GET "/configurations/{configuration_id}", - => OK "ConfigurationEnvelope";
     CONFIGURATION_INSTANCES = "configurations instances": GET "/configurations/{configuration_id}/instances" ? [limit, marker], - => OK "ConfigurationInstanceList";
-    CONFIGURATION_EDIT = "configurations edit": PATCH "/configurations/{configuration_id}", "ConfigurationBodyEnvelope" => OK "()";
-    CONFIGURATION_UPDATE = "configurations update": PUT "/configurations/{configuration_id}", "ConfigurationBodyEnvelope" => ACCEPTED "()";
+    CONFIGURATION_EDIT = "configurations edit": PATCH "/configurations/{configuration_id}", "ConfigurationBodyEnvelope<UpdateConfiguration>" => OK "()";
+    CONFIGURATION_UPDATE = "configurations update": PUT "/configurations/{configuration_id}", "ConfigurationBodyEnvelope<UpdateConfiguration>" => ACCEPTED "()";
     CONFIGURATION_DELETE = "configurations delete": DELETE "/configurations/{configuration_id}", - => ACCEPTED "()";
     DATABASE_LIST = "databases list": GET "/instances/{instance_id}/databases" ? [limit, marker], - => OK "DatabaseList";
     DATABASE_CREATE = "databases create": POST "/instances/{instance_id}/databases", "CreateDatabasesEnvelope" => ACCEPTED "()";
@@ -101,13 +109,13 @@ routes! {
     INSTANCE_GET = "instances get": GET "/instances/{instance_id}", - => OK "InstanceEnvelope";
     INSTANCE_DELETE = "instances delete": DELETE "/instances/{instance_id}", - => ACCEPTED "()";
     INSTANCE_UPDATE = "instances update": PUT "/instances/{instance_id}", "UpdateInstanceEnvelope" => ACCEPTED "()";
-    INSTANCE_EDIT = "instances edit": PATCH "/instances/{instance_id}", "UpdateInstanceEnvelope" => ACCEPTED "()";
+    INSTANCE_EDIT = "instances edit": PATCH "/instances/{instance_id}", "EditInstanceEnvelope" => ACCEPTED "()";
     INSTANCE_ACTION = "instances action": POST "/instances/{instance_id}/action", "InstanceAction" => ACCEPTED "()";
     INSTANCE_CONFIGURATION = "instances configuration": GET "/instances/{instance_id}/configuration", - => OK "InstanceConfigurationEnvelope";
     LIMIT_LIST = "limits list": GET "/limits", - => OK "LimitList";
     LOG_LIST = "logs list": GET "/instances/{instance_id}/log", - => OK "GuestLogList";
     LOG_ACTION = "logs action": POST "/instances/{instance_id}/log", "LogActionBody" => OK "GuestLogEnvelope";
-    MGMT_LIST_INSTANCES = "mgmt list instances": GET "/mgmt/instances" ? [limit, marker, deleted, include_clustered, project_id], - => OK "MgmtInstanceList";
+    MGMT_LIST_INSTANCES = "mgmt list instances": GET "/mgmt/instances" ? [limit, marker(offset), deleted, include_clustered, project_id], - => OK "MgmtInstanceList";
     MGMT_GET_INSTANCE = "mgmt get instance": GET "/mgmt/instances/{instance_id}" ? [deleted], - => OK "MgmtInstanceEnvelope";
     MGMT_INSTANCE_ACTION = "mgmt instance action": POST "/mgmt/instances/{instance_id}/action", "MgmtInstanceAction" => ACCEPTED "()";
     MGMT_ROOT_HISTORY = "mgmt root history": GET "/mgmt/instances/{instance_id}/root", - => OK "RootHistoryEnvelope";
@@ -129,9 +137,9 @@ routes! {
     MGMT_EDIT_DATASTORE_VERSION = "mgmt edit datastore version": PATCH "/mgmt/datastore-versions/{version_id}", "EditDatastoreVersion" => ACCEPTED "()";
     MGMT_DELETE_DATASTORE_VERSION = "mgmt delete datastore version": DELETE "/mgmt/datastore-versions/{version_id}", - => ACCEPTED "()";
     MODULE_LIST = "modules list": GET "/modules" ? [limit, marker, datastore], - => OK "ModuleList";
-    MODULE_CREATE = "modules create": POST "/modules", "ModuleBodyEnvelope" => OK "ModuleEnvelope";
+    MODULE_CREATE = "modules create": POST "/modules", "ModuleBodyEnvelope<CreateModule>" => OK "ModuleEnvelope";
     MODULE_GET = "modules get": GET "/modules/{module_id}", - => OK "ModuleEnvelope";
-    MODULE_UPDATE = "modules update": PUT "/modules/{module_id}", "ModuleBodyEnvelope" => OK "ModuleEnvelope";
+    MODULE_UPDATE = "modules update": PUT "/modules/{module_id}", "ModuleBodyEnvelope<UpdateModule>" => OK "ModuleEnvelope";
     MODULE_DELETE = "modules delete": DELETE "/modules/{module_id}", - => OK "()";
     MODULE_INSTANCES = "modules instances": GET "/modules/{module_id}/instances" ? [limit, marker, include_clustered], - => OK "ModuleInstanceList";
     MODULE_INSTANCE_COUNTS = "modules instance counts": GET "/modules/{module_id}/instances" ? [count_only, include_clustered], - => OK "ModuleInstanceCountList";
