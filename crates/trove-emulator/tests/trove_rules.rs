@@ -698,3 +698,27 @@ async fn a_cluster_members_modules_are_listed_like_an_instances() {
         .await;
     assert_eq!(r.status.as_u16(), 404);
 }
+
+/// Follows trove/extensions/mgmt/quota/service.py `QuotaController.update`: `if not body` is a
+/// 400 "Invalid request body." (an empty object, as the real server answered `{}`), and a body
+/// without `quotas` reaches `body['quotas']`, a `KeyError` answered 500.
+#[tokio::test]
+async fn a_quota_update_needs_a_body_with_quotas() {
+    let emu = Emulator::new(Config::default());
+    let admin = Tenant::new(&emu.service(), "admin1");
+    let empty = admin.put("mgmt/quotas/12345", json!({})).await;
+    empty.assert_status(400);
+    assert_eq!(
+        empty.json(),
+        json!({"badRequest": {"code": 400, "message": "Invalid request body."}})
+    );
+    admin
+        .put("mgmt/quotas/12345", json!({"limits": {}}))
+        .await
+        .assert_status(500);
+    let set = admin
+        .put("mgmt/quotas/12345", json!({"quotas": {"instances": 7}}))
+        .await;
+    set.assert_status(200);
+    assert_eq!(set.json(), json!({"quotas": {"instances": 7}}));
+}

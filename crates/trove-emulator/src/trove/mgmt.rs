@@ -691,8 +691,22 @@ fn show_quotas(world: &Inner, project: &str) -> Result<Resp, Resp> {
     Ok(ok(json!({ "quotas": quotas })))
 }
 
+/// `PUT mgmt/quotas/{project}`, as `trove/extensions/mgmt/quota/service.py`
+/// `QuotaController.update` takes it: an empty (falsy) body is a 400 "Invalid request body.", a
+/// body without `quotas` the `KeyError`'s 500.
 fn update_quotas(req: &Req<'_>, world: &mut Inner, project: &str) -> Result<Resp, Resp> {
     let body = req.ctx.json_body()?;
+    let falsy = match &body {
+        Value::Null => true,
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(t) => t.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+    };
+    if falsy {
+        return Err(fault::bad_request("Invalid request body."));
+    }
     let asked = schema::object(schema::envelope(&body, "quotas")?, "quotas")?;
     let unknown: Vec<String> = asked
         .keys()
