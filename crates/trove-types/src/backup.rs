@@ -130,6 +130,7 @@ crate::list_envelope!(
 /// Where to import a backup from, instead of taking one from an instance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct RestoreFrom {
     /// The backup data's URL (a Swift object).
     pub remote_location: String,
@@ -161,6 +162,7 @@ impl RestoreFrom {
 /// together.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct CreateBackup {
     /// The backup name (required).
     // Trove's backup:create (apischema `backup['create']`): non-empty, at most 255.
@@ -285,6 +287,7 @@ crate::list_envelope!(
 /// The body of `POST /backup_strategies`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct CreateBackupStrategy {
     /// The instance, for an instance-level strategy; project-level when absent.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -181,6 +181,7 @@ crate::list_envelope!(
 /// One instance of a new cluster, or one instance to add with `grow`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct ClusterInstanceSpec {
     /// The flavor id (required).
     #[serde(rename = "flavorRef")]
@@ -251,6 +252,7 @@ impl ClusterInstanceSpec {
 /// The body of `POST /clusters`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct CreateCluster {
     /// The cluster name (required).
     // Trove's cluster:create `name`: non-empty, at most 255.
@@ -309,6 +311,7 @@ pub struct EmptyObject {}
 /// `{"id": ...}`, a member to remove with `shrink`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct IdRef {
     /// The id.
     pub id: String,
@@ -317,6 +320,7 @@ pub struct IdRef {
 /// `{"datastore_version": ...}`, the argument of `upgrade`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct UpgradeArg {
     /// The datastore version name or id to upgrade to.
     pub datastore_version: String,
@@ -334,6 +338,7 @@ pub struct ConfigurationAttachArg {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub enum ClusterAction {
     /// `{"grow": [instance, ...]}`: adds members.
     #[serde(rename = "grow")]

@@ -104,6 +104,7 @@ crate::list_envelope!(
 /// The body of `POST /configurations`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct CreateConfiguration {
     /// The group name (required).
     // Trove's configuration:create (apischema `configuration['create']`): non-empty, at most 255.
@@ -143,6 +144,7 @@ impl CreateConfiguration {
 /// The body of `PUT /configurations/{id}` (replace) and `PATCH` (merge, `values` only).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct UpdateConfiguration {
     /// The values: PUT replaces them all, PATCH merges them in.
     // The SDK always sends `values`, but Trove's configuration:edit and configuration:update

@@ -607,6 +607,7 @@ crate::list_envelope!(
 /// databases or users (`trove/instance/service.py`, `create()`).
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct CreateInstance {
     /// The instance name (required).
     // Trove's instance:create (apischema `instance['create']`): non-empty, at most 255.
@@ -668,6 +669,10 @@ pub struct CreateInstance {
     pub modules: Vec<ModuleRef>,
     /// Network access settings.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::AccessBody>")
+    )]
     pub access: Option<Access>,
 }
 
@@ -722,6 +727,7 @@ pub struct CreateInstanceEnvelope<'a> {
 /// The volume of a new instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct VolumeSpec {
     /// Size in GB.
     // Trove's `volume_size` (apischema): at least 1.
@@ -742,6 +748,7 @@ impl VolumeSpec {
 /// A database to create, with optional character set and collation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct DatabaseSpec {
     /// The database name.
     // Trove's `databases` items (apischema `databases_def`): non-empty, at most 255.
@@ -794,6 +801,7 @@ impl DatabaseSpec {
 /// A user to create, with the databases it may use.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct UserSpec {
     /// The user name.
     // Trove's `users_list` items (apischema): non-empty.
@@ -861,6 +869,7 @@ pub struct NameRef {
 /// `{"id": ...}`, how Trove refers to a module by id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct ModuleRef {
     /// The id.
     // Trove's `module_list` items (apischema): a UUID.
@@ -878,6 +887,7 @@ pub struct ModuleRef {
 /// is used, without a version the datastore's default version. A cluster needs both.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct DatastoreSpec {
     /// The datastore type, such as `mysql`; the server's default datastore when `None`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -919,6 +929,7 @@ impl DatastoreSpec {
 /// A network to attach to a new instance. Trove rejects the legacy `port-id` and `v4-fixed-ip`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct NicSpec {
     /// The network id.
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -934,6 +945,7 @@ pub struct NicSpec {
 /// A backup to restore a new instance from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct RestorePoint {
     /// The backup id.
     #[serde(rename = "backupRef")]

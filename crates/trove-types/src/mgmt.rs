@@ -195,6 +195,7 @@ crate::list_envelope!(
 /// `{"migrate": {"host": ...}}`'s argument.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct MigrateArg {
     /// The target host; the scheduler picks one when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -204,6 +205,7 @@ pub struct MigrateArg {
 /// `{"rebuild": {"image_id": ...}}`'s argument.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct RebuildArg {
     /// The image to rebuild the guest from.
     // Trove's mgmt instance action `rebuild` (apischema `mgmt_instance['action']`): a UUID.
@@ -218,6 +220,7 @@ pub struct RebuildArg {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub enum MgmtInstanceAction {
     /// `{"stop": {}}`: stops the datastore.
     #[serde(rename = "stop")]
@@ -332,6 +335,7 @@ pub struct HwInfoEnvelope {
 /// The body of `POST mgmt/instances/{id}/upgrade`, under `{"upgrade": ...}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct GuestUpgrade {
     /// The guest agent version to install.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -467,6 +471,7 @@ crate::list_envelope!(
 /// The body of a parameter create or update, under `{"configuration-parameter": ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct ParameterSpec {
     /// The parameter name.
     // Trove's configuration_parameter:create `name`: non-empty, at most 128.
@@ -614,6 +619,7 @@ crate::list_envelope!(
 /// The body of `POST mgmt/datastore-versions`, under `{"version": ...}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct CreateDatastoreVersion {
     /// The datastore (created when missing).
     pub datastore_name: String,
@@ -681,6 +687,7 @@ pub struct CreateDatastoreVersionEnvelope<'a> {
 /// The body of `PATCH mgmt/datastore-versions/{id}` (not wrapped); only set fields are sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct EditDatastoreVersion {
     /// A new name.
     #[serde(skip_serializing_if = "Option::is_none")]

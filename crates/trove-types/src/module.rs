@@ -211,6 +211,7 @@ crate::list_envelope!(
 /// The datastore of a module: `{"type": ..., "version": ...}`; absent means all.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct ModuleDatastore {
     /// The datastore type, such as `mysql`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -223,6 +224,7 @@ pub struct ModuleDatastore {
 /// The body of `POST /modules`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct CreateModule {
     /// The module name (required).
     // Trove's module:create (apischema `module['create']`): non-empty, at most 255.
@@ -345,6 +347,7 @@ impl CreateModule {
 /// The body of `PUT /modules/{id}`; only the fields set are sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct UpdateModule {
     /// A new name.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -461,6 +464,7 @@ pub struct ModuleBodyEnvelope<'a, T> {
 /// The body of `PUT /modules/{id}/instances`, under `{"reapply": ...}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct Reapply {
     /// Only reapply to instances that have this MD5 of the contents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
