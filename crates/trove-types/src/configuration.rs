@@ -115,6 +115,11 @@ pub struct CreateConfiguration {
     pub name: String,
     /// Its description.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's configuration:create `description`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub description: Option<String>,
     /// The parameter values (required).
     pub values: BTreeMap<String, Value>,
@@ -153,9 +158,19 @@ pub struct UpdateConfiguration {
     pub values: BTreeMap<String, Value>,
     /// A new name (PUT only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's configuration:update `name`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: Option<String>,
     /// A new description (PUT only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's configuration:update `description`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub description: Option<String>,
 }
 

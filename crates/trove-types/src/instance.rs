@@ -640,10 +640,17 @@ pub struct CreateInstance {
     pub datastore: Option<DatastoreSpec>,
     /// The availability zone.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's instance:create `availability_zone`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub availability_zone: Option<String>,
     /// Networks to attach (Trove accepts at most one).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "schemars", schemars(default))]
+    // Trove's instance:create `nics` (apischema `nics`): at most one.
+    #[cfg_attr(feature = "schemars", schemars(length(max = 1)))]
     pub nics: Vec<NicSpec>,
     /// A backup to restore from.
     #[serde(rename = "restorePoint", skip_serializing_if = "Option::is_none")]
@@ -653,15 +660,32 @@ pub struct CreateInstance {
     pub configuration: Option<String>,
     /// The source instance, to create a replica.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's instance:create `replica_of`: a UUID.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub replica_of: Option<String>,
     /// How many replicas to create (1 to 3).
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's instance:create `replica_count`: 1 to 3.
+    #[cfg_attr(feature = "schemars", schemars(range(min = 1, max = 3)))]
     pub replica_count: Option<u32>,
     /// `affinity` or `anti-affinity`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's instance:create `locality`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub locality: Option<String>,
     /// The region.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's instance:create `region_name`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub region_name: Option<String>,
     /// Modules to apply.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -735,6 +759,11 @@ pub struct VolumeSpec {
     pub size: u64,
     /// Volume type.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none", default)]
+    // Trove's `volume` (apischema) `type`: non-empty, at most 255 (or null, never sent).
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub kind: Option<String>,
 }
 
@@ -830,6 +859,11 @@ pub struct UserSpec {
     #[cfg_attr(feature = "schemars", schemars(default))]
     // Trove's `users_list` items: each database once.
     #[cfg_attr(feature = "schemars", schemars(extend("uniqueItems" = true)))]
+    // Trove's `users_list` items: each database a non-empty name, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Vec<crate::schema::DatabaseName>")
+    )]
     pub databases: Vec<NameRef>,
 }
 
@@ -891,12 +925,27 @@ pub struct ModuleRef {
 pub struct DatastoreSpec {
     /// The datastore type, such as `mysql`; the server's default datastore when `None`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    // Trove's `datastore` (apischema `instance['create']`, `configuration['create']`, `cluster['create']`): non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub kind: Option<String>,
     /// The version name.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    // Trove's `datastore` (apischema `instance['create']`, `configuration['create']`, `cluster['create']`): non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub version: Option<String>,
     /// The version number, to pick among versions of the same name.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    // Trove's `datastore` (apischema `instance['create']`, `configuration['create']`, `cluster['create']`): non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub version_number: Option<String>,
 }
 
@@ -930,15 +979,32 @@ impl DatastoreSpec {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
+// Trove's `nics` items (apischema) forbid other keys.
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct NicSpec {
     /// The network id.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    // Trove's `nics` items `network_id`: a UUID.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub network_id: Option<String>,
     /// The subnet id.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    // Trove's `nics` items `subnet_id`: a UUID.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub subnet_id: Option<String>,
     /// A fixed IP address.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    // Trove's `nics` items `ip_address`: a dotted quad.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 7, max = 15), pattern(r"^(?:[0-9]{1,3}\.){3}[0-9]{1,3}$"))
+    )]
     pub ip_address: Option<String>,
 }
 
@@ -949,6 +1015,11 @@ pub struct NicSpec {
 pub struct RestorePoint {
     /// The backup id.
     #[serde(rename = "backupRef")]
+    // Trove's instance:create `restorePoint.backupRef`: a UUID.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub backup_ref: String,
 }
 

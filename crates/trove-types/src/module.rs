@@ -215,9 +215,19 @@ crate::list_envelope!(
 pub struct ModuleDatastore {
     /// The datastore type, such as `mysql`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    // Trove's module:create and module:update `datastore`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub kind: Option<String>,
     /// The version name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Trove's module:create and module:update `datastore`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub version: Option<String>,
 }
 
@@ -243,11 +253,19 @@ pub struct CreateModule {
     /// The contents, base64-encoded as python-troveclient sends them (required). Trove keeps
     /// and hashes this text as it is, and its guest agent decodes it before applying the
     /// module; [`CreateModule::new`] encodes.
-    // Trove's module:create `contents`: non-empty.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
+    // Trove's module:create `contents`: some character, at most 4294967295.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 4294967295u32), pattern(r"^.*.+.*$"))
+    )]
     pub contents: String,
     /// Its description.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's module:create `description`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub description: Option<String>,
     /// Makes the module available to every tenant (admin only).
     #[serde(
@@ -351,15 +369,35 @@ impl CreateModule {
 pub struct UpdateModule {
     /// A new name.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's module:update `name`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: Option<String>,
     /// A new type.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's module:update `module_type`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub module_type: Option<String>,
     /// New contents, base64-encoded (see [`UpdateModule::contents`], which encodes).
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's module:update `contents`: some character, at most 4294967295.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 4294967295u32), pattern(r"^.*.+.*$"))
+    )]
     pub contents: Option<String>,
     /// A new description.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's module:update `description`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub description: Option<String>,
     /// Makes the module available to every tenant, or not.
     #[serde(

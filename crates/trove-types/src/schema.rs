@@ -329,6 +329,50 @@ impl JsonSchema for AccessBody {
     }
 }
 
+/// A database a new user gets access to, `{"name": ...}` (`UserSpec::databases`): Trove's
+/// `users_list` items (`trove/common/apischema.py`) want a non-empty name of at most 255.
+/// `NameRef` itself is also an answer's, which keeps the lenient schema.
+pub(crate) struct DatabaseName;
+
+impl JsonSchema for DatabaseName {
+    fn schema_name() -> Cow<'static, str> {
+        "DatabaseName".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "`{\"name\": ...}`, a database by name.",
+            "type": "object",
+            "required": ["name"],
+            "properties": {
+                "name": { "type": "string", "minLength": 1, "maxLength": 255, "pattern": NON_EMPTY },
+            },
+        })
+    }
+}
+
+/// The packages of a datastore version as Trove's mgmt_datastore_version schemas take them
+/// (`trove/common/apischema.py`): distinct non-empty names of at most 255.
+pub(crate) struct Packages;
+
+impl JsonSchema for Packages {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Packages".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "array",
+            "uniqueItems": true,
+            "items": { "type": "string", "minLength": 1, "maxLength": 255, "pattern": NON_EMPTY },
+        })
+    }
+}
+
 /// A Trove timestamp, [`TIMESTAMP_PATTERN`]; one named definition, so a document says it once.
 pub(crate) struct Timestamp;
 

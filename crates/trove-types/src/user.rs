@@ -67,6 +67,11 @@ pub struct PasswordChange {
     pub password: Secret,
     /// The user's host (`%` when absent).
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's `host_string` (apischema).
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1), pattern(crate::schema::HOST))
+    )]
     pub host: Option<String>,
 }
 
