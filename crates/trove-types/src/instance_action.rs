@@ -214,7 +214,9 @@ struct ResizeVolumeArg {
 // The bodies of `Serialize` below, one alternative per action key; `resize` is a flavor or a
 // volume. The bounds are Trove's `instance:action` schemas (`trove/common/apischema.py`
 // `resize_flavor` / `resize_volume`): a non-empty flavor reference, a size of at least 1. An
-// alternative does not forbid other keys, as Trove's schemas do not (it acts on the first).
+// alternative does not forbid other keys, as Trove's schemas do not (it acts on the first); the
+// `resize` argument has exactly one key, since Trove picks the flavor or the volume schema by
+// its first and a second would go unchecked.
 #[cfg(feature = "schemars")]
 impl schemars::JsonSchema for InstanceAction {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -241,6 +243,7 @@ impl schemars::JsonSchema for InstanceAction {
                         "pattern": crate::schema::NON_EMPTY,
                     } },
                     "required": ["flavorRef"],
+                    "additionalProperties": false,
                 },
                 {
                     "type": "object",
@@ -250,6 +253,7 @@ impl schemars::JsonSchema for InstanceAction {
                         "required": ["size"],
                     } },
                     "required": ["volume"],
+                    "additionalProperties": false,
                 },
             ]
         });
