@@ -130,10 +130,21 @@ crate::list_envelope!(
 /// Where to import a backup from, instead of taking one from an instance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct RestoreFrom {
     /// The backup data's URL (a Swift object).
+    // Trove's backup:create `restore_from.remote_location`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub remote_location: String,
     /// The local datastore version the data belongs to.
+    // Trove's backup:create `restore_from.local_datastore_version_id`: a UUID.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub local_datastore_version_id: String,
     /// The size in GB.
     pub size: f64,
@@ -161,6 +172,7 @@ impl RestoreFrom {
 /// together.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct CreateBackup {
     /// The backup name (required).
     // Trove's backup:create (apischema `backup['create']`): non-empty, at most 255.
@@ -200,6 +212,11 @@ pub struct CreateBackup {
     pub incremental: Option<u8>,
     /// The Swift container to store it in.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's backup:create `swift_container`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub swift_container: Option<String>,
     /// Imports existing backup data instead of taking a backup.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -285,6 +302,9 @@ crate::list_envelope!(
 /// The body of `POST /backup_strategies`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
+// Trove's backup_strategy:create forbids other keys.
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct CreateBackupStrategy {
     /// The instance, for an instance-level strategy; project-level when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -296,6 +316,15 @@ pub struct CreateBackupStrategy {
     pub instance_id: Option<String>,
     /// The Swift container.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's backup_strategy:create requires `swift_container`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            required,
+            length(min = 1, max = 255),
+            pattern(crate::schema::NON_EMPTY)
+        )
+    )]
     pub swift_container: Option<String>,
 }
 

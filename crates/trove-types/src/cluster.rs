@@ -181,6 +181,7 @@ crate::list_envelope!(
 /// One instance of a new cluster, or one instance to add with `grow`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct ClusterInstanceSpec {
     /// The flavor id (required).
     #[serde(rename = "flavorRef")]
@@ -192,6 +193,11 @@ pub struct ClusterInstanceSpec {
     pub flavor_ref: String,
     /// The instance name (grow only; Trove names create members itself).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Trove's cluster:create and grow instance `name`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: Option<String>,
     /// The data volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -203,19 +209,39 @@ pub struct ClusterInstanceSpec {
     pub nics: Vec<NicSpec>,
     /// The availability zone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Trove's cluster:create and grow instance `availability_zone`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub availability_zone: Option<String>,
     /// Modules to apply.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modules: Vec<ModuleRef>,
     /// The region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Trove's cluster:create and grow instance `region_name`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub region_name: Option<String>,
     /// The member's role (`member`, `query_router`, ...).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    // Trove's cluster:create and grow instance `type`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub kind: Option<String>,
     /// The member this one is related to, such as the shard a new query router serves
     /// (`related_to` of Trove's `cluster` schema, python-troveclient's `related_to=`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Trove's cluster:create and grow instance `related_to`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub related_to: Option<String>,
 }
 
@@ -251,6 +277,7 @@ impl ClusterInstanceSpec {
 /// The body of `POST /clusters`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct CreateCluster {
     /// The cluster name (required).
     // Trove's cluster:create `name`: non-empty, at most 255.
@@ -260,14 +287,29 @@ pub struct CreateCluster {
     )]
     pub name: String,
     /// The datastore type and version (required by the server).
+    // Trove's cluster:create `datastore` requires both `type` and `version`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(extend("required" = ["type", "version"]))
+    )]
     pub datastore: DatastoreSpec,
     /// The members (required).
     pub instances: Vec<ClusterInstanceSpec>,
     /// `affinity` or `anti-affinity`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's cluster:create `locality`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub locality: Option<String>,
     /// Datastore-specific properties.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's cluster:create `extended_properties`: an object.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")
+    )]
     pub extended_properties: Option<serde_json::Value>,
     /// The configuration group to attach.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -309,16 +351,28 @@ pub struct EmptyObject {}
 /// `{"id": ...}`, a member to remove with `shrink`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct IdRef {
     /// The id.
+    // Trove's cluster action `shrink` items `id`: a UUID.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub id: String,
 }
 
 /// `{"datastore_version": ...}`, the argument of `upgrade`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct UpgradeArg {
     /// The datastore version name or id to upgrade to.
+    // Trove's cluster action `upgrade` `datastore_version`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub datastore_version: String,
 }
 
@@ -334,6 +388,7 @@ pub struct ConfigurationAttachArg {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub enum ClusterAction {
     /// `{"grow": [instance, ...]}`: adds members.
     #[serde(rename = "grow")]

@@ -104,6 +104,7 @@ crate::list_envelope!(
 /// The body of `POST /configurations`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct CreateConfiguration {
     /// The group name (required).
     // Trove's configuration:create (apischema `configuration['create']`): non-empty, at most 255.
@@ -114,6 +115,11 @@ pub struct CreateConfiguration {
     pub name: String,
     /// Its description.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's configuration:create `description`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub description: Option<String>,
     /// The parameter values (required).
     pub values: BTreeMap<String, Value>,
@@ -143,6 +149,7 @@ impl CreateConfiguration {
 /// The body of `PUT /configurations/{id}` (replace) and `PATCH` (merge, `values` only).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct UpdateConfiguration {
     /// The values: PUT replaces them all, PATCH merges them in.
     // The SDK always sends `values`, but Trove's configuration:edit and configuration:update
@@ -151,9 +158,19 @@ pub struct UpdateConfiguration {
     pub values: BTreeMap<String, Value>,
     /// A new name (PUT only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's configuration:update `name`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: Option<String>,
     /// A new description (PUT only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's configuration:update `description`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub description: Option<String>,
 }
 

@@ -607,6 +607,7 @@ crate::list_envelope!(
 /// databases or users (`trove/instance/service.py`, `create()`).
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct CreateInstance {
     /// The instance name (required).
     // Trove's instance:create (apischema `instance['create']`): non-empty, at most 255.
@@ -639,10 +640,17 @@ pub struct CreateInstance {
     pub datastore: Option<DatastoreSpec>,
     /// The availability zone.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's instance:create `availability_zone`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub availability_zone: Option<String>,
     /// Networks to attach (Trove accepts at most one).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "schemars", schemars(default))]
+    // Trove's instance:create `nics` (apischema `nics`): at most one.
+    #[cfg_attr(feature = "schemars", schemars(length(max = 1)))]
     pub nics: Vec<NicSpec>,
     /// A backup to restore from.
     #[serde(rename = "restorePoint", skip_serializing_if = "Option::is_none")]
@@ -652,15 +660,32 @@ pub struct CreateInstance {
     pub configuration: Option<String>,
     /// The source instance, to create a replica.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's instance:create `replica_of`: a UUID.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub replica_of: Option<String>,
     /// How many replicas to create (1 to 3).
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's instance:create `replica_count`: 1 to 3.
+    #[cfg_attr(feature = "schemars", schemars(range(min = 1, max = 3)))]
     pub replica_count: Option<u32>,
     /// `affinity` or `anti-affinity`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's instance:create `locality`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub locality: Option<String>,
     /// The region.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's instance:create `region_name`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub region_name: Option<String>,
     /// Modules to apply.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -668,6 +693,10 @@ pub struct CreateInstance {
     pub modules: Vec<ModuleRef>,
     /// Network access settings.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::AccessBody>")
+    )]
     pub access: Option<Access>,
 }
 
@@ -722,6 +751,7 @@ pub struct CreateInstanceEnvelope<'a> {
 /// The volume of a new instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct VolumeSpec {
     /// Size in GB.
     // Trove's `volume_size` (apischema): at least 1.
@@ -729,6 +759,11 @@ pub struct VolumeSpec {
     pub size: u64,
     /// Volume type.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none", default)]
+    // Trove's `volume` (apischema) `type`: non-empty, at most 255 (or null, never sent).
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub kind: Option<String>,
 }
 
@@ -742,6 +777,7 @@ impl VolumeSpec {
 /// A database to create, with optional character set and collation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct DatabaseSpec {
     /// The database name.
     // Trove's `databases` items (apischema `databases_def`): non-empty, at most 255.
@@ -794,6 +830,7 @@ impl DatabaseSpec {
 /// A user to create, with the databases it may use.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct UserSpec {
     /// The user name.
     // Trove's `users_list` items (apischema): non-empty.
@@ -822,6 +859,11 @@ pub struct UserSpec {
     #[cfg_attr(feature = "schemars", schemars(default))]
     // Trove's `users_list` items: each database once.
     #[cfg_attr(feature = "schemars", schemars(extend("uniqueItems" = true)))]
+    // Trove's `users_list` items: each database a non-empty name, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Vec<crate::schema::DatabaseName>")
+    )]
     pub databases: Vec<NameRef>,
 }
 
@@ -861,6 +903,7 @@ pub struct NameRef {
 /// `{"id": ...}`, how Trove refers to a module by id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct ModuleRef {
     /// The id.
     // Trove's `module_list` items (apischema): a UUID.
@@ -878,15 +921,31 @@ pub struct ModuleRef {
 /// is used, without a version the datastore's default version. A cluster needs both.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct DatastoreSpec {
     /// The datastore type, such as `mysql`; the server's default datastore when `None`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    // Trove's `datastore` (apischema `instance['create']`, `configuration['create']`, `cluster['create']`): non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub kind: Option<String>,
     /// The version name.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    // Trove's `datastore` (apischema `instance['create']`, `configuration['create']`, `cluster['create']`): non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub version: Option<String>,
     /// The version number, to pick among versions of the same name.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    // Trove's `datastore` (apischema `instance['create']`, `configuration['create']`, `cluster['create']`): non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub version_number: Option<String>,
 }
 
@@ -919,24 +978,48 @@ impl DatastoreSpec {
 /// A network to attach to a new instance. Trove rejects the legacy `port-id` and `v4-fixed-ip`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
+// Trove's `nics` items (apischema) forbid other keys.
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct NicSpec {
     /// The network id.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    // Trove's `nics` items `network_id`: a UUID.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub network_id: Option<String>,
     /// The subnet id.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    // Trove's `nics` items `subnet_id`: a UUID.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub subnet_id: Option<String>,
     /// A fixed IP address.
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    // Trove's `nics` items `ip_address`: a dotted quad.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 7, max = 15), pattern(r"^(?:[0-9]{1,3}\.){3}[0-9]{1,3}$"))
+    )]
     pub ip_address: Option<String>,
 }
 
 /// A backup to restore a new instance from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct RestorePoint {
     /// The backup id.
     #[serde(rename = "backupRef")]
+    // Trove's instance:create `restorePoint.backupRef`: a UUID.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub backup_ref: String,
 }
 

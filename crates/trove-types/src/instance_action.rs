@@ -15,6 +15,15 @@ use crate::instance::Access;
 /// Build it with the constructors, and add a rename with [`UpdateInstance::name`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+// Trove's instance:update and instance:edit forbid other keys (`additionalProperties: false`);
+// `configuration` and `replica_of` are `null` on purpose (a detach).
+#[cfg_attr(
+    feature = "schemars",
+    schemars(
+        deny_unknown_fields,
+        transform = crate::schema::no_nulls_but_detaches
+    )
+)]
 pub struct UpdateInstance {
     /// A new name.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -27,6 +36,11 @@ pub struct UpdateInstance {
     /// `Some(Some(id))` attaches a configuration group; `Some(None)` sends `null`, which
     /// detaches it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's instance:update and instance:edit `configuration`: a UUID or null.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub configuration: Option<Option<String>>,
     /// `Some(None)` sends `"replica_of": null`, which detaches a replica from its source.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,6 +55,10 @@ pub struct UpdateInstance {
     pub datastore_version: Option<String>,
     /// New network access settings.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::AccessBody>")
+    )]
     pub access: Option<Access>,
 }
 
@@ -196,7 +214,9 @@ struct ResizeVolumeArg {
 // The bodies of `Serialize` below, one alternative per action key; `resize` is a flavor or a
 // volume. The bounds are Trove's `instance:action` schemas (`trove/common/apischema.py`
 // `resize_flavor` / `resize_volume`): a non-empty flavor reference, a size of at least 1. An
-// alternative does not forbid other keys, as Trove's schemas do not (it acts on the first).
+// alternative does not forbid other keys, as Trove's schemas do not (it acts on the first); the
+// `resize` argument has exactly one key, since Trove picks the flavor or the volume schema by
+// its first and a second would go unchecked.
 #[cfg(feature = "schemars")]
 impl schemars::JsonSchema for InstanceAction {
     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -223,6 +243,7 @@ impl schemars::JsonSchema for InstanceAction {
                         "pattern": crate::schema::NON_EMPTY,
                     } },
                     "required": ["flavorRef"],
+                    "additionalProperties": false,
                 },
                 {
                     "type": "object",
@@ -232,6 +253,7 @@ impl schemars::JsonSchema for InstanceAction {
                         "required": ["size"],
                     } },
                     "required": ["volume"],
+                    "additionalProperties": false,
                 },
             ]
         });

@@ -98,6 +98,7 @@ pub enum LogAction {
 /// The body of `POST /instances/{id}/log`: `{"name": ..., "<action>": 1}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct LogActionBody<'a> {
     /// The log name.
     pub name: &'a str,

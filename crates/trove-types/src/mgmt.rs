@@ -195,6 +195,7 @@ crate::list_envelope!(
 /// `{"migrate": {"host": ...}}`'s argument.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct MigrateArg {
     /// The target host; the scheduler picks one when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -204,6 +205,9 @@ pub struct MigrateArg {
 /// `{"rebuild": {"image_id": ...}}`'s argument.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
+// Trove's mgmt instance action `rebuild` forbids other keys.
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct RebuildArg {
     /// The image to rebuild the guest from.
     // Trove's mgmt instance action `rebuild` (apischema `mgmt_instance['action']`): a UUID.
@@ -218,6 +222,7 @@ pub struct RebuildArg {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub enum MgmtInstanceAction {
     /// `{"stop": {}}`: stops the datastore.
     #[serde(rename = "stop")]
@@ -332,6 +337,7 @@ pub struct HwInfoEnvelope {
 /// The body of `POST mgmt/instances/{id}/upgrade`, under `{"upgrade": ...}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct GuestUpgrade {
     /// The guest agent version to install.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -467,6 +473,7 @@ crate::list_envelope!(
 /// The body of a parameter create or update, under `{"configuration-parameter": ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct ParameterSpec {
     /// The parameter name.
     // Trove's configuration_parameter:create `name`: non-empty, at most 128.
@@ -614,19 +621,47 @@ crate::list_envelope!(
 /// The body of `POST mgmt/datastore-versions`, under `{"version": ...}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
+// Trove's mgmt_datastore_version:create (apischema) forbids other keys.
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct CreateDatastoreVersion {
     /// The datastore (created when missing).
+    // Trove's mgmt_datastore_version:create `datastore_name`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub datastore_name: String,
     /// The guest manager, such as `mysql`.
+    // Trove's mgmt_datastore_version:create `datastore_manager`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub datastore_manager: String,
     /// The version name.
+    // Trove's mgmt_datastore_version:create `name`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: String,
     /// The Glance image id (or use `image_tags`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's mgmt_datastore_version:create `image`: a UUID.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub image: Option<String>,
     /// Glance image tags.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "schemars", schemars(default))]
+    // Trove's mgmt_datastore_version:create `image_tags`: at most 5 distinct, each non-empty, at most 20.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(max = 5), inner(length(min = 1, max = 20), pattern(crate::schema::NON_EMPTY)), extend("uniqueItems" = true))
+    )]
     pub image_tags: Vec<String>,
     /// Whether users can pick the version.
     pub active: bool,
@@ -635,15 +670,35 @@ pub struct CreateDatastoreVersion {
     pub default: Option<bool>,
     /// Packages to install.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's mgmt_datastore_version:create `packages`: distinct names, each non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Packages>")
+    )]
     pub packages: Option<Value>,
     /// The version number, when it differs from the name.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's mgmt_datastore_version:create `version`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub version: Option<String>,
     /// The guest manager class (a Python path); Trove's default for the manager when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's mgmt_datastore_version:create `registry_ext`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub registry_ext: Option<String>,
     /// The replication strategy class (a Python path); Trove's default when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's mgmt_datastore_version:create `repl_strategy`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub repl_strategy: Option<String>,
 }
 
@@ -681,18 +736,41 @@ pub struct CreateDatastoreVersionEnvelope<'a> {
 /// The body of `PATCH mgmt/datastore-versions/{id}` (not wrapped); only set fields are sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
+// Trove's mgmt_datastore_version:edit (apischema) forbids other keys.
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 pub struct EditDatastoreVersion {
     /// A new name.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's mgmt_datastore_version:edit `name`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: Option<String>,
     /// A new guest manager.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's mgmt_datastore_version:edit `datastore_manager`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub datastore_manager: Option<String>,
     /// A new image id.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's mgmt_datastore_version:edit `image`: a UUID.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 64), pattern(crate::schema::UUID))
+    )]
     pub image: Option<String>,
     /// New image tags.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's mgmt_datastore_version:edit `image_tags`: at most 5 distinct, each non-empty, at most 20.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(max = 5), inner(length(min = 1, max = 20), pattern(crate::schema::NON_EMPTY)), extend("uniqueItems" = true))
+    )]
     pub image_tags: Option<Vec<String>>,
     /// Activates or deactivates the version.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -702,12 +780,27 @@ pub struct EditDatastoreVersion {
     pub default: Option<bool>,
     /// New packages.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's mgmt_datastore_version:edit `packages`: distinct names, each non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::schema::Packages>")
+    )]
     pub packages: Option<Value>,
     /// A new guest manager class (a Python path).
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's mgmt_datastore_version:edit `registry_ext`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub registry_ext: Option<String>,
     /// A new replication strategy class (a Python path).
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's mgmt_datastore_version:edit `repl_strategy`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub repl_strategy: Option<String>,
 }
 

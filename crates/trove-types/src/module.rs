@@ -211,18 +211,30 @@ crate::list_envelope!(
 /// The datastore of a module: `{"type": ..., "version": ...}`; absent means all.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct ModuleDatastore {
     /// The datastore type, such as `mysql`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    // Trove's module:create and module:update `datastore`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub kind: Option<String>,
     /// The version name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Trove's module:create and module:update `datastore`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub version: Option<String>,
 }
 
 /// The body of `POST /modules`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct CreateModule {
     /// The module name (required).
     // Trove's module:create (apischema `module['create']`): non-empty, at most 255.
@@ -241,11 +253,19 @@ pub struct CreateModule {
     /// The contents, base64-encoded as python-troveclient sends them (required). Trove keeps
     /// and hashes this text as it is, and its guest agent decodes it before applying the
     /// module; [`CreateModule::new`] encodes.
-    // Trove's module:create `contents`: non-empty.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
+    // Trove's module:create `contents`: some character, at most 4294967295.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 4294967295u32), pattern(r"^.*.+.*$"))
+    )]
     pub contents: String,
     /// Its description.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's module:create `description`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub description: Option<String>,
     /// Makes the module available to every tenant (admin only).
     #[serde(
@@ -345,18 +365,39 @@ impl CreateModule {
 /// The body of `PUT /modules/{id}`; only the fields set are sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct UpdateModule {
     /// A new name.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's module:update `name`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub name: Option<String>,
     /// A new type.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's module:update `module_type`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub module_type: Option<String>,
     /// New contents, base64-encoded (see [`UpdateModule::contents`], which encodes).
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's module:update `contents`: some character, at most 4294967295.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 4294967295u32), pattern(r"^.*.+.*$"))
+    )]
     pub contents: Option<String>,
     /// A new description.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's module:update `description`: non-empty, at most 255.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1, max = 255), pattern(crate::schema::NON_EMPTY))
+    )]
     pub description: Option<String>,
     /// Makes the module available to every tenant, or not.
     #[serde(
@@ -461,6 +502,7 @@ pub struct ModuleBodyEnvelope<'a, T> {
 /// The body of `PUT /modules/{id}/instances`, under `{"reapply": ...}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct Reapply {
     /// Only reapply to instances that have this MD5 of the contents.
     #[serde(default, skip_serializing_if = "Option::is_none")]

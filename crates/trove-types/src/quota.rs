@@ -43,6 +43,13 @@ impl QuotaUsageList {
 /// `{"quotas": {"instances": 10, ...}}`, the body and answer of `PUT mgmt/quotas/{project}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+// `quotas` is required in the schema though read with a default: the SDK always sends it and
+// Trove's quota update reads `body['quotas']` (a 500 without it, trove/extensions/mgmt/quota/
+// service.py); its answer always carries it too (`QuotaView`).
+#[cfg_attr(
+    feature = "schemars",
+    schemars(extend("required" = ["quotas"]))
+)]
 #[non_exhaustive]
 pub struct QuotaLimits {
     /// The limit of each resource.

@@ -37,6 +37,7 @@ pub struct RootUserEnvelope {
 /// `{"password": ...}`, the optional body of a root enable that sets the password.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct EnableRoot<'a> {
     /// The password to set.
     pub password: &'a Secret,

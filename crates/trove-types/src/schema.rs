@@ -15,7 +15,9 @@
 //! * a body's schema is what the SDK **sends**: the request types derive only `Serialize`, their
 //!   optional fields are `Option`s skipped when `None` (so not `required` under this contract),
 //!   their skipped-when-empty lists carry `schemars(default)` for the same reason, and flags sent
-//!   as `0`/`1` are described as such (`IntFlag`). Where Trove's own request schema
+//!   as `0`/`1` are described as such (`IntFlag`). Those `Option`s never go out as `null`, so the
+//!   request types carry the container transform `no_nulls` (which drops the `null` the
+//!   contract adds) and say where they send `null` on purpose. Where Trove's own request schema
 //!   (`crates/trove-emulator/schemas/trove-26-request-schemas.json`) bounds a field, the model
 //!   carries the same bound, so the schema refuses what Trove refuses.
 //!
@@ -82,6 +84,70 @@ pub(crate) const HOST: &str = r"^[%]?[\w(-).]*[%]?$";
 
 /// Trove's CIDR pattern of `access.allowed_cidrs` (`trove/common/apischema.py`).
 pub(crate) const CIDR: &str = r"^([0-9]{1,3}\.){3}[0-9]{1,3}(\/([0-9]|[1-2][0-9]|3[0-2]))?$";
+
+/// The container transform of the request types: their `Option` fields are skipped when `None`,
+/// so the SDK never sends `null` for them and Trove's request schemas refuse it almost everywhere
+/// (`trove/common/apischema.py`). It drops `null` from the type of every property, of the struct
+/// or of each variant of an enum.
+pub(crate) fn no_nulls(schema: &mut Schema) {
+    drop_nulls(schema.as_object_mut(), &[]);
+}
+
+/// [`no_nulls`] but for `configuration` and `replica_of`, which `UpdateInstance` sends as `null`
+/// on purpose: a detach.
+pub(crate) fn no_nulls_but_detaches(schema: &mut Schema) {
+    drop_nulls(schema.as_object_mut(), &["configuration", "replica_of"]);
+}
+
+fn drop_nulls(schema: Option<&mut serde_json::Map<String, serde_json::Value>>, keep: &[&str]) {
+    use serde_json::Value;
+    let Some(schema) = schema else { return };
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        for (name, property) in properties.iter_mut() {
+            if !keep.contains(&name.as_str()) {
+                if let Value::Object(property) = property {
+                    not_null(property);
+                }
+            }
+        }
+    }
+    // An enum's variants, each `{"properties": {variant: ...}}` or a struct variant.
+    for key in ["oneOf", "anyOf"] {
+        if let Some(Value::Array(variants)) = schema.get_mut(key) {
+            for variant in variants {
+                drop_nulls(variant.as_object_mut(), keep);
+            }
+        }
+    }
+}
+
+/// `{"type": [T, "null"]}` becomes `{"type": T}`; `{"anyOf": [S, {"type": "null"}]}` becomes S.
+fn not_null(property: &mut serde_json::Map<String, serde_json::Value>) {
+    use serde_json::Value;
+    if let Some(Value::Array(types)) = property.get_mut("type") {
+        types.retain(|t| t != "null");
+        if types.len() == 1 {
+            let only = types.remove(0);
+            property.insert("type".into(), only);
+        }
+    }
+    let is_null = |v: &Value| v.get("type").and_then(Value::as_str) == Some("null");
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(alternatives)) = property.get_mut(key) {
+            if alternatives.iter().any(is_null) {
+                alternatives.retain(|v| !is_null(v));
+                if let [Value::Object(_)] = alternatives.as_slice() {
+                    if let Some(Value::Object(only)) = alternatives.pop() {
+                        property.remove(key);
+                        for (k, v) in only {
+                            property.entry(k).or_insert(v);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
 
 /// Returns the generator of the project's schemas: JSON Schema 2020-12 (OpenAPI 3.1's dialect),
 /// the deserialize contract (see the module's documentation), definitions under
@@ -232,6 +298,78 @@ impl JsonSchema for IntFlag {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({ "type": "integer", "minimum": 0, "maximum": 1 })
+    }
+}
+
+/// [`Access`] as the SDK sends it (`instance.access` of a create or an update): no `null`, no
+/// other key (Trove's instance:update `access` has `additionalProperties: false`). [`Access`]
+/// itself is also an answer's, which keeps the lenient schema.
+pub(crate) struct AccessBody;
+
+impl JsonSchema for AccessBody {
+    fn schema_name() -> Cow<'static, str> {
+        "AccessBody".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Network access settings of a new or updated instance.",
+            "type": "object",
+            "properties": {
+                "is_public": { "type": "boolean", "description": "Whether the instance has a public address." },
+                "allowed_cidrs": {
+                    "description": "CIDRs allowed to reach the database port.",
+                    "type": "array",
+                    "uniqueItems": true,
+                    "items": { "type": "string", "pattern": CIDR },
+                },
+            },
+            "additionalProperties": false,
+        })
+    }
+}
+
+/// A database a new user gets access to, `{"name": ...}` (`UserSpec::databases`): Trove's
+/// `users_list` items (`trove/common/apischema.py`) want a non-empty name of at most 255.
+/// `NameRef` itself is also an answer's, which keeps the lenient schema.
+pub(crate) struct DatabaseName;
+
+impl JsonSchema for DatabaseName {
+    fn schema_name() -> Cow<'static, str> {
+        "DatabaseName".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "`{\"name\": ...}`, a database by name.",
+            "type": "object",
+            "required": ["name"],
+            "properties": {
+                "name": { "type": "string", "minLength": 1, "maxLength": 255, "pattern": NON_EMPTY },
+            },
+        })
+    }
+}
+
+/// The packages of a datastore version as Trove's mgmt_datastore_version schemas take them
+/// (`trove/common/apischema.py`): distinct non-empty names of at most 255.
+pub(crate) struct Packages;
+
+impl JsonSchema for Packages {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Packages".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "array",
+            "uniqueItems": true,
+            "items": { "type": "string", "minLength": 1, "maxLength": 255, "pattern": NON_EMPTY },
+        })
     }
 }
 

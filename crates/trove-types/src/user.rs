@@ -49,6 +49,7 @@ pub struct CreateUsersEnvelope<'a> {
 /// One entry of a bulk password change (`PUT /instances/{id}/users`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct PasswordChange {
     /// The user name.
     // Trove's users:update_all items (apischema `users_list`): non-empty.
@@ -66,6 +67,11 @@ pub struct PasswordChange {
     pub password: Secret,
     /// The user's host (`%` when absent).
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Trove's `host_string` (apischema).
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(length(min = 1), pattern(crate::schema::HOST))
+    )]
     pub host: Option<String>,
 }
 
@@ -100,6 +106,7 @@ pub struct ChangePasswordsEnvelope<'a> {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 // Trove's user:update (apischema `user['update']`) asks for at least one field.
 #[cfg_attr(feature = "schemars", schemars(extend("minProperties" = 1)))]
+#[cfg_attr(feature = "schemars", schemars(transform = crate::schema::no_nulls))]
 pub struct UpdateUser {
     /// A new name.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -301,9 +301,17 @@ pub(crate) fn strategy_list_operation(
 }
 
 /// `POST /backup_strategies`. Idempotent: it creates or replaces the one strategy of its scope.
+/// A body without `swift_container` is refused before sending: Trove's backup_strategy create
+/// schema requires it (`trove/common/apischema.py`).
 pub(crate) fn strategy_create_operation(
     body: &CreateBackupStrategy,
 ) -> Result<Operation<BackupStrategyEnvelope>, Error> {
+    if body.swift_container.is_none() {
+        return Err(Error::from(BuildError::Refused(
+            "a backup strategy needs swift_container (Trove's backup_strategy schema requires it)"
+                .to_owned(),
+        )));
+    }
     Operation::json(&routes::BACKUP_STRATEGY_CREATE, &[])
         .idempotent(true)
         .with_json(&CreateBackupStrategyEnvelope {
@@ -357,6 +365,13 @@ mod tests {
             &op.body().unwrap()[..],
             br#"{"backup_strategy":{"swift_container":"c"}}"#
         );
+        // trove/common/apischema.py backup_strategy create requires swift_container.
+        let err = strategy_create_operation(&CreateBackupStrategy {
+            instance_id: None,
+            swift_container: None,
+        })
+        .unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest(_)), "{err}");
     }
 
     /// Follows trove/backup/service.py BackupController.create: an import carries

@@ -225,14 +225,19 @@ pub(crate) fn list_operation() -> Operation<ClusterList> {
     Operation::json(&routes::CLUSTER_LIST, &[])
 }
 
-/// `POST /clusters`. A body without `datastore.version` is refused before sending: Trove's
-/// cluster create schema requires it (400 "Validation error: cluster['datastore'] 'version' is
-/// a required property").
+/// `POST /clusters`. A body without `datastore.type` or `datastore.version` is refused before
+/// sending: Trove's cluster create schema requires both (400 "Validation error:
+/// cluster['datastore'] 'version' is a required property").
 pub(crate) fn create_operation(body: &CreateCluster) -> Result<Operation<ClusterEnvelope>, Error> {
-    if body.datastore.version.is_none() {
-        return Err(Error::from(BuildError::Refused(
-            "a cluster needs datastore.version (Trove's cluster schema requires it)".to_owned(),
-        )));
+    for (field, set) in [
+        ("type", body.datastore.kind.is_some()),
+        ("version", body.datastore.version.is_some()),
+    ] {
+        if !set {
+            return Err(Error::from(BuildError::Refused(format!(
+                "a cluster needs datastore.{field} (Trove's cluster schema requires it)"
+            ))));
+        }
     }
     Operation::json(&routes::CLUSTER_CREATE, &[])
         .with_json(&CreateClusterEnvelope { cluster: body })
@@ -291,14 +296,19 @@ mod tests {
         );
     }
 
-    /// Follows trove/common/apischema.py cluster create: `datastore.version` is required, so
-    /// a hand-built body without it never leaves the SDK.
+    /// Follows trove/common/apischema.py cluster create: `datastore.type` and
+    /// `datastore.version` are required, so a hand-built body without one never leaves the SDK.
     #[test]
     fn create_without_a_version_is_refused_before_sending() {
         let mut req = CreateCluster::new("c1", "mongodb", "3.2");
         req.datastore.version = None;
         let err = create_operation(&req).unwrap_err();
         assert!(matches!(err, Error::InvalidRequest(_)), "{err}");
+        assert!(err.to_string().contains("datastore.version"), "{err}");
+        let mut req = CreateCluster::new("c1", "mongodb", "3.2");
+        req.datastore.kind = None;
+        let err = create_operation(&req).unwrap_err();
+        assert!(err.to_string().contains("datastore.type"), "{err}");
         let op = action_operation("c", &ClusterAction::AddShard(EmptyObject {})).unwrap();
         assert_eq!(body(&op), json!({"add_shard": {}}));
     }
