@@ -176,3 +176,80 @@ fn success_statuses_are_the_ones_the_real_server_answered() {
     }
     assert!(checked >= 50, "{checked} captures checked");
 }
+
+/// The methods a cell of docs/coverage.md's "Facade method" column calls: the area first
+/// (`instances().backups(id)` is `instances`, then `backups`).
+fn facade_calls(cell: &str) -> Vec<&str> {
+    let mut calls = Vec::new();
+    for (i, _) in cell.match_indices('(') {
+        let start = cell[..i]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |p| p + 1);
+        if start < i {
+            calls.push(&cell[start..i]);
+        }
+    }
+    calls
+}
+
+/// `T/instances/{id}` and `/instances/{instance_id}` are the same route.
+fn route_key(method: &str, path: &str) -> (String, String) {
+    let path = path.strip_prefix('T').unwrap_or(path);
+    let path = if path == "/v1.0/" { "/{}/" } else { path };
+    let mut key = String::new();
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                inside = true;
+                key.push_str("{}");
+            }
+            '}' => inside = false,
+            _ if inside => {}
+            _ => key.push(c),
+        }
+    }
+    (method.to_lowercase(), key)
+}
+
+#[test]
+fn operation_ids_are_the_sdk_methods_that_send_them() {
+    // docs/coverage.md names the facade method of every route; the operation id is its area and
+    // method (`instances_backups` for `instances().backups(id)`), or one of the methods a cell
+    // lists, or that with the route's refinement (`instances_list_detailed`).
+    let doc = openapi::document();
+    let mut ids = std::collections::BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if let Some(id) = op["operationId"].as_str() {
+                ids.insert(route_key(method, path), id.to_owned());
+            }
+        }
+    }
+    let coverage = std::fs::read_to_string(workspace_root().join("docs/coverage.md")).unwrap();
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for line in coverage.lines().filter(|l| l.starts_with("| ")) {
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        let [method, path, facade, ..] = cells[..] else {
+            continue;
+        };
+        let Some(id) = ids.get(&route_key(method, path.trim_matches('`'))) else {
+            continue;
+        };
+        let calls = facade_calls(facade);
+        let Some((area, methods)) = calls.split_first() else {
+            continue;
+        };
+        let fits = methods.iter().any(|m| {
+            let expected = format!("{area}_{m}");
+            *id == expected || id.starts_with(&format!("{expected}_"))
+        });
+        if !fits {
+            wrong.push(format!("{method} {path}: {id} is not one of {calls:?}"));
+        }
+        checked += 1;
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(checked >= 95, "{checked} rows checked");
+}
