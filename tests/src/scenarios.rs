@@ -1595,6 +1595,137 @@ pub async fn non_admin_management(client: &Client, tenant: &str) {
     );
 }
 
+/// The answers `cargo xtask openapi-check` found where Trove 26.0.0 does what a reading of its API
+/// would not expect, sent as raw calls by an admin project (`admin...` in fake mode) that owns
+/// two instances:
+/// * an admin's `GET /modules` is a 500: `trove/module/models.py` `Modules.load` binds its
+///   result only for a project that is not an admin;
+/// * `GET /mgmt/instances` pages by offset (`trove/extensions/mgmt/instances/models.py`
+///   `_paginate_instances`: `int(context.marker or 0)`, a next marker of offset + limit whenever
+///   the page is full), so a marker that is not a number is a 500;
+/// * a `limit` past i64 is the page size on a capped list (`trove/common/utils.py`
+///   `pagination_limit`) and a 500 on backups and the admin instance list, whose database cannot
+///   bind it;
+/// * `PUT /mgmt/quotas/{project}` with `{}` is a 400 "Invalid request body." and without
+///   `quotas` a 500 (`trove/extensions/mgmt/quota/service.py` `QuotaController.update`).
+pub async fn openapi_check_findings(target: &Target, admin: &Client, tenant: &str) {
+    use http::Method;
+    let send = |method: Method, path: String, body: Option<serde_json::Value>| async move {
+        let op = troveclient::Operation::<serde_json::Value>::json(
+            raw_route(&method, body.is_some()),
+            &[],
+        )
+        .with_path(path);
+        let op = match &body {
+            Some(b) => op.with_json(b).expect("body"),
+            None => op,
+        };
+        match admin.execute(op).await {
+            Ok(v) => (200, String::new(), v),
+            Err(err) => {
+                let api = err
+                    .api()
+                    .unwrap_or_else(|| panic!("not an API error: {err}"));
+                let (status, name) = (api.status.as_u16(), api.fault.name.clone());
+                (status, name, serde_json::Value::Null)
+            }
+        }
+    };
+    let status = |r: &(u16, String, serde_json::Value)| (r.0, r.1.clone());
+    let server_error = (500, "instanceFault".to_owned());
+
+    let got = send(Method::GET, "/modules".into(), None).await;
+    assert_eq!(status(&got), server_error, "an admin's GET /modules");
+
+    let huge = "3917431873414389980725248";
+    for (path, expected) in [
+        (format!("/instances?limit={huge}"), (200, String::new())),
+        (format!("/backups?limit={huge}"), server_error.clone()),
+        (
+            format!("/mgmt/instances?limit={huge}"),
+            server_error.clone(),
+        ),
+        (
+            "/mgmt/instances?marker=not-a-number".to_owned(),
+            server_error.clone(),
+        ),
+    ] {
+        let got = send(Method::GET, path.clone(), None).await;
+        assert_eq!(status(&got), expected, "GET {path}");
+    }
+
+    let quotas = format!("/mgmt/quotas/{tenant}");
+    let empty = send(Method::PUT, quotas.clone(), Some(serde_json::json!({}))).await;
+    assert_eq!(
+        status(&empty),
+        (400, "badRequest".to_owned()),
+        "PUT {quotas} {{}}"
+    );
+    let refused = refused(admin, Method::PUT, &quotas, serde_json::json!({})).await;
+    assert_eq!(refused, (400, "Invalid request body.".to_owned()));
+    let keyless = send(Method::PUT, quotas, Some(serde_json::json!({"limits": {}}))).await;
+    assert_eq!(
+        status(&keyless),
+        server_error,
+        "a quota update without quotas"
+    );
+
+    // Two instances of this project, one per page of the admin list.
+    let mut ids = Vec::new();
+    for n in 0..2 {
+        let made = admin
+            .instances()
+            .create(format!("offset-{n}"), "1")
+            .volume(1)
+            .await
+            .expect("create");
+        ids.push(made.id);
+    }
+    let page = |marker: &str| {
+        let path =
+            format!("/mgmt/instances?project_id={tenant}&deleted=false&limit=1&marker={marker}");
+        send(Method::GET, path, None)
+    };
+    let mut seen = Vec::new();
+    for (marker, next) in [("0", Some("1")), ("1", Some("2")), ("2", None)] {
+        let (code, _, body) = page(marker).await;
+        assert_eq!(code, 200, "marker {marker}: {body}");
+        seen.extend(
+            body["instances"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i["id"].as_str().map(str::to_owned)),
+        );
+        let links: Vec<troveclient::Link> =
+            serde_json::from_value(body["links"].clone()).unwrap_or_default();
+        assert_eq!(
+            troveclient::types::next_marker(&links).as_deref(),
+            next,
+            "marker {marker}: {body}"
+        );
+    }
+    seen.sort();
+    ids.sort();
+    assert_eq!(seen, ids, "the two pages hold the project's two instances");
+
+    for id in &ids {
+        admin
+            .instances()
+            .wait_ready(id, target.wait)
+            .await
+            .expect("ready");
+        admin.instances().delete(id).await.expect("delete");
+    }
+    for id in &ids {
+        admin
+            .instances()
+            .wait_deleted(id, target.wait)
+            .await
+            .expect("gone");
+    }
+}
+
 /// Makes what `cargo xtask openapi-check` needs on a server before schemathesis tries every
 /// operation of the OpenAPI document there: an ACTIVE instance with a database and a user,
 /// created with a configuration group, a module applied to it, and a COMPLETED backup of it, all

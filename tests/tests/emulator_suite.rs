@@ -87,6 +87,13 @@ async fn trove_admin_rules() {
 }
 
 #[tokio::test]
+async fn openapi_check_findings() {
+    let target = Target::emulator().await;
+    let tenant = unique_tenant("admin");
+    scenarios::openapi_check_findings(&target, &target.fake_client(&tenant), &tenant).await;
+}
+
+#[tokio::test]
 async fn admin_views() {
     let target = Target::emulator().await;
     scenarios::admin_views(&target, &target.fake_client(&unique_tenant("admin"))).await;

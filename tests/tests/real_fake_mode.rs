@@ -71,6 +71,16 @@ async fn trove_admin_rules_on_the_real_server() {
     scenarios::trove_admin_rules(&target.fake_client(&unique_tenant("admin"))).await;
 }
 
+/// What the OpenAPI check found the real server doing (an admin's module list, the admin
+/// list's offset marker, limits past i64, quota updates without quotas) answers the same on
+/// the emulator.
+#[tokio::test]
+async fn openapi_check_findings_on_the_real_server() {
+    let target = Target::real();
+    let tenant = unique_tenant("admin");
+    scenarios::openapi_check_findings(&target, &target.fake_client(&tenant), &tenant).await;
+}
+
 /// A project that is not an admin is refused by the management API as Trove refuses it.
 #[tokio::test]
 async fn non_admin_management_on_the_real_server() {
