@@ -209,13 +209,15 @@ fn error_name(code: u16) -> String {
     format!("Error{code}")
 }
 
-/// The error answers and their body schemas.
-fn error_components() -> (Map<String, Value>, Map<String, Value>) {
+/// The error answers, whose body is `trove_types::Fault`'s schema: Trove's fault envelope or
+/// webob's error page.
+fn error_responses(generator: &mut schemars::SchemaGenerator) -> Map<String, Value> {
+    let body = schema_for("Fault", generator);
     let mut responses = Map::new();
     for (code, description) in ERRORS {
         let mut response = json!({
             "description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+            "content": {"application/json": {"schema": body}},
         });
         if matches!(code, 413 | 429) {
             response["headers"] =
@@ -223,50 +225,7 @@ fn error_components() -> (Map<String, Value>, Map<String, Value>) {
         }
         responses.insert(error_name(*code), response);
     }
-    let mut schemas = Map::new();
-    schemas.insert(
-        "Fault".into(),
-        json!({
-            "description": "Trove's fault envelope: one key, the fault name (`badRequest`, `itemNotFound`, `overLimit`, `instanceFault`...), over the code and message (`trove/common/wsgi.py` `Fault`). Keystone's `{\"error\": {...}}` has the same shape.",
-            "type": "object",
-            "minProperties": 1,
-            "maxProperties": 1,
-            "additionalProperties": {
-                "type": "object",
-                "required": ["code", "message"],
-                "properties": {
-                    "code": {"type": "integer"},
-                    "message": {"type": "string"},
-                    "details": {"type": "string"},
-                    "title": {"type": "string"},
-                    "retryAfter": {"type": "string", "description": "Seconds to wait (rate limiting)."}
-                }
-            }
-        }),
-    );
-    schemas.insert(
-        "WebobError".into(),
-        json!({
-            "description": "The error page of Trove's paste filters (tenant mismatch, malformed JSON), as webob renders it in JSON.",
-            "type": "object",
-            "required": ["message", "code", "title"],
-            "properties": {
-                "message": {"type": "string"},
-                "code": {"type": "string", "examples": ["403 Forbidden"]},
-                "title": {"type": "string"}
-            }
-        }),
-    );
-    schemas.insert(
-        "ErrorBody".into(),
-        json!({
-            "anyOf": [
-                {"$ref": "#/components/schemas/Fault"},
-                {"$ref": "#/components/schemas/WebobError"}
-            ]
-        }),
-    );
-    (responses, schemas)
+    responses
 }
 
 /// The whole document, as JSON.
@@ -303,14 +262,8 @@ pub fn document() -> Value {
         }
         path_items.insert((*template).to_owned(), Value::Object(item));
     }
-    let (responses, error_schemas) = error_components();
-    let mut schemas = generator.take_definitions(true);
-    for (name, schema) in error_schemas {
-        assert!(
-            schemas.insert(name.clone(), schema).is_none(),
-            "a model is named like the error schema `{name}`"
-        );
-    }
+    let responses = error_responses(&mut generator);
+    let schemas = generator.take_definitions(true);
     json!({
         "openapi": "3.1.0",
         "info": {
