@@ -282,3 +282,53 @@ fn the_document_lists_exactly_the_routes_of_the_table_of_operations() {
         "rows naming a facade method for a route the table does not declare: {unknown:?}"
     );
 }
+
+/// The methods a facade cell calls, the area first: `instances().backups(id)` is
+/// `["instances", "backups"]`.
+fn facade_calls(cell: &str) -> Vec<&str> {
+    cell.match_indices('(')
+        .filter_map(|(i, _)| {
+            let start = cell[..i]
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .map_or(0, |p| p + 1);
+            (start < i).then(|| &cell[start..i])
+        })
+        .collect()
+}
+
+#[test]
+fn route_names_are_the_area_and_method_of_the_facade() {
+    // The OpenAPI document's operation ids are the route names with `_`: a route named
+    // `instances backups` must be sent by `instances().backups(..)`, or by one of the methods its
+    // row lists, or be that method refined (`instances list detailed`).
+    let table = trove_core::request::routes::all();
+    let mut checked = 0;
+    for row in rows() {
+        let key = route_key(&row.method, &row.path);
+        let Some(route) = table
+            .iter()
+            .find(|r| route_key(r.method.as_str(), r.template) == key)
+        else {
+            continue;
+        };
+        let Some((area, methods)) = facade_calls(&row.facade)
+            .split_first()
+            .map(|(a, m)| (*a, m.to_vec()))
+        else {
+            continue;
+        };
+        let id = route.name.replace(' ', "_");
+        assert!(
+            methods.iter().any(|m| {
+                let expected = format!("{area}_{m}");
+                id == expected || id.starts_with(&format!("{expected}_"))
+            }),
+            "{} {}: route `{}` is not one of {area}().{methods:?}",
+            row.method,
+            row.path,
+            route.name
+        );
+        checked += 1;
+    }
+    assert!(checked >= 95, "{checked} rows checked");
+}
