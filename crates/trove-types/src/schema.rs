@@ -165,9 +165,8 @@ pub fn generator() -> SchemaGenerator {
 
 /// Returns the schema (usually a `$ref` into `generator`'s definitions) of the model named
 /// `name` as the route table (`trove_core::request::routes`) writes it, or of `Fault`; `None`
-/// for a name this crate has no model of. A generic body envelope named bare (such as
-/// `ConfigurationBodyEnvelope`) is any of the bodies the SDK sends under it; named with its
-/// argument (`ConfigurationBodyEnvelope<CreateConfiguration>`) it is that one.
+/// for a name this crate has no model of. A generic body envelope is named with its argument
+/// (`ConfigurationBodyEnvelope<CreateConfiguration>`), as the route table names it.
 pub fn subschema_for_name(name: &str, generator: &mut SchemaGenerator) -> Option<Schema> {
     TABLE
         .iter()
@@ -182,8 +181,8 @@ pub fn names() -> impl Iterator<Item = &'static str> {
 
 type Maker = fn(&mut SchemaGenerator) -> Schema;
 
-/// Declares [`TABLE`]: each name is `stringify!` of its type. A generic envelope is listed with
-/// its instantiations: the bare name is any of them, `Name<Arg>` is one.
+/// Declares [`TABLE`]: each name is `stringify!` of its type; a generic envelope is listed once
+/// per instantiation, as `Name<Arg>`.
 macro_rules! schema_table {
     (
         $($name:ident $(<$lt:lifetime>)?),* $(,)?
@@ -193,10 +192,6 @@ macro_rules! schema_table {
         static TABLE: &[(&str, Maker)] = &[
             $((stringify!($name), |g: &mut SchemaGenerator| g.subschema_for::<$name $(<$lt>)?>()),)*
             $(
-                (stringify!($gname), |g: &mut SchemaGenerator| {
-                    let all: Vec<Schema> = vec![$(g.subschema_for::<$gname<$glt, $garg>>()),+];
-                    json_schema!({ "anyOf": all })
-                }),
                 $((
                     concat!(stringify!($gname), "<", stringify!($garg), ">"),
                     |g: &mut SchemaGenerator| g.subschema_for::<$gname<$glt, $garg>>(),

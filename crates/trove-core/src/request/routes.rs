@@ -1,8 +1,9 @@
 //! The table of every operation the SDK sends: name, method, path template, request and
-//! response types, success status and query parameters, declared once. An [`Operation`](super::operation::Operation) takes its
-//! method and template from here and fills the template's `{...}` from its arguments, so a
-//! path and its template cannot disagree. [`all`] lists the table, for documents generated
-//! from it (`docs/coverage.md` is checked against it; an OpenAPI description can be).
+//! response types, success status and query parameters, declared once. An
+//! [`Operation`](super::operation::Operation) takes its method and template from here and fills
+//! the template's `{...}` from its arguments, so a path and its template cannot disagree.
+//! [`all`] lists the table, for documents generated from it (`docs/coverage.md` is checked
+//! against it, and `openapi/trove-v1.json` is generated from it).
 
 use http::{Method, StatusCode};
 
