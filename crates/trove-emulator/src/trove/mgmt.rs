@@ -696,15 +696,7 @@ fn show_quotas(world: &Inner, project: &str) -> Result<Resp, Resp> {
 /// body without `quotas` the `KeyError`'s 500.
 fn update_quotas(req: &Req<'_>, world: &mut Inner, project: &str) -> Result<Resp, Resp> {
     let body = req.ctx.json_body()?;
-    let falsy = match &body {
-        Value::Null => true,
-        Value::Bool(b) => !b,
-        Value::Number(n) => n.as_f64() == Some(0.0),
-        Value::String(t) => t.is_empty(),
-        Value::Array(a) => a.is_empty(),
-        Value::Object(o) => o.is_empty(),
-    };
-    if falsy {
+    if !super::instances::truthy(Some(&body)) {
         return Err(fault::bad_request("Invalid request body."));
     }
     let asked = schema::object(schema::envelope(&body, "quotas")?, "quotas")?;
