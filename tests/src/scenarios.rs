@@ -1602,7 +1602,8 @@ pub async fn non_admin_management(client: &Client, tenant: &str) {
 ///   result only for a project that is not an admin;
 /// * `GET /mgmt/instances` pages by offset (`trove/extensions/mgmt/instances/models.py`
 ///   `_paginate_instances`: `int(context.marker or 0)`, a next marker of offset + limit whenever
-///   the page is full), so a marker that is not a number is a 500;
+///   the page is full), so a marker that is not a number is a 500 and an empty one the first
+///   page; backups page the same way (`trove/backup/models.py` `Backup._paginate`);
 /// * a `limit` past i64 is the page size on a capped list (`trove/common/utils.py`
 ///   `pagination_limit`) and a 500 on backups and the admin instance list, whose database cannot
 ///   bind it;
@@ -1647,6 +1648,11 @@ pub async fn openapi_check_findings(target: &Target, admin: &Client, tenant: &st
         ),
         (
             "/mgmt/instances?marker=not-a-number".to_owned(),
+            server_error.clone(),
+        ),
+        ("/backups?marker=".to_owned(), (200, String::new())),
+        (
+            "/backups?marker=not-a-number".to_owned(),
             server_error.clone(),
         ),
     ] {

@@ -145,6 +145,20 @@ async fn backups_page_by_offset_with_a_possible_empty_last_page() {
     assert_eq!(p2, json!({"backups": []}));
 }
 
+/// Follows trove/backup/models.py `Backup._paginate`: `int(context.marker or 0)`, so an empty
+/// marker is the first page and one that is not a number the server's 500.
+#[tokio::test]
+async fn a_backup_marker_is_read_as_trove_reads_an_offset() {
+    let emu = Emulator::new(Config::with_reads(0));
+    let api = Tenant::new(&emu.service(), T);
+    let first = api.get("backups?marker=").await;
+    first.assert_status(200);
+    assert_eq!(first.json(), json!({"backups": []}));
+    let bad = api.get("backups?marker=abc").await;
+    bad.assert_status(500);
+    assert!(bad.json()["instanceFault"].is_object(), "{}", bad.json());
+}
+
 /// Follows trove/extensions/mgmt/instances/models.py `_paginate_instances`: the admin list is
 /// ordered by `updated`, newest first, and its marker is an offset read with
 /// `int(context.marker or 0)`, so a marker that is not a number is the server's 500 and an empty

@@ -73,14 +73,9 @@ pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<R
     })
 }
 
-/// Lists by `updated` descending; the marker is an offset and a next link appears whenever the
-/// page is full, so the last page may be empty. Filters: `instance_id`, `datastore` (name or
+/// Lists by `updated` descending, paged by offset ([`pagination::by_offset`]). Filters: `instance_id`, `datastore` (name or
 /// id), and for admins `all_projects` and `project_id`.
 fn list(req: &Req<'_>, world: &Inner, instance: Option<String>) -> Resp {
-    let limit = match pagination::limit(req, false) {
-        Ok(l) => l,
-        Err(e) => return e,
-    };
     let all_projects = req
         .ctx
         .query("all_projects")
@@ -99,11 +94,6 @@ fn list(req: &Req<'_>, world: &Inner, instance: Option<String>) -> Resp {
             return fault::not_found(&format!("Datastore '{ds}' cannot be found."));
         }
     }
-    let offset = match req.ctx.query("marker").map(|m| m.trim().parse::<usize>()) {
-        None => 0,
-        Some(Ok(o)) => o,
-        Some(Err(_)) => return fault::internal_error(),
-    };
     let mut mine: Vec<&Backup> = world
         .backups
         .values()
@@ -115,17 +105,10 @@ fn list(req: &Req<'_>, world: &Inner, instance: Option<String>) -> Resp {
         })
         .collect();
     mine.sort_by(|a, b| b.updated.cmp(&a.updated).then(b.seq.cmp(&a.seq)));
-    let page: Vec<Value> = mine
-        .into_iter()
-        .skip(offset)
-        .take(limit)
-        .map(|b| view(world, b))
-        .collect();
-    let next = (page.len() == limit).then(|| offset.saturating_add(limit).to_string());
-    json(
-        StatusCode::OK,
-        &pagination::body(req, "backups", page, next),
-    )
+    match pagination::by_offset(req, "backups", mine.into_iter().map(|b| view(world, b))) {
+        Ok(body) => json(StatusCode::OK, &body),
+        Err(e) => e,
+    }
 }
 
 fn show(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {

@@ -429,19 +429,10 @@ fn render_instance(req: &Req<'_>, world: &Inner, i: &Instance) -> Value {
     v
 }
 
-/// `GET mgmt/instances`, paged as `trove/extensions/mgmt/instances/models.py`
-/// `_paginate_instances` pages it: newest `updated` first, the marker an offset read with
-/// `int(context.marker or 0)` (anything else is the server's 500), a next marker whenever the page
-/// is full. The limit is `int(context.limit or CONF.instances_page_size)`, not capped.
+/// `GET mgmt/instances`, newest `updated` first and paged by offset
+/// ([`pagination::by_offset`]), as `trove/extensions/mgmt/instances/models.py`
+/// `_paginate_instances` pages it.
 fn list_instances(req: &Req<'_>, world: &Inner) -> Result<Resp, Resp> {
-    let limit = pagination::limit(req, false)?;
-    let offset = match req.ctx.query("marker").filter(|m| !m.is_empty()) {
-        None => 0,
-        Some(m) => m
-            .trim()
-            .parse::<usize>()
-            .map_err(|_| fault::internal_error())?,
-    };
     // trove/extensions/mgmt/instances/service.py MgmtInstanceController.index: `true` keeps
     // the deleted rows, `false` the live ones, anything else both.
     let deleted = match req.ctx.query("deleted").map(str::to_ascii_lowercase) {
@@ -488,14 +479,8 @@ fn list_instances(req: &Req<'_>, world: &Inner) -> Result<Resp, Resp> {
         }
     }
     all.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    let page: Vec<Value> = all
-        .into_iter()
-        .skip(offset)
-        .take(limit)
-        .map(|(_, _, v)| v)
-        .collect();
-    let next = (page.len() == limit).then(|| offset.saturating_add(limit).to_string());
-    Ok(ok(pagination::body(req, "instances", page, next)))
+    let items = all.into_iter().map(|(_, _, v)| v);
+    Ok(ok(pagination::by_offset(req, "instances", items)?))
 }
 
 /// Renders a deleted instance: the admin view with `deleted: true` and its `deleted_at`.

@@ -90,6 +90,29 @@ pub(crate) fn cut<T>(
     (page, next)
 }
 
+/// One page of a list Trove pages by offset (`trove/backup/models.py` `_paginate`,
+/// `trove/extensions/mgmt/instances/models.py` `_paginate_instances`): `items` come in the
+/// list's order (newest update first), the marker is read with `int(context.marker or 0)` (an
+/// empty marker is the first page, anything but a number the server's 500), the limit is not
+/// capped, and a full page has a next marker of offset + limit, so the last page may be empty.
+pub(crate) fn by_offset(
+    req: &Req<'_>,
+    key: &str,
+    items: impl Iterator<Item = Value>,
+) -> Result<Value, Resp> {
+    let limit = limit(req, false)?;
+    let offset = match req.ctx.query("marker").filter(|m| !m.is_empty()) {
+        None => 0,
+        Some(m) => m
+            .trim()
+            .parse::<usize>()
+            .map_err(|_| fault::internal_error())?,
+    };
+    let page: Vec<Value> = items.skip(offset).take(limit).collect();
+    let next = (page.len() == limit).then(|| offset.saturating_add(limit).to_string());
+    Ok(body(req, key, page, next))
+}
+
 /// Wraps a page as `{"<key>": [...], "links": [...]}`, with no `links` key on the last page.
 pub(crate) fn body(req: &Req<'_>, key: &str, items: Vec<Value>, next: Option<String>) -> Value {
     let mut body = serde_json::Map::new();
