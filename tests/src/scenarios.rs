@@ -659,6 +659,21 @@ pub async fn keystone_v3_token_and_application_credential(target: &Target) {
         .expect("list with an application credential");
 }
 
+/// The first mysql version, with the group parameters registered for it.
+async fn mysql_version_with_parameters(
+    target: &Target,
+    client: &Client,
+) -> troveclient::types::datastore::DatastoreVersion {
+    let versions = client
+        .datastores()
+        .versions("mysql")
+        .await
+        .expect("versions");
+    let version = versions.first().expect("mysql has a version").clone();
+    register_group_parameters(target, &version.id).await;
+    version
+}
+
 /// Registers the emulator's built-in parameters ([`trove_emulator::BUILTIN_PARAMETERS`]) for
 /// the datastore version through the management API, so both servers list the same set, as
 /// an admin, unless they are there already (always on the emulator). Through the SDK, whose
@@ -692,13 +707,7 @@ pub async fn configurations_and_modules(target: &Target, client: &Client) {
     use std::collections::BTreeMap;
     use troveclient::{InstanceStatus, UpdateConfiguration, UpdateModule};
 
-    let versions = client
-        .datastores()
-        .versions("mysql")
-        .await
-        .expect("versions");
-    let version = versions.first().expect("mysql has a version").clone();
-    register_group_parameters(target, &version.id).await;
+    let version = mysql_version_with_parameters(target, client).await;
 
     // Parameters of the version, by datastore and version name and by version id.
     let params = client
@@ -1746,13 +1755,7 @@ pub async fn openapi_resources(
     tenant: &str,
     admin: &str,
 ) -> serde_json::Value {
-    let versions = client
-        .datastores()
-        .versions("mysql")
-        .await
-        .expect("versions");
-    let version = versions.first().expect("mysql has a version").clone();
-    register_group_parameters(target, &version.id).await;
+    let version = mysql_version_with_parameters(target, client).await;
     let group = client
         .configurations()
         .create("openapi-group")
