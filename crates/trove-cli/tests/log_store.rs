@@ -101,6 +101,22 @@ fn last(text: &str, n: usize) -> String {
         .collect()
 }
 
+/// Creates an instance with `trove instance create NAME 1 --size 1 --wait`; returns its id.
+fn active_instance(env: &Env, name: &str) -> String {
+    let created = env.json(&[
+        "instance",
+        "create",
+        name,
+        "1",
+        "--size",
+        "1",
+        "--wait",
+        "--poll-interval",
+        "0",
+    ]);
+    created["id"].as_str().unwrap().to_owned()
+}
+
 fn temp_dir(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("trove-cli-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -110,18 +126,7 @@ fn temp_dir(tag: &str) -> PathBuf {
 #[test]
 fn tail_prints_the_last_lines_of_the_published_log() {
     let env = start();
-    let created = env.json(&[
-        "instance",
-        "create",
-        "logs",
-        "1",
-        "--size",
-        "1",
-        "--wait",
-        "--poll-interval",
-        "0",
-    ]);
-    let id = created["id"].as_str().unwrap().to_owned();
+    let id = active_instance(&env, "logs");
 
     // --publish publishes first, so the log has a part to read.
     let tail = env.ok(&[
@@ -176,18 +181,7 @@ fn tail_prints_the_last_lines_of_the_published_log() {
 #[test]
 fn save_writes_the_whole_published_log_to_a_file() {
     let env = start();
-    let created = env.json(&[
-        "instance",
-        "create",
-        "saved",
-        "1",
-        "--size",
-        "1",
-        "--wait",
-        "--poll-interval",
-        "0",
-    ]);
-    let id = created["id"].as_str().unwrap().to_owned();
+    let id = active_instance(&env, "saved");
     let dir = temp_dir("log-save");
     let file = dir.join("general.log");
     let said = env.ok(&[
