@@ -65,14 +65,9 @@ impl Target {
         let keystone_url = facts["keystone_url"].as_str().map(str::to_owned);
         Target {
             name: "real",
-            trove_url,
             keystone_url,
             facts,
-            // Fake mode takes about 11 s to build and 10 s to back up; poll like a person would.
-            wait: WaitOptions::default()
-                .fixed(Duration::from_millis(500))
-                .timeout(Duration::from_secs(120)),
-            _emulator: None,
+            ..Target::remote(&trove_url)
         }
     }
 
@@ -84,6 +79,7 @@ impl Target {
             trove_url: trove_url.trim_end_matches('/').to_owned(),
             keystone_url: None,
             facts: Value::Null,
+            // Fake mode takes about 11 s to build and 10 s to back up; poll like a person would.
             wait: WaitOptions::default()
                 .fixed(Duration::from_millis(500))
                 .timeout(Duration::from_secs(120)),
