@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail, Context, Result};
 use serde_json::{json, Map, Value};
 
-use crate::conformance::workspace_root;
+use crate::conformance::{build_emulator, suite_command, workspace_root};
 use crate::proc;
 use crate::real_servers::{self, UpArgs};
 use crate::venv::{self, VenvSpec};
@@ -202,7 +202,7 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
 
     // Build before any server starts, so compiling never races a server's readiness deadline.
     let start = Instant::now();
-    build(&ws)?;
+    build(root)?;
     timings.push(("build".into(), start.elapsed().as_secs_f64()));
 
     let mut outcomes = Vec::new();
@@ -290,49 +290,33 @@ fn request_bodies(ws: &Path, spec: &VenvSpec, document: &Path) -> Result<Value> 
 }
 
 /// Builds the emulator's binary and the test that makes the resources.
-fn build(ws: &Path) -> Result<()> {
+fn build(root: &Path) -> Result<()> {
+    build_emulator()?;
     venv::run(
-        Command::new(cargo())
-            .args([
-                "build",
-                "-p",
-                "troveclient-emulator",
-                "--bin",
-                "trove-emulator",
-            ])
-            .current_dir(ws),
-        "cargo build trove-emulator",
-    )?;
-    venv::run(
-        resources_command(ws).arg("--no-run"),
+        resources_command(root).arg("--no-run"),
         "cargo test --no-run (openapi_resources)",
     )
 }
 
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
-}
-
-fn resources_command(ws: &Path) -> Command {
-    let mut cmd = Command::new(cargo());
-    cmd.args([
-        "test",
-        "-p",
-        "trove-tests",
-        "--features",
-        "openapi-check",
-        "--test",
-        "openapi_resources",
-    ])
-    .current_dir(ws);
-    cmd
+fn resources_command(root: &Path) -> Command {
+    suite_command(
+        root,
+        &[
+            "-p",
+            "trove-tests",
+            "--features",
+            "openapi-check",
+            "--test",
+            "openapi_resources",
+        ],
+    )
 }
 
 /// Creates the resources on the Trove at `url` and returns what the test wrote.
-fn make_resources(ws: &Path, work: &Path, server: &str, url: &str) -> Result<Map<String, Value>> {
+fn make_resources(root: &Path, work: &Path, server: &str, url: &str) -> Result<Map<String, Value>> {
     let out = work.join(format!("{server}-resources.json"));
     venv::run(
-        resources_command(ws)
+        resources_command(root)
             .args(["--", "--nocapture"])
             .env("TROVE_OPENAPI_URL", url)
             .env("TROVE_OPENAPI_RESOURCES", &out),
@@ -362,19 +346,20 @@ fn emulator_runs(
     proc::spawn_detached(cmd, &log, &pid_file)?;
     let result = (|| -> Result<()> {
         let url = emulator_url(&log, Duration::from_secs(30))?;
-        let resources = make_resources(ws, work, "emulator", &url)?;
+        let resources = make_resources(root, work, "emulator", &url)?;
         timings.push((
             "emulator start + resources".into(),
             start.elapsed().as_secs_f64(),
         ));
-        for run in EMULATOR_RUNS {
-            for scope in SCOPES {
-                outcomes.push(schemathesis(
-                    spec, work, document, &url, &resources, run, scope,
-                )?);
-            }
-        }
-        Ok(())
+        every_scope(
+            spec,
+            work,
+            document,
+            &url,
+            &resources,
+            EMULATOR_RUNS,
+            outcomes,
+        )
     })();
     let stopped = proc::stop("trove-emulator", &pid_file, "trove-emulator");
     result?;
@@ -419,7 +404,7 @@ fn real_runs(
             .ok_or_else(|| anyhow!("facts without trove_url: {facts}"))?
             .trim_end_matches('/')
             .to_owned();
-        let resources = make_resources(&workspace_root(), work, "real", &url)?;
+        let resources = make_resources(root, work, "real", &url)?;
         timings.push((
             "real servers start + resources".into(),
             start.elapsed().as_secs_f64(),
