@@ -412,14 +412,7 @@ fn real_runs(
         for (method, path, why) in REAL_FAKE_MODE_5XX {
             eprintln!("left out on the real server: {method} {path}: {why}");
         }
-        for run in REAL_RUNS {
-            for scope in SCOPES {
-                outcomes.push(schemathesis(
-                    spec, work, document, &url, &resources, run, scope,
-                )?);
-            }
-        }
-        Ok(())
+        every_scope(spec, work, document, &url, &resources, REAL_RUNS, outcomes)
     })();
     let stopped = real_servers::down(root);
     result?;
@@ -442,6 +435,26 @@ enum Scope {
 }
 
 const SCOPES: [Scope; 3] = [Scope::Root, Scope::Project, Scope::Mgmt];
+
+/// Does each of `runs` in every [`Scope`], in order.
+fn every_scope(
+    spec: &VenvSpec,
+    work: &Path,
+    document: &Value,
+    url: &str,
+    resources: &Map<String, Value>,
+    runs: &[Run],
+    outcomes: &mut Vec<Outcome>,
+) -> Result<()> {
+    for run in runs {
+        for scope in SCOPES {
+            outcomes.push(schemathesis(
+                spec, work, document, url, resources, run, scope,
+            )?);
+        }
+    }
+    Ok(())
+}
 
 /// Runs schemathesis once and reads its JSON report.
 fn schemathesis(
