@@ -112,27 +112,6 @@ fn every_reference_resolves_inside_the_document() {
     }
 }
 
-/// Whether `path` (endpoint-relative, no query) fills `template`.
-fn fills(template: &str, path: &str) -> bool {
-    let (t, p): (Vec<_>, Vec<_>) = (template.split('/').collect(), path.split('/').collect());
-    t.len() == p.len()
-        && t.iter()
-            .zip(&p)
-            .all(|(t, p)| t == p || (t.starts_with('{') && !p.is_empty()))
-}
-
-/// The route of the table a request went to: the literal template before one with a
-/// parameter in its place (`/instances/detail` before `/instances/{instance_id}`).
-fn route_of(method: &str, path: &str) -> Option<&'static routes::Route> {
-    let mut matching: Vec<_> = routes::all()
-        .iter()
-        .copied()
-        .filter(|r| r.method.as_str() == method && fills(r.template, path))
-        .collect();
-    matching.sort_by_key(|r| r.template.matches('{').count());
-    matching.first().copied()
-}
-
 #[test]
 fn success_statuses_are_the_ones_the_real_server_answered() {
     let mut checked = 0;
@@ -157,14 +136,8 @@ fn success_statuses_are_the_ones_the_real_server_answered() {
         if !(200..300).contains(&status) {
             continue;
         }
-        // `/v1.0/{tenant}/rest?query` is the endpoint-relative `/rest`; `/` is the root.
-        let path = path.split('?').next().unwrap();
-        let relative = match path.strip_prefix("/v1.0/") {
-            Some(rest) => format!("/{}", rest.split_once('/').map_or("", |(_, r)| r)),
-            None => path.to_owned(),
-        };
-        let route = route_of(method, &relative)
-            .unwrap_or_else(|| panic!("{}: {method} {relative} is no route", file.display()));
+        let route =
+            openapi::route_of(method, path).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         assert_eq!(
             u64::from(route.status.as_u16()),
             status,

@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
+use trove_tests::openapi::route_of;
 use trove_types::schema;
-use troveclient::stack::routes::{self, Route};
+use troveclient::stack::routes;
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -50,60 +51,6 @@ fn strip_option(name: &str) -> &str {
     name.strip_prefix("Option<")
         .and_then(|n| n.strip_suffix('>'))
         .unwrap_or(name)
-}
-
-/// The route a request went to: its method and its path without the query and, below the
-/// version documents, without `/v1.0/{project}`. Among the templates that match, the one with
-/// the most literal segments wins (`/instances/detail` over `/instances/{id}`).
-fn route_for(method: &str, path: &str) -> Result<&'static Route, String> {
-    let path = path.split('?').next().unwrap_or(path);
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let relative: Vec<&str> = if segments.len() <= 2 {
-        segments
-    } else {
-        segments[2..].to_vec()
-    };
-    let mut best: Vec<(usize, &'static Route)> = Vec::new();
-    for route in routes::all() {
-        if route.method.as_str() != method {
-            continue;
-        }
-        let template: Vec<&str> = route.template.trim_start_matches('/').split('/').collect();
-        if template.len() != relative.len() {
-            continue;
-        }
-        let mut literal = 0;
-        let fits = template.iter().zip(&relative).all(|(t, s)| {
-            if t.starts_with('{') {
-                true
-            } else {
-                literal += 1;
-                t == s
-            }
-        });
-        if fits {
-            best.push((literal, route));
-        }
-    }
-    let top = best
-        .iter()
-        .map(|(l, _)| *l)
-        .max()
-        .ok_or(format!("no route for {method} {path}"))?;
-    let mut winners: Vec<&Route> = best
-        .into_iter()
-        .filter(|(l, _)| *l == top)
-        .map(|(_, r)| r)
-        .collect();
-    winners.dedup_by_key(|r| (r.request, r.response));
-    match winners.as_slice() {
-        [one] => Ok(one),
-        more => Err(format!(
-            "{method} {path} fits {} routes: {:?}",
-            more.len(),
-            more.iter().map(|r| r.name).collect::<Vec<_>>()
-        )),
-    }
 }
 
 #[test]
@@ -184,7 +131,7 @@ fn every_real_success_answer_validates_against_its_routes_response_schema() {
         }
         let method = capture["request"]["method"].as_str().unwrap_or_default();
         let path = capture["request"]["path"].as_str().unwrap_or_default();
-        let route = match route_for(method, path) {
+        let route = match route_of(method, path) {
             Ok(route) => route,
             Err(e) => {
                 failures.push(format!("{name}: {e}"));
@@ -298,7 +245,7 @@ fn every_body_trove_refuses_is_refused_by_the_routes_request_schema() {
         let method = case["method"].as_str().unwrap_or_default();
         let path = case["path"].as_str().unwrap_or_default();
         let raw = case["body"].as_str().unwrap_or_default();
-        let route = match route_for(method, path) {
+        let route = match route_of(method, path) {
             Ok(route) => route,
             Err(e) => {
                 failures.push(e);
@@ -341,7 +288,7 @@ fn every_body_trove_refuses_is_refused_by_the_routes_request_schema() {
 
 #[test]
 fn the_route_matcher_prefers_literal_segments_and_knows_the_version_documents() {
-    let name = |m, p| route_for(m, p).map(|r| r.name);
+    let name = |m, p| route_of(m, p).map(|r| r.name);
     assert_eq!(
         name("GET", "/v1.0/p/instances/detail"),
         Ok("instances list detailed")
