@@ -5,18 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use serde_json::Value;
-use trove_tests::openapi;
+use trove_tests::{openapi, real_captures, workspace_root};
 use troveclient::stack::routes;
-
-fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_owned()
-}
 
 /// `cargo xtask openapi` runs this test with `TROVE_OPENAPI_WRITE=1` to write the file.
 #[test]
@@ -115,17 +107,7 @@ fn every_reference_resolves_inside_the_document() {
 #[test]
 fn success_statuses_are_the_ones_the_real_server_answered() {
     let mut checked = 0;
-    let dirs = [
-        "tests/fixtures/real-trove",
-        "tests/fixtures/real-keystone-trove",
-    ];
-    let files = dirs.iter().flat_map(|d| {
-        std::fs::read_dir(workspace_root().join(d))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-    });
-    for file in files {
-        let capture: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    for (name, capture) in real_captures() {
         let (Some(method), Some(path), Some(status)) = (
             capture["request"]["method"].as_str(),
             capture["request"]["path"].as_str(),
@@ -136,13 +118,11 @@ fn success_statuses_are_the_ones_the_real_server_answered() {
         if !(200..300).contains(&status) {
             continue;
         }
-        let route =
-            openapi::route_of(method, path).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let route = openapi::route_of(method, path).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(
             u64::from(route.status.as_u16()),
             status,
-            "{}: {}",
-            file.display(),
+            "{name}: {}",
             route.name
         );
         checked += 1;

@@ -4,21 +4,12 @@
 //! and every body Trove 26.0.0 refuses is refused by the request schema of its route.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 use trove_tests::openapi::route_of;
+use trove_tests::{read_json, real_captures, workspace_root};
 use trove_types::schema;
 use troveclient::stack::routes;
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 /// The schema of the type `name` as a document of its own: the subschema plus every definition
 /// under `components/schemas`, where its `$ref`s point, in the generator's dialect (2020-12).
@@ -88,42 +79,12 @@ fn every_type_the_route_table_names_has_a_schema_that_compiles() {
     assert!(generator.definitions().contains_key("Timestamp"));
 }
 
-/// The captures of the real servers: `tests/fixtures/real-trove` (fake mode) and
-/// `tests/fixtures/real-keystone-trove` (tokens validated by the real Keystone).
-fn captures() -> Vec<(String, Value)> {
-    let mut all = Vec::new();
-    for dir in [
-        "tests/fixtures/real-trove",
-        "tests/fixtures/real-keystone-trove",
-    ] {
-        let mut files: Vec<_> = std::fs::read_dir(workspace().join(dir))
-            .unwrap_or_else(|e| panic!("{dir}: {e}"))
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        files.sort();
-        for file in files {
-            let capture = read_json(&file);
-            // The scenario summary is a record of state transitions, not an exchange.
-            if capture.get("request").is_none() {
-                continue;
-            }
-            let name = format!(
-                "{dir}/{}",
-                file.file_name().unwrap_or_default().to_string_lossy()
-            );
-            all.push((name, capture));
-        }
-    }
-    all
-}
-
 #[test]
 fn every_real_success_answer_validates_against_its_routes_response_schema() {
     let mut validators: BTreeMap<&str, jsonschema::Validator> = BTreeMap::new();
     let mut checked = 0;
     let mut failures = Vec::new();
-    for (name, capture) in captures() {
+    for (name, capture) in real_captures() {
         let status = capture["response"]["status"].as_u64().unwrap_or_default();
         let body = &capture["response"]["body_json"];
         if !(200..300).contains(&status) || body.is_null() {
@@ -163,7 +124,7 @@ fn every_real_error_body_validates_against_the_fault_envelope() {
     let v = validator("Fault");
     let mut checked = 0;
     let mut failures = Vec::new();
-    for (name, capture) in captures() {
+    for (name, capture) in real_captures() {
         let status = capture["response"]["status"].as_u64().unwrap_or_default();
         let body = &capture["response"]["body_json"];
         if status < 400 || body.is_null() {
@@ -210,7 +171,7 @@ fn the_views_the_real_server_rendered_validate_against_their_types() {
             "ModuleEnvelope",
         ),
     ];
-    let dir = workspace().join("tests/fixtures/views");
+    let dir = workspace_root().join("tests/fixtures/views");
     let on_disk = std::fs::read_dir(&dir)
         .map(|d| d.count())
         .unwrap_or_default();
@@ -232,7 +193,7 @@ fn every_body_trove_refuses_is_refused_by_the_routes_request_schema() {
     // body (its router, controller schema and jsonschema.Draft4Validator); `no-schema` cases are
     // ones Trove's JSON schema does not judge.
     let cases =
-        read_json(&workspace().join("crates/trove-emulator/schemas/expected-messages.json"));
+        read_json(&workspace_root().join("crates/trove-emulator/schemas/expected-messages.json"));
     let cases = cases["cases"].as_array().cloned().unwrap_or_default();
     let mut validators: BTreeMap<String, jsonschema::Validator> = BTreeMap::new();
     let (mut refused, mut valid) = (0, 0);
@@ -467,8 +428,9 @@ fn no_request_schema_lets_through_a_body_trove_refuses_by_key_type_or_rule() {
     // controllers validates a body with. The property check (bodies drawn from the document
     // and validated by Trove's schemas) is `cargo xtask openapi-check`'s; this one walks both
     // schemas side by side, so a model change that lets such a body through fails here.
-    let trove =
-        read_json(&workspace().join("crates/trove-emulator/schemas/trove-26-request-schemas.json"));
+    let trove = read_json(
+        &workspace_root().join("crates/trove-emulator/schemas/trove-26-request-schemas.json"),
+    );
     let normal = |template: &str| -> String {
         template
             .split('/')
