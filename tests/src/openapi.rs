@@ -421,6 +421,25 @@ pub fn route_of(method: &str, path: &str) -> Result<&'static Route, String> {
     }
 }
 
+/// `path` with every `{...}` written `{}`, so templates that name their parameters differently
+/// compare equal (`/instances/{id}` and `/instances/{instance_id}`).
+pub fn template_key(path: &str) -> String {
+    let mut key = String::new();
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                inside = true;
+                key.push_str("{}");
+            }
+            '}' => inside = false,
+            _ if inside => {}
+            _ => key.push(c),
+        }
+    }
+    key
+}
+
 /// The document as the committed file holds it: pretty JSON and a final newline.
 pub fn render() -> String {
     let mut text = serde_json::to_string_pretty(&document()).expect("a JSON value serializes");

@@ -149,20 +149,7 @@ fn facade_calls(cell: &str) -> Vec<&str> {
 fn route_key(method: &str, path: &str) -> (String, String) {
     let path = path.strip_prefix('T').unwrap_or(path);
     let path = if path == "/v1.0/" { "/{}/" } else { path };
-    let mut key = String::new();
-    let mut inside = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                inside = true;
-                key.push_str("{}");
-            }
-            '}' => inside = false,
-            _ if inside => {}
-            _ => key.push(c),
-        }
-    }
-    (method.to_lowercase(), key)
+    (method.to_lowercase(), openapi::template_key(path))
 }
 
 #[test]
