@@ -169,10 +169,7 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
     let document: Value = serde_json::from_str(&text)
         .with_context(|| format!("parse {}", document_path.display()))?;
     let work = root.join("openapi-check");
-    if work.exists() {
-        fs::remove_dir_all(&work).with_context(|| format!("clear {}", work.display()))?;
-    }
-    fs::create_dir_all(&work)?;
+    real_servers::fresh_dir(&work)?;
 
     let mut timings: Vec<(String, f64)> = Vec::new();
     let start = Instant::now();
