@@ -172,35 +172,34 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
     real_servers::fresh_dir(&work)?;
 
     let mut timings: Vec<(String, f64)> = Vec::new();
-    let start = Instant::now();
-    let py = venv::python();
-    let version = venv::check_python(&py)?;
-    let spec = openapi_venv(root);
-    spec.ensure(&py, &version)?;
-    timings.push(("venv".into(), start.elapsed().as_secs_f64()));
+    let spec = timed(&mut timings, "venv", || -> Result<VenvSpec> {
+        let py = venv::python();
+        let version = venv::check_python(&py)?;
+        let spec = openapi_venv(root);
+        spec.ensure(&py, &version)?;
+        Ok(spec)
+    })?;
 
-    let start = Instant::now();
-    eprintln!(
-        "== openapi-check step 1: openapi-spec-validator {} ==",
-        document_path.display()
-    );
-    venv::run(
-        Command::new(spec.bin("openapi-spec-validator")).arg(&document_path),
-        "openapi-spec-validator",
-    )?;
-    timings.push(("spec validation".into(), start.elapsed().as_secs_f64()));
+    timed(&mut timings, "spec validation", || {
+        eprintln!(
+            "== openapi-check step 1: openapi-spec-validator {} ==",
+            document_path.display()
+        );
+        venv::run(
+            Command::new(spec.bin("openapi-spec-validator")).arg(&document_path),
+            "openapi-spec-validator",
+        )
+    })?;
 
-    let start = Instant::now();
-    eprintln!(
-        "== openapi-check step 1b: request bodies of the document against Trove's schemas =="
-    );
-    let bodies = request_bodies(&ws, &spec, &document_path);
-    timings.push(("request bodies".into(), start.elapsed().as_secs_f64()));
+    let bodies = timed(&mut timings, "request bodies", || {
+        eprintln!(
+            "== openapi-check step 1b: request bodies of the document against Trove's schemas =="
+        );
+        request_bodies(&ws, &spec, &document_path)
+    });
 
     // Build before any server starts, so compiling never races a server's readiness deadline.
-    let start = Instant::now();
-    build(root)?;
-    timings.push(("build".into(), start.elapsed().as_secs_f64()));
+    timed(&mut timings, "build", || build(root))?;
 
     let mut outcomes = Vec::new();
     let mut problems = Vec::new();
@@ -257,6 +256,14 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
     }
     eprintln!("openapi-check passed");
     Ok(())
+}
+
+/// Does `step`, and adds how long it took to `timings` as `what`.
+fn timed<T>(timings: &mut Vec<(String, f64)>, what: &str, step: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let out = step();
+    timings.push((what.to_owned(), start.elapsed().as_secs_f64()));
+    out
 }
 
 /// Bodies drawn per operation that has a Trove request schema.
