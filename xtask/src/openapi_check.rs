@@ -135,6 +135,7 @@ const REAL_RUNS: &[Run] = &[Run {
 }];
 
 /// What one run did.
+#[derive(Default)]
 struct Outcome {
     server: &'static str,
     phase: String,
@@ -492,13 +493,8 @@ fn schemathesis(
         return Ok(Outcome {
             server: run.server,
             phase,
-            operations,
-            cases: 0,
-            failures: 0,
-            errors: 0,
             passed: true,
-            secs: 0.0,
-            findings: Vec::new(),
+            ..Outcome::default()
         });
     }
     let copy_path = work.join(format!("{slug}.json"));
