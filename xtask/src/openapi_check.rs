@@ -211,24 +211,22 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
             None
         }
     };
+    let check = Check {
+        root,
+        work: &work,
+        spec: &spec,
+        document: &document,
+    };
     let wants = |server: &str| args.only.as_deref().is_none_or(|only| only == server);
     if wants("emulator") {
         eprintln!("== openapi-check step 2: the emulator ==");
-        if let Err(e) = emulator_runs(
-            root,
-            &ws,
-            &work,
-            &spec,
-            &document,
-            &mut outcomes,
-            &mut timings,
-        ) {
+        if let Err(e) = emulator_runs(&check, &ws, &mut outcomes, &mut timings) {
             problems.push(format!("emulator: {e:#}"));
         }
     }
     if wants("real") {
         eprintln!("== openapi-check step 3: the real Trove 26.0.0 (fake mode) ==");
-        if let Err(e) = real_runs(root, &work, &spec, &document, &mut outcomes, &mut timings) {
+        if let Err(e) = real_runs(&check, &mut outcomes, &mut timings) {
             problems.push(format!("real Trove: {e:#}"));
         }
     }
@@ -334,37 +332,36 @@ fn make_resources(root: &Path, work: &Path, server: &str, url: &str) -> Result<M
     }
 }
 
+/// What the schemathesis runs of one check share.
+struct Check<'a> {
+    /// The real servers' root, where the venvs and the emulator's pid file are.
+    root: &'a Path,
+    /// Where the copies of the document, the reports and the logs go.
+    work: &'a Path,
+    spec: &'a VenvSpec,
+    document: &'a Value,
+}
+
 fn emulator_runs(
-    root: &Path,
+    check: &Check,
     ws: &Path,
-    work: &Path,
-    spec: &VenvSpec,
-    document: &Value,
     outcomes: &mut Vec<Outcome>,
     timings: &mut Vec<(String, f64)>,
 ) -> Result<()> {
-    let pid_file = root.join("openapi-emulator.pid");
-    let log = work.join("emulator.log");
+    let pid_file = check.root.join("openapi-emulator.pid");
+    let log = check.work.join("emulator.log");
     let start = Instant::now();
     let mut cmd = Command::new(ws.join("target/debug/trove-emulator"));
     cmd.args(["--port", "0", "--build-secs", "1"]);
     proc::spawn_detached(cmd, &log, &pid_file)?;
     let result = (|| -> Result<()> {
         let url = emulator_url(&log, Duration::from_secs(30))?;
-        let resources = make_resources(root, work, "emulator", &url)?;
+        let resources = make_resources(check.root, check.work, "emulator", &url)?;
         timings.push((
             "emulator start + resources".into(),
             start.elapsed().as_secs_f64(),
         ));
-        every_scope(
-            spec,
-            work,
-            document,
-            &url,
-            &resources,
-            EMULATOR_RUNS,
-            outcomes,
-        )
+        every_scope(check, &url, &resources, EMULATOR_RUNS, outcomes)
     })();
     let stopped = proc::stop("trove-emulator", &pid_file, "trove-emulator");
     result?;
@@ -394,22 +391,19 @@ fn emulator_url(log: &Path, deadline: Duration) -> Result<String> {
 }
 
 fn real_runs(
-    root: &Path,
-    work: &Path,
-    spec: &VenvSpec,
-    document: &Value,
+    check: &Check,
     outcomes: &mut Vec<Outcome>,
     timings: &mut Vec<(String, f64)>,
 ) -> Result<()> {
     let start = Instant::now();
     let result = (|| -> Result<()> {
-        let facts = real_servers::up(root, &UpArgs::default())?;
+        let facts = real_servers::up(check.root, &UpArgs::default())?;
         let url = facts["trove_url"]
             .as_str()
             .ok_or_else(|| anyhow!("facts without trove_url: {facts}"))?
             .trim_end_matches('/')
             .to_owned();
-        let resources = make_resources(root, work, "real", &url)?;
+        let resources = make_resources(check.root, check.work, "real", &url)?;
         timings.push((
             "real servers start + resources".into(),
             start.elapsed().as_secs_f64(),
@@ -417,9 +411,9 @@ fn real_runs(
         for (method, path, why) in REAL_FAKE_MODE_5XX {
             eprintln!("left out on the real server: {method} {path}: {why}");
         }
-        every_scope(spec, work, document, &url, &resources, REAL_RUNS, outcomes)
+        every_scope(check, &url, &resources, REAL_RUNS, outcomes)
     })();
-    let stopped = real_servers::down(root);
+    let stopped = real_servers::down(check.root);
     result?;
     stopped
 }
@@ -441,11 +435,9 @@ enum Scope {
 
 const SCOPES: [Scope; 3] = [Scope::Root, Scope::Project, Scope::Mgmt];
 
-/// Does each of `runs` in every [`Scope`], in order.
+/// Does each of `runs` in every [`Scope`], in order, against the Trove at `url`.
 fn every_scope(
-    spec: &VenvSpec,
-    work: &Path,
-    document: &Value,
+    check: &Check,
     url: &str,
     resources: &Map<String, Value>,
     runs: &[Run],
@@ -453,9 +445,7 @@ fn every_scope(
 ) -> Result<()> {
     for run in runs {
         for scope in SCOPES {
-            outcomes.push(schemathesis(
-                spec, work, document, url, resources, run, scope,
-            )?);
+            outcomes.push(schemathesis(check, url, resources, run, scope)?);
         }
     }
     Ok(())
@@ -463,14 +453,18 @@ fn every_scope(
 
 /// Runs schemathesis once and reads its JSON report.
 fn schemathesis(
-    spec: &VenvSpec,
-    work: &Path,
-    document: &Value,
+    check: &Check,
     url: &str,
     resources: &Map<String, Value>,
     run: &Run,
     scope: Scope,
 ) -> Result<Outcome> {
+    let Check {
+        work,
+        spec,
+        document,
+        ..
+    } = *check;
     let phase = match scope {
         Scope::Root => format!("{} root", run.phase),
         Scope::Project => run.phase.to_owned(),
