@@ -318,6 +318,81 @@ fn tags() -> Value {
     Value::Array(seen.into_iter().map(|t| json!({"name": t})).collect())
 }
 
+/// The route of the table a request went to, from its method and its path as sent (with the
+/// query, and below the version documents with `/v1.0/{project}`). Among the templates that
+/// match, the one with the most literal segments wins (`/instances/detail` over
+/// `/instances/{id}`); a parameter takes a non-empty segment. An error names a path no route
+/// matches, or one that several routes with different bodies match equally well.
+pub fn route_of(method: &str, path: &str) -> Result<&'static Route, String> {
+    let path = path.split('?').next().unwrap_or(path);
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let relative = if segments.len() <= 2 {
+        &segments[..]
+    } else {
+        &segments[2..]
+    };
+    let mut best: Vec<(usize, &'static Route)> = Vec::new();
+    for route in routes::all() {
+        if route.method.as_str() != method {
+            continue;
+        }
+        let template: Vec<&str> = route.template.trim_start_matches('/').split('/').collect();
+        if template.len() != relative.len() {
+            continue;
+        }
+        let mut literal = 0;
+        let fits = template.iter().zip(relative).all(|(t, s)| {
+            if t.starts_with('{') {
+                !s.is_empty()
+            } else {
+                literal += 1;
+                t == s
+            }
+        });
+        if fits {
+            best.push((literal, route));
+        }
+    }
+    let top = best
+        .iter()
+        .map(|(l, _)| *l)
+        .max()
+        .ok_or(format!("no route for {method} {path}"))?;
+    let mut winners: Vec<&Route> = best
+        .into_iter()
+        .filter(|(l, _)| *l == top)
+        .map(|(_, r)| r)
+        .collect();
+    winners.dedup_by_key(|r| (r.request, r.response));
+    match winners.as_slice() {
+        [one] => Ok(one),
+        more => Err(format!(
+            "{method} {path} fits {} routes: {:?}",
+            more.len(),
+            more.iter().map(|r| r.name).collect::<Vec<_>>()
+        )),
+    }
+}
+
+/// `path` with every `{...}` written `{}`, so templates that name their parameters differently
+/// compare equal (`/instances/{id}` and `/instances/{instance_id}`).
+pub fn template_key(path: &str) -> String {
+    let mut key = String::new();
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                inside = true;
+                key.push_str("{}");
+            }
+            '}' => inside = false,
+            _ if inside => {}
+            _ => key.push(c),
+        }
+    }
+    key
+}
+
 /// The document as the committed file holds it: pretty JSON and a final newline.
 pub fn render() -> String {
     let mut text = serde_json::to_string_pretty(&document()).expect("a JSON value serializes");

@@ -65,9 +65,11 @@ impl Target {
         let keystone_url = facts["keystone_url"].as_str().map(str::to_owned);
         Target {
             name: "real",
+            trove_url,
             keystone_url,
             facts,
-            ..Target::remote(&trove_url)
+            wait: timed_waits(),
+            _emulator: None,
         }
     }
 
@@ -79,10 +81,7 @@ impl Target {
             trove_url: trove_url.trim_end_matches('/').to_owned(),
             keystone_url: None,
             facts: Value::Null,
-            // Fake mode takes about 11 s to build and 10 s to back up; poll like a person would.
-            wait: WaitOptions::default()
-                .fixed(Duration::from_millis(500))
-                .timeout(Duration::from_secs(120)),
+            wait: timed_waits(),
             _emulator: None,
         }
     }
@@ -111,6 +110,14 @@ impl Target {
             .build()
             .unwrap_or_else(|e| panic!("client: {e}"))
     }
+}
+
+/// How waits poll a server whose delays are measured in time: fake mode takes about 11 s to
+/// build and 10 s to back up, so poll like a person would.
+fn timed_waits() -> WaitOptions<'static> {
+    WaitOptions::default()
+        .fixed(Duration::from_millis(500))
+        .timeout(Duration::from_secs(120))
 }
 
 /// Returns a tenant id no other test uses, so tests on one server do not see each other's

@@ -5,18 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use serde_json::Value;
-use trove_tests::openapi;
+use trove_tests::{openapi, real_captures, workspace_root};
 use troveclient::stack::routes;
-
-fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_owned()
-}
 
 /// `cargo xtask openapi` runs this test with `TROVE_OPENAPI_WRITE=1` to write the file.
 #[test]
@@ -112,41 +104,10 @@ fn every_reference_resolves_inside_the_document() {
     }
 }
 
-/// Whether `path` (endpoint-relative, no query) fills `template`.
-fn fills(template: &str, path: &str) -> bool {
-    let (t, p): (Vec<_>, Vec<_>) = (template.split('/').collect(), path.split('/').collect());
-    t.len() == p.len()
-        && t.iter()
-            .zip(&p)
-            .all(|(t, p)| t == p || (t.starts_with('{') && !p.is_empty()))
-}
-
-/// The route of the table a request went to: the literal template before one with a
-/// parameter in its place (`/instances/detail` before `/instances/{instance_id}`).
-fn route_of(method: &str, path: &str) -> Option<&'static routes::Route> {
-    let mut matching: Vec<_> = routes::all()
-        .iter()
-        .copied()
-        .filter(|r| r.method.as_str() == method && fills(r.template, path))
-        .collect();
-    matching.sort_by_key(|r| r.template.matches('{').count());
-    matching.first().copied()
-}
-
 #[test]
 fn success_statuses_are_the_ones_the_real_server_answered() {
     let mut checked = 0;
-    let dirs = [
-        "tests/fixtures/real-trove",
-        "tests/fixtures/real-keystone-trove",
-    ];
-    let files = dirs.iter().flat_map(|d| {
-        std::fs::read_dir(workspace_root().join(d))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-    });
-    for file in files {
-        let capture: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    for (name, capture) in real_captures() {
         let (Some(method), Some(path), Some(status)) = (
             capture["request"]["method"].as_str(),
             capture["request"]["path"].as_str(),
@@ -157,19 +118,11 @@ fn success_statuses_are_the_ones_the_real_server_answered() {
         if !(200..300).contains(&status) {
             continue;
         }
-        // `/v1.0/{tenant}/rest?query` is the endpoint-relative `/rest`; `/` is the root.
-        let path = path.split('?').next().unwrap();
-        let relative = match path.strip_prefix("/v1.0/") {
-            Some(rest) => format!("/{}", rest.split_once('/').map_or("", |(_, r)| r)),
-            None => path.to_owned(),
-        };
-        let route = route_of(method, &relative)
-            .unwrap_or_else(|| panic!("{}: {method} {relative} is no route", file.display()));
+        let route = openapi::route_of(method, path).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(
             u64::from(route.status.as_u16()),
             status,
-            "{}: {}",
-            file.display(),
+            "{name}: {}",
             route.name
         );
         checked += 1;

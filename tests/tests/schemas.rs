@@ -4,20 +4,12 @@
 //! and every body Trove 26.0.0 refuses is refused by the request schema of its route.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
+use trove_tests::openapi::{route_of, template_key};
+use trove_tests::{read_json, real_captures, workspace_root};
 use trove_types::schema;
-use troveclient::stack::routes::{self, Route};
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use troveclient::stack::routes;
 
 /// The schema of the type `name` as a document of its own: the subschema plus every definition
 /// under `components/schemas`, where its `$ref`s point, in the generator's dialect (2020-12).
@@ -50,60 +42,6 @@ fn strip_option(name: &str) -> &str {
     name.strip_prefix("Option<")
         .and_then(|n| n.strip_suffix('>'))
         .unwrap_or(name)
-}
-
-/// The route a request went to: its method and its path without the query and, below the
-/// version documents, without `/v1.0/{project}`. Among the templates that match, the one with
-/// the most literal segments wins (`/instances/detail` over `/instances/{id}`).
-fn route_for(method: &str, path: &str) -> Result<&'static Route, String> {
-    let path = path.split('?').next().unwrap_or(path);
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let relative: Vec<&str> = if segments.len() <= 2 {
-        segments
-    } else {
-        segments[2..].to_vec()
-    };
-    let mut best: Vec<(usize, &'static Route)> = Vec::new();
-    for route in routes::all() {
-        if route.method.as_str() != method {
-            continue;
-        }
-        let template: Vec<&str> = route.template.trim_start_matches('/').split('/').collect();
-        if template.len() != relative.len() {
-            continue;
-        }
-        let mut literal = 0;
-        let fits = template.iter().zip(&relative).all(|(t, s)| {
-            if t.starts_with('{') {
-                true
-            } else {
-                literal += 1;
-                t == s
-            }
-        });
-        if fits {
-            best.push((literal, route));
-        }
-    }
-    let top = best
-        .iter()
-        .map(|(l, _)| *l)
-        .max()
-        .ok_or(format!("no route for {method} {path}"))?;
-    let mut winners: Vec<&Route> = best
-        .into_iter()
-        .filter(|(l, _)| *l == top)
-        .map(|(_, r)| r)
-        .collect();
-    winners.dedup_by_key(|r| (r.request, r.response));
-    match winners.as_slice() {
-        [one] => Ok(one),
-        more => Err(format!(
-            "{method} {path} fits {} routes: {:?}",
-            more.len(),
-            more.iter().map(|r| r.name).collect::<Vec<_>>()
-        )),
-    }
 }
 
 #[test]
@@ -141,42 +79,12 @@ fn every_type_the_route_table_names_has_a_schema_that_compiles() {
     assert!(generator.definitions().contains_key("Timestamp"));
 }
 
-/// The captures of the real servers: `tests/fixtures/real-trove` (fake mode) and
-/// `tests/fixtures/real-keystone-trove` (tokens validated by the real Keystone).
-fn captures() -> Vec<(String, Value)> {
-    let mut all = Vec::new();
-    for dir in [
-        "tests/fixtures/real-trove",
-        "tests/fixtures/real-keystone-trove",
-    ] {
-        let mut files: Vec<_> = std::fs::read_dir(workspace().join(dir))
-            .unwrap_or_else(|e| panic!("{dir}: {e}"))
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        files.sort();
-        for file in files {
-            let capture = read_json(&file);
-            // The scenario summary is a record of state transitions, not an exchange.
-            if capture.get("request").is_none() {
-                continue;
-            }
-            let name = format!(
-                "{dir}/{}",
-                file.file_name().unwrap_or_default().to_string_lossy()
-            );
-            all.push((name, capture));
-        }
-    }
-    all
-}
-
 #[test]
 fn every_real_success_answer_validates_against_its_routes_response_schema() {
     let mut validators: BTreeMap<&str, jsonschema::Validator> = BTreeMap::new();
     let mut checked = 0;
     let mut failures = Vec::new();
-    for (name, capture) in captures() {
+    for (name, capture) in real_captures() {
         let status = capture["response"]["status"].as_u64().unwrap_or_default();
         let body = &capture["response"]["body_json"];
         if !(200..300).contains(&status) || body.is_null() {
@@ -184,7 +92,7 @@ fn every_real_success_answer_validates_against_its_routes_response_schema() {
         }
         let method = capture["request"]["method"].as_str().unwrap_or_default();
         let path = capture["request"]["path"].as_str().unwrap_or_default();
-        let route = match route_for(method, path) {
+        let route = match route_of(method, path) {
             Ok(route) => route,
             Err(e) => {
                 failures.push(format!("{name}: {e}"));
@@ -216,7 +124,7 @@ fn every_real_error_body_validates_against_the_fault_envelope() {
     let v = validator("Fault");
     let mut checked = 0;
     let mut failures = Vec::new();
-    for (name, capture) in captures() {
+    for (name, capture) in real_captures() {
         let status = capture["response"]["status"].as_u64().unwrap_or_default();
         let body = &capture["response"]["body_json"];
         if status < 400 || body.is_null() {
@@ -263,7 +171,7 @@ fn the_views_the_real_server_rendered_validate_against_their_types() {
             "ModuleEnvelope",
         ),
     ];
-    let dir = workspace().join("tests/fixtures/views");
+    let dir = workspace_root().join("tests/fixtures/views");
     let on_disk = std::fs::read_dir(&dir)
         .map(|d| d.count())
         .unwrap_or_default();
@@ -285,7 +193,7 @@ fn every_body_trove_refuses_is_refused_by_the_routes_request_schema() {
     // body (its router, controller schema and jsonschema.Draft4Validator); `no-schema` cases are
     // ones Trove's JSON schema does not judge.
     let cases =
-        read_json(&workspace().join("crates/trove-emulator/schemas/expected-messages.json"));
+        read_json(&workspace_root().join("crates/trove-emulator/schemas/expected-messages.json"));
     let cases = cases["cases"].as_array().cloned().unwrap_or_default();
     let mut validators: BTreeMap<String, jsonschema::Validator> = BTreeMap::new();
     let (mut refused, mut valid) = (0, 0);
@@ -298,7 +206,7 @@ fn every_body_trove_refuses_is_refused_by_the_routes_request_schema() {
         let method = case["method"].as_str().unwrap_or_default();
         let path = case["path"].as_str().unwrap_or_default();
         let raw = case["body"].as_str().unwrap_or_default();
-        let route = match route_for(method, path) {
+        let route = match route_of(method, path) {
             Ok(route) => route,
             Err(e) => {
                 failures.push(e);
@@ -341,7 +249,7 @@ fn every_body_trove_refuses_is_refused_by_the_routes_request_schema() {
 
 #[test]
 fn the_route_matcher_prefers_literal_segments_and_knows_the_version_documents() {
-    let name = |m, p| route_for(m, p).map(|r| r.name);
+    let name = |m, p| route_of(m, p).map(|r| r.name);
     assert_eq!(
         name("GET", "/v1.0/p/instances/detail"),
         Ok("instances list detailed")
@@ -520,15 +428,9 @@ fn no_request_schema_lets_through_a_body_trove_refuses_by_key_type_or_rule() {
     // controllers validates a body with. The property check (bodies drawn from the document
     // and validated by Trove's schemas) is `cargo xtask openapi-check`'s; this one walks both
     // schemas side by side, so a model change that lets such a body through fails here.
-    let trove =
-        read_json(&workspace().join("crates/trove-emulator/schemas/trove-26-request-schemas.json"));
-    let normal = |template: &str| -> String {
-        template
-            .split('/')
-            .map(|s| if s.starts_with('{') { "{}" } else { s })
-            .collect::<Vec<_>>()
-            .join("/")
-    };
+    let trove = read_json(
+        &workspace_root().join("crates/trove-emulator/schemas/trove-26-request-schemas.json"),
+    );
     let mut failures = Vec::new();
     let mut checked = 0;
     for route in trove["routes"].as_array().into_iter().flatten() {
@@ -546,10 +448,10 @@ fn no_request_schema_lets_through_a_body_trove_refuses_by_key_type_or_rule() {
         if method == "GET" || (controller == "UserAccessController" && action != "update_all") {
             continue;
         }
-        let relative = normal(path.trim_start_matches("/{tenant_id}"));
+        let relative = template_key(path.trim_start_matches("/{tenant_id}"));
         let Some(ours) = routes::all()
             .iter()
-            .find(|r| r.method.as_str() == method && normal(r.template) == relative)
+            .find(|r| r.method.as_str() == method && template_key(r.template) == relative)
         else {
             continue; // the SDK sends nothing there (`users/update_all` aliases)
         };

@@ -96,13 +96,33 @@ fn cargo_test(root: &Path, features: &str, no_run: bool) -> Result<bool> {
 /// `cargo test ARGS` from the workspace root, with the real servers' root and facts in the
 /// environment, as the suites read them.
 pub(crate) fn suite_command(root: &Path, args: &[&str]) -> Command {
-    // Cargo sets $CARGO for the programs it runs: the same toolchain as the one running us.
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut cmd = Command::new(cargo);
+    let mut cmd = Command::new(cargo());
     cmd.arg("test")
         .args(args)
         .current_dir(workspace_root())
         .env("TROVE_REAL_ROOT", root)
         .env("TROVE_REAL_FACTS", root.join("facts.json"));
     cmd
+}
+
+/// The cargo to run: `$CARGO`, which cargo sets for the programs it runs (the same toolchain as
+/// the one running us), else `cargo`.
+pub(crate) fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+/// Builds the emulator's binary, `target/debug/trove-emulator` of the workspace.
+pub(crate) fn build_emulator() -> Result<()> {
+    crate::venv::run(
+        Command::new(cargo())
+            .args([
+                "build",
+                "-p",
+                "troveclient-emulator",
+                "--bin",
+                "trove-emulator",
+            ])
+            .current_dir(workspace_root()),
+        "cargo build trove-emulator",
+    )
 }

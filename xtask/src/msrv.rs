@@ -109,8 +109,7 @@ fn is_member(package: &Value, members: &[&str]) -> bool {
 /// Runs `cargo metadata --locked` in `workspace` and fails when a dependency needs more than the
 /// declared `rust-version`.
 pub fn run(workspace: &Path) -> Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let out = Command::new(cargo)
+    let out = Command::new(crate::conformance::cargo())
         .args(["metadata", "--format-version", "1", "--locked"])
         .current_dir(workspace)
         .output()

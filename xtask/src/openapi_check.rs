@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail, Context, Result};
 use serde_json::{json, Map, Value};
 
-use crate::conformance::workspace_root;
+use crate::conformance::{build_emulator, suite_command, workspace_root};
 use crate::proc;
 use crate::real_servers::{self, UpArgs};
 use crate::venv::{self, VenvSpec};
@@ -135,6 +135,7 @@ const REAL_RUNS: &[Run] = &[Run {
 }];
 
 /// What one run did.
+#[derive(Default)]
 struct Outcome {
     server: &'static str,
     phase: String,
@@ -169,41 +170,37 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
     let document: Value = serde_json::from_str(&text)
         .with_context(|| format!("parse {}", document_path.display()))?;
     let work = root.join("openapi-check");
-    if work.exists() {
-        fs::remove_dir_all(&work).with_context(|| format!("clear {}", work.display()))?;
-    }
-    fs::create_dir_all(&work)?;
+    real_servers::fresh_dir(&work)?;
 
     let mut timings: Vec<(String, f64)> = Vec::new();
-    let start = Instant::now();
-    let py = venv::python();
-    let version = venv::check_python(&py)?;
-    let spec = openapi_venv(root);
-    spec.ensure(&py, &version)?;
-    timings.push(("venv".into(), start.elapsed().as_secs_f64()));
+    let spec = timed(&mut timings, "venv", || -> Result<VenvSpec> {
+        let py = venv::python();
+        let version = venv::check_python(&py)?;
+        let spec = openapi_venv(root);
+        spec.ensure(&py, &version)?;
+        Ok(spec)
+    })?;
 
-    let start = Instant::now();
-    eprintln!(
-        "== openapi-check step 1: openapi-spec-validator {} ==",
-        document_path.display()
-    );
-    venv::run(
-        Command::new(spec.bin("openapi-spec-validator")).arg(&document_path),
-        "openapi-spec-validator",
-    )?;
-    timings.push(("spec validation".into(), start.elapsed().as_secs_f64()));
+    timed(&mut timings, "spec validation", || {
+        eprintln!(
+            "== openapi-check step 1: openapi-spec-validator {} ==",
+            document_path.display()
+        );
+        venv::run(
+            Command::new(spec.bin("openapi-spec-validator")).arg(&document_path),
+            "openapi-spec-validator",
+        )
+    })?;
 
-    let start = Instant::now();
-    eprintln!(
-        "== openapi-check step 1b: request bodies of the document against Trove's schemas =="
-    );
-    let bodies = request_bodies(&ws, &spec, &document_path);
-    timings.push(("request bodies".into(), start.elapsed().as_secs_f64()));
+    let bodies = timed(&mut timings, "request bodies", || {
+        eprintln!(
+            "== openapi-check step 1b: request bodies of the document against Trove's schemas =="
+        );
+        request_bodies(&ws, &spec, &document_path)
+    });
 
     // Build before any server starts, so compiling never races a server's readiness deadline.
-    let start = Instant::now();
-    build(&ws)?;
-    timings.push(("build".into(), start.elapsed().as_secs_f64()));
+    timed(&mut timings, "build", || build(root))?;
 
     let mut outcomes = Vec::new();
     let mut problems = Vec::new();
@@ -214,24 +211,22 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
             None
         }
     };
+    let check = Check {
+        root,
+        work: &work,
+        spec: &spec,
+        document: &document,
+    };
     let wants = |server: &str| args.only.as_deref().is_none_or(|only| only == server);
     if wants("emulator") {
         eprintln!("== openapi-check step 2: the emulator ==");
-        if let Err(e) = emulator_runs(
-            root,
-            &ws,
-            &work,
-            &spec,
-            &document,
-            &mut outcomes,
-            &mut timings,
-        ) {
+        if let Err(e) = emulator_runs(&check, &ws, &mut outcomes, &mut timings) {
             problems.push(format!("emulator: {e:#}"));
         }
     }
     if wants("real") {
         eprintln!("== openapi-check step 3: the real Trove 26.0.0 (fake mode) ==");
-        if let Err(e) = real_runs(root, &work, &spec, &document, &mut outcomes, &mut timings) {
+        if let Err(e) = real_runs(&check, &mut outcomes, &mut timings) {
             problems.push(format!("real Trove: {e:#}"));
         }
     }
@@ -262,6 +257,14 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
     Ok(())
 }
 
+/// Does `step`, and adds how long it took to `timings` as `what`.
+fn timed<T>(timings: &mut Vec<(String, f64)>, what: &str, step: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let out = step();
+    timings.push((what.to_owned(), start.elapsed().as_secs_f64()));
+    out
+}
+
 /// Bodies drawn per operation that has a Trove request schema.
 const BODIES_PER_OPERATION: u32 = 100;
 
@@ -290,49 +293,33 @@ fn request_bodies(ws: &Path, spec: &VenvSpec, document: &Path) -> Result<Value> 
 }
 
 /// Builds the emulator's binary and the test that makes the resources.
-fn build(ws: &Path) -> Result<()> {
+fn build(root: &Path) -> Result<()> {
+    build_emulator()?;
     venv::run(
-        Command::new(cargo())
-            .args([
-                "build",
-                "-p",
-                "troveclient-emulator",
-                "--bin",
-                "trove-emulator",
-            ])
-            .current_dir(ws),
-        "cargo build trove-emulator",
-    )?;
-    venv::run(
-        resources_command(ws).arg("--no-run"),
+        resources_command(root).arg("--no-run"),
         "cargo test --no-run (openapi_resources)",
     )
 }
 
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
-}
-
-fn resources_command(ws: &Path) -> Command {
-    let mut cmd = Command::new(cargo());
-    cmd.args([
-        "test",
-        "-p",
-        "trove-tests",
-        "--features",
-        "openapi-check",
-        "--test",
-        "openapi_resources",
-    ])
-    .current_dir(ws);
-    cmd
+fn resources_command(root: &Path) -> Command {
+    suite_command(
+        root,
+        &[
+            "-p",
+            "trove-tests",
+            "--features",
+            "openapi-check",
+            "--test",
+            "openapi_resources",
+        ],
+    )
 }
 
 /// Creates the resources on the Trove at `url` and returns what the test wrote.
-fn make_resources(ws: &Path, work: &Path, server: &str, url: &str) -> Result<Map<String, Value>> {
+fn make_resources(root: &Path, work: &Path, server: &str, url: &str) -> Result<Map<String, Value>> {
     let out = work.join(format!("{server}-resources.json"));
     venv::run(
-        resources_command(ws)
+        resources_command(root)
             .args(["--", "--nocapture"])
             .env("TROVE_OPENAPI_URL", url)
             .env("TROVE_OPENAPI_RESOURCES", &out),
@@ -345,36 +332,36 @@ fn make_resources(ws: &Path, work: &Path, server: &str, url: &str) -> Result<Map
     }
 }
 
+/// What the schemathesis runs of one check share.
+struct Check<'a> {
+    /// The real servers' root, where the venvs and the emulator's pid file are.
+    root: &'a Path,
+    /// Where the copies of the document, the reports and the logs go.
+    work: &'a Path,
+    spec: &'a VenvSpec,
+    document: &'a Value,
+}
+
 fn emulator_runs(
-    root: &Path,
+    check: &Check,
     ws: &Path,
-    work: &Path,
-    spec: &VenvSpec,
-    document: &Value,
     outcomes: &mut Vec<Outcome>,
     timings: &mut Vec<(String, f64)>,
 ) -> Result<()> {
-    let pid_file = root.join("openapi-emulator.pid");
-    let log = work.join("emulator.log");
+    let pid_file = check.root.join("openapi-emulator.pid");
+    let log = check.work.join("emulator.log");
     let start = Instant::now();
     let mut cmd = Command::new(ws.join("target/debug/trove-emulator"));
     cmd.args(["--port", "0", "--build-secs", "1"]);
     proc::spawn_detached(cmd, &log, &pid_file)?;
     let result = (|| -> Result<()> {
         let url = emulator_url(&log, Duration::from_secs(30))?;
-        let resources = make_resources(ws, work, "emulator", &url)?;
+        let resources = make_resources(check.root, check.work, "emulator", &url)?;
         timings.push((
             "emulator start + resources".into(),
             start.elapsed().as_secs_f64(),
         ));
-        for run in EMULATOR_RUNS {
-            for scope in SCOPES {
-                outcomes.push(schemathesis(
-                    spec, work, document, &url, &resources, run, scope,
-                )?);
-            }
-        }
-        Ok(())
+        every_scope(check, &url, &resources, EMULATOR_RUNS, outcomes)
     })();
     let stopped = proc::stop("trove-emulator", &pid_file, "trove-emulator");
     result?;
@@ -404,22 +391,19 @@ fn emulator_url(log: &Path, deadline: Duration) -> Result<String> {
 }
 
 fn real_runs(
-    root: &Path,
-    work: &Path,
-    spec: &VenvSpec,
-    document: &Value,
+    check: &Check,
     outcomes: &mut Vec<Outcome>,
     timings: &mut Vec<(String, f64)>,
 ) -> Result<()> {
     let start = Instant::now();
     let result = (|| -> Result<()> {
-        let facts = real_servers::up(root, &UpArgs::default())?;
+        let facts = real_servers::up(check.root, &UpArgs::default())?;
         let url = facts["trove_url"]
             .as_str()
             .ok_or_else(|| anyhow!("facts without trove_url: {facts}"))?
             .trim_end_matches('/')
             .to_owned();
-        let resources = make_resources(&workspace_root(), work, "real", &url)?;
+        let resources = make_resources(check.root, check.work, "real", &url)?;
         timings.push((
             "real servers start + resources".into(),
             start.elapsed().as_secs_f64(),
@@ -427,16 +411,9 @@ fn real_runs(
         for (method, path, why) in REAL_FAKE_MODE_5XX {
             eprintln!("left out on the real server: {method} {path}: {why}");
         }
-        for run in REAL_RUNS {
-            for scope in SCOPES {
-                outcomes.push(schemathesis(
-                    spec, work, document, &url, &resources, run, scope,
-                )?);
-            }
-        }
-        Ok(())
+        every_scope(check, &url, &resources, REAL_RUNS, outcomes)
     })();
-    let stopped = real_servers::down(root);
+    let stopped = real_servers::down(check.root);
     result?;
     stopped
 }
@@ -458,16 +435,36 @@ enum Scope {
 
 const SCOPES: [Scope; 3] = [Scope::Root, Scope::Project, Scope::Mgmt];
 
+/// Does each of `runs` in every [`Scope`], in order, against the Trove at `url`.
+fn every_scope(
+    check: &Check,
+    url: &str,
+    resources: &Map<String, Value>,
+    runs: &[Run],
+    outcomes: &mut Vec<Outcome>,
+) -> Result<()> {
+    for run in runs {
+        for scope in SCOPES {
+            outcomes.push(schemathesis(check, url, resources, run, scope)?);
+        }
+    }
+    Ok(())
+}
+
 /// Runs schemathesis once and reads its JSON report.
 fn schemathesis(
-    spec: &VenvSpec,
-    work: &Path,
-    document: &Value,
+    check: &Check,
     url: &str,
     resources: &Map<String, Value>,
     run: &Run,
     scope: Scope,
 ) -> Result<Outcome> {
+    let Check {
+        work,
+        spec,
+        document,
+        ..
+    } = *check;
     let phase = match scope {
         Scope::Root => format!("{} root", run.phase),
         Scope::Project => run.phase.to_owned(),
@@ -490,13 +487,8 @@ fn schemathesis(
         return Ok(Outcome {
             server: run.server,
             phase,
-            operations,
-            cases: 0,
-            failures: 0,
-            errors: 0,
             passed: true,
-            secs: 0.0,
-            findings: Vec::new(),
+            ..Outcome::default()
         });
     }
     let copy_path = work.join(format!("{slug}.json"));

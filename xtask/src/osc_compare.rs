@@ -11,7 +11,7 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
-use crate::conformance::workspace_root;
+use crate::conformance::{build_emulator, cargo, workspace_root};
 use crate::venv::{self, VenvSpec};
 
 const REQUIREMENTS: &[&str] = &[
@@ -37,22 +37,10 @@ pub fn run(root: &Path) -> Result<()> {
     let version = venv::check_python(&py)?;
     let spec = osc_venv(root);
     spec.ensure(&py, &version)?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let ws = workspace_root();
-    venv::run(
-        Command::new(&cargo)
-            .args([
-                "build",
-                "-p",
-                "troveclient-emulator",
-                "--bin",
-                "trove-emulator",
-            ])
-            .current_dir(&ws),
-        "cargo build trove-emulator",
-    )?;
+    build_emulator()?;
     let report = root.join("osc-compare.md");
-    let status = Command::new(&cargo)
+    let status = Command::new(cargo())
         .args([
             "test",
             "-p",

@@ -409,7 +409,7 @@ fn write_asset(path: &Path, text: &str, vars: &[(&str, &Path)]) -> Result<()> {
 }
 
 /// Empties (or creates) a directory.
-fn fresh_dir(dir: &Path) -> Result<()> {
+pub(crate) fn fresh_dir(dir: &Path) -> Result<()> {
     if dir.exists() {
         fs::remove_dir_all(dir).with_context(|| format!("remove {}", dir.display()))?;
     }
