@@ -35,8 +35,9 @@ const ERRORS: &[(u16, &str)] = &[
 /// Describes a query parameter the table names; `offset` says the route's `marker` is a count.
 fn query_parameter(key: &str, offset: bool) -> Value {
     let (schema, description) = match key {
+        // Trove binds the offset as a database integer: past i64 (or below 0 on MySQL) is a 500.
         "marker" if offset => (
-            json!({"type": "string", "pattern": "^[0-9]+$"}),
+            json!({"type": "integer", "minimum": 0, "maximum": i64::MAX}),
             "Skip this many items: the `marker` of the previous page's `next` link (Trove pages this list by offset).",
         ),
         // Trove hands the limit of the lists it does not cap (backups, the admin instance list)

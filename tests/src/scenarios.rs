@@ -1612,7 +1612,8 @@ pub async fn non_admin_management(client: &Client, tenant: &str) {
 /// * `GET /mgmt/instances` pages by offset (`trove/extensions/mgmt/instances/models.py`
 ///   `_paginate_instances`: `int(context.marker or 0)`, a next marker of offset + limit whenever
 ///   the page is full), so a marker that is not a number is a 500 and an empty one the first
-///   page; backups page the same way (`trove/backup/models.py` `Backup._paginate`);
+///   page; the offset is bound as a database integer, so one past i64 is a 500 too; backups
+///   page the same way (`trove/backup/models.py` `Backup._paginate`);
 /// * a `limit` past i64 is the page size on a capped list (`trove/common/utils.py`
 ///   `pagination_limit`) and a 500 on backups and the admin instance list, whose database cannot
 ///   bind it;
@@ -1662,6 +1663,23 @@ pub async fn openapi_check_findings(target: &Target, admin: &Client, tenant: &st
         ("/backups?marker=".to_owned(), (200, String::new())),
         (
             "/backups?marker=not-a-number".to_owned(),
+            server_error.clone(),
+        ),
+        // The offset is bound as a database integer: i64::MAX is an empty page, one more a 500.
+        (
+            format!("/backups?marker={}&limit={}", i64::MAX, i64::MAX),
+            (200, String::new()),
+        ),
+        (
+            format!("/mgmt/instances?marker={}", i64::MAX),
+            (200, String::new()),
+        ),
+        (
+            format!("/backups?marker={}", i64::MAX as u64 + 1),
+            server_error.clone(),
+        ),
+        (
+            format!("/mgmt/instances?marker={}", i64::MAX as u64 + 1),
             server_error.clone(),
         ),
     ] {

@@ -146,7 +146,9 @@ async fn backups_page_by_offset_with_a_possible_empty_last_page() {
 }
 
 /// Follows trove/backup/models.py `Backup._paginate`: `int(context.marker or 0)`, so an empty
-/// marker is the first page and one that is not a number the server's 500.
+/// marker is the first page and one that is not a number the server's 500; the offset is bound
+/// as a database integer, so i64::MAX is an empty page and one past it a 500 (both seen on the
+/// real server in fake mode), as is a negative one (MySQL refuses `OFFSET -1`).
 #[tokio::test]
 async fn a_backup_marker_is_read_as_trove_reads_an_offset() {
     let emu = Emulator::new(Config::with_reads(0));
@@ -154,9 +156,17 @@ async fn a_backup_marker_is_read_as_trove_reads_an_offset() {
     let first = api.get("backups?marker=").await;
     first.assert_status(200);
     assert_eq!(first.json(), json!({"backups": []}));
-    let bad = api.get("backups?marker=abc").await;
-    bad.assert_status(500);
-    assert!(bad.json()["instanceFault"].is_object(), "{}", bad.json());
+    let last = api
+        .get(&format!("backups?marker={}&limit={}", i64::MAX, i64::MAX))
+        .await;
+    last.assert_status(200);
+    assert_eq!(last.json(), json!({"backups": []}));
+    let past = (i64::MAX as u64 + 1).to_string();
+    for bad in ["abc", past.as_str(), "-1"] {
+        let bad = api.get(&format!("backups?marker={bad}")).await;
+        bad.assert_status(500);
+        assert!(bad.json()["instanceFault"].is_object(), "{}", bad.json());
+    }
 }
 
 /// Follows trove/extensions/mgmt/instances/models.py `_paginate_instances`: the admin list is

@@ -95,6 +95,10 @@ pub(crate) fn cut<T>(
 /// list's order (newest update first), the marker is read with `int(context.marker or 0)` (an
 /// empty marker is the first page, anything but a number the server's 500), the limit is not
 /// capped, and a full page has a next marker of offset + limit, so the last page may be empty.
+///
+/// The offset goes to the database as a bound integer: SQLite (fake mode) cannot bind one past
+/// i64 and answers a 500, which MySQL does for a negative one (`OFFSET -1` is a syntax error
+/// there), so the emulator serves offsets from 0 to i64::MAX and answers any other with a 500.
 pub(crate) fn by_offset(
     req: &Req<'_>,
     key: &str,
@@ -105,11 +109,17 @@ pub(crate) fn by_offset(
         None => 0,
         Some(m) => m
             .trim()
-            .parse::<usize>()
-            .map_err(|_| fault::internal_error())?,
+            .parse::<i64>()
+            .ok()
+            .and_then(|n| u64::try_from(n).ok())
+            .ok_or_else(fault::internal_error)?,
     };
-    let page: Vec<Value> = items.skip(offset).take(limit).collect();
-    let next = (page.len() == limit).then(|| offset.saturating_add(limit).to_string());
+    let page: Vec<Value> = items
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(limit)
+        .collect();
+    // Python's sum: both are at most i64::MAX, so u64 holds it exactly.
+    let next = (page.len() == limit).then(|| (offset + limit as u64).to_string());
     Ok(body(req, key, page, next))
 }
 
