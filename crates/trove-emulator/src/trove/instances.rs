@@ -265,7 +265,7 @@ impl Refusal {
 
 /// Lists a page: cut in id order, shown newest first (so the marker is not the last shown id).
 fn list(req: &Req<'_>, world: &Inner, view: View) -> Resp {
-    let limit = match pagination::limit(req, true) {
+    let limit = match pagination::db_limit(req) {
         Ok(l) => l,
         Err(e) => return e,
     };
@@ -283,6 +283,11 @@ fn list(req: &Req<'_>, world: &Inner, view: View) -> Resp {
         .filter(|i| i.tenant == req.tenant)
         .take(limit.saturating_add(1))
         .collect();
+    // trove/db/__init__.py `paginated_collection`: a limit of 0 fetches one row and then reads
+    // `collection[-2]` of it, an IndexError.
+    if limit == 0 && !page.is_empty() {
+        return fault::internal_error();
+    }
     let next = if page.len() > limit {
         page.truncate(limit);
         page.last().map(|i| i.id.clone())
