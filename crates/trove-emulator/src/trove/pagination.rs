@@ -118,8 +118,10 @@ pub(crate) fn guest_limit(req: &Req<'_>) -> Result<usize, Resp> {
     match capped_limit(req)? {
         n if n >= -1 => Ok(usize::try_from(n).unwrap_or(0)),
         n => {
-            // The error text past the statement's number is MySQL 5.7's for this syntax error;
-            // the real message goes on with the statement and SQLAlchemy's link, left out here.
+            // The 400 and its prefix are Trove's; the rest is MySQL's 1064 error as pymysql
+            // words it, written from MySQL's message format rather than seen (fake mode's guest
+            // never queries MySQL), and the real one goes on with the statement and
+            // SQLAlchemy's link, left out here.
             let sql_limit = n.saturating_add(1);
             Err(fault::bad_request(&format!(
                 "An error occurred communicating with the guest: \
