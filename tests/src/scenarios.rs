@@ -1760,14 +1760,14 @@ pub async fn openapi_check_findings(target: &Target, admin: &Client, tenant: &st
 }
 
 /// `limit` and offset `marker` forms Trove reads with Python's `int` (`1_0`, `+2`, ` 3 `, `２`),
-/// and the limits of 0 and -1 whose answer is Python's rather than the database's, as the real
-/// server in fake mode answers them (trove/common/utils.py `pagination_limit`,
-/// trove/db/__init__.py `paginated_collection`, trove/backup/models.py `_paginate`,
-/// trove/extensions/mgmt/instances/models.py `_paginate_instances`). Negative offsets and limits
-/// below -1 on database lists are left out: fake mode's SQLite reads them where production's
-/// MySQL (which the emulator follows) refuses them, and so is a limit of 0 or -1 on databases,
-/// which fake mode's guest pages otherwise than the production one. `admin` must be an admin
-/// project named `tenant`.
+/// the id marker compared rather than looked up, and the limits of 0 and -1 whose answer is
+/// Python's rather than the database's, as the real server in fake mode answers them
+/// (trove/common/utils.py `pagination_limit`, trove/db/__init__.py `paginated_collection`,
+/// trove/backup/models.py `_paginate`, trove/extensions/mgmt/instances/models.py
+/// `_paginate_instances`). Negative offsets and limits below -1 on database lists are left out:
+/// fake mode's SQLite reads them where production's MySQL (which the emulator follows) refuses
+/// them; so is a limit of 0 or -1 on databases, which fake mode's guest pages otherwise than
+/// the production one. `admin` must be an admin project named `tenant`.
 pub async fn python_int_limits_and_markers(target: &Target, admin: &Client, tenant: &str) {
     let get = |path: String| async move {
         let op = troveclient::Operation::<serde_json::Value>::json(
@@ -1852,6 +1852,12 @@ pub async fn python_int_limits_and_markers(target: &Target, admin: &Client, tena
     for refused in ["0x10", "1__0", "_1", "%20"] {
         check(format!("/instances?limit={refused}"), 500, 0, None).await;
     }
+    // The id marker is compared, not looked up (trove/db/sqlalchemy/api.py `_limits`):
+    // "nope" sorts after every hex id, "0" before them, and the smaller id leaves the larger.
+    check("/instances?marker=nope".into(), 200, 0, None).await;
+    check("/instances?marker=0".into(), 200, 2, None).await;
+    let smaller = ids.iter().min().expect("two ids");
+    check(format!("/instances?marker={smaller}"), 200, 1, None).await;
     check(format!("{mgmt}&limit=0"), 200, 0, Some("0")).await;
     check(format!("{mgmt}&limit=%2B1"), 200, 1, Some("1")).await;
     check(format!("{mgmt}&limit=1&marker=%2B1"), 200, 1, Some("2")).await;

@@ -48,7 +48,7 @@ fn list(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
     let inst = ready_instance(req, world, id)?;
     let limit = pagination::guest_limit(req)?;
     let names: Vec<String> = inst.databases.iter().cloned().collect();
-    let (page, next) = pagination::cut(names, String::clone, req.ctx.query("marker"), limit, false);
+    let (page, next) = pagination::cut(names, String::clone, req.ctx.query("marker"), limit);
     let items = page.into_iter().map(|n| json!({"name": n})).collect();
     Ok(json(
         StatusCode::OK,

@@ -270,11 +270,12 @@ fn list(req: &Req<'_>, world: &Inner, view: View) -> Resp {
         Err(e) => return e,
     };
     // The map is keyed by id, the order Trove cuts pages in, so a page is a range scan from the
-    // marker: listing stays proportional to the page, not to every instance of the world. An
-    // unknown marker (or another tenant's) means the first page, as on the real server.
-    let start = match req.ctx.query("marker") {
-        Some(m) if world.instance(&req.tenant, m).is_some() => Bound::Excluded(m),
-        _ => Bound::Unbounded,
+    // marker: listing stays proportional to the page, not to every instance of the world. The
+    // marker is compared, not looked up (trove/db/sqlalchemy/api.py `_limits`: `id > marker`),
+    // so one that is no id of the tenant still starts the page after it; an empty one is falsy.
+    let start = match req.ctx.query("marker").filter(|m| !m.is_empty()) {
+        Some(m) => Bound::Excluded(m),
+        None => Bound::Unbounded,
     };
     let mut page: Vec<&Instance> = world
         .instances

@@ -342,8 +342,8 @@ fn ok(body: Value) -> Resp {
 
 /// Answers 200 with one page of `items` (sorted by `id`): those after the `marker` query, at
 /// most `limit` (from [`pagination::db_limit`]), rendered with `render` under `key`. Every
-/// id-paged list of clusters, groups, modules and admin views pages this way; an unknown marker
-/// means the first page.
+/// id-paged list of clusters, groups, modules and admin views pages this way; the marker is
+/// compared with the ids, known or not.
 pub(crate) fn id_page<T>(
     req: &Req<'_>,
     key: &str,

@@ -172,22 +172,17 @@ pub(crate) fn next_links(req: &Req<'_>, marker: &str) -> Value {
 /// Cuts one page out of items sorted by key: those after `marker` (exclusive), at most `limit`;
 /// returns the page and the next marker (the key of the page's last item) when more remain.
 ///
-/// `ignore_unknown` makes an unknown marker mean "first page" (instances); otherwise the marker
-/// is compared as a key (names).
+/// The marker is compared as a key, never looked up, as Trove's database (`id > marker`,
+/// trove/db/sqlalchemy/api.py `_limits`) and guest (`Marker > 'marker'`) compare it: one that
+/// is no item's key still starts the page after it.
 pub(crate) fn cut<T>(
     items: Vec<T>,
     key: impl Fn(&T) -> String,
     marker: Option<&str>,
     limit: usize,
-    ignore_unknown: bool,
 ) -> (Vec<T>, Option<String>) {
     let start = match marker {
         None => 0,
-        Some(m) if ignore_unknown => items
-            .iter()
-            .position(|i| key(i) == m)
-            .map(|p| p + 1)
-            .unwrap_or(0),
         Some(m) => items
             .iter()
             .position(|i| key(i).as_str() > m)
@@ -217,7 +212,7 @@ pub(crate) fn by_id<T>(
     marker: Option<&str>,
     limit: usize,
 ) -> Result<(Vec<T>, Option<String>), Resp> {
-    let (page, next) = cut(items, key, marker, limit.max(1), true);
+    let (page, next) = cut(items, key, marker.filter(|m| !m.is_empty()), limit.max(1));
     if limit == 0 {
         return if page.is_empty() {
             Ok((page, None))
@@ -350,15 +345,15 @@ mod tests {
     #[test]
     fn cut_by_key_exclusive() {
         let items: Vec<String> = ["a", "b", "c", "d"].iter().map(|s| s.to_string()).collect();
-        let (page, next) = cut(items.clone(), String::clone, None, 2, false);
+        let (page, next) = cut(items.clone(), String::clone, None, 2);
         assert_eq!(page, ["a", "b"]);
         assert_eq!(next.as_deref(), Some("b"));
-        let (page, next) = cut(items.clone(), String::clone, Some("b"), 2, false);
+        let (page, next) = cut(items.clone(), String::clone, Some("b"), 2);
         assert_eq!(page, ["c", "d"]);
         assert_eq!(next, None);
-        let (page, _) = cut(items.clone(), String::clone, Some("zz"), 2, true);
-        assert_eq!(page, ["a", "b"], "unknown marker means first page");
-        let (page, _) = cut(items, String::clone, Some("bb"), 2, false);
+        let (page, _) = cut(items.clone(), String::clone, Some("zz"), 2);
+        assert!(page.is_empty(), "a marker past every key is an empty page");
+        let (page, _) = cut(items, String::clone, Some("bb"), 2);
         assert_eq!(page, ["c", "d"]);
     }
 }

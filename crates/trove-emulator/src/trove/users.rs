@@ -143,13 +143,7 @@ fn list(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
     let inst = ready_instance(req, world, id)?;
     let limit = pagination::guest_limit(req)?;
     let users: Vec<(&(String, String), &DbUser)> = inst.users.iter().collect();
-    let (page, next) = pagination::cut(
-        users,
-        |(k, _)| k.0.clone(),
-        req.ctx.query("marker"),
-        limit,
-        false,
-    );
+    let (page, next) = pagination::cut(users, |(k, _)| k.0.clone(), req.ctx.query("marker"), limit);
     let items = page.into_iter().map(|(k, u)| view(&k.0, &k.1, u)).collect();
     Ok(json(
         StatusCode::OK,
