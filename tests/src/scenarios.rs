@@ -1759,6 +1759,152 @@ pub async fn openapi_check_findings(target: &Target, admin: &Client, tenant: &st
     }
 }
 
+/// `limit` and offset `marker` forms Trove reads with Python's `int` (`1_0`, `+2`, ` 3 `, `２`),
+/// the id marker compared rather than looked up, and the limits of 0 and -1 whose answer is
+/// Python's rather than the database's, as the real server in fake mode answers them
+/// (trove/common/utils.py `pagination_limit`, trove/db/__init__.py `paginated_collection`,
+/// trove/backup/models.py `_paginate`, trove/extensions/mgmt/instances/models.py
+/// `_paginate_instances`). Negative offsets and limits below -1 on database lists are left out:
+/// fake mode's SQLite reads them where production's MySQL (which the emulator follows) refuses
+/// them; so is a limit of 0 or -1 on databases, which fake mode's guest pages otherwise than
+/// the production one. `admin` must be an admin project named `tenant`.
+pub async fn python_int_limits_and_markers(target: &Target, admin: &Client, tenant: &str) {
+    let get = |path: String| async move {
+        let op = troveclient::Operation::<serde_json::Value>::json(
+            raw_route(&http::Method::GET, false),
+            &[],
+        )
+        .with_path(path.clone());
+        match admin.execute(op).await {
+            Ok(body) => (200, body),
+            Err(err) => {
+                let api = err
+                    .api()
+                    .unwrap_or_else(|| panic!("GET {path}: not an API error: {err}"));
+                (api.status.as_u16(), serde_json::Value::Null)
+            }
+        }
+    };
+    // (path, status, items on the page, next marker)
+    let check = |path: String, status: u16, shown: usize, next: Option<&'static str>| {
+        let get = &get;
+        async move {
+            let (code, body) = get(path.clone()).await;
+            assert_eq!(code, status, "GET {path}: {body}");
+            if code != 200 {
+                return;
+            }
+            let items = body
+                .as_object()
+                .and_then(|o| o.iter().find(|(k, _)| *k != "links"))
+                .and_then(|(_, v)| v.as_array())
+                .map_or(0, Vec::len);
+            assert_eq!(items, shown, "GET {path}: {body}");
+            let links: Vec<troveclient::Link> =
+                serde_json::from_value(body["links"].clone()).unwrap_or_default();
+            assert_eq!(
+                troveclient::types::next_marker(&links).as_deref(),
+                next,
+                "GET {path}: {body}"
+            );
+        }
+    };
+    let mgmt = format!("/mgmt/instances?project_id={tenant}&deleted=false");
+
+    // Empty lists: a limit of 0 asks the database for one row and finds none.
+    check("/instances?limit=0".into(), 200, 0, None).await;
+    check("/clusters?limit=0".into(), 200, 0, None).await;
+    check("/clusters?limit=-1".into(), 500, 0, None).await;
+    check("/instances?limit=-1".into(), 500, 0, None).await;
+    // An offset list's empty page of limit 0 still has a next marker: the offset.
+    check("/backups?limit=0".into(), 200, 0, Some("0")).await;
+    check("/backups?limit=0&marker=1_0".into(), 200, 0, Some("10")).await;
+    check("/backups?limit=0x10".into(), 500, 0, None).await;
+    check("/backups?marker=1__0".into(), 500, 0, None).await;
+
+    let mut ids = Vec::new();
+    for n in 0..2 {
+        let made = admin
+            .instances()
+            .create(format!("python-int-{n}"), "1")
+            .volume(1)
+            .database(DatabaseSpec::new("da"))
+            .database(DatabaseSpec::new("db"))
+            .database(DatabaseSpec::new("dc"))
+            .await
+            .expect("create");
+        ids.push(made.id);
+    }
+    // One row after the marker with a limit of 0: `collection[-2]` of one row, a 500.
+    check("/instances?limit=0".into(), 500, 0, None).await;
+    check("/instances?limit=1_0".into(), 200, 2, None).await;
+    check("/instances?limit=%203%20".into(), 200, 2, None).await;
+    for one in ["%2B1", "%EF%BC%91", "0_1"] {
+        let (code, body) = get(format!("/instances?limit={one}")).await;
+        assert_eq!(code, 200, "limit={one}: {body}");
+        assert_eq!(
+            body["instances"].as_array().map(Vec::len),
+            Some(1),
+            "{body}"
+        );
+        assert!(body["links"].is_array(), "limit={one}: {body}");
+    }
+    for refused in ["0x10", "1__0", "_1", "%20"] {
+        check(format!("/instances?limit={refused}"), 500, 0, None).await;
+    }
+    // The id marker is compared, not looked up (trove/db/sqlalchemy/api.py `_limits`):
+    // "nope" sorts after every hex id, "0" before them, and the smaller id leaves the larger.
+    check("/instances?marker=nope".into(), 200, 0, None).await;
+    check("/instances?marker=0".into(), 200, 2, None).await;
+    let smaller = ids.iter().min().expect("two ids");
+    check(format!("/instances?marker={smaller}"), 200, 1, None).await;
+    check(format!("{mgmt}&limit=0"), 200, 0, Some("0")).await;
+    check(format!("{mgmt}&limit=%2B1"), 200, 1, Some("1")).await;
+    check(format!("{mgmt}&limit=1&marker=%2B1"), 200, 1, Some("2")).await;
+    check(format!("{mgmt}&limit=1&marker=%201"), 200, 1, Some("2")).await;
+    check(
+        format!("{mgmt}&limit=1&marker=%EF%BC%91"),
+        200,
+        1,
+        Some("2"),
+    )
+    .await;
+    check(format!("{mgmt}&marker=1_0"), 200, 0, None).await;
+    check(format!("{mgmt}&marker=1__0"), 500, 0, None).await;
+
+    for id in &ids {
+        admin
+            .instances()
+            .wait_ready(id, target.wait)
+            .await
+            .expect("ready");
+    }
+    let dbs = format!("/instances/{}/databases", ids[0]);
+    check(format!("{dbs}?limit=%2B2"), 200, 2, Some("db")).await;
+    check(format!("{dbs}?limit=1_0"), 200, 3, None).await;
+    check(format!("{dbs}?limit=%EF%BC%92"), 200, 2, Some("db")).await;
+    check(format!("{dbs}?limit=0x10"), 500, 0, None).await;
+    // The instance is checked before the limit is read.
+    check(
+        "/instances/00000000-0000-0000-0000-00000000dead/databases?limit=abc".into(),
+        404,
+        0,
+        None,
+    )
+    .await;
+
+    for id in &ids {
+        admin.instances().delete(id).await.expect("delete");
+    }
+    for id in &ids {
+        admin
+            .instances()
+            .wait_deleted(id, target.wait)
+            .await
+            .expect("gone");
+    }
+}
+
 /// Makes what `cargo xtask openapi-check` needs on a server before schemathesis tries every
 /// operation of the OpenAPI document there: an ACTIVE instance with a database and a user,
 /// created with a configuration group, a module applied to it, and a COMPLETED backup of it, all

@@ -94,6 +94,13 @@ async fn openapi_check_findings() {
 }
 
 #[tokio::test]
+async fn python_int_limits_and_markers() {
+    let target = Target::emulator().await;
+    let tenant = unique_tenant("admin");
+    scenarios::python_int_limits_and_markers(&target, &target.fake_client(&tenant), &tenant).await;
+}
+
+#[tokio::test]
 async fn admin_views() {
     let target = Target::emulator().await;
     scenarios::admin_views(&target, &target.fake_client(&unique_tenant("admin"))).await;

@@ -81,6 +81,15 @@ async fn openapi_check_findings_on_the_real_server() {
     scenarios::openapi_check_findings(&target, &target.fake_client(&tenant), &tenant).await;
 }
 
+/// `limit` and offset `marker` read as Python's `int`, and the 0 and -1 limits Python decides,
+/// answer the same on the emulator.
+#[tokio::test]
+async fn python_int_limits_and_markers_on_the_real_server() {
+    let target = Target::real();
+    let tenant = unique_tenant("admin");
+    scenarios::python_int_limits_and_markers(&target, &target.fake_client(&tenant), &tenant).await;
+}
+
 /// A project that is not an admin is refused by the management API as Trove refuses it.
 #[tokio::test]
 async fn non_admin_management_on_the_real_server() {

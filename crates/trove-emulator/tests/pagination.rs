@@ -92,12 +92,13 @@ async fn limit_is_capped_and_kept_in_next_link() {
         assert_eq!(r.status, 500, "limit={bad}");
         assert!(r.json().get("instanceFault").is_some());
     }
+    // trove/db/sqlalchemy/api.py `_limits` filters `id > marker` (seen on the real server):
+    // a marker that is no id still cuts, and "nope" sorts after every hex id.
     let r = api.get("instances?marker=nope").await;
-    assert_eq!(
-        ids(&r.json()).len(),
-        20,
-        "unknown marker gives the first page"
-    );
+    r.assert_status(200);
+    assert_eq!(ids(&r.json()).len(), 0, "{}", r.json());
+    let r = api.get("instances?marker=0").await;
+    assert_eq!(ids(&r.json()).len(), 20, "'0' sorts before every hex id");
 }
 
 #[tokio::test(start_paused = true)]
@@ -243,4 +244,173 @@ async fn limits_past_i64_and_above_the_page_size() {
         .assert_status(200);
     let uncapped = api.get("mgmt/instances?limit=4").await.json();
     assert_eq!(ids(&uncapped).len(), 4, "{uncapped}");
+}
+
+fn count(page: &Value, key: &str) -> usize {
+    page[key].as_array().map_or(0, Vec::len)
+}
+
+/// Follows trove/common/utils.py `pagination_limit` (`min(int(limit or default), default)`):
+/// `limit` is read by Python's `int`, so underscores between digits, a sign, surrounding
+/// whitespace and other scripts' decimal digits are numbers, and `0x10` or `1__0` a 500 (each
+/// seen on the real server in fake mode).
+#[tokio::test(start_paused = true)]
+async fn a_limit_is_read_as_pythons_int_reads_it() {
+    let emu = Emulator::new(Config::default());
+    let api = Tenant::new(&emu.service(), T);
+    for n in 0..3 {
+        api.create_instance(&format!("i{n}")).await;
+    }
+    for (limit, shown, more) in [
+        ("1_0", 3, false),
+        ("%2B2", 2, true),
+        ("%203%20", 3, false),
+        ("%09%E3%80%802", 2, true),
+        ("%EF%BC%92", 2, true),
+        ("0_1", 1, true),
+    ] {
+        let page = api.get(&format!("instances?limit={limit}")).await;
+        page.assert_status(200);
+        let page = page.json();
+        assert_eq!(count(&page, "instances"), shown, "limit={limit}: {page}");
+        assert_eq!(page.get("links").is_some(), more, "limit={limit}: {page}");
+    }
+    for refused in ["0x10", "1__0", "_1", "2_", "1.0", "%20", "%2B-1"] {
+        let r = api.get(&format!("instances?limit={refused}")).await;
+        r.assert_status(500);
+        assert!(r.json()["instanceFault"].is_object(), "limit={refused}");
+    }
+}
+
+/// Follows trove/db/__init__.py `Query.paginated_collection`, which asks the database for
+/// `limit + 1` rows by id and then takes `collection[-2]` when more came than the limit: with a
+/// limit of 0 one row is an IndexError (a 500) and no row an empty page; -1 is an IndexError of
+/// the empty list, and below that MySQL refuses `LIMIT -1` (fake mode's SQLite does not).
+#[tokio::test(start_paused = true)]
+async fn zero_and_negative_limits_on_lists_paged_by_id() {
+    let emu = Emulator::new(Config::with_reads(0));
+    let api = Tenant::new(&emu.service(), T);
+    for list in ["instances", "clusters", "configurations"] {
+        let empty = api.get(&format!("{list}?limit=0")).await;
+        empty.assert_status(200);
+        assert_eq!(empty.json(), json!({ list: [] }), "{list}");
+        for negative in ["-1", "-2", "-99999999999999999999999999999999999999999"] {
+            let r = api.get(&format!("{list}?limit={negative}")).await;
+            r.assert_status(500);
+            assert!(r.json()["instanceFault"].is_object(), "{list} {negative}");
+        }
+    }
+    let id = api.create_instance("one").await;
+    let body = json!({"configuration": {"name": "g", "values": {"max_connections": 10}}});
+    api.post("configurations", body).await.assert_status(200);
+    for list in ["instances", "configurations"] {
+        api.get(&format!("{list}?limit=0")).await.assert_status(500);
+        // Past the only row, the one row the query asks for is not there: an empty page.
+        let last = match list {
+            "instances" => id.clone(),
+            _ => common::ids(&api.get(list).await.json(), list)[0].clone(),
+        };
+        let after = api.get(&format!("{list}?limit=0&marker={last}")).await;
+        after.assert_status(200);
+        assert_eq!(count(&after.json(), list), 0, "{list}");
+    }
+}
+
+/// Follows the production MySQL guest, trove/guestagent/datastore/mysql_common/service.py
+/// `list_databases`/`list_users`: a limit of 0 reads no row, -1 gives `LIMIT 0`, which
+/// trove/guestagent/common/sql_query.py leaves out as falsy, and reads no row either; -2 gives
+/// `LIMIT -1`, which MySQL refuses, and the guest's error comes back as a 400 `GuestError`.
+/// Fake mode's guest (trove/tests/fakes/guestagent.py) slices a list instead, so the real
+/// server in fake mode answers these otherwise. The instance is checked before the limit is
+/// read (trove/extensions/common/models.py `load_via_context`).
+#[tokio::test(start_paused = true)]
+async fn zero_and_negative_limits_on_lists_the_guest_pages() {
+    let emu = Emulator::new(Config::with_reads(0));
+    let api = Tenant::new(&emu.service(), T);
+    let id = api.create_instance("guest").await;
+    api.get(&format!("instances/{id}")).await;
+    let dbs = json!({"databases": [{"name": "a"}, {"name": "b"}, {"name": "c"}]});
+    api.post(&format!("instances/{id}/databases"), dbs)
+        .await
+        .assert_status(202);
+    let users = json!({"users": [{"name": "u1", "password": "pw-123456"},
+        {"name": "u2", "password": "pw-123456"}]});
+    api.post(&format!("instances/{id}/users"), users)
+        .await
+        .assert_status(202);
+    for list in ["databases", "users"] {
+        let path = format!("instances/{id}/{list}");
+        for none in ["0", "-1"] {
+            let r = api.get(&format!("{path}?limit={none}")).await;
+            r.assert_status(200);
+            assert_eq!(r.json(), json!({ list: [] }), "{list} limit={none}");
+        }
+        for refused in ["-2", "-99999999999999999999999999999999999999999"] {
+            let r = api.get(&format!("{path}?limit={refused}")).await;
+            r.assert_status(400);
+            let message = r.json()["badRequest"]["message"]
+                .as_str()
+                .expect("message")
+                .to_owned();
+            assert!(
+                message.starts_with("An error occurred communicating with the guest: "),
+                "{message}"
+            );
+        }
+        let r = api.get(&format!("{path}?limit=%2B2")).await.json();
+        assert_eq!(count(&r, list), 2, "{r}");
+        let missing = api.get(&format!("instances/nope/{list}?limit=abc")).await;
+        missing.assert_status(404);
+    }
+}
+
+/// Follows trove/backup/models.py `Backup._paginate` and trove/extensions/mgmt/instances/
+/// models.py `_paginate_instances`: marker and limit are Python `int`s; a limit of 0 is an empty
+/// page whose next marker is the offset (`query.count() < limit` is false), a negative limit is
+/// the `LIMIT -1` MySQL refuses (fake mode's SQLite reads it as no limit).
+#[tokio::test(start_paused = true)]
+async fn offset_lists_read_python_ints_and_a_zero_limit() {
+    let emu = Emulator::new(Config::default());
+    let api = Tenant::new(&emu.service(), "admin0");
+    for n in 0..3 {
+        api.create_instance(&format!("i{n}")).await;
+        tokio::time::advance(std::time::Duration::from_secs(1)).await;
+    }
+    let all = ids(&api.get("mgmt/instances").await.json());
+    assert_eq!(all.len(), 3);
+    for (query, shown, next) in [
+        ("limit=0", 0, Some("0")),
+        ("limit=0&marker=1_0", 0, Some("10")),
+        ("limit=1&marker=%2B1", 1, Some("2")),
+        ("limit=1&marker=%201", 1, Some("2")),
+        ("limit=1&marker=%EF%BC%91", 1, Some("2")),
+        ("limit=%2B2", 2, Some("2")),
+        ("limit=1_0", 3, None),
+    ] {
+        let page = api.get(&format!("mgmt/instances?{query}")).await;
+        page.assert_status(200);
+        let page = page.json();
+        assert_eq!(count(&page, "instances"), shown, "{query}: {page}");
+        assert_eq!(common::next_marker(&page).as_deref(), next, "{query}");
+    }
+    assert_eq!(
+        ids(&api.get("mgmt/instances?limit=1&marker=%2B1").await.json()),
+        all[1..2]
+    );
+    let zero = api.get("backups?limit=0").await.json();
+    assert_eq!(zero["backups"], json!([]));
+    assert_eq!(common::next_marker(&zero).as_deref(), Some("0"));
+    for refused in [
+        "limit=-1",
+        "limit=-2",
+        "limit=0x10",
+        "marker=1__0",
+        "marker=%2B-1",
+    ] {
+        for list in ["backups", "mgmt/instances"] {
+            let r = api.get(&format!("{list}?{refused}")).await;
+            r.assert_status(500);
+            assert!(r.json()["instanceFault"].is_object(), "{list}?{refused}");
+        }
+    }
 }

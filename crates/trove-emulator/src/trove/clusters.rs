@@ -214,7 +214,7 @@ fn not_found(id: &str) -> Resp {
 }
 
 fn list(req: &Req<'_>, world: &Inner) -> Resp {
-    let limit = match pagination::limit(req, true) {
+    let limit = match pagination::db_limit(req) {
         Ok(l) => l,
         Err(e) => return e,
     };

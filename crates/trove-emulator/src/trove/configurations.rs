@@ -134,7 +134,7 @@ pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<R
 }
 
 fn list(req: &Req<'_>, world: &Inner) -> Result<Resp, Resp> {
-    let limit = pagination::limit(req, true)?;
+    let limit = pagination::db_limit(req)?;
     let mine: Vec<&Configuration> = world
         .configurations
         .values()
@@ -305,7 +305,7 @@ fn delete(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
 
 fn instances(req: &Req<'_>, world: &Inner, id: &str) -> Result<Resp, Resp> {
     let c = find(world, &req.tenant, id)?;
-    let limit = pagination::limit(req, true)?;
+    let limit = pagination::db_limit(req)?;
     let users = users_of(world, c);
     Ok(mgmt::id_page(
         req,

@@ -43,10 +43,12 @@ pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<R
 }
 
 fn list(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
-    let limit = pagination::limit(req, true)?;
+    // trove/extensions/common/models.py `load_via_context` checks the instance before it
+    // reads the limit, so an unknown instance is a 404 whatever the limit.
     let inst = ready_instance(req, world, id)?;
+    let limit = pagination::guest_limit(req)?;
     let names: Vec<String> = inst.databases.iter().cloned().collect();
-    let (page, next) = pagination::cut(names, String::clone, req.ctx.query("marker"), limit, false);
+    let (page, next) = pagination::cut(names, String::clone, req.ctx.query("marker"), limit);
     let items = page.into_iter().map(|n| json!({"name": n})).collect();
     Ok(json(
         StatusCode::OK,

@@ -265,16 +265,17 @@ impl Refusal {
 
 /// Lists a page: cut in id order, shown newest first (so the marker is not the last shown id).
 fn list(req: &Req<'_>, world: &Inner, view: View) -> Resp {
-    let limit = match pagination::limit(req, true) {
+    let limit = match pagination::db_limit(req) {
         Ok(l) => l,
         Err(e) => return e,
     };
     // The map is keyed by id, the order Trove cuts pages in, so a page is a range scan from the
-    // marker: listing stays proportional to the page, not to every instance of the world. An
-    // unknown marker (or another tenant's) means the first page, as on the real server.
-    let start = match req.ctx.query("marker") {
-        Some(m) if world.instance(&req.tenant, m).is_some() => Bound::Excluded(m),
-        _ => Bound::Unbounded,
+    // marker: listing stays proportional to the page, not to every instance of the world. The
+    // marker is compared, not looked up (trove/db/sqlalchemy/api.py `_limits`: `id > marker`),
+    // so one that is no id of the tenant still starts the page after it; an empty one is falsy.
+    let start = match req.ctx.query("marker").filter(|m| !m.is_empty()) {
+        Some(m) => Bound::Excluded(m),
+        None => Bound::Unbounded,
     };
     let mut page: Vec<&Instance> = world
         .instances
@@ -283,6 +284,11 @@ fn list(req: &Req<'_>, world: &Inner, view: View) -> Resp {
         .filter(|i| i.tenant == req.tenant)
         .take(limit.saturating_add(1))
         .collect();
+    // trove/db/__init__.py `paginated_collection`: a limit of 0 fetches one row and then reads
+    // `collection[-2]` of it, an IndexError.
+    if limit == 0 && !page.is_empty() {
+        return fault::internal_error();
+    }
     let next = if page.len() > limit {
         page.truncate(limit);
         page.last().map(|i| i.id.clone())

@@ -341,8 +341,9 @@ fn ok(body: Value) -> Resp {
 }
 
 /// Answers 200 with one page of `items` (sorted by `id`): those after the `marker` query, at
-/// most `limit`, rendered with `render` under `key`. Every id-paged list of clusters, groups,
-/// modules and admin views pages this way; an unknown marker means the first page.
+/// most `limit` (from [`pagination::db_limit`]), rendered with `render` under `key`. Every
+/// id-paged list of clusters, groups, modules and admin views pages this way; the marker is
+/// compared with the ids, known or not.
 pub(crate) fn id_page<T>(
     req: &Req<'_>,
     key: &str,
@@ -351,7 +352,10 @@ pub(crate) fn id_page<T>(
     limit: usize,
     render: impl FnMut(T) -> Value,
 ) -> Resp {
-    let (page, next) = pagination::cut(items, id, req.ctx.query("marker"), limit, true);
+    let (page, next) = match pagination::by_id(items, id, req.ctx.query("marker"), limit) {
+        Ok(cut) => cut,
+        Err(e) => return e,
+    };
     let items = page.into_iter().map(render).collect();
     ok(pagination::body(req, key, items, next))
 }

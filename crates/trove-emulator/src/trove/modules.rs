@@ -442,7 +442,7 @@ fn instances(req: &Req<'_>, world: &Inner, id: &str) -> Result<Resp, Resp> {
         };
         return Ok(ok(json!({ "instances": lines })));
     }
-    let limit = pagination::limit(req, true)?;
+    let limit = pagination::db_limit(req)?;
     let by_id = |(id, _): &(String, Value)| id.clone();
     Ok(mgmt::id_page(
         req,

@@ -138,16 +138,12 @@ fn with_user(
 }
 
 fn list(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
-    let limit = pagination::limit(req, true)?;
+    // trove/extensions/common/models.py `load_via_context` checks the instance before it
+    // reads the limit, so an unknown instance is a 404 whatever the limit.
     let inst = ready_instance(req, world, id)?;
+    let limit = pagination::guest_limit(req)?;
     let users: Vec<(&(String, String), &DbUser)> = inst.users.iter().collect();
-    let (page, next) = pagination::cut(
-        users,
-        |(k, _)| k.0.clone(),
-        req.ctx.query("marker"),
-        limit,
-        false,
-    );
+    let (page, next) = pagination::cut(users, |(k, _)| k.0.clone(), req.ctx.query("marker"), limit);
     let items = page.into_iter().map(|(k, u)| view(&k.0, &k.1, u)).collect();
     Ok(json(
         StatusCode::OK,
