@@ -1905,6 +1905,60 @@ pub async fn python_int_limits_and_markers(target: &Target, admin: &Client, tena
     }
 }
 
+/// Users page by `user@host` (trove/guestagent/datastore/mysql_common/service.py `list_users`;
+/// fake mode's trove/tests/fakes/guestagent.py `list_users`), and Trove quotes that marker before
+/// it encodes the link's query (trove/common/pagination.py `SimplePaginatedDataView`), so the
+/// first page's link ends `marker=aa%2540%2525`. Following the links one user a page, the SDK
+/// sees each user once: it sends the marker back as `aa@%`, which the server finds.
+pub async fn users_page_by_user_at_host(target: &Target, client: &Client) {
+    let id = client
+        .instances()
+        .create("users-paging", "1")
+        .volume(1)
+        .await
+        .expect("create")
+        .id;
+    client
+        .instances()
+        .wait_ready(&id, target.wait)
+        .await
+        .expect("ready");
+    client
+        .users(&id)
+        .create(&[
+            UserSpec::new("aa", "pw-1"),
+            UserSpec::new("aa", "pw-2").host("10.%"),
+            UserSpec::new("ab", "pw-3"),
+        ])
+        .await
+        .expect("create users");
+    let op = troveclient::Operation::<serde_json::Value>::json(
+        raw_route(&http::Method::GET, false),
+        &[],
+    )
+    .with_path(format!("/instances/{id}/users?limit=1"));
+    let first = client.execute(op).await.expect("first page");
+    let href = first["links"][0]["href"].as_str().unwrap_or_default();
+    assert!(href.ends_with("marker=aa%2540%2525"), "{first}");
+    let users: Vec<(String, Option<String>)> = client
+        .users(&id)
+        .list()
+        .limit(1)
+        .into_stream()
+        .map_ok(|u| (u.name, u.host))
+        .try_collect()
+        .await
+        .expect("every page");
+    let at = |name: &str, host: &str| (name.to_owned(), Some(host.to_owned()));
+    assert_eq!(users, [at("aa", "%"), at("aa", "10.%"), at("ab", "%")]);
+    client.instances().delete(&id).await.expect("delete");
+    client
+        .instances()
+        .wait_deleted(&id, target.wait)
+        .await
+        .expect("gone");
+}
+
 /// Makes what `cargo xtask openapi-check` needs on a server before schemathesis tries every
 /// operation of the OpenAPI document there: an ACTIVE instance with a database and a user,
 /// created with a configuration group, a module applied to it, and a COMPLETED backup of it, all

@@ -101,6 +101,13 @@ async fn python_int_limits_and_markers() {
 }
 
 #[tokio::test]
+async fn users_page_by_user_at_host() {
+    let target = Target::emulator().await;
+    scenarios::users_page_by_user_at_host(&target, &target.fake_client(&unique_tenant("users")))
+        .await;
+}
+
+#[tokio::test]
 async fn admin_views() {
     let target = Target::emulator().await;
     scenarios::admin_views(&target, &target.fake_client(&unique_tenant("admin"))).await;

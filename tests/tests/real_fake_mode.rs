@@ -90,6 +90,15 @@ async fn python_int_limits_and_markers_on_the_real_server() {
     scenarios::python_int_limits_and_markers(&target, &target.fake_client(&tenant), &tenant).await;
 }
 
+/// A users list paged one user at a time gives each user once: the SDK undoes the quoting Trove
+/// adds to the `user@host` marker.
+#[tokio::test]
+async fn users_page_by_user_at_host_on_the_real_server() {
+    let target = Target::real();
+    scenarios::users_page_by_user_at_host(&target, &target.fake_client(&unique_tenant("users")))
+        .await;
+}
+
 /// A project that is not an admin is refused by the management API as Trove refuses it.
 #[tokio::test]
 async fn non_admin_management_on_the_real_server() {

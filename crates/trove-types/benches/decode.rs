@@ -126,7 +126,7 @@ fn bench_marker(c: &mut Criterion) {
     c.bench_function("next_marker", |b| b.iter(|| next_marker(black_box(&links))));
     let escaped = [Link::new(
         "next",
-        "https://h:8779/v1.0/12345/users?limit=20&marker=jo%40localhost",
+        "https://h:8779/v1.0/12345/users?limit=20&marker=jo%2540localhost",
     )];
     c.bench_function("next_marker_escaped", |b| {
         b.iter(|| next_marker(black_box(&escaped)))

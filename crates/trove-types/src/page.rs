@@ -9,29 +9,42 @@ use serde::de::DeserializeOwned;
 
 use crate::common::{find_link, Link};
 
-/// Returns the `marker` query parameter of the `rel="next"` link, percent-decoded.
+/// Returns the `marker` of the `rel="next"` link, decoded to the value to send back.
+///
+/// Trove percent-quotes a marker before it puts it in the link's query, which encodes it again
+/// (`trove/common/pagination.py`: `url_quote`, then `urlencode`), so a user `jo` at host `%` is
+/// `marker=jo%2540%2525`. python-troveclient undoes one encoding and pastes the rest into its
+/// next URL unencoded; this undoes both, and the request encodes the marker once, which reaches
+/// the server as the same `jo@%`. A marker encoded once (`jo%40localhost`) decodes the same.
 ///
 /// ```
 /// use trove_types::{next_marker, Link};
 /// let links = [Link::new(
 ///     "next",
-///     "https://localhost:8779/v1.0/12345/users?limit=2&marker=jo%40localhost",
+///     "https://localhost:8779/v1.0/12345/users?limit=2&marker=jo%2540%2525",
 /// )];
-/// assert_eq!(next_marker(&links).as_deref(), Some("jo@localhost"));
+/// assert_eq!(next_marker(&links).as_deref(), Some("jo@%"));
 /// assert_eq!(next_marker(&[]), None);
 /// ```
 pub fn next_marker(links: &[Link]) -> Option<String> {
     marker_from_href(find_link(links, "next")?)
 }
 
-/// Returns the `marker` query parameter of an href, percent-decoded; `None` when absent or empty.
+/// Returns the `marker` query parameter of an href, decoded as [`next_marker`] decodes it;
+/// `None` when absent or empty.
 pub fn marker_from_href(href: &str) -> Option<String> {
     let query = href.split_once('?')?.1;
     let query = query.split_once('#').map_or(query, |(q, _)| q);
     form_urlencoded::parse(query.as_bytes())
         .find(|(k, _)| k == "marker")
-        .map(|(_, v)| v.into_owned())
-        .filter(|v| !v.is_empty())
+        .filter(|(_, v)| !v.is_empty())
+        // Python's `unquote`: `+` stays, an invalid escape stays as it is, bytes that are not
+        // UTF-8 become U+FFFD.
+        .map(|(_, v)| {
+            percent_encoding::percent_decode_str(&v)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
 }
 
 /// A paginated list envelope such as `{"instances": [...], "links": [...]}`.
@@ -93,6 +106,21 @@ mod tests {
     fn marker_is_percent_decoded_and_fragments_ignored() {
         let links = next("https://h/x?marker=my%2edb%20x#frag");
         assert_eq!(next_marker(&links).as_deref(), Some("my.db x"));
+    }
+
+    /// What trove/common/pagination.py makes of a user `a+b` at host `%` and a database `50%`:
+    /// `urlencode({"marker": quote(marker)})`, as Python 3.11 printed it.
+    #[test]
+    fn the_quoting_trove_adds_is_undone() {
+        for (query, marker) in [
+            ("marker=a%252Bb%2540%2525", "a+b@%"),
+            ("limit=1&marker=50%2525", "50%"),
+            ("marker=%25E2%2582%25AC", "\u{20ac}"),
+            ("marker=100%25", "100%"),
+        ] {
+            let links = next(&format!("https://h/x?{query}"));
+            assert_eq!(next_marker(&links).as_deref(), Some(marker), "{query}");
+        }
     }
 
     #[test]

@@ -147,9 +147,22 @@ fn bound_integer(raw: &str) -> Result<u64, Resp> {
     }
 }
 
+/// What Python's `urllib.parse.quote` leaves alone: letters, digits, `_.-~` and its default
+/// safe `/`.
+const PY_QUOTE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'~')
+    .remove(b'/');
+
 /// Builds `[{"rel": "next", "href": ...}]`: the request's own path on `https://<host>`, its query
-/// parameters kept in order, and `marker` replaced or appended.
+/// parameters kept in order, and `marker` replaced or appended. The marker is quoted before the
+/// query is encoded, so it is encoded twice (`trove/common/pagination.py`: `url_quote`, then
+/// `change_query_params`' `urlencode`): a user `jo` at `%` is `marker=jo%2540%2525`.
 pub(crate) fn next_links(req: &Req<'_>, marker: &str) -> Value {
+    let marker = percent_encoding::utf8_percent_encode(marker, PY_QUOTE).to_string();
+    let marker = marker.as_str();
     let mut pairs: Vec<(String, String)> = Vec::new();
     for (k, v) in &req.ctx.query {
         // Python's dict(parse_qsl(...)) keeps a key's first position and its last value.

@@ -142,8 +142,17 @@ fn list(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
     // reads the limit, so an unknown instance is a 404 whatever the limit.
     let inst = ready_instance(req, world, id)?;
     let limit = pagination::guest_limit(req)?;
-    let users: Vec<(&(String, String), &DbUser)> = inst.users.iter().collect();
-    let (page, next) = pagination::cut(users, |(k, _)| k.0.clone(), req.ctx.query("marker"), limit);
+    // The guest pages by `CONCAT(User, '@', Host)` and hands back the last one as the marker
+    // (trove/guestagent/datastore/mysql_common/service.py `list_users`), whose order is not
+    // that of (name, host): `a-b@%` comes before `a@%`.
+    let mut users: Vec<(String, (&(String, String), &DbUser))> = inst
+        .users
+        .iter()
+        .map(|u| (format!("{}@{}", u.0 .0, u.0 .1), u))
+        .collect();
+    users.sort_by(|a, b| a.0.cmp(&b.0));
+    let (page, next) = pagination::cut(users, |(m, _)| m.clone(), req.ctx.query("marker"), limit);
+    let page: Vec<_> = page.into_iter().map(|(_, u)| u).collect();
     let items = page.into_iter().map(|(k, u)| view(&k.0, &k.1, u)).collect();
     Ok(json(
         StatusCode::OK,
