@@ -145,14 +145,10 @@ fn list(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
     // The guest pages by `CONCAT(User, '@', Host)` and hands back the last one as the marker
     // (trove/guestagent/datastore/mysql_common/service.py `list_users`), whose order is not
     // that of (name, host): `a-b@%` comes before `a@%`.
-    let mut users: Vec<(String, (&(String, String), &DbUser))> = inst
-        .users
-        .iter()
-        .map(|u| (format!("{}@{}", u.0 .0, u.0 .1), u))
-        .collect();
-    users.sort_by(|a, b| a.0.cmp(&b.0));
-    let (page, next) = pagination::cut(users, |(m, _)| m.clone(), req.ctx.query("marker"), limit);
-    let page: Vec<_> = page.into_iter().map(|(_, u)| u).collect();
+    let marker = |(name, host): &(String, String)| format!("{name}@{host}");
+    let mut users: Vec<(&(String, String), &DbUser)> = inst.users.iter().collect();
+    users.sort_by_cached_key(|(k, _)| marker(k));
+    let (page, next) = pagination::cut(users, |(k, _)| marker(k), req.ctx.query("marker"), limit);
     let items = page.into_iter().map(|(k, u)| view(&k.0, &k.1, u)).collect();
     Ok(json(
         StatusCode::OK,
