@@ -1147,6 +1147,50 @@ async fn refused(
     (api.status.as_u16(), api.fault.message.clone())
 }
 
+/// Sends a raw call (`body` as JSON) and returns the status, the fault's name (empty on
+/// success) and the JSON answer (null on a fault).
+async fn raw_call(
+    client: &Client,
+    method: http::Method,
+    path: String,
+    body: Option<serde_json::Value>,
+) -> (u16, String, serde_json::Value) {
+    let op =
+        troveclient::Operation::<serde_json::Value>::json(raw_route(&method, body.is_some()), &[])
+            .with_path(path.clone());
+    let op = match &body {
+        Some(b) => op.with_json(b).expect("body"),
+        None => op,
+    };
+    match client.execute(op).await {
+        Ok(v) => (200, String::new(), v),
+        Err(err) => {
+            let api = err
+                .api()
+                .unwrap_or_else(|| panic!("{method} {path}: not an API error: {err}"));
+            (
+                api.status.as_u16(),
+                api.fault.name.clone(),
+                serde_json::Value::Null,
+            )
+        }
+    }
+}
+
+/// Deletes the instances, then waits until each is gone.
+async fn delete_instances(target: &Target, client: &Client, ids: &[String]) {
+    for id in ids {
+        client.instances().delete(id).await.expect("delete");
+    }
+    for id in ids {
+        client
+            .instances()
+            .wait_deleted(id, target.wait)
+            .await
+            .expect("gone");
+    }
+}
+
 /// Rules Trove 26 applies before any fake service, sent as raw bodies so the SDK's own checks
 /// cannot hide them, with the status and message each must get:
 /// * replica create naming a flavor, datastore or volume, and `replica_count` without a
@@ -1555,12 +1599,7 @@ pub async fn admin_views(target: &Target, admin: &Client) {
     let after = admin.mgmt().instance(&id).await.expect("mgmt show");
     assert!(after.root_enabled.is_some(), "{after:?}");
     assert!(after.root_enabled_by.is_some(), "{after:?}");
-    admin.instances().delete(&id).await.expect("delete");
-    admin
-        .instances()
-        .wait_deleted(&id, target.wait)
-        .await
-        .expect("gone");
+    delete_instances(target, admin, &[id]).await;
 }
 
 /// What a project that is not an admin gets from the management API: 401 "User does not have
@@ -1621,26 +1660,8 @@ pub async fn non_admin_management(client: &Client, tenant: &str) {
 ///   `quotas` a 500 (`trove/extensions/mgmt/quota/service.py` `QuotaController.update`).
 pub async fn openapi_check_findings(target: &Target, admin: &Client, tenant: &str) {
     use http::Method;
-    let send = |method: Method, path: String, body: Option<serde_json::Value>| async move {
-        let op = troveclient::Operation::<serde_json::Value>::json(
-            raw_route(&method, body.is_some()),
-            &[],
-        )
-        .with_path(path);
-        let op = match &body {
-            Some(b) => op.with_json(b).expect("body"),
-            None => op,
-        };
-        match admin.execute(op).await {
-            Ok(v) => (200, String::new(), v),
-            Err(err) => {
-                let api = err
-                    .api()
-                    .unwrap_or_else(|| panic!("not an API error: {err}"));
-                let (status, name) = (api.status.as_u16(), api.fault.name.clone());
-                (status, name, serde_json::Value::Null)
-            }
-        }
+    let send = |method: Method, path: String, body: Option<serde_json::Value>| {
+        raw_call(admin, method, path, body)
     };
     let status = |r: &(u16, String, serde_json::Value)| (r.0, r.1.clone());
     let server_error = (500, "instanceFault".to_owned());
@@ -1748,15 +1769,8 @@ pub async fn openapi_check_findings(target: &Target, admin: &Client, tenant: &st
             .wait_ready(id, target.wait)
             .await
             .expect("ready");
-        admin.instances().delete(id).await.expect("delete");
     }
-    for id in &ids {
-        admin
-            .instances()
-            .wait_deleted(id, target.wait)
-            .await
-            .expect("gone");
-    }
+    delete_instances(target, admin, &ids).await;
 }
 
 /// `limit` and offset `marker` forms Trove reads with Python's `int` (`1_0`, `+2`, ` 3 `, `２`),
@@ -1770,20 +1784,8 @@ pub async fn openapi_check_findings(target: &Target, admin: &Client, tenant: &st
 /// the production one. `admin` must be an admin project named `tenant`.
 pub async fn python_int_limits_and_markers(target: &Target, admin: &Client, tenant: &str) {
     let get = |path: String| async move {
-        let op = troveclient::Operation::<serde_json::Value>::json(
-            raw_route(&http::Method::GET, false),
-            &[],
-        )
-        .with_path(path.clone());
-        match admin.execute(op).await {
-            Ok(body) => (200, body),
-            Err(err) => {
-                let api = err
-                    .api()
-                    .unwrap_or_else(|| panic!("GET {path}: not an API error: {err}"));
-                (api.status.as_u16(), serde_json::Value::Null)
-            }
-        }
+        let (code, _, body) = raw_call(admin, http::Method::GET, path, None).await;
+        (code, body)
     };
     // (path, status, items on the page, next marker)
     let check = |path: String, status: u16, shown: usize, next: Option<&'static str>| {
@@ -1893,16 +1895,7 @@ pub async fn python_int_limits_and_markers(target: &Target, admin: &Client, tena
     )
     .await;
 
-    for id in &ids {
-        admin.instances().delete(id).await.expect("delete");
-    }
-    for id in &ids {
-        admin
-            .instances()
-            .wait_deleted(id, target.wait)
-            .await
-            .expect("gone");
-    }
+    delete_instances(target, admin, &ids).await;
 }
 
 /// Users page by `user@host` (trove/guestagent/datastore/mysql_common/service.py `list_users`;
@@ -1951,12 +1944,7 @@ pub async fn users_page_by_user_at_host(target: &Target, client: &Client) {
         .expect("every page");
     let at = |name: &str, host: &str| (name.to_owned(), Some(host.to_owned()));
     assert_eq!(users, [at("aa", "%"), at("aa", "10.%"), at("ab", "%")]);
-    client.instances().delete(&id).await.expect("delete");
-    client
-        .instances()
-        .wait_deleted(&id, target.wait)
-        .await
-        .expect("gone");
+    delete_instances(target, client, &[id]).await;
 }
 
 /// Makes what `cargo xtask openapi-check` needs on a server before schemathesis tries every

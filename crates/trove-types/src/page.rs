@@ -41,9 +41,14 @@ pub fn marker_from_href(href: &str) -> Option<String> {
         // Python's `unquote`: `+` stays, an invalid escape stays as it is, bytes that are not
         // UTF-8 become U+FFFD.
         .map(|(_, v)| {
-            percent_encoding::percent_decode_str(&v)
-                .decode_utf8_lossy()
-                .into_owned()
+            // Most markers (ids, offsets) have no escape left: keep the first decoding's string.
+            if v.contains('%') {
+                percent_encoding::percent_decode_str(&v)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            } else {
+                v.into_owned()
+            }
         })
 }
 

@@ -277,23 +277,16 @@ fn list(req: &Req<'_>, world: &Inner, view: View) -> Resp {
         Some(m) => Bound::Excluded(m),
         None => Bound::Unbounded,
     };
-    let mut page: Vec<&Instance> = world
+    let rows: Vec<&Instance> = world
         .instances
         .range::<str, _>((start, Bound::Unbounded))
         .map(|(_, i)| i)
         .filter(|i| i.tenant == req.tenant)
         .take(limit.saturating_add(1))
         .collect();
-    // trove/db/__init__.py `paginated_collection`: a limit of 0 fetches one row and then reads
-    // `collection[-2]` of it, an IndexError.
-    if limit == 0 && !page.is_empty() {
-        return fault::internal_error();
-    }
-    let next = if page.len() > limit {
-        page.truncate(limit);
-        page.last().map(|i| i.id.clone())
-    } else {
-        None
+    let (mut page, next) = match pagination::paginated_collection(rows, limit, |i| i.id.clone()) {
+        Ok(cut) => cut,
+        Err(e) => return e,
     };
     page.sort_by_key(|i| std::cmp::Reverse(i.seq));
     let items = page

@@ -194,6 +194,17 @@ pub(crate) fn cut<T>(
     marker: Option<&str>,
     limit: usize,
 ) -> (Vec<T>, Option<String>) {
+    let rows = rows_after(items, &key, marker, limit.saturating_add(1));
+    split_page(rows, limit, key)
+}
+
+/// At most `n` of `items` (sorted by key), from the first whose key is past `marker`.
+fn rows_after<T>(
+    items: Vec<T>,
+    key: &impl Fn(&T) -> String,
+    marker: Option<&str>,
+    n: usize,
+) -> Vec<T> {
     let start = match marker {
         None => 0,
         Some(m) => items
@@ -201,39 +212,51 @@ pub(crate) fn cut<T>(
             .position(|i| key(i).as_str() > m)
             .unwrap_or(items.len()),
     };
-    let mut page: Vec<T> = items
-        .into_iter()
-        .skip(start)
-        .take(limit.saturating_add(1))
-        .collect();
-    let next = if page.len() > limit {
-        page.truncate(limit);
-        page.last().map(&key)
+    items.into_iter().skip(start).take(n).collect()
+}
+
+/// Keeps the first `limit` of `rows` (fetched as `limit + 1`); a row left over means a next
+/// page, marked by the key of the last row kept.
+fn split_page<T>(
+    mut rows: Vec<T>,
+    limit: usize,
+    key: impl Fn(&T) -> String,
+) -> (Vec<T>, Option<String>) {
+    let next = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(&key)
     } else {
         None
     };
-    (page, next)
+    (rows, next)
 }
 
-/// [`cut`] for a list Trove pages by id in its database (`trove/db/__init__.py`
-/// `Query.paginated_collection`), whose `limit` comes from [`db_limit`]: with a limit of 0 the
-/// query asks for one row, and a row found makes `collection[-2]` of a one-row list an
-/// `IndexError`, the server's 500; with no row after the marker the page is empty.
+/// The page Trove makes of the `limit + 1` rows its database found after the marker
+/// (`trove/db/__init__.py` `Query.paginated_collection`), whose `limit` comes from
+/// [`db_limit`]: with a limit of 0 the query asks for one row, and a row found makes
+/// `collection[-2]` of a one-row list an `IndexError`, the server's 500; with no row after the
+/// marker the page is empty.
+pub(crate) fn paginated_collection<T>(
+    rows: Vec<T>,
+    limit: usize,
+    key: impl Fn(&T) -> String,
+) -> Result<(Vec<T>, Option<String>), Resp> {
+    if limit == 0 && !rows.is_empty() {
+        return Err(fault::internal_error());
+    }
+    Ok(split_page(rows, limit, key))
+}
+
+/// [`paginated_collection`] of a list Trove pages by id in its database, given whole.
 pub(crate) fn by_id<T>(
     items: Vec<T>,
     key: impl Fn(&T) -> String,
     marker: Option<&str>,
     limit: usize,
 ) -> Result<(Vec<T>, Option<String>), Resp> {
-    let (page, next) = cut(items, key, marker.filter(|m| !m.is_empty()), limit.max(1));
-    if limit == 0 {
-        return if page.is_empty() {
-            Ok((page, None))
-        } else {
-            Err(fault::internal_error())
-        };
-    }
-    Ok((page, next))
+    let marker = marker.filter(|m| !m.is_empty());
+    let rows = rows_after(items, &key, marker, limit.saturating_add(1));
+    paginated_collection(rows, limit, key)
 }
 
 /// One page of a list Trove pages by offset (`trove/backup/models.py` `_paginate`,
