@@ -1901,8 +1901,9 @@ pub async fn python_int_limits_and_markers(target: &Target, admin: &Client, tena
 /// Users page by `user@host` (trove/guestagent/datastore/mysql_common/service.py `list_users`;
 /// fake mode's trove/tests/fakes/guestagent.py `list_users`), and Trove quotes that marker before
 /// it encodes the link's query (trove/common/pagination.py `SimplePaginatedDataView`), so the
-/// first page's link ends `marker=aa%2540%2525`. Following the links one user a page, the SDK
-/// sees each user once: it sends the marker back as `aa@%`, which the server finds.
+/// first page's link ends `marker=a-b%2540%2525` (`a-b@%` sorts before `a@%`, though `a` sorts
+/// before `a-b`). Following the links one user a page, the SDK sees each user once, in that
+/// order: it sends the marker back as `a-b@%`, which the server finds.
 pub async fn users_page_by_user_at_host(target: &Target, client: &Client) {
     let id = client
         .instances()
@@ -1922,6 +1923,8 @@ pub async fn users_page_by_user_at_host(target: &Target, client: &Client) {
             UserSpec::new("aa", "pw-1"),
             UserSpec::new("aa", "pw-2").host("10.%"),
             UserSpec::new("ab", "pw-3"),
+            UserSpec::new("a", "pw-4"),
+            UserSpec::new("a-b", "pw-5"),
         ])
         .await
         .expect("create users");
@@ -1932,7 +1935,7 @@ pub async fn users_page_by_user_at_host(target: &Target, client: &Client) {
     .with_path(format!("/instances/{id}/users?limit=1"));
     let first = client.execute(op).await.expect("first page");
     let href = first["links"][0]["href"].as_str().unwrap_or_default();
-    assert!(href.ends_with("marker=aa%2540%2525"), "{first}");
+    assert!(href.ends_with("marker=a-b%2540%2525"), "{first}");
     let users: Vec<(String, Option<String>)> = client
         .users(&id)
         .list()
@@ -1943,7 +1946,16 @@ pub async fn users_page_by_user_at_host(target: &Target, client: &Client) {
         .await
         .expect("every page");
     let at = |name: &str, host: &str| (name.to_owned(), Some(host.to_owned()));
-    assert_eq!(users, [at("aa", "%"), at("aa", "10.%"), at("ab", "%")]);
+    assert_eq!(
+        users,
+        [
+            at("a-b", "%"),
+            at("a", "%"),
+            at("aa", "%"),
+            at("aa", "10.%"),
+            at("ab", "%"),
+        ]
+    );
     delete_instances(target, client, &[id]).await;
 }
 

@@ -121,6 +121,34 @@ async fn databases_and_users_page_by_name() {
     assert_eq!(p2, json!({"databases": [{"name": "c"}]}));
 }
 
+/// Follows trove/guestagent/datastore/mysql_common/service.py `list_users` (pages ordered by,
+/// and marked with, `CONCAT(User, '@', Host)`) and trove/common/pagination.py
+/// `SimplePaginatedDataView` (the marker quoted, then the query encoded): `a-b@%` comes before
+/// `a@%`, and the link carries `a-b%2540%2525`, whose once-decoded value is the next marker.
+#[tokio::test(start_paused = true)]
+async fn users_page_by_quoted_user_at_host() {
+    let emu = Emulator::new(Config {
+        page_size: 1,
+        ..Config::with_reads(0)
+    });
+    let api = Tenant::new(&emu.service(), T);
+    let id = api.create_instance("user-host").await;
+    api.get(&format!("instances/{id}")).await;
+    let path = format!("instances/{id}/users");
+    let users = json!({"users": [
+        {"name": "a", "password": "pw-1"},
+        {"name": "a-b", "password": "pw-2"},
+    ]});
+    assert_eq!(api.post(&path, users).await.status, 202);
+    let p1 = api.get(&path).await.json();
+    assert_eq!(p1["users"][0]["name"], "a-b", "{p1}");
+    let href = p1["links"][0]["href"].as_str().unwrap_or_default();
+    assert!(href.ends_with("marker=a-b%2540%2525"), "{p1}");
+    let p2 = api.get(&format!("{path}?marker=a-b%40%25")).await.json();
+    assert_eq!(p2["users"][0]["name"], "a", "{p2}");
+    assert!(p2.get("links").is_none(), "{p2}");
+}
+
 #[tokio::test(start_paused = true)]
 async fn backups_page_by_offset_with_a_possible_empty_last_page() {
     let emu = Emulator::new(Config {
