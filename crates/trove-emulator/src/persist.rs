@@ -258,6 +258,8 @@ pub(crate) fn restore(world: &mut Inner, bytes: &[u8]) -> Result<(), String> {
             version_id: s
                 .version_id
                 .unwrap_or_else(|| crate::trove::datastores::VERSION_ID.to_owned()),
+            // A saved world holds no running work, so no snapshot still seeding a replica.
+            seeds: Vec::new(),
         };
         if backups.insert(s.id.clone(), backup).is_some() {
             return Err(format!("backup {} appears twice", s.id));

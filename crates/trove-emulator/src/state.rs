@@ -366,6 +366,10 @@ pub(crate) struct Backup {
     pub(crate) imported: Option<Imported>,
     /// The datastore version the data belongs to.
     pub(crate) version_id: String,
+    /// For the snapshot a replica create takes of its source, the replicas it seeds; empty for
+    /// any other backup. Trove deletes the snapshot once they are built
+    /// (trove/taskmanager/manager.py `_create_replication_slave`).
+    pub(crate) seeds: Vec<String>,
 }
 
 /// The `restore_from` of an imported backup.
@@ -603,8 +607,15 @@ impl Inner {
                     |i| i.settle(now),
                     |i| i.pending.is_some(),
                 );
+                let replica = self.instances.get(id).map_or_else(
+                    || gone.as_ref().is_some_and(|g| g.replica_of.is_some()),
+                    |i| i.replica_of.is_some(),
+                );
                 if let Some(gone) = gone {
                     self.keep_deleted(gone, now);
+                }
+                if replica && !pending {
+                    self.drop_seeding_snapshots();
                 }
                 pending
             }
@@ -627,6 +638,23 @@ impl Inner {
                 .1
             }
         }
+    }
+
+    /// Drops the replication snapshots whose replicas are all built (or gone): Trove deletes
+    /// the snapshot in a `finally` once the replicas' builds end, however they end
+    /// (trove/taskmanager/manager.py `_create_replication_slave`).
+    fn drop_seeding_snapshots(&mut self) {
+        let instances = &self.instances;
+        let building = |id: &String| {
+            instances.get(id).is_some_and(|i| {
+                matches!(
+                    i.pending.as_ref().map(|p| &p.task),
+                    Some(InstanceTask::Build)
+                )
+            })
+        };
+        self.backups
+            .retain(|_, b| b.seeds.is_empty() || b.seeds.iter().any(building));
     }
 
     /// Finds a tenant's instance.

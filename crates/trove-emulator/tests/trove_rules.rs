@@ -119,6 +119,8 @@ async fn replica_inherits_flavor_volume_and_configuration_from_its_source() {
     assert_eq!(replica["volume"]["size"], 3);
     assert_eq!(replica["replica_of"]["id"], source.as_str());
     assert_eq!(replica["configuration"]["id"], group.as_str());
+    // The replica's snapshot of the source runs until the replica is built.
+    tokio::time::advance(Duration::from_secs(3)).await;
 
     let r = create(
         &api,
@@ -197,6 +199,129 @@ async fn replica_source_checks_follow_trove() {
         fault(&r, "unauthorized"),
         format!("Cannot create a replica of a replica {replica}")
     );
+}
+
+/// Follows trove/taskmanager/models.py `get_replication_master_snapshot` and
+/// trove/taskmanager/manager.py `_create_replication_slave`: a replica create takes a backup of
+/// its source, incremental on the source's last completed one, and deletes it once the replica
+/// is built. While the snapshot runs the source shows BACKUP (trove/instance/models.py
+/// `SimpleInstance.status`) and refuses actions (`validate_can_perform_action`), but takes
+/// guest calls such as a database create (trove/extensions/common/models.py `load_and_verify`).
+#[tokio::test(start_paused = true)]
+async fn a_replica_create_snapshots_its_source_until_the_replica_is_built() {
+    let emu = Emulator::new(Config {
+        backup: trove_emulator::Delay::Time(Duration::from_secs(1)),
+        build: trove_emulator::Delay::Time(Duration::from_secs(3)),
+        ..Config::default()
+    });
+    let api = Tenant::new(&emu.service(), T);
+    let source = api.create_instance("src").await;
+    tokio::time::advance(Duration::from_secs(4)).await;
+    let r = api
+        .post(
+            "backups",
+            json!({"backup": {"name": "full", "instance": source}}),
+        )
+        .await;
+    r.assert_status(202);
+    let full = r.json()["backup"]["id"].as_str().unwrap().to_owned();
+    tokio::time::advance(Duration::from_secs(2)).await;
+
+    let r = create(&api, json!({"name": "rep", "replica_of": source})).await;
+    r.assert_status(200);
+    let replica = r.json()["instance"]["id"].as_str().unwrap().to_owned();
+    let shown = api.get(&format!("instances/{source}")).await.json();
+    assert_eq!(shown["instance"]["status"], "BACKUP");
+    assert_eq!(shown["instance"]["operating_status"], "HEALTHY");
+    let listed = api.get("instances").await.json();
+    let row = listed["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == source.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(row["status"], "BACKUP");
+
+    let snapshots = |page: &Value| -> Vec<Value> {
+        page["backups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["id"] != full.as_str())
+            .cloned()
+            .collect()
+    };
+    let page = api.get(&format!("instances/{source}/backups")).await.json();
+    let [snapshot] = snapshots(&page).try_into().unwrap();
+    assert_eq!(
+        snapshot["name"],
+        format!("Replication snapshot for {replica}")
+    );
+    assert_eq!(
+        snapshot["description"],
+        "Backup image used to initialize replication slave"
+    );
+    assert_eq!(snapshot["status"], "NEW");
+    assert_eq!(snapshot["parent_id"], full.as_str());
+
+    let busy = format!(
+        "Instance {source} is not currently available for an action to be performed \
+         (instance status was BACKUP)."
+    );
+    let refusals = [
+        ("action", json!({"restart": {}})),
+        (
+            "backups",
+            json!({"backup": {"name": "b2", "instance": source}}),
+        ),
+        (
+            "ssl",
+            json!({"ssl": {"enable": true, "container_ref": "c"}}),
+        ),
+        (
+            "replica",
+            json!({"instance": {"name": "rep2", "replica_of": source}}),
+        ),
+    ];
+    for (what, body) in refusals {
+        let path = match what {
+            "backups" => "backups".to_owned(),
+            "replica" => "instances".to_owned(),
+            other => format!("instances/{source}/{other}"),
+        };
+        let r = api.post(&path, body).await;
+        assert_eq!(r.status, 422, "{what}");
+        assert_eq!(fault(&r, "unprocessableEntity"), busy, "{what}");
+    }
+    let r = api
+        .post(
+            &format!("instances/{source}/databases"),
+            json!({"databases": [{"name": "during_backup"}]}),
+        )
+        .await;
+    r.assert_status(202);
+
+    // The snapshot is done before the replica is built, and goes with the build.
+    tokio::time::advance(Duration::from_millis(1500)).await;
+    assert_eq!(
+        api.instance_status(&source).await.as_deref(),
+        Some("ACTIVE")
+    );
+    assert_eq!(
+        api.instance_status(&replica).await.as_deref(),
+        Some("BUILD")
+    );
+    let page = api.get(&format!("instances/{source}/backups")).await.json();
+    let [snapshot] = snapshots(&page).try_into().unwrap();
+    assert_eq!(snapshot["status"], "COMPLETED");
+    tokio::time::advance(Duration::from_secs(2)).await;
+    assert_eq!(
+        api.instance_status(&replica).await.as_deref(),
+        Some("ACTIVE")
+    );
+    let page = api.get("backups").await.json();
+    assert_eq!(common::ids(&page, "backups"), [full]);
 }
 
 /// Follows trove/instance/service.py `create()`: without `replica_of`, `replica_count` above 1

@@ -4,7 +4,7 @@
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use super::{datastores, pagination, ready_instance, schema, Req};
+use super::{actionable_instance, datastores, pagination, schema, Req};
 use crate::fault;
 use crate::response::{empty, json, Resp};
 use crate::state::{Backup, BackupTask, Imported, Inner};
@@ -18,6 +18,57 @@ pub(crate) fn running_for(world: &Inner, instance_id: &str) -> bool {
         b.instance_id.as_deref() == Some(instance_id)
             && matches!(b.pending.as_ref().map(|p| p.task), Some(BackupTask::Create))
     })
+}
+
+/// Takes the snapshot a replica create needs of its source `source`, seeding `replicas`
+/// (trove/taskmanager/models.py `get_replication_master_snapshot`): a backup named after the
+/// first replica, incremental on the source's last completed backup, running (the source shows
+/// BACKUP and refuses actions) for the backup delay. It goes once the replicas are built.
+///
+/// Fake mode's guest reports no snapshot id, so the real server in fake mode cannot delete it
+/// and keeps it COMPLETED; the emulator follows a real guest, which names it.
+pub(crate) fn take_replication_snapshot(
+    req: &Req<'_>,
+    world: &mut Inner,
+    source: &str,
+    replicas: Vec<String>,
+) {
+    let Some(first) = replicas.first() else {
+        return;
+    };
+    // `Backup.get_last_completed`: the first page of the source's backups, newest update
+    // first, and of those the first completed one.
+    let mut of_source: Vec<&Backup> = world
+        .backups
+        .values()
+        .filter(|b| b.instance_id.as_deref() == Some(source))
+        .collect();
+    of_source.sort_by(|a, b| b.updated.cmp(&a.updated).then(b.seq.cmp(&a.seq)));
+    let parent_id = of_source
+        .into_iter()
+        .take(req.cfg.page_size)
+        .find(|b| b.status == "COMPLETED")
+        .map(|b| b.id.clone());
+    let seq = world.next_seq();
+    let mut backup = Backup {
+        id: uuid::Uuid::new_v4().to_string(),
+        tenant: req.tenant.clone(),
+        seq,
+        name: format!("Replication snapshot for {first}"),
+        description: Some("Backup image used to initialize replication slave".to_owned()),
+        instance_id: Some(source.to_owned()),
+        parent_id,
+        created: req.now,
+        updated: req.now,
+        status: "NEW",
+        pending: None,
+        imported: None,
+        version_id: datastores::VERSION_ID.to_owned(),
+        seeds: replicas,
+    };
+    let started = backup.start(BackupTask::Create, req.now, req.cfg.backup);
+    world.backups.insert(backup.id.clone(), backup);
+    world.track(started);
 }
 
 fn view(world: &Inner, b: &Backup) -> Value {
@@ -187,6 +238,7 @@ fn create_checked(req: &Req<'_>, world: &mut Inner) -> Result<Resp, Resp> {
             pending: None,
             imported: Some(imported),
             version_id,
+            seeds: Vec::new(),
         };
         let body = json!({"backup": view(world, &backup)});
         world.backups.insert(backup.id.clone(), backup);
@@ -201,7 +253,7 @@ fn create_checked(req: &Req<'_>, world: &mut Inner) -> Result<Resp, Resp> {
             return Err(fault::resource_not_found(parent));
         }
     }
-    ready_instance(req, world, &instance_id)?;
+    actionable_instance(req, world, &instance_id)?;
     let seq = world.next_seq();
     let mut backup = Backup {
         id: uuid::Uuid::new_v4().to_string(),
@@ -217,6 +269,7 @@ fn create_checked(req: &Req<'_>, world: &mut Inner) -> Result<Resp, Resp> {
         pending: None,
         imported: None,
         version_id: datastores::VERSION_ID.to_owned(),
+        seeds: Vec::new(),
     };
     let started = backup.start(BackupTask::Create, req.now, req.cfg.backup);
     let body = json!({"backup": view(world, &backup)});

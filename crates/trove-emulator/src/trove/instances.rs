@@ -112,13 +112,23 @@ pub(crate) fn volume_uuid(instance_id: &str) -> String {
     format!("vol-{instance_id}")
 }
 
+/// The status an instance shows (trove/instance/models.py `SimpleInstance.status`): a task's
+/// status first, then BACKUP while a backup of it runs, then the server's.
+pub(crate) fn shown_status(world: &Inner, inst: &Instance) -> &'static str {
+    if inst.is_ready() && backups::running_for(world, &inst.id) {
+        "BACKUP"
+    } else {
+        inst.status
+    }
+}
+
 /// The fields every instance view starts with (trove/instance/views.py `InstanceView.data`
 /// and the admin view built on it), with the fields of the object `more` on top.
-pub(crate) fn view_of(req: &Req<'_>, inst: &Instance, more: Value) -> Value {
+pub(crate) fn view_of(req: &Req<'_>, world: &Inner, inst: &Instance, more: Value) -> Value {
     let mut v = json!({
         "id": inst.id,
         "name": inst.name,
-        "status": inst.status,
+        "status": shown_status(world, inst),
         "operating_status": inst.operating_status,
         "links": req.links(&format!("instances/{}", inst.id)),
         "flavor": {"id": inst.flavor_id, "links": req.links(&format!("flavors/{}", inst.flavor_id))},
@@ -143,7 +153,7 @@ fn render(req: &Req<'_>, world: &Inner, inst: &Instance, view: View) -> Value {
     let mut datastore =
         json!({"type": datastores::DATASTORE_TYPE, "version": datastores::VERSION_NAME});
     let mut volume = json!({"size": inst.volume_size});
-    let mut v = view_of(req, inst, Value::Null);
+    let mut v = view_of(req, world, inst, Value::Null);
     if let Some(source) = &inst.replica_of {
         v["replica_of"] = json!({"id": source, "links": req.links(&format!("instances/{source}"))});
     }
@@ -580,7 +590,7 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Resp {
         (Some(_), Some(n)) if n > 1 => n,
         _ => 1,
     };
-    let mut last = None;
+    let mut made = Vec::new();
     for index in 1..=count {
         let name = if count > 1 {
             format!("{}-{index}", new.name)
@@ -588,9 +598,13 @@ fn create(req: &Req<'_>, world: &mut Inner) -> Resp {
             new.name.clone()
         };
         match create_one(req, world, &new, name, &flavor_id, size) {
-            Ok(id) => last = Some(id),
+            Ok(id) => made.push(id),
             Err(e) => return e,
         }
+    }
+    let last = made.last().cloned();
+    if let Some(source) = new.replica_of.as_deref() {
+        backups::take_replication_snapshot(req, world, source, made);
     }
     let Some(inst) = last.and_then(|id| world.instances.get(&id)) else {
         return fault::internal_error();
@@ -722,8 +736,12 @@ fn update(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
     let Some(inst) = world.instance(&req.tenant, id) else {
         return fault::resource_not_found(id);
     };
-    let ready = inst.is_ready() && !backups::running_for(world, id);
+    let ready = inst.is_ready();
     let detach_replica = fields.contains_key("replica_of") || fields.contains_key("slave_of");
+    // Of these changes only a replica detach asks `validate_can_perform_action`, which a
+    // running backup fails; attaching or detaching a group and upgrading do not
+    // (trove/instance/models.py `detach_replica`, `_validate_can_perform_assign`, `upgrade`).
+    let busy_with_backup = detach_replica && backups::running_for(world, id);
     if detach_replica && inst.replica_of.is_none() {
         return Refusal::bad_request(format!("Instance {id} is not a replica."))
             .answer(world, id, req.now);
@@ -749,6 +767,9 @@ fn update(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
     if (detach_replica || upgrade.is_some() || configuration.is_some()) && !ready {
         return Refusal::unprocessable(format!("Instance {id} is not ready."))
             .answer(world, id, req.now);
+    }
+    if ready && busy_with_backup {
+        return Refusal::unprocessable(super::busy_with_backup(id)).answer(world, id, req.now);
     }
     match &configuration {
         Some(Some(cfg)) => {
@@ -896,9 +917,12 @@ fn action(req: &Req<'_>, world: &mut Inner, id: &str) -> Resp {
         }
         return empty(StatusCode::ACCEPTED);
     }
-    if !inst.is_ready() || backup_running {
+    if !inst.is_ready() {
         return Refusal::unprocessable(format!("Instance {id} is not ready."))
             .answer(world, id, req.now);
+    }
+    if backup_running {
+        return Refusal::unprocessable(super::busy_with_backup(id)).answer(world, id, req.now);
     }
     let started = match name {
         "restart" => inst.start(InstanceTask::Restart, "REBOOT", req.now, req.cfg.restart),

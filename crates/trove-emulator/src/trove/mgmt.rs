@@ -384,6 +384,7 @@ fn render_instance(req: &Req<'_>, world: &Inner, i: &Instance) -> Value {
     let ready = i.status == "ACTIVE";
     let mut v = super::instances::view_of(
         req,
+        world,
         i,
         json!({
             "datastore": {

@@ -137,7 +137,9 @@ fn dispatch(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<Resp> {
     }
 }
 
-/// Loads an instance that must be ready for guest calls (databases, users, root, backups).
+/// Loads an instance that must be ready for guest calls (databases, users, root, logs,
+/// modules). A running backup does not stop these: Trove's `load_and_verify`
+/// (trove/extensions/common/models.py) asks only whether the datastore is up.
 ///
 /// Unknown gives 404; not ACTIVE (or busy) gives 422 `Instance <id> is not ready.`.
 pub(crate) fn ready_instance<'w>(
@@ -145,16 +147,41 @@ pub(crate) fn ready_instance<'w>(
     world: &'w mut Inner,
     id: &str,
 ) -> Result<&'w mut Instance, Resp> {
-    let backup_running = backups::running_for(world, id);
     let Some(inst) = world.instance_mut(&req.tenant, id) else {
         return Err(fault::resource_not_found(id));
     };
-    if !inst.is_ready() || backup_running {
+    if !inst.is_ready() {
         return Err(fault::unprocessable(&format!(
             "Instance {id} is not ready."
         )));
     }
     Ok(inst)
+}
+
+/// Loads an instance that must be able to take an action (a backup, an SSL change): as
+/// [`ready_instance`], and also not while a backup of it runs, which Trove's
+/// `validate_can_perform_action` (trove/instance/models.py) refuses with
+/// [`busy_with_backup`].
+pub(crate) fn actionable_instance<'w>(
+    req: &Req<'_>,
+    world: &'w mut Inner,
+    id: &str,
+) -> Result<&'w mut Instance, Resp> {
+    let backup_running = backups::running_for(world, id);
+    let inst = ready_instance(req, world, id)?;
+    if backup_running {
+        return Err(fault::unprocessable(&busy_with_backup(id)));
+    }
+    Ok(inst)
+}
+
+/// What `validate_can_perform_action` (trove/instance/models.py) says of an instance that is
+/// otherwise ready while a backup of it runs.
+pub(crate) fn busy_with_backup(id: &str) -> String {
+    format!(
+        "Instance {id} is not currently available for an action to be performed \
+         (instance status was BACKUP)."
+    )
 }
 
 /// Applies `change` to a ready instance and answers 202 without a body, as Trove's database

@@ -5,7 +5,7 @@ use http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use super::instances::truthy;
-use super::{ready_instance, Req};
+use super::{actionable_instance, ready_instance, Req};
 use crate::fault;
 use crate::response::{json, Resp};
 use crate::state::Inner;
@@ -69,7 +69,7 @@ fn action(req: &Req<'_>, world: &mut Inner, id: &str) -> Result<Resp, Resp> {
     };
     // Trove tests each option with Python's truthiness, in this order
     // (trove/instance/service.py `ssl_action()`), after checking the instance can act.
-    let inst = ready_instance(req, world, id)?;
+    let inst = actionable_instance(req, world, id)?;
     let on = |k: &str| truthy(ssl.get(k));
     if on("enable") && !on("container_ref") {
         return Err(fault::bad_request(
