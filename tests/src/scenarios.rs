@@ -483,6 +483,34 @@ pub async fn operations(target: &Target, client: &Client) {
         .await
         .expect("backup");
     assert_eq!(backup.status, BackupStatus::New);
+    // While the backup runs the instance shows BACKUP (trove/instance/models.py
+    // `SimpleInstance.status`) and refuses actions (`validate_can_perform_action`), but takes
+    // guest calls such as a database create (trove/extensions/common/models.py
+    // `load_and_verify`). Fake mode's guest takes 10 s over a backup, ample for these calls.
+    let during = client.instances().get(id).await.expect("get during backup");
+    assert_eq!(during.status, InstanceStatus::Backup, "{during:?}");
+    let busy = client
+        .instances()
+        .restart(id)
+        .await
+        .expect_err("restart during a backup");
+    assert_eq!(
+        (busy.status().map(|s| s.as_u16()), busy.fault_name()),
+        (Some(422), Some("unprocessableEntity")),
+        "{busy}"
+    );
+    assert!(
+        busy.to_string().contains(&format!(
+            "Instance {id} is not currently available for an action to be performed \
+             (instance status was BACKUP)."
+        )),
+        "{busy}"
+    );
+    client
+        .databases(id)
+        .create(&[DatabaseSpec::new("during_backup")])
+        .await
+        .expect("a database create during a backup");
     let done = client
         .backups()
         .wait_completed(&backup.id, target.wait)
@@ -1464,6 +1492,14 @@ pub async fn replica_and_ssl_rules(target: &Target, client: &Client) {
         .wait_ready(&replica.id, target.wait)
         .await
         .expect("replica ready");
+    // The replica create took a backup of the source (trove/taskmanager/models.py
+    // `get_replication_master_snapshot`), and the source shows BACKUP and refuses actions until
+    // it is done; fake mode's guest finishes it 10 s after it began, whenever the replica is up
+    // (trove/tests/fakes/guestagent.py `create_backup`).
+    let source = instances
+        .wait_ready(&source.id, target.wait)
+        .await
+        .expect("source ready after the replica's snapshot");
     let (src, rep) = (source.id.as_str(), replica.id.as_str());
     assert_eq!(
         replica.flavor.as_ref().map(|f| f.id.as_str()),
