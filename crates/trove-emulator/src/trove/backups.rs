@@ -49,14 +49,35 @@ pub(crate) fn take_replication_snapshot(
         .take(req.cfg.page_size)
         .find(|b| b.status == "COMPLETED")
         .map(|b| b.id.clone());
+    start(
+        req,
+        world,
+        format!("Replication snapshot for {first}"),
+        Some("Backup image used to initialize replication slave".to_owned()),
+        source.to_owned(),
+        parent_id,
+        replicas,
+    );
+}
+
+/// Starts a backup of `instance_id`, NEW for the backup delay, and returns its view.
+fn start(
+    req: &Req<'_>,
+    world: &mut Inner,
+    name: String,
+    description: Option<String>,
+    instance_id: String,
+    parent_id: Option<String>,
+    seeds: Vec<String>,
+) -> Value {
     let seq = world.next_seq();
     let mut backup = Backup {
         id: uuid::Uuid::new_v4().to_string(),
         tenant: req.tenant.clone(),
         seq,
-        name: format!("Replication snapshot for {first}"),
-        description: Some("Backup image used to initialize replication slave".to_owned()),
-        instance_id: Some(source.to_owned()),
+        name,
+        description,
+        instance_id: Some(instance_id),
         parent_id,
         created: req.now,
         updated: req.now,
@@ -64,11 +85,13 @@ pub(crate) fn take_replication_snapshot(
         pending: None,
         imported: None,
         version_id: datastores::VERSION_ID.to_owned(),
-        seeds: replicas,
+        seeds,
     };
     let started = backup.start(BackupTask::Create, req.now, req.cfg.backup);
+    let body = view(world, &backup);
     world.backups.insert(backup.id.clone(), backup);
     world.track(started);
+    body
 }
 
 fn view(world: &Inner, b: &Backup) -> Value {
@@ -254,27 +277,16 @@ fn create_checked(req: &Req<'_>, world: &mut Inner) -> Result<Resp, Resp> {
         }
     }
     actionable_instance(req, world, &instance_id)?;
-    let seq = world.next_seq();
-    let mut backup = Backup {
-        id: uuid::Uuid::new_v4().to_string(),
-        tenant: req.tenant.clone(),
-        seq,
+    let backup = start(
+        req,
+        world,
         name,
         description,
-        instance_id: Some(instance_id),
+        instance_id,
         parent_id,
-        created: req.now,
-        updated: req.now,
-        status: "NEW",
-        pending: None,
-        imported: None,
-        version_id: datastores::VERSION_ID.to_owned(),
-        seeds: Vec::new(),
-    };
-    let started = backup.start(BackupTask::Create, req.now, req.cfg.backup);
-    let body = json!({"backup": view(world, &backup)});
-    world.backups.insert(backup.id.clone(), backup);
-    world.track(started);
+        Vec::new(),
+    );
+    let body = json!({ "backup": backup });
     Ok(json(StatusCode::ACCEPTED, &body))
 }
 
