@@ -607,10 +607,11 @@ impl Inner {
                     |i| i.settle(now),
                     |i| i.pending.is_some(),
                 );
-                let replica = self.instances.get(id).map_or_else(
-                    || gone.as_ref().is_some_and(|g| g.replica_of.is_some()),
-                    |i| i.replica_of.is_some(),
-                );
+                let replica = self
+                    .instances
+                    .get(id)
+                    .or(gone.as_ref())
+                    .is_some_and(|i| i.replica_of.is_some());
                 if let Some(gone) = gone {
                     self.keep_deleted(gone, now);
                 }

@@ -43,7 +43,7 @@ pub(crate) fn take_replication_snapshot(
         .values()
         .filter(|b| b.instance_id.as_deref() == Some(source))
         .collect();
-    of_source.sort_by(|a, b| b.updated.cmp(&a.updated).then(b.seq.cmp(&a.seq)));
+    of_source.sort_by(|a, b| newest_first(a, b));
     let parent_id = of_source
         .into_iter()
         .take(req.cfg.page_size)
@@ -92,6 +92,12 @@ fn start(
     world.backups.insert(backup.id.clone(), backup);
     world.track(started);
     body
+}
+
+/// The order Trove lists backups in (`trove/backup/models.py` `Backup._paginate`): the latest
+/// update first; ties, which Trove leaves to the database, go to the one made later.
+fn newest_first(a: &Backup, b: &Backup) -> std::cmp::Ordering {
+    b.updated.cmp(&a.updated).then(b.seq.cmp(&a.seq))
 }
 
 fn view(world: &Inner, b: &Backup) -> Value {
@@ -147,8 +153,8 @@ pub(crate) fn route(req: &Req<'_>, world: &mut Inner, path: &[&str]) -> Option<R
     })
 }
 
-/// Lists by `updated` descending, paged by offset ([`pagination::by_offset`]). Filters: `instance_id`, `datastore` (name or
-/// id), and for admins `all_projects` and `project_id`.
+/// Lists by `updated` descending, paged by offset ([`pagination::by_offset`]). Filters:
+/// `instance_id`, `datastore` (name or id), and for admins `all_projects` and `project_id`.
 fn list(req: &Req<'_>, world: &Inner, instance: Option<String>) -> Resp {
     let all_projects = req
         .ctx
@@ -178,7 +184,7 @@ fn list(req: &Req<'_>, world: &Inner, instance: Option<String>) -> Resp {
                 .is_none_or(|i| b.instance_id.as_deref() == Some(i))
         })
         .collect();
-    mine.sort_by(|a, b| b.updated.cmp(&a.updated).then(b.seq.cmp(&a.seq)));
+    mine.sort_by(|a, b| newest_first(a, b));
     match pagination::by_offset(req, "backups", mine.into_iter().map(|b| view(world, b))) {
         Ok(body) => json(StatusCode::OK, &body),
         Err(e) => e,
@@ -277,7 +283,7 @@ fn create_checked(req: &Req<'_>, world: &mut Inner) -> Result<Resp, Resp> {
         }
     }
     actionable_instance(req, world, &instance_id)?;
-    let backup = start(
+    let shown = start(
         req,
         world,
         name,
@@ -286,7 +292,7 @@ fn create_checked(req: &Req<'_>, world: &mut Inner) -> Result<Resp, Resp> {
         parent_id,
         Vec::new(),
     );
-    let body = json!({ "backup": backup });
+    let body = json!({ "backup": shown });
     Ok(json(StatusCode::ACCEPTED, &body))
 }
 

@@ -503,9 +503,8 @@ fn replica_source(
         } else {
             ("instance", "BACKUP")
         };
-        return Err(fault::unprocessable(&format!(
-            "Instance {source} is not currently available for an action to be performed \
-             ({kind} status was {status})."
+        return Err(fault::unprocessable(&super::not_available(
+            source, kind, status,
         )));
     }
     let configuration = attached_configuration(world, source).map(|(id, _)| id);

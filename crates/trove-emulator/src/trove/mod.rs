@@ -175,13 +175,18 @@ pub(crate) fn actionable_instance<'w>(
     Ok(inst)
 }
 
-/// What `validate_can_perform_action` (trove/instance/models.py) says of an instance that is
-/// otherwise ready while a backup of it runs.
-pub(crate) fn busy_with_backup(id: &str) -> String {
+/// What `validate_can_perform_action` (trove/instance/models.py) says of instance `id` that
+/// cannot act: its `kind` (`instance` or `task`) had `status`.
+pub(crate) fn not_available(id: &str, kind: &str, status: &str) -> String {
     format!(
         "Instance {id} is not currently available for an action to be performed \
-         (instance status was BACKUP)."
+         ({kind} status was {status})."
     )
+}
+
+/// [`not_available`] for an instance that is otherwise ready while a backup of it runs.
+pub(crate) fn busy_with_backup(id: &str) -> String {
+    not_available(id, "instance", "BACKUP")
 }
 
 /// Applies `change` to a ready instance and answers 202 without a body, as Trove's database
