@@ -1157,6 +1157,22 @@ fn raw_route(method: &http::Method, body: bool) -> &'static Route {
     }
 }
 
+/// A raw call of `method` on `path` (relative to the project's endpoint), with `body` as JSON,
+/// answered as JSON: what the SDK's checks and models would not let through.
+fn raw_op(
+    method: &http::Method,
+    path: String,
+    body: Option<&serde_json::Value>,
+) -> troveclient::Operation<serde_json::Value> {
+    let op =
+        troveclient::Operation::<serde_json::Value>::json(raw_route(method, body.is_some()), &[])
+            .with_path(path);
+    match body {
+        Some(b) => op.with_json(b).expect("body"),
+        None => op,
+    }
+}
+
 /// Sends `body` with `method` to `path` and returns the fault the server answered with.
 async fn refused(
     client: &Client,
@@ -1164,10 +1180,7 @@ async fn refused(
     path: &str,
     body: serde_json::Value,
 ) -> (u16, String) {
-    let op = troveclient::Operation::<serde_json::Value>::json(raw_route(&method, true), &[])
-        .with_path(path.to_owned())
-        .with_json(&body)
-        .expect("body");
+    let op = raw_op(&method, path.to_owned(), Some(&body));
     let err = client.execute(op).await.expect_err("the server refuses it");
     let api = err
         .api()
@@ -1183,14 +1196,10 @@ async fn raw_call(
     path: String,
     body: Option<serde_json::Value>,
 ) -> (u16, String, serde_json::Value) {
-    let op =
-        troveclient::Operation::<serde_json::Value>::json(raw_route(&method, body.is_some()), &[])
-            .with_path(path.clone());
-    let op = match &body {
-        Some(b) => op.with_json(b).expect("body"),
-        None => op,
-    };
-    match client.execute(op).await {
+    match client
+        .execute(raw_op(&method, path.clone(), body.as_ref()))
+        .await
+    {
         Ok(v) => (200, String::new(), v),
         Err(err) => {
             let api = err
@@ -1210,6 +1219,17 @@ fn raw_next_marker(body: &serde_json::Value) -> Option<String> {
     let links: Vec<troveclient::Link> =
         serde_json::from_value(body["links"].clone()).unwrap_or_default();
     troveclient::types::next_marker(&links)
+}
+
+/// Waits until each of the instances is ready.
+async fn wait_instances_ready(target: &Target, client: &Client, ids: &[String]) {
+    for id in ids {
+        client
+            .instances()
+            .wait_ready(id, target.wait)
+            .await
+            .expect("ready");
+    }
 }
 
 /// Deletes the instances, then waits until each is gone.
@@ -1398,11 +1418,11 @@ pub async fn trove_admin_rules(client: &Client) {
         let got = refused(client, method, &path, body).await;
         assert_eq!(got, (status, message), "{what}");
     }
-    let op = troveclient::Operation::<serde_json::Value>::json(
-        raw_route(&http::Method::GET, false),
-        &[],
+    let op = raw_op(
+        &http::Method::GET,
+        format!("/mgmt/instances/{missing}"),
+        None,
     )
-    .with_path(format!("/mgmt/instances/{missing}"))
     .query("deleted", Some("true"));
     let err = client.execute(op).await.expect_err("no such instance");
     let api = err
@@ -1651,10 +1671,7 @@ pub async fn admin_views(target: &Target, admin: &Client) {
 /// `QuotaController.show` answers for the project's own quotas and refuses for another's with
 /// a 403.
 pub async fn non_admin_management(client: &Client, tenant: &str) {
-    let get = |path: String| {
-        troveclient::Operation::<serde_json::Value>::json(raw_route(&http::Method::GET, false), &[])
-            .with_path(path)
-    };
+    let get = |path: String| raw_op(&http::Method::GET, path, None);
     let answer = |r: Result<serde_json::Value, Error>| match r {
         Ok(_) => (200, String::new()),
         Err(err) => {
@@ -1804,13 +1821,7 @@ pub async fn openapi_check_findings(target: &Target, admin: &Client, tenant: &st
     ids.sort();
     assert_eq!(seen, ids, "the two pages hold the project's two instances");
 
-    for id in &ids {
-        admin
-            .instances()
-            .wait_ready(id, target.wait)
-            .await
-            .expect("ready");
-    }
+    wait_instances_ready(target, admin, &ids).await;
     delete_instances(target, admin, &ids).await;
 }
 
@@ -1913,13 +1924,7 @@ pub async fn python_int_limits_and_markers(target: &Target, admin: &Client, tena
     check(format!("{mgmt}&marker=1_0"), 200, 0, None).await;
     check(format!("{mgmt}&marker=1__0"), 500, 0, None).await;
 
-    for id in &ids {
-        admin
-            .instances()
-            .wait_ready(id, target.wait)
-            .await
-            .expect("ready");
-    }
+    wait_instances_ready(target, admin, &ids).await;
     let dbs = format!("/instances/{}/databases", ids[0]);
     check(format!("{dbs}?limit=%2B2"), 200, 2, Some("db")).await;
     check(format!("{dbs}?limit=1_0"), 200, 3, None).await;
@@ -1967,11 +1972,11 @@ pub async fn users_page_by_user_at_host(target: &Target, client: &Client) {
         ])
         .await
         .expect("create users");
-    let op = troveclient::Operation::<serde_json::Value>::json(
-        raw_route(&http::Method::GET, false),
-        &[],
-    )
-    .with_path(format!("/instances/{id}/users?limit=1"));
+    let op = raw_op(
+        &http::Method::GET,
+        format!("/instances/{id}/users?limit=1"),
+        None,
+    );
     let first = client.execute(op).await.expect("first page");
     let href = first["links"][0]["href"].as_str().unwrap_or_default();
     assert!(href.ends_with("marker=a-b%2540%2525"), "{first}");
