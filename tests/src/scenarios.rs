@@ -489,6 +489,10 @@ pub async fn operations(target: &Target, client: &Client) {
     // `load_and_verify`). Fake mode's guest takes 10 s over a backup, ample for these calls.
     let during = client.instances().get(id).await.expect("get during backup");
     assert_eq!(during.status, InstanceStatus::Backup, "{during:?}");
+    let busy_message = format!(
+        "Instance {id} is not currently available for an action to be performed \
+         (instance status was BACKUP)."
+    );
     let busy = client
         .instances()
         .restart(id)
@@ -499,13 +503,22 @@ pub async fn operations(target: &Target, client: &Client) {
         (Some(422), Some("unprocessableEntity")),
         "{busy}"
     );
-    assert!(
-        busy.to_string().contains(&format!(
-            "Instance {id} is not currently available for an action to be performed \
-             (instance status was BACKUP)."
-        )),
-        "{busy}"
-    );
+    assert!(busy.to_string().contains(&busy_message), "{busy}");
+    // Another backup and an SSL change ask the same question first
+    // (trove/backup/models.py `Backup.create`, trove/instance/service.py `ssl_action`).
+    for (path, body) in [
+        (
+            "/backups".to_owned(),
+            serde_json::json!({"backup": {"name": "second", "instance": id}}),
+        ),
+        (
+            format!("/instances/{id}/ssl"),
+            serde_json::json!({"ssl": {"enable": true, "container_ref": "c"}}),
+        ),
+    ] {
+        let got = refused(client, http::Method::POST, &path, body).await;
+        assert_eq!(got, (422, busy_message.clone()), "POST {path}");
+    }
     client
         .databases(id)
         .create(&[DatabaseSpec::new("during_backup")])
@@ -1508,6 +1521,53 @@ pub async fn replica_and_ssl_rules(target: &Target, client: &Client) {
         .create_replica("rules-replica", &source.id)
         .await
         .expect("create replica");
+    // The replica create backs its source up (trove/taskmanager/models.py
+    // `get_replication_master_snapshot`), after the create has answered, so poll for it. Fake
+    // mode then keeps it, where a real guest's snapshot is deleted once the replica is built
+    // (trove/taskmanager/manager.py `_create_replication_slave`), so only its start is compared.
+    use troveclient::BackupStatus;
+    let snapshot_name = format!("Replication snapshot for {}", replica.id);
+    let of_source = poll_until(
+        format!("the snapshot of {}", source.id),
+        target.wait,
+        || {
+            instances
+                .backups(&source.id)
+                .into_stream()
+                .try_collect::<Vec<_>>()
+        },
+        |all: &Vec<troveclient::Backup>| {
+            if all.iter().any(|b| b.name == snapshot_name) {
+                Check::Done
+            } else {
+                Check::Pending
+            }
+        },
+        |all| format!("{} backups", all.len()),
+    )
+    .await
+    .expect("the replica's snapshot of its source");
+    let [snapshot] = &of_source[..] else {
+        panic!("one backup of the source: {of_source:?}");
+    };
+    assert_eq!(
+        (
+            snapshot.description.as_deref(),
+            snapshot.instance_id.as_deref(),
+            snapshot.parent_id.as_deref(),
+        ),
+        (
+            Some("Backup image used to initialize replication slave"),
+            Some(source.id.as_str()),
+            None,
+        ),
+        "{snapshot:?}"
+    );
+    if snapshot.status == BackupStatus::New {
+        // Fake mode's guest finishes it 10 s after it began; the source is BACKUP until then.
+        let shown = instances.get(&source.id).await.expect("source");
+        assert_eq!(shown.status, InstanceStatus::Backup, "{shown:?}");
+    }
     let replica = instances
         .wait_ready(&replica.id, target.wait)
         .await
